@@ -4,3 +4,16 @@ target_include_directories(rsspd_service PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(rsspd_service PUBLIC rsspd_keys crpki_util OpenSSL::Crypto
                       PkgConfig::MHD PkgConfig::SQLITE3 PkgConfig::LIBCJSON Threads::Threads)
 crpki_warnings(rsspd_service)
+
+# HTTPS transport of `serve` (owner: the transport; serve.c above is its).
+target_sources(rsspd_service PRIVATE httpd.c serve_args.c)
+# test_httpd: the transport and serve's command line over real TLS, with a
+# fake service (test_serve_fake_service.c) behind it and libcurl in front.
+if(NOT TARGET PkgConfig::RSSPD_CURL)
+  pkg_check_modules(RSSPD_CURL REQUIRED IMPORTED_TARGET libcurl)
+endif()
+crpki_unit_test(test_httpd
+  SOURCES test_httpd.c httpd.c serve_args.c test_serve_fake_service.c
+  LIBS crpki_util PkgConfig::MHD PkgConfig::LIBCJSON PkgConfig::RSSPD_CURL OpenSSL::Crypto
+       Threads::Threads)
+target_include_directories(test_httpd PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
