@@ -1,0 +1,614 @@
+/* Approvals and SADs: authorize / authorizeCheck / signHash error paths,
+ * long polling, slow_down, expiry. docs/protocol.md
+ * "credentials/authorize", "credentials/authorizeCheck". */
+#include "harness.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHA256_OID "2.16.840.1.101.3.4.2.1"
+#define SHA384_OID "2.16.840.1.101.3.4.2.2"
+#define MD5_OID    "1.2.840.113549.2.5"
+#define SHA256_RSA "1.2.840.113549.1.1.11"
+#define SHA384_RSA "1.2.840.113549.1.1.12"
+
+static h_tokens tok1, tok2;
+
+static int teardown(void **state)
+{
+    h_tokens_free(&tok1);
+    h_tokens_free(&tok2);
+    return h_group_teardown(state);
+}
+
+static const char *t1(void)
+{
+    if (!tok1.access)
+        h_login_ok("user1", &tok1);
+    return tok1.access;
+}
+
+static const char *t2(void)
+{
+    if (!tok2.access)
+        h_login_ok("user2", &tok2);
+    return tok2.access;
+}
+
+static const h_cred *cred(const char *user, crpki_key_type kt)
+{
+    const h_user *u = h_user_by_id(user);
+    for (size_t i = 0; i < u->ncreds; i++)
+        if (u->creds[i].key_type == kt)
+            return &u->creds[i];
+    fail_msg("no credential of that key type");
+    return NULL;
+}
+
+static const char *rsa1(void)
+{
+    return cred("user1", CRPKI_KEY_RSA)->id;
+}
+
+/* authorize + approve by code + SAD */
+static char *approved_sad(const char *bearer, const char *cred_id, const char *hash_oid,
+                          const uint8_t *hashes, size_t n, size_t len, h_approval *a)
+{
+    h_authorize_ok(bearer, cred_id, hash_oid, hashes, n, len, a);
+    int rc = h_approve(a->code);
+    if (rc != 0)
+        fail_msg("approve --code %s exited %d", a->code, rc);
+    return h_wait_sad_ok(bearer, a->handle);
+}
+
+static void authorize_returns_202_with_code_expiry_interval_and_is_pending(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    assert_int_equal(a.expires_in, 120);
+    assert_int_equal(a.interval, 1);
+    cJSON *p = h_pending_json();
+    if (!p)
+        fail_msg("pending --json did not print JSON");
+    if (!h_json_has_string(p, a.code)) {
+        char *s = cJSON_PrintUnformatted(p);
+        fail_msg("pending --json does not list code %s: %.1000s", a.code, s);
+    }
+    cJSON_Delete(p);
+    h_resp r;
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_STATUS(&r, 202);
+    const char *st = h_jstr(r.json, "status");
+    if (!st || strcmp(st, "pending") != 0 || h_jnum(r.json, "expiresIn", -1) <= 0 ||
+        h_jnum(r.json, "interval", -1) != 1)
+        fail_msg("pending check: want {status: pending, expiresIn, interval: 1}, got %s", r.body);
+    h_resp_free(&r);
+    /* leave nothing pending for later tests */
+    assert_int_equal(h_deny(a.code), 0);
+    h_approval_free(&a);
+}
+
+static void approve_with_unknown_code_exits_3(void **state)
+{
+    (void)state;
+    /* 4-digit code that no pending approval has: make sure none is pending */
+    cJSON *p = h_pending_json();
+    assert_non_null(p);
+    char code[5] = "0000";
+    for (int i = 0; i < 10000; i++) {
+        snprintf(code, sizeof code, "%04d", (i * 7919) % 10000);
+        if (!h_json_has_string(p, code))
+            break;
+    }
+    cJSON_Delete(p);
+    assert_int_equal(h_approve(code), 3);
+    assert_int_equal(h_deny(code), 3);
+}
+
+static void deny_by_code_makes_check_access_denied(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    assert_int_equal(h_deny(a.code), 0);
+    h_resp r;
+    h_check(t1(), a.handle, 5, &r);
+    H_EXPECT_ERROR(&r, 400, "access_denied");
+    h_resp_free(&r);
+    /* a denied request can no longer be approved */
+    assert_int_equal(h_approve(a.code), 3);
+    h_approval_free(&a);
+}
+
+static void sad_reuse_is_invalid_sad_and_check_says_consumed(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    char *sad = approved_sad(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    /* the same SAD is returned by further checks until used */
+    h_resp r;
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_STATUS(&r, 200);
+    assert_non_null(h_jstr(r.json, "SAD"));
+    assert_string_equal(h_jstr(r.json, "SAD"), sad);
+    h_resp_free(&r);
+
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 1, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 1, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+    h_sleep_ms(1100); /* interval */
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    h_resp_free(&r);
+    free(sad);
+    h_approval_free(&a);
+}
+
+static void sad_with_other_hashes_is_invalid_sad_and_still_works_after(void **state)
+{
+    (void)state;
+    uint8_t d[2 * 32], other[2 * 32], swapped[2 * 32];
+    h_random(d, sizeof d);
+    h_random(other, sizeof other);
+    memcpy(swapped, d + 32, 32);
+    memcpy(swapped + 32, d, 32);
+    h_approval a;
+    char *sad = approved_sad(t1(), rsa1(), SHA256_OID, d, 2, 32, &a);
+    h_resp r;
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, other, 2, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, swapped, 2, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 1, 32, SHA256_RSA, NULL, &r);
+    if (r.status != 400 ||
+        (strcmp(h_jstr(r.json, "error") ? h_jstr(r.json, "error") : "", "invalid_sad") != 0 &&
+         strcmp(h_jstr(r.json, "error") ? h_jstr(r.json, "error") : "", "invalid_hash") != 0))
+        fail_msg("signHash with a subset of the approved hashes: want 400 invalid_sad or "
+                 "invalid_hash, got %ld %s",
+                 r.status, r.body);
+    h_resp_free(&r);
+    /* a hash algorithm other than the approved one, same bytes */
+    uint8_t d48[2 * 48];
+    h_random(d48, sizeof d48);
+    h_sign_hash(t1(), rsa1(), sad, SHA384_OID, d48, 2, 48, SHA384_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+    /* failed signHash calls did not consume the SAD */
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 2, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_STATUS(&r, 200);
+    uint8_t *sigs[2];
+    size_t lens[2];
+    h_resp_signatures_ok(&r, 2, sigs, lens);
+    X509 *cert = h_cred_cert_ok(t1(), cred("user1", CRPKI_KEY_RSA));
+    for (int i = 0; i < 2; i++) {
+        assert_true(h_verify_sig(cert, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, d + 32 * i, 32,
+                                 sigs[i], lens[i]));
+        free(sigs[i]);
+    }
+    X509_free(cert);
+    h_resp_free(&r);
+    free(sad);
+    h_approval_free(&a);
+}
+
+static void sad_for_another_credential_is_invalid_sad(void **state)
+{
+    (void)state;
+    const h_user *u = h_user_by_id("user1");
+    assert_true(u->ncreds >= 2);
+    const char *c0 = u->creds[0].id, *c1 = NULL;
+    for (size_t i = 1; i < u->ncreds; i++)
+        if (u->creds[i].key_type == u->creds[0].key_type)
+            c1 = u->creds[i].id;
+    assert_non_null(c1);
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    char *sad = approved_sad(t1(), c0, SHA256_OID, d, 1, 32, &a);
+    const char *algo =
+        u->creds[0].key_type == CRPKI_KEY_RSA ? CRPKI_OID_RSA_ENCRYPTION : CRPKI_OID_EC_PUBLIC_KEY;
+    h_resp r;
+    h_sign_hash(t1(), c1, sad, SHA256_OID, d, 1, 32, algo, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+    /* another user presenting the SAD on their own credential */
+    h_sign_hash(t2(), cred("user2", CRPKI_KEY_RSA)->id, sad, SHA256_OID, d, 1, 32,
+                CRPKI_OID_RSA_ENCRYPTION, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+    /* and still good for the approved credential */
+    h_sign_hash(t1(), c0, sad, SHA256_OID, d, 1, 32, algo, NULL, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    free(sad);
+    h_approval_free(&a);
+}
+
+static void unknown_sad_is_invalid_sad(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_resp r;
+    h_sign_hash(t1(), rsa1(), "bm90LWEtc2Fk", SHA256_OID, d, 1, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+}
+
+static void other_user_checking_a_handle_is_invalid_request(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    h_resp r;
+    h_check(t2(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    h_resp_free(&r);
+    h_check(t1(), "no-such-handle", 0, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    h_resp_free(&r);
+    assert_int_equal(h_deny(a.code), 0);
+    h_approval_free(&a);
+}
+
+static void md5_is_unsupported_algorithm(void **state)
+{
+    (void)state;
+    uint8_t d[16];
+    h_random(d, sizeof d);
+    h_resp r;
+    h_authorize(t1(), rsa1(), MD5_OID, d, 1, 16, &r);
+    H_EXPECT_ERROR(&r, 400, "unsupported_algorithm");
+    h_resp_free(&r);
+    h_authorize(t1(), rsa1(), "1.2.3.4", d, 1, 16, &r);
+    H_EXPECT_ERROR(&r, 400, "unsupported_algorithm");
+    h_resp_free(&r);
+}
+
+static void wrong_hash_length_or_count_is_invalid_hash(void **state)
+{
+    (void)state;
+    uint8_t d[64];
+    h_random(d, sizeof d);
+    h_resp r;
+    h_authorize(t1(), rsa1(), SHA256_OID, d, 1, 20, &r); /* 20 bytes for SHA-256 */
+    H_EXPECT_ERROR(&r, 400, "invalid_hash");
+    h_resp_free(&r);
+    h_authorize(t1(), rsa1(), SHA256_OID, d, 1, 48, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_hash");
+    h_resp_free(&r);
+    /* numSignatures 2 with one hash */
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "credentialID", rsa1());
+    cJSON_AddNumberToObject(j, "numSignatures", 2);
+    cJSON_AddItemToObject(j, "hashes", h_hashes_json(d, 1, 32));
+    cJSON_AddStringToObject(j, "hashAlgorithmOID", SHA256_OID);
+    cJSON_AddItemToObject(j, "authData", cJSON_Parse("[{\"id\":\"gbizid_app\"}]"));
+    h_post_cjson("/csc/v2/credentials/authorize", j, t1(), &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_hash");
+    h_resp_free(&r);
+}
+
+static void authorize_field_errors_are_invalid_request_naming_the_field(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    char *hash = b64_encode_alloc(d, 32);
+    char body[1024];
+    /* a valid request with one member replaced (NULL: removed) */
+    struct {
+        const char *field, *value;
+    } cases[] = {
+        {"authData", NULL},
+        {"authData", "[{\"id\":\"password\"}]"},
+        {"authData", "{\"id\":\"gbizid_app\"}"},
+        {"numSignatures", "\"1\""},
+        {"numSignatures", NULL},
+        {"hashes", "\"AAAA\""},
+        {"hashes", NULL},
+        {"hashAlgorithmOID", NULL},
+        {"hashAlgorithmOID", "2"},
+        {"credentialID", NULL},
+        {"description", "7"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "credentialID", rsa1());
+        cJSON_AddNumberToObject(j, "numSignatures", 1);
+        cJSON_AddItemToObject(j, "hashes", h_hashes_json(d, 1, 32));
+        cJSON_AddStringToObject(j, "hashAlgorithmOID", SHA256_OID);
+        cJSON_AddStringToObject(j, "description", "x");
+        cJSON_AddItemToObject(j, "authData", cJSON_Parse("[{\"id\":\"gbizid_app\"}]"));
+        cJSON_DeleteItemFromObjectCaseSensitive(j, cases[i].field);
+        if (cases[i].value)
+            cJSON_AddItemToObject(j, cases[i].field, cJSON_Parse(cases[i].value));
+        char *txt = cJSON_PrintUnformatted(j);
+        h_resp r;
+        h_post_cjson("/csc/v2/credentials/authorize", j, t1(), &r);
+        H_EXPECT_ERROR(&r, 400, "invalid_request");
+        if (!strstr(h_jstr(r.json, "error_description"), cases[i].field))
+            fail_msg("%s\n-> error_description does not name %s: %s", txt, cases[i].field, r.body);
+        free(txt);
+        h_resp_free(&r);
+    }
+    /* numSignatures 0 with no hashes: out of range */
+    {
+        h_resp r;
+        h_authorize(t1(), rsa1(), SHA256_OID, d, 0, 32, &r);
+        H_EXPECT_ERROR(&r, 400, "invalid_request");
+        if (!strstr(h_jstr(r.json, "error_description"), "numSignatures"))
+            fail_msg("numSignatures 0: error_description does not name it: %s", r.body);
+        h_resp_free(&r);
+    }
+    /* description over 256 bytes */
+    {
+        char longdesc[300];
+        memset(longdesc, 'a', 257);
+        longdesc[257] = 0;
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "credentialID", rsa1());
+        cJSON_AddNumberToObject(j, "numSignatures", 1);
+        cJSON_AddItemToObject(j, "hashes", h_hashes_json(d, 1, 32));
+        cJSON_AddStringToObject(j, "hashAlgorithmOID", SHA256_OID);
+        cJSON_AddStringToObject(j, "description", longdesc);
+        cJSON_AddItemToObject(j, "authData", cJSON_Parse("[{\"id\":\"gbizid_app\"}]"));
+        h_resp r;
+        h_post_cjson("/csc/v2/credentials/authorize", j, t1(), &r);
+        H_EXPECT_ERROR(&r, 400, "invalid_request");
+        if (!strstr(h_jstr(r.json, "error_description"), "description"))
+            fail_msg("257-byte description: error_description does not name it: %s", r.body);
+        h_resp_free(&r);
+    }
+    /* a hash that is not strict base64 */
+    snprintf(body, sizeof body,
+             "{\"credentialID\":\"%s\",\"numSignatures\":1,\"hashes\":[\"%.42s\"],"
+             "\"hashAlgorithmOID\":\"" SHA256_OID "\",\"authData\":[{\"id\":\"gbizid_app\"}]}",
+             rsa1(), hash); /* padding cut off */
+    h_resp r;
+    h_post_json("/csc/v2/credentials/authorize", body, t1(), &r);
+    if (r.status != 400 || !h_jstr(r.json, "error") ||
+        (strcmp(h_jstr(r.json, "error"), "invalid_request") != 0 &&
+         strcmp(h_jstr(r.json, "error"), "invalid_hash") != 0))
+        fail_msg("unpadded base64 hash: want 400 invalid_request/invalid_hash, got %ld %s",
+                 r.status, r.body);
+    h_resp_free(&r);
+    /* more than maxSignatures */
+    uint8_t many[65 * 32];
+    h_random(many, sizeof many);
+    h_authorize(t1(), rsa1(), SHA256_OID, many, 65, 32, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    h_resp_free(&r);
+    free(hash);
+}
+
+static void authorize_other_users_credential_is_invalid_credential(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_resp r;
+    h_authorize(t2(), rsa1(), SHA256_OID, d, 1, 32, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_credential");
+    h_resp_free(&r);
+}
+
+static void signhash_algorithm_mismatches_are_unsupported_algorithm(void **state)
+{
+    (void)state;
+    const h_cred *ec = cred("user1", CRPKI_KEY_EC);
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    char *sad = approved_sad(t1(), ec->id, SHA256_OID, d, 1, 32, &a);
+    h_resp r;
+    /* an RSA algorithm on an EC key */
+    h_sign_hash(t1(), ec->id, sad, SHA256_OID, d, 1, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "unsupported_algorithm");
+    h_resp_free(&r);
+    /* ecdsa-with-SHA384 while the hash is SHA-256 */
+    h_sign_hash(t1(), ec->id, sad, SHA256_OID, d, 1, 32, "1.2.840.10045.4.3.3", NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "unsupported_algorithm");
+    h_resp_free(&r);
+    /* still unconsumed */
+    h_sign_hash(t1(), ec->id, sad, SHA256_OID, d, 1, 32, "1.2.840.10045.4.3.2", NULL, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    free(sad);
+    h_approval_free(&a);
+}
+
+static void signhash_pss_without_params_is_invalid_request(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    char *sad = approved_sad(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    h_resp r;
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 1, 32, CRPKI_OID_RSASSA_PSS, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    if (!strstr(h_jstr(r.json, "error_description"), "signAlgoParams"))
+        fail_msg("error_description does not name signAlgoParams: %s", r.body);
+    h_resp_free(&r);
+    /* PSS params with SHA-384 while the hash is SHA-256 */
+    char *p384 = h_pss_params_b64(CRPKI_HASH_SHA384, 48);
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 1, 32, CRPKI_OID_RSASSA_PSS, p384, &r);
+    if (r.status != 400)
+        fail_msg("PSS params with another hash: want 400, got %ld %s", r.status, r.body);
+    h_resp_free(&r);
+    free(p384);
+    char *p256 = h_pss_params_b64(CRPKI_HASH_SHA256, 32);
+    h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 1, 32, CRPKI_OID_RSASSA_PSS, p256, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    free(p256);
+    free(sad);
+    h_approval_free(&a);
+}
+
+struct approver {
+    char code[8];
+    unsigned delay_ms;
+    int rc;
+    double at;
+};
+
+static void *approve_later(void *arg)
+{
+    struct approver *ap = arg;
+    h_sleep_ms(ap->delay_ms);
+    ap->at = h_now();
+    ap->rc = h_approve(ap->code);
+    return NULL;
+}
+
+static void long_poll_returns_promptly_when_approved_during_wait(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    struct approver ap = {.delay_ms = 1000};
+    snprintf(ap.code, sizeof ap.code, "%s", a.code);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, approve_later, &ap), 0);
+    double t0 = h_now();
+    h_resp r;
+    h_check(t1(), a.handle, 10, &r);
+    double done = h_now();
+    pthread_join(th, NULL);
+    assert_int_equal(ap.rc, 0);
+    H_EXPECT_STATUS(&r, 200);
+    assert_non_null(h_jstr(r.json, "SAD"));
+    assert_string_equal(h_jstr(r.json, "status"), "approved");
+    long sad_ttl = (long)h_jnum(r.json, "expiresIn", -1);
+    assert_int_equal(sad_ttl, 60);
+    if (done - t0 > 4.0)
+        fail_msg("authorizeCheck wait 10 returned %.2f s after the request, approval came "
+                 "after ~1 s",
+                 done - t0);
+    print_message("long poll: answered %.0f ms after the approve command started\n",
+                  (done - ap.at) * 1000);
+    h_resp_free(&r);
+    h_approval_free(&a);
+}
+
+static void long_poll_without_change_returns_202_after_wait(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    h_resp r;
+    h_check(t1(), a.handle, 1, &r);
+    H_EXPECT_STATUS(&r, 202);
+    if (r.elapsed_s < 0.9 || r.elapsed_s > 3.0)
+        fail_msg("authorizeCheck wait 1 with no change took %.2f s, want ~1 s", r.elapsed_s);
+    assert_string_equal(h_jstr(r.json, "status"), "pending");
+    h_resp_free(&r);
+    h_check(t1(), a.handle, 31, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    if (!strstr(h_jstr(r.json, "error_description"), "wait"))
+        fail_msg("error_description does not name wait: %s", r.body);
+    h_resp_free(&r);
+    assert_int_equal(h_deny(a.code), 0);
+    h_approval_free(&a);
+}
+
+static void rapid_wait0_polling_gets_slow_down(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    h_resp r;
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_STATUS(&r, 202);
+    h_resp_free(&r);
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "slow_down");
+    h_resp_free(&r);
+    h_sleep_ms(1100);
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_STATUS(&r, 202);
+    h_resp_free(&r);
+    assert_int_equal(h_deny(a.code), 0);
+    h_approval_free(&a);
+}
+
+/* last: restarts the server with --approval-ttl 2 */
+static void approval_ttl_2_expires_and_check_is_expired_token(void **state)
+{
+    (void)state;
+    const char *args[] = {"--approval-ttl", "2", NULL};
+    assert_int_equal(h_server_restart(args), 0);
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    assert_int_equal(a.expires_in, 2);
+    h_sleep_ms(2600);
+    h_resp r;
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "expired_token");
+    h_resp_free(&r);
+    assert_int_equal(h_approve(a.code), 3);
+    h_approval_free(&a);
+
+    /* a long poll across the expiry ends with expired_token, not a hang */
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    h_check(t1(), a.handle, 5, &r);
+    if (r.status == 202) { /* the hold may end at the deadline: check once more */
+        h_resp_free(&r);
+        h_sleep_ms(1100);
+        h_check(t1(), a.handle, 5, &r);
+    }
+    H_EXPECT_ERROR(&r, 400, "expired_token");
+    h_resp_free(&r);
+    h_approval_free(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(authorize_returns_202_with_code_expiry_interval_and_is_pending),
+        cmocka_unit_test(approve_with_unknown_code_exits_3),
+        cmocka_unit_test(deny_by_code_makes_check_access_denied),
+        cmocka_unit_test(sad_reuse_is_invalid_sad_and_check_says_consumed),
+        cmocka_unit_test(sad_with_other_hashes_is_invalid_sad_and_still_works_after),
+        cmocka_unit_test(sad_for_another_credential_is_invalid_sad),
+        cmocka_unit_test(unknown_sad_is_invalid_sad),
+        cmocka_unit_test(other_user_checking_a_handle_is_invalid_request),
+        cmocka_unit_test(md5_is_unsupported_algorithm),
+        cmocka_unit_test(wrong_hash_length_or_count_is_invalid_hash),
+        cmocka_unit_test(authorize_field_errors_are_invalid_request_naming_the_field),
+        cmocka_unit_test(authorize_other_users_credential_is_invalid_credential),
+        cmocka_unit_test(signhash_algorithm_mismatches_are_unsupported_algorithm),
+        cmocka_unit_test(signhash_pss_without_params_is_invalid_request),
+        cmocka_unit_test(long_poll_returns_promptly_when_approved_during_wait),
+        cmocka_unit_test(long_poll_without_change_returns_202_after_wait),
+        cmocka_unit_test(rapid_wait0_polling_gets_slow_down),
+        cmocka_unit_test(approval_ttl_2_expires_and_check_is_expired_token),
+    };
+    return cmocka_run_group_tests_name("integration: approvals", tests, h_group_setup, teardown);
+}

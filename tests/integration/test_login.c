@@ -1,0 +1,363 @@
+/* OAuth 2.0 login (gBizID stand-in): authorization code + PKCE S256,
+ * docs/protocol.md "OAuth 2.0". */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* GET /oauth2/authorize with the given raw query string. */
+static void get_authorize(const char *query, h_resp *r)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "/oauth2/authorize?%s", query);
+    h_get(path, NULL, r);
+}
+
+/* A 302 to p's redirect_uri carrying error=want and state echoed. */
+static void expect_error_redirect(const h_resp *r, const h_pkce *p, const char *want)
+{
+    H_EXPECT_STATUS(r, 302);
+    if (!r->location || strncmp(r->location, p->redirect_uri, strlen(p->redirect_uri)) != 0)
+        fail_msg("%s: Location %s, want a redirect to %s", r->what,
+                 r->location ? r->location : "(none)", p->redirect_uri);
+    char *err = h_query_param(r->location, "error");
+    char *state = h_query_param(r->location, "state");
+    char *code = h_query_param(r->location, "code");
+    if (!err || strcmp(err, want) != 0)
+        fail_msg("%s: Location %s, want error=%s", r->what, r->location, want);
+    if (!state || strcmp(state, p->state) != 0)
+        fail_msg("%s: Location %s does not echo state %s", r->what, r->location, p->state);
+    if (code)
+        fail_msg("%s: error redirect carries a code: %s", r->what, r->location);
+    free(err);
+    free(state);
+}
+
+static void expect_400_html_no_redirect(const h_resp *r)
+{
+    H_EXPECT_STATUS(r, 400);
+    if (r->location)
+        fail_msg("%s: redirected to %s; must never redirect to an unvalidated URI", r->what,
+                 r->location);
+    if (!r->content_type || strncmp(r->content_type, "text/html", 9) != 0)
+        fail_msg("%s: Content-Type %s, want an HTML error page", r->what,
+                 r->content_type ? r->content_type : "(none)");
+}
+
+static void list_status(const char *bearer, long want)
+{
+    h_resp r;
+    h_post_json("/csc/v2/credentials/list", "{}", bearer, &r);
+    if (want == 401)
+        H_EXPECT_ERROR(&r, 401, "invalid_token");
+    else
+        H_EXPECT_STATUS(&r, want);
+    h_resp_free(&r);
+}
+
+static void pkce_login_issues_bearer_tokens_with_no_store(void **state)
+{
+    (void)state;
+    h_pkce p;
+    char *code = h_login_code_ok("user1", &p);
+    h_resp r;
+    h_token_exchange(code, p.redirect_uri, p.verifier, &r);
+    H_EXPECT_STATUS(&r, 200);
+    if (!r.cache_control || !strstr(r.cache_control, "no-store"))
+        fail_msg("token response Cache-Control %s, want no-store",
+                 r.cache_control ? r.cache_control : "(none)");
+    h_tokens t;
+    h_tokens_from(&r, &t);
+    assert_int_equal(t.expires_in, 300);
+    const char *scope = h_jstr(r.json, "scope");
+    assert_non_null(scope);
+    assert_string_equal(scope, "service");
+    /* opaque tokens: base64url of 32 bytes = 43 characters */
+    assert_int_equal(strlen(t.access), 43);
+    assert_int_equal(strlen(t.refresh), 43);
+    assert_string_not_equal(t.access, t.refresh);
+    h_resp_free(&r);
+    list_status(t.access, 200);
+    h_tokens_free(&t);
+    free(code);
+}
+
+static void authorize_get_shows_utf8_html_login_form(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    char *q = h_authorize_query(&p);
+    h_resp r;
+    get_authorize(q, &r);
+    H_EXPECT_STATUS(&r, 200);
+    assert_non_null(r.content_type);
+    if (strncmp(r.content_type, "text/html", 9) != 0 || !strstr(r.content_type, "utf-8"))
+        fail_msg("login form Content-Type %s, want text/html; charset=utf-8", r.content_type);
+    if (!strstr(r.body, "<form") || !strstr(r.body, "password") || !strstr(r.body, p.state))
+        fail_msg("login form lacks <form>, password or the state hidden field");
+    h_resp_free(&r);
+    free(q);
+}
+
+static void token_with_wrong_verifier_is_invalid_grant(void **state)
+{
+    (void)state;
+    h_pkce p, other;
+    char *code = h_login_code_ok("user1", &p);
+    h_pkce_new(&other);
+    h_resp r;
+    h_token_exchange(code, p.redirect_uri, other.verifier, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_grant");
+    h_resp_free(&r);
+    free(code);
+}
+
+static void token_with_other_redirect_uri_is_invalid_grant(void **state)
+{
+    (void)state;
+    h_pkce p;
+    char *code = h_login_code_ok("user1", &p);
+    h_resp r;
+    h_token_exchange(code, "http://127.0.0.1:1/other", p.verifier, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_grant");
+    h_resp_free(&r);
+    free(code);
+}
+
+static void code_reused_is_invalid_grant_and_revokes_first_tokens(void **state)
+{
+    (void)state;
+    h_pkce p;
+    char *code = h_login_code_ok("user1", &p);
+    h_resp r;
+    h_token_exchange(code, p.redirect_uri, p.verifier, &r);
+    h_tokens t;
+    h_tokens_from(&r, &t);
+    h_resp_free(&r);
+    list_status(t.access, 200);
+
+    h_token_exchange(code, p.redirect_uri, p.verifier, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_grant");
+    h_resp_free(&r);
+    /* RFC 6749 4.1.2: the tokens issued for the code are revoked */
+    list_status(t.access, 401);
+    h_refresh(t.refresh, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_grant");
+    h_resp_free(&r);
+    h_tokens_free(&t);
+    free(code);
+}
+
+static void authorize_non_loopback_redirect_uri_is_400_without_redirect(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "https%3A%2F%2Fevil.example%2Fcb",
+        "http%3A%2F%2Fevil.example%3A8080%2Fcb",
+        "http%3A%2F%2F127.0.0.1.evil.example%3A8080%2Fcb",
+        "https%3A%2F%2F127.0.0.1%3A8080%2Fcb",
+    };
+    h_pkce p;
+    h_pkce_new(&p);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char q[1024];
+        snprintf(q, sizeof q,
+                 "response_type=code&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
+                 "&code_challenge_method=S256&state=%s",
+                 bad[i], p.challenge, p.state);
+        h_resp r;
+        get_authorize(q, &r);
+        expect_400_html_no_redirect(&r);
+        h_resp_free(&r);
+    }
+}
+
+static void authorize_missing_redirect_uri_is_400_without_redirect(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    char q[1024];
+    snprintf(q, sizeof q,
+             "response_type=code&client_id=crpki-driver&code_challenge=%s"
+             "&code_challenge_method=S256&state=%s",
+             p.challenge, p.state);
+    h_resp r;
+    get_authorize(q, &r);
+    expect_400_html_no_redirect(&r);
+    h_resp_free(&r);
+}
+
+static void authorize_unknown_client_is_400_without_redirect(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    char *ru = h_urlencode(p.redirect_uri);
+    char q[1024];
+    snprintf(q, sizeof q,
+             "response_type=code&client_id=someone-else&redirect_uri=%s&code_challenge=%s"
+             "&code_challenge_method=S256&state=%s",
+             ru, p.challenge, p.state);
+    h_resp r;
+    get_authorize(q, &r);
+    expect_400_html_no_redirect(&r);
+    h_resp_free(&r);
+    free(ru);
+}
+
+static void authorize_missing_code_challenge_redirects_invalid_request(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    char *ru = h_urlencode(p.redirect_uri);
+    char q[1024];
+    snprintf(q, sizeof q,
+             "response_type=code&client_id=crpki-driver&redirect_uri=%s"
+             "&code_challenge_method=S256&state=%s",
+             ru, p.state);
+    h_resp r;
+    get_authorize(q, &r);
+    expect_error_redirect(&r, &p, "invalid_request");
+    h_resp_free(&r);
+    free(ru);
+}
+
+static void authorize_plain_challenge_method_redirects_invalid_request(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    char *ru = h_urlencode(p.redirect_uri);
+    char q[1024];
+    snprintf(q, sizeof q,
+             "response_type=code&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
+             "&code_challenge_method=plain&state=%s",
+             ru, p.verifier, p.state);
+    h_resp r;
+    get_authorize(q, &r);
+    expect_error_redirect(&r, &p, "invalid_request");
+    h_resp_free(&r);
+    free(ru);
+}
+
+static void authorize_wrong_response_type_redirects_unsupported_response_type(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    char *ru = h_urlencode(p.redirect_uri);
+    char q[1024];
+    snprintf(q, sizeof q,
+             "response_type=token&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
+             "&code_challenge_method=S256&state=%s",
+             ru, p.challenge, p.state);
+    h_resp r;
+    get_authorize(q, &r);
+    expect_error_redirect(&r, &p, "unsupported_response_type");
+    h_resp_free(&r);
+    free(ru);
+}
+
+static void login_wrong_password_is_401_with_form(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    h_resp r;
+    h_login_form(&p, "user1", "definitely-not-the-password", "approve", &r);
+    H_EXPECT_STATUS(&r, 401);
+    if (r.location)
+        fail_msg("wrong password redirected to %s", r.location);
+    if (!strstr(r.body, "<form"))
+        fail_msg("wrong password: want the login form again, got %.300s", r.body);
+    h_resp_free(&r);
+    /* unknown user: the same */
+    h_login_form(&p, "nobody", "x", "approve", &r);
+    H_EXPECT_STATUS(&r, 401);
+    h_resp_free(&r);
+}
+
+static void login_consent_deny_redirects_access_denied(void **state)
+{
+    (void)state;
+    const h_user *u = h_user_by_id("user1");
+    h_pkce p;
+    h_pkce_new(&p);
+    h_resp r;
+    h_login_form(&p, u->id, u->password, "deny", &r);
+    expect_error_redirect(&r, &p, "access_denied");
+    h_resp_free(&r);
+}
+
+static void token_unsupported_grant_type_is_rejected(void **state)
+{
+    (void)state;
+    h_resp r;
+    h_post_form("/oauth2/token",
+                "grant_type=password&username=user1&password=x&client_id=crpki-driver", NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "unsupported_grant_type");
+    h_resp_free(&r);
+}
+
+static void token_unknown_client_is_401_invalid_client(void **state)
+{
+    (void)state;
+    h_pkce p;
+    char *code = h_login_code_ok("user1", &p);
+    char *c = h_urlencode(code), *ru = h_urlencode(p.redirect_uri);
+    char form[1024];
+    snprintf(form, sizeof form,
+             "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=intruder"
+             "&code_verifier=%s",
+             c, ru, p.verifier);
+    h_resp r;
+    h_post_form("/oauth2/token", form, NULL, &r);
+    H_EXPECT_ERROR(&r, 401, "invalid_client");
+    h_resp_free(&r);
+    free(c);
+    free(ru);
+    free(code);
+}
+
+static void user2_login_sees_only_user2_credentials(void **state)
+{
+    (void)state;
+    h_tokens t;
+    h_login_ok("user2", &t);
+    h_resp r;
+    h_post_json("/csc/v2/credentials/list", "{}", t.access, &r);
+    H_EXPECT_STATUS(&r, 200);
+    const h_user *u = h_user_by_id("user2");
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(r.json, "credentialIDs");
+    assert_int_equal(cJSON_GetArraySize(ids), (int)u->ncreds);
+    h_resp_free(&r);
+    h_tokens_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pkce_login_issues_bearer_tokens_with_no_store),
+        cmocka_unit_test(authorize_get_shows_utf8_html_login_form),
+        cmocka_unit_test(token_with_wrong_verifier_is_invalid_grant),
+        cmocka_unit_test(token_with_other_redirect_uri_is_invalid_grant),
+        cmocka_unit_test(code_reused_is_invalid_grant_and_revokes_first_tokens),
+        cmocka_unit_test(authorize_non_loopback_redirect_uri_is_400_without_redirect),
+        cmocka_unit_test(authorize_missing_redirect_uri_is_400_without_redirect),
+        cmocka_unit_test(authorize_unknown_client_is_400_without_redirect),
+        cmocka_unit_test(authorize_missing_code_challenge_redirects_invalid_request),
+        cmocka_unit_test(authorize_plain_challenge_method_redirects_invalid_request),
+        cmocka_unit_test(authorize_wrong_response_type_redirects_unsupported_response_type),
+        cmocka_unit_test(login_wrong_password_is_401_with_form),
+        cmocka_unit_test(login_consent_deny_redirects_access_denied),
+        cmocka_unit_test(token_unsupported_grant_type_is_rejected),
+        cmocka_unit_test(token_unknown_client_is_401_invalid_client),
+        cmocka_unit_test(user2_login_sees_only_user2_credentials),
+    };
+    return cmocka_run_group_tests_name("integration: login", tests, h_group_setup,
+                                       h_group_teardown);
+}
