@@ -22,6 +22,7 @@ typedef struct {
     char *password;      /* test login password */
     char *name;          /* representative, UTF-8 Japanese */
     char *company;       /* company name, UTF-8 Japanese */
+    char *title;         /* representative's title (代表取締役), may be NULL */
     simcfg_credential *creds;
     size_t ncreds;
 } simcfg_user;
@@ -32,10 +33,12 @@ typedef struct {
     char *softhsm2_conf; /* set as SOFTHSM2_CONF before loading the module; may be NULL */
     char *token_label;
     char *user_pin;
+    char *so_pin;        /* token SO PIN, may be NULL */
     char *tls_ca_pem;    /* test TLS CA (clients put it in ca_bundle) */
     char *tls_cert_pem;  /* server certificate, DNS:localhost + IP:127.0.0.1 + IP:::1 */
     char *tls_key_pem;
     char *registrar_ca_pem; /* the test registrar CA (issuer of user certificates) */
+    char *registrar_ca_key; /* its key (PEM, test only), may be NULL */
     char *client_id;     /* the OAuth2 public client ID of the driver: "crpki-driver" */
     simcfg_user *users;
     size_t nusers;
