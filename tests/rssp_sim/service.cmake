@@ -1,7 +1,13 @@
 # Owner: the service logic. serve.c (the HTTPS transport) is owned separately.
-add_library(rsspd_service STATIC service.c serve.c admin.c)
+# rsspd_req: pure request parsing and validation (unit tests, fuzz targets).
+add_library(rsspd_req STATIC req.c)
+target_include_directories(rsspd_req PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(rsspd_req PUBLIC crpki_util OpenSSL::Crypto PkgConfig::LIBCJSON m)
+crpki_warnings(rsspd_req)
+
+add_library(rsspd_service STATIC service.c store.c cred.c oauth.c csc.c serve.c admin.c)
 target_include_directories(rsspd_service PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(rsspd_service PUBLIC rsspd_keys crpki_util OpenSSL::Crypto
+target_link_libraries(rsspd_service PUBLIC rsspd_req rsspd_keys crpki_util OpenSSL::Crypto
                       PkgConfig::MHD PkgConfig::SQLITE3 PkgConfig::LIBCJSON Threads::Threads)
 crpki_warnings(rsspd_service)
 

@@ -43,6 +43,7 @@ typedef struct {
     char *www_authenticate;   /* malloc'ed, or NULL */
     int retry_after_s;        /* > 0: send Retry-After */
     int no_store;             /* send Cache-Control: no-store */
+    const char *allow;        /* static Allow header value (405), or NULL */
 } rsspd_response;
 
 typedef struct rsspd_service rsspd_service;
