@@ -3,7 +3,15 @@
  * elsewhere. Private keys are generated inside the token (CKA_SENSITIVE,
  * non-extractable) and never leave it. Keys are found by CKA_LABEL, which is
  * the credential ID. All functions are safe to call from several threads at
- * once on one token. */
+ * once on one token.
+ *
+ * SoftHSM2 reads its configuration when the module is initialized: callers
+ * must setenv("SOFTHSM2_CONF", <sim.json's pkcs11.softhsm2_conf>) before the
+ * first p11_open / p11_init_token of the process (init and
+ * rsspd_service_open do).
+ * Several p11_token of one process share the loaded module (one
+ * C_Initialize, reference counted; the last p11_close finalizes it) and its
+ * login. */
 #ifndef RSSP_SIM_P11_H
 #define RSSP_SIM_P11_H
 
