@@ -250,6 +250,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, req_ctx *r, rsspd
         bad |= add_header(m, MHD_HTTP_HEADER_LOCATION, rsp->location);
     if (rsp->www_authenticate)
         bad |= add_header(m, MHD_HTTP_HEADER_WWW_AUTHENTICATE, rsp->www_authenticate);
+    if (rsp->allow)
+        bad |= add_header(m, MHD_HTTP_HEADER_ALLOW, rsp->allow);
     if (rsp->retry_after_s > 0) {
         snprintf(num, sizeof num, "%d", rsp->retry_after_s);
         bad |= add_header(m, MHD_HTTP_HEADER_RETRY_AFTER, num);

@@ -711,6 +711,8 @@ static void test_response_headers(void **state)
                         "Bearer error=\"invalid_token\"");
     assert_string_equal(header(&r, "Retry-After", v, sizeof v), "5");
     assert_string_equal(header(&r, "Cache-Control", v, sizeof v), "no-store");
+    assert_string_equal(header(&r, "Allow", v, sizeof v), "POST");
+    assert_string_equal(header(&r, "Pragma", v, sizeof v), "no-cache");
     assert_string_equal(header(&r, "X-Content-Type-Options", v, sizeof v), "nosniff");
     resp_free(&r);
     /* Plain answers carry none of them. */
@@ -719,6 +721,7 @@ static void test_response_headers(void **state)
     assert_null(header(&r, "WWW-Authenticate", v, sizeof v));
     assert_null(header(&r, "Retry-After", v, sizeof v));
     assert_null(header(&r, "Cache-Control", v, sizeof v));
+    assert_null(header(&r, "Allow", v, sizeof v));
     resp_free(&r);
     /* A header value with CR/LF is never sent: 500 instead. */
     get(&s, "/badheader", &r);

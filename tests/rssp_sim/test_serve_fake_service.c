@@ -232,6 +232,7 @@ void rsspd_service_handle(rsspd_service *svc, const rsspd_request *req, rsspd_re
         rsp->www_authenticate = strdup("Bearer error=\"invalid_token\"");
         rsp->retry_after_s = 5;
         rsp->no_store = 1;
+        rsp->allow = "POST";
     } else if (strcmp(p, "/badheader") == 0) {
         set_json(rsp, 200, cJSON_CreateObject());
         rsp->location = strdup("https://localhost/\r\nX-Injected: 1");

@@ -7,7 +7,8 @@
  *                    body_len, body_b64
  *   /hold?ms=N       blocks N ms (default 1000) or until shutdown; counts the
  *                    requests inside at once
- *   /headers         401 with Location, WWW-Authenticate, Retry-After 5, no-store
+ *   /headers         401 with Location, WWW-Authenticate, Retry-After 5, no-store,
+ *                    Allow: POST
  *   /badheader       200 with a Location holding CR/LF (the transport must refuse it)
  *   /big?n=N         200 with an N-byte body (pattern i % 251)
  *   /info            200 {"base_url": the options' base_url}
