@@ -752,17 +752,16 @@ static int generate(p11_token *tok, const char *label, gen_kind kind, unsigned b
         {CKA_VERIFY, &yes, sizeof yes},  {CKA_LABEL, (void *)label, lablen},
         {CKA_ID, (void *)label, lablen}, {CKA_EC_PARAMS, ec_params, (CK_ULONG)ec_params_len},
     };
-    CK_ATTRIBUTE priv_tmpl[10] = {
+    /* a signing key only: no decrypt, unwrap or derive (SoftHSM2 would
+     * default CKA_DECRYPT and CKA_UNWRAP to true, even for EC keys) */
+    CK_ATTRIBUTE priv_tmpl[] = {
         {CKA_TOKEN, &yes, sizeof yes},      {CKA_PRIVATE, &yes, sizeof yes},
         {CKA_SENSITIVE, &yes, sizeof yes},  {CKA_EXTRACTABLE, &no, sizeof no},
-        {CKA_SIGN, &yes, sizeof yes},       {CKA_DERIVE, &no, sizeof no},
+        {CKA_SIGN, &yes, sizeof yes},       {CKA_DECRYPT, &no, sizeof no},
+        {CKA_UNWRAP, &no, sizeof no},       {CKA_DERIVE, &no, sizeof no},
         {CKA_LABEL, (void *)label, lablen}, {CKA_ID, (void *)label, lablen},
     };
-    CK_ULONG npriv = 8;
-    if (kind == GEN_RSA) { /* an RSA signing key decrypts and unwraps nothing */
-        priv_tmpl[npriv++] = (CK_ATTRIBUTE){CKA_DECRYPT, &no, sizeof no};
-        priv_tmpl[npriv++] = (CK_ATTRIBUTE){CKA_UNWRAP, &no, sizeof no};
-    }
+    CK_ULONG npriv = sizeof priv_tmpl / sizeof priv_tmpl[0];
     CK_MECHANISM mech = {kind == GEN_RSA ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, NULL,
                          0};
     CK_RV rv;

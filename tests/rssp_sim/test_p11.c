@@ -306,7 +306,7 @@ static void test_generate_with_unsupported_size_or_curve_fails(void **state)
 }
 
 /* Looks at the private key through the module itself, not through p11. */
-static void test_private_keys_are_sensitive_and_not_extractable(void **state)
+static void test_private_keys_are_sensitive_not_extractable_and_sign_only(void **state)
 {
     (void)state;
     REQUIRE_MODULE();
@@ -346,15 +346,22 @@ static void test_private_keys_are_sensitive_and_not_extractable(void **state)
         assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
         assert_int_equal(cnt, 1);
         CK_BBOOL sensitive = CK_FALSE, extractable = CK_TRUE, is_token = CK_FALSE, priv = 0;
+        CK_BBOOL decrypt = CK_TRUE, unwrap = CK_TRUE, sign = CK_FALSE;
         CK_ATTRIBUTE flags[] = {{CKA_SENSITIVE, &sensitive, sizeof sensitive},
                                 {CKA_EXTRACTABLE, &extractable, sizeof extractable},
                                 {CKA_TOKEN, &is_token, sizeof is_token},
-                                {CKA_PRIVATE, &priv, sizeof priv}};
-        assert_int_equal(f->C_GetAttributeValue(s, h, flags, 4), CKR_OK);
+                                {CKA_PRIVATE, &priv, sizeof priv},
+                                {CKA_DECRYPT, &decrypt, sizeof decrypt},
+                                {CKA_UNWRAP, &unwrap, sizeof unwrap},
+                                {CKA_SIGN, &sign, sizeof sign}};
+        assert_int_equal(f->C_GetAttributeValue(s, h, flags, 7), CKR_OK);
         assert_true(sensitive);
         assert_false(extractable);
         assert_true(is_token);
         assert_true(priv);
+        assert_true(sign);
+        assert_false(decrypt); /* a signing key only */
+        assert_false(unwrap);
         uint8_t buf[1024];
         CK_ATTRIBUTE secret = {k == 0 ? CKA_PRIVATE_EXPONENT : CKA_VALUE, buf, sizeof buf};
         assert_int_equal(f->C_GetAttributeValue(s, h, &secret, 1), CKR_ATTRIBUTE_SENSITIVE);
@@ -497,7 +504,7 @@ int main(void)
         cmocka_unit_test(test_rsa_schemes_with_ec_key_and_ecdsa_with_rsa_key_are_refused),
         cmocka_unit_test(test_generate_with_existing_label_fails),
         cmocka_unit_test(test_generate_with_unsupported_size_or_curve_fails),
-        cmocka_unit_test(test_private_keys_are_sensitive_and_not_extractable),
+        cmocka_unit_test(test_private_keys_are_sensitive_not_extractable_and_sign_only),
         cmocka_unit_test(test_open_with_wrong_pin_fails),
         cmocka_unit_test(test_open_of_unknown_token_label_fails),
         cmocka_unit_test(test_init_token_with_existing_label_fails),
