@@ -263,8 +263,8 @@ static void one_audit(void *vctx, const store_audit_row *r)
     iso_time(r->ts, ts);
     c->count++;
     if (!c->json) {
-        printf("%s  %-8s  %-24s  %s  %s  %s  approval #%lld (%s)\n", ts, r->user_id,
-               r->credential_id, r->sign_algo, r->hash_oid, r->hash_b64, (long long)r->approval_id,
+        printf("%s  %-8s  %-24s  %s  %s  %s  approval %s (code %s)\n", ts, r->user_id,
+               r->credential_id, r->sign_algo, r->hash_oid, r->hash_b64, r->approval_handle,
                r->approval_code);
         return;
     }
@@ -277,6 +277,7 @@ static void one_audit(void *vctx, const store_audit_row *r)
         !cJSON_AddStringToObject(o, "hash", r->hash_b64) ||
         !cJSON_AddStringToObject(o, "signAlgo", r->sign_algo) ||
         !cJSON_AddNumberToObject(o, "approvalId", (double)r->approval_id) ||
+        !cJSON_AddStringToObject(o, "approvalHandle", r->approval_handle) ||
         !cJSON_AddStringToObject(o, "approvalCode", r->approval_code)) {
         cJSON_Delete(o);
         c->oom = 1;

@@ -18,6 +18,8 @@
 #define SIG_MAX    1024 /* RSA-8192 or any ECDSA DER */
 
 static const char SAD_LABEL[] = "crpki-rsspd SAD v1";
+static const char MASK_LABEL[] = "crpki-rsspd handle mask v1";
+#define HANDLE_LEN 43
 
 /* ceil(ms / 1000) for a positive remainder, else 0 */
 static long secs_left(int64_t until, int64_t now)
@@ -217,6 +219,23 @@ static int derive_sad(const char *handle, char out[44])
     return r;
 }
 
+/* handle XOR HMAC-SHA512(SAD, label): the database keeps the handle masked,
+ * and signHash (which is given the SAD) unmasks it for the audit log. */
+static int mask_handle(const char *sad, const uint8_t *in, size_t len, uint8_t *out)
+{
+    uint8_t mask[64];
+    unsigned int n = 0;
+    if (len > sizeof mask ||
+        !HMAC(EVP_sha512(), sad, (int)strlen(sad), (const unsigned char *)MASK_LABEL,
+              sizeof MASK_LABEL - 1, mask, &n) ||
+        n != sizeof mask)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        out[i] = in[i] ^ mask[i];
+    OPENSSL_cleanse(mask, sizeof mask);
+    return 0;
+}
+
 void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rsspd_response *rsp)
 {
     cJSON *body;
@@ -248,8 +267,9 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
     for (size_t i = 0; i < a.hashes.n; i++)
         memcpy(concat + i * h->len, a.hashes.v[i].data, h->len);
     char handle[44], sad[44];
-    uint8_t hh[STORE_HASH_LEN], sh[STORE_HASH_LEN];
-    if (svc_random_token(handle) < 0 || derive_sad(handle, sad) < 0) {
+    uint8_t hh[STORE_HASH_LEN], sh[STORE_HASH_LEN], henc[HANDLE_LEN];
+    if (svc_random_token(handle) < 0 || derive_sad(handle, sad) < 0 ||
+        mask_handle(sad, (const uint8_t *)handle, HANDLE_LEN, henc) < 0) {
         svc_server_error(rsp);
         goto out;
     }
@@ -267,6 +287,8 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
         .description = a.description,
         .expires_at = now + (int64_t)svc->opt.approval_ttl_s * 1000,
         .auto_at = svc->opt.auto_approve_ms >= 0 ? now + svc->opt.auto_approve_ms : -1,
+        .handle_enc = henc,
+        .handle_enc_len = sizeof henc,
     };
     char code[5];
     store_rc rc = store_approval_create(svc->st, hh, sh, &n, now, code, NULL);
@@ -533,7 +555,22 @@ void csc_signatures_sign_hash(rsspd_service *svc, const rsspd_request *req, rssp
         }
         cJSON_AddItemToArray(sigs, js);
     }
-    rc = store_approval_consume(svc->st, &a, s.sign_algo, plan.hash->len, now);
+    char handle[HANDLE_LEN + 1];
+    uint8_t hh[STORE_HASH_LEN];
+    if (a.handle_enc_len != HANDLE_LEN ||
+        mask_handle(s.sad, a.handle_enc, HANDLE_LEN, (uint8_t *)handle) < 0) {
+        cJSON_Delete(o);
+        svc_server_error(rsp);
+        goto out;
+    }
+    handle[HANDLE_LEN] = '\0';
+    store_hash(handle, HANDLE_LEN, hh);
+    if (CRYPTO_memcmp(hh, a.handle_hash, sizeof hh) != 0) {
+        cJSON_Delete(o);
+        svc_server_error(rsp);
+        goto out;
+    }
+    rc = store_approval_consume(svc->st, &a, handle, s.sign_algo, plan.hash->len, now);
     if (rc == STORE_CONFLICT) {
         cJSON_Delete(o);
         bad(rsp, 400, "invalid_sad", "SAD already used");

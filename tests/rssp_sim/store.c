@@ -28,9 +28,11 @@ struct store {
     int nidle;
 };
 
+#define SCHEMA_VERSION "2"
+
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-    "INSERT OR IGNORE INTO meta(k, v) VALUES('schema_version', '1');"
+    "INSERT OR IGNORE INTO meta(k, v) VALUES('schema_version', '" SCHEMA_VERSION "');"
     "CREATE TABLE IF NOT EXISTS auth_codes("
     " hash BLOB PRIMARY KEY, user_id TEXT NOT NULL, client_id TEXT NOT NULL,"
     " redirect_uri TEXT NOT NULL, challenge TEXT NOT NULL, scope TEXT NOT NULL,"
@@ -46,6 +48,7 @@ static const char SCHEMA[] =
     "CREATE INDEX IF NOT EXISTS tokens_family ON tokens(family_id);"
     "CREATE TABLE IF NOT EXISTS approvals("
     " id INTEGER PRIMARY KEY, handle_hash BLOB NOT NULL UNIQUE, sad_hash BLOB NOT NULL UNIQUE,"
+    " handle_enc BLOB NOT NULL,"
     " user_id TEXT NOT NULL, credential_id TEXT NOT NULL, hash_oid TEXT NOT NULL,"
     " hashes BLOB NOT NULL, num INTEGER NOT NULL, description TEXT, code TEXT NOT NULL,"
     " status INTEGER NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
@@ -54,10 +57,13 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS audit("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, user_id TEXT NOT NULL,"
     " credential_id TEXT NOT NULL, hash_oid TEXT NOT NULL, hash TEXT NOT NULL,"
-    " sign_algo TEXT NOT NULL, approval_id INTEGER NOT NULL, approval_code TEXT NOT NULL);";
+    " sign_algo TEXT NOT NULL, approval_id INTEGER NOT NULL, approval_code TEXT NOT NULL,"
+    " approval_handle TEXT NOT NULL);";
 
 /* an approval is pending at ?now: undecided, not expired, not auto-approved */
 #define PENDING_SQL "status = 0 AND expires_at > ?1 AND (auto_at IS NULL OR auto_at > ?1)"
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql);
 
 static void log_db(sqlite3 *db, const char *what)
 {
@@ -141,6 +147,17 @@ int store_open(const char *path, store **out, char *err, size_t errsz)
         snprintf(err, errsz, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(db);
+        store_close(st);
+        return -1;
+    }
+    sqlite3_stmt *v = prep(db, "SELECT v FROM meta WHERE k = 'schema_version'");
+    int ok = v && sqlite3_step(v) == SQLITE_ROW && sqlite3_column_text(v, 0) &&
+             strcmp((const char *)sqlite3_column_text(v, 0), SCHEMA_VERSION) == 0;
+    sqlite3_finalize(v);
+    if (!ok) {
+        snprintf(err, errsz, "%s: schema version is not " SCHEMA_VERSION " (delete the file)",
+                 path);
         sqlite3_close(db);
         store_close(st);
         return -1;
@@ -546,6 +563,7 @@ void store_approval_free(store_approval *a)
     free(a->hash_oid);
     free(a->hashes);
     free(a->description);
+    free(a->handle_enc);
     memset(a, 0, sizeof *a);
 }
 
@@ -634,8 +652,8 @@ store_rc store_approval_create(store *st, const uint8_t handle_hash[STORE_HASH_L
     }
     snprintf(code_out, 5, "%04d", code % 10000);
     s = prep(db, "INSERT INTO approvals(handle_hash, sad_hash, user_id, credential_id, hash_oid,"
-                 " hashes, num, description, code, status, created_at, expires_at, auto_at)"
-                 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)");
+                 " hashes, num, description, code, status, created_at, expires_at, auto_at,"
+                 " handle_enc) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)");
     if (!s)
         goto out;
     bind_hash(s, 1, handle_hash);
@@ -653,6 +671,7 @@ store_rc store_approval_create(store *st, const uint8_t handle_hash[STORE_HASH_L
         sqlite3_bind_int64(s, 12, a->auto_at);
     else
         sqlite3_bind_null(s, 12);
+    sqlite3_bind_blob(s, 13, a->handle_enc, (int)a->handle_enc_len, SQLITE_TRANSIENT);
     if (step_done(db, s) < 0)
         goto out;
     if (id_out)
@@ -669,7 +688,7 @@ out:
 
 #define APPROVAL_COLS                                                                              \
     "id, user_id, credential_id, hash_oid, hashes, num, description, code, status, created_at,"    \
-    " expires_at, auto_at, decided_at, last_check_at, sad_hash"
+    " expires_at, auto_at, decided_at, last_check_at, sad_hash, handle_hash, handle_enc"
 
 static int read_approval(sqlite3_stmt *s, store_approval *a)
 {
@@ -696,7 +715,15 @@ static int read_approval(sqlite3_stmt *s, store_approval *a)
     a->last_check_at = col_i64_or(s, 13, -1);
     if (sqlite3_column_bytes(s, 14) == STORE_HASH_LEN)
         memcpy(a->sad_hash, sqlite3_column_blob(s, 14), STORE_HASH_LEN);
-    if (!a->user_id || !a->credential_id || !a->hash_oid || !a->hashes) {
+    if (sqlite3_column_bytes(s, 15) == STORE_HASH_LEN)
+        memcpy(a->handle_hash, sqlite3_column_blob(s, 15), STORE_HASH_LEN);
+    int el = sqlite3_column_bytes(s, 16);
+    const void *eb = sqlite3_column_blob(s, 16);
+    a->handle_enc = malloc(el > 0 ? (size_t)el : 1);
+    if (a->handle_enc && el > 0 && eb)
+        memcpy(a->handle_enc, eb, (size_t)el);
+    a->handle_enc_len = el > 0 ? (size_t)el : 0;
+    if (!a->user_id || !a->credential_id || !a->hash_oid || !a->hashes || !a->handle_enc) {
         store_approval_free(a);
         return -1;
     }
@@ -804,10 +831,10 @@ store_rc store_approval_decide(store *st, const char *code, int approve, int64_t
     return rc;
 }
 
-store_rc store_approval_consume(store *st, const store_approval *a, const char *sign_algo,
-                                size_t hash_len, int64_t now)
+store_rc store_approval_consume(store *st, const store_approval *a, const char *handle,
+                                const char *sign_algo, size_t hash_len, int64_t now)
 {
-    if (hash_len == 0 || a->hashes_len != hash_len * (size_t)a->num)
+    if (!handle || hash_len == 0 || a->hashes_len != hash_len * (size_t)a->num)
         return STORE_ERROR;
     sqlite3 *db = acquire(st);
     if (!db)
@@ -831,8 +858,8 @@ store_rc store_approval_consume(store *st, const store_approval *a, const char *
     for (long i = 0; i < a->num; i++) {
         char *b64 = b64_encode_alloc(a->hashes + (size_t)i * hash_len, hash_len);
         s = b64 ? prep(db, "INSERT INTO audit(ts, user_id, credential_id, hash_oid, hash,"
-                           " sign_algo, approval_id, approval_code)"
-                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
+                           " sign_algo, approval_id, approval_code, approval_handle)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 : NULL;
         if (!s) {
             free(b64);
@@ -846,6 +873,7 @@ store_rc store_approval_consume(store *st, const store_approval *a, const char *
         bind_text(s, 6, sign_algo);
         sqlite3_bind_int64(s, 7, a->id);
         bind_text(s, 8, a->code);
+        bind_text(s, 9, handle);
         free(b64);
         if (step_done(db, s) < 0)
             goto out;
@@ -894,7 +922,8 @@ store_rc store_audit_list(store *st, store_audit_cb cb, void *ctx)
         return STORE_ERROR;
     store_rc rc = STORE_ERROR;
     sqlite3_stmt *s = prep(db, "SELECT id, ts, user_id, credential_id, hash_oid, hash, sign_algo,"
-                               " approval_id, approval_code FROM audit ORDER BY id");
+                               " approval_id, approval_code, approval_handle FROM audit"
+                               " ORDER BY id");
     if (s) {
         int r;
         while ((r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -908,9 +937,10 @@ store_rc store_audit_list(store *st, store_audit_cb cb, void *ctx)
                 .sign_algo = (const char *)sqlite3_column_text(s, 6),
                 .approval_id = sqlite3_column_int64(s, 7),
                 .approval_code = (const char *)sqlite3_column_text(s, 8),
+                .approval_handle = (const char *)sqlite3_column_text(s, 9),
             };
             if (!row.user_id || !row.credential_id || !row.hash_oid || !row.hash_b64 ||
-                !row.sign_algo || !row.approval_code)
+                !row.sign_algo || !row.approval_code || !row.approval_handle)
                 break;
             cb(ctx, &row);
         }

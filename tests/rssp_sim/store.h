@@ -1,7 +1,9 @@
 /* store: the reference service's state in DIR/state.db (SQLite, WAL mode):
  * authorization codes, token families and tokens, approvals (with their
- * SADs) and the signature audit log. Secrets (codes, tokens, approval
- * handles, SADs) are stored only as their SHA-256. Times are milliseconds
+ * SADs) and the signature audit log. Secrets (codes, tokens, SADs) are stored
+ * only as their SHA-256; an approval handle as its SHA-256 and masked with a
+ * key derived from its SAD, so that signHash can name it in the audit log
+ * while the database alone reveals neither. Times are milliseconds
  * since the Unix epoch, passed in by the caller (the service's clock), so
  * that the store itself has no notion of "now".
  *
@@ -107,6 +109,9 @@ typedef struct {
     int64_t decided_at;    /* -1 when undecided */
     int64_t last_check_at; /* -1 when never checked */
     uint8_t sad_hash[STORE_HASH_LEN];
+    uint8_t handle_hash[STORE_HASH_LEN];
+    uint8_t *handle_enc; /* the handle, masked with a key only the SAD gives */
+    size_t handle_enc_len;
 } store_approval;
 
 void store_approval_free(store_approval *a);
@@ -125,6 +130,8 @@ typedef struct {
     const char *description;
     int64_t expires_at;
     int64_t auto_at; /* -1: off */
+    const uint8_t *handle_enc;
+    size_t handle_enc_len;
 } store_approval_new;
 
 /* Creates a pending approval with a fresh 4-digit code unique among the
@@ -145,10 +152,11 @@ store_rc store_approval_touch(store *st, int64_t id, int64_t now);
  * that code. STORE_NOTFOUND when no pending approval has it. */
 store_rc store_approval_decide(store *st, const char *code, int approve, int64_t now);
 
-/* Consumes an approved SAD and writes one audit row per hash, in one
- * transaction. STORE_CONFLICT if it is no longer approved (used meanwhile). */
-store_rc store_approval_consume(store *st, const store_approval *a, const char *sign_algo,
-                                size_t hash_len, int64_t now);
+/* Consumes an approved SAD and writes one audit row per hash (naming the
+ * approval handle), in one transaction. STORE_CONFLICT if it is no longer
+ * approved (used meanwhile). */
+store_rc store_approval_consume(store *st, const store_approval *a, const char *handle,
+                                const char *sign_algo, size_t hash_len, int64_t now);
 
 typedef void (*store_approval_cb)(void *ctx, const store_approval *a);
 /* The approvals pending at `now`, oldest first. */
@@ -164,6 +172,7 @@ typedef struct {
     const char *sign_algo;
     int64_t approval_id;
     const char *approval_code;
+    const char *approval_handle;
 } store_audit_row;
 
 typedef void (*store_audit_cb)(void *ctx, const store_audit_row *r);
