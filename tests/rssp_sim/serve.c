@@ -101,8 +101,7 @@ int rsspd_cmd_serve(int argc, char **argv)
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
-    sigset_t old;
-    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
     struct sigaction ign = {0};
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, NULL);
@@ -171,6 +170,7 @@ out:
     free(cert);
     if (cfg_loaded)
         simcfg_free(&cfg);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* The stop signals stay blocked: a second SIGTERM during the shutdown
+     * (a supervisor insisting) must not turn exit 0 into death by signal. */
     return rc;
 }

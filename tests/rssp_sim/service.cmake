@@ -23,3 +23,8 @@ crpki_unit_test(test_httpd
   LIBS crpki_util PkgConfig::MHD PkgConfig::LIBCJSON PkgConfig::RSSPD_CURL OpenSSL::Crypto
        Threads::Threads)
 target_include_directories(test_httpd PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+# rsspd_serve: the serve command as a process (exit codes, DIR/port, base URL,
+# SIGTERM/SIGINT, fixed and busy ports); runs its own `init` (SoftHSM2).
+add_test(NAME rsspd_serve
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_serve.sh $<TARGET_FILE:crpki-rsspd>)
+set_tests_properties(rsspd_serve PROPERTIES LABELS "integration" TIMEOUT 300)
