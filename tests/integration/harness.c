@@ -428,6 +428,8 @@ static void atexit_cleanup(void)
 {
     if (H.pid > 0)
         h_server_stop();
+    if (H.ready && getenv("CRPKI_ITEST_VERBOSE"))
+        print_server_log();
     if (H.ready && !getenv("CRPKI_ITEST_KEEP"))
         rm_tree(H.top);
     else if (H.ready)
@@ -621,6 +623,8 @@ int h_env_init(void)
     }
     snprintf(p, sizeof p, "%s/softhsm2.conf", H.dir);
     replace_in_file(p, fixture_abs, H.dir);
+    if (fixture[0] == '/' && strcmp(fixture, fixture_abs) != 0)
+        replace_in_file(p, fixture, H.dir);
 
     if (load_sim() != 0)
         return -1;

@@ -134,7 +134,9 @@ static void sad_reuse_is_invalid_sad_and_check_says_consumed(void **state)
     h_random(d, sizeof d);
     h_approval a;
     char *sad = approved_sad(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
-    /* the same SAD is returned by further checks until used */
+    /* the same SAD is returned by further checks until used (wait out the
+     * interval: a wait:0 check right after another one is slow_down) */
+    h_sleep_ms(1100);
     h_resp r;
     h_check(t1(), a.handle, 0, &r);
     H_EXPECT_STATUS(&r, 200);

@@ -49,6 +49,7 @@ static const h_cred *cred_of(const char *user, crpki_key_type kt, unsigned bits)
 }
 
 static int g_signatures; /* made in this program, for the audit test */
+static int g_verified;   /* checked with OpenSSL */
 
 /* One signature of a fresh random hash; verified against cert. */
 static void sign_and_verify(const char *tokn, const h_cred *c, X509 *cert, crpki_hash_id hash,
@@ -70,6 +71,21 @@ static void sign_and_verify(const char *tokn, const h_cred *c, X509 *cert, crpki
     if (!h_verify_sig(cert, scheme, hash, (unsigned)h->len, digest, h->len, sig, sl))
         fail_msg("%s (%s-%u) %s signAlgo %s: signature does not verify", c->id,
                  c->key_type == CRPKI_KEY_RSA ? "RSA" : "EC", c->key_bits, h->name, algo);
+    g_verified++;
+    /* negative controls: the verifier is not vacuous */
+    digest[0] ^= 1;
+    if (h_verify_sig(cert, scheme, hash, (unsigned)h->len, digest, h->len, sig, sl))
+        fail_msg("harness: a signature verified over another hash");
+    digest[0] ^= 1;
+    sig[sl / 2] ^= 0x10;
+    if (h_verify_sig(cert, scheme, hash, (unsigned)h->len, digest, h->len, sig, sl))
+        fail_msg("harness: a corrupted signature verified");
+    if (scheme == CRPKI_PAD_PSS && h->len != 32) {
+        sig[sl / 2] ^= 0x10;
+        /* and PSS was really made with salt = hash length */
+        if (h_verify_sig(cert, scheme, hash, 32, digest, h->len, sig, sl))
+            fail_msg("harness: a PSS signature verified with another salt length");
+    }
     free(sig);
     free(params);
 }
@@ -211,6 +227,8 @@ static void audit_json_lists_every_signature(void **state)
         fail_msg("crpki-rsspd audit --json did not print JSON");
     const cJSON *arr;
     int n = h_json_records(j, &arr);
+    print_message("%d signatures made, %d verified one by one with OpenSSL\n", g_signatures,
+                  g_verified);
     if (n < g_signatures)
         fail_msg("audit --json has %d records, this test made %d signatures", n, g_signatures);
     int batch = 0;
