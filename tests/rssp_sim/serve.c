@@ -60,7 +60,7 @@ static int write_port_file(const char *path, unsigned port, char *err, size_t er
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
+        snprintf(err, errsz, "cannot write %.300s: %s", tmp, strerror(errno));
         return -1;
     }
     char line[16];
@@ -74,7 +74,7 @@ static int write_port_file(const char *path, unsigned port, char *err, size_t er
     if (!ok || rename(tmp, path) != 0) {
         if (ok)
             saved = errno;
-        snprintf(err, errsz, "cannot write %s: %s", path, strerror(saved));
+        snprintf(err, errsz, "cannot write %.300s: %s", path, strerror(saved));
         unlink(tmp);
         return -1;
     }
