@@ -48,7 +48,7 @@ static struct {
     volatile pid_t pid;
     int port;
     char base_url[64];
-    CURL *curl;
+    CURL *curl; /* the main thread's handle */
     struct curl_slist *resolve;
     h_sim sim;
     cJSON *sim_json;
@@ -770,6 +770,32 @@ int h_group_teardown(void **state)
 /* ------------------------------------------------------------------ */
 /* HTTPS client                                                        */
 
+/* Other threads get a handle of their own (h_thread_done frees it). */
+static _Thread_local CURL *t_curl;
+static _Thread_local int t_is_other;
+
+static CURL *thread_curl(void)
+{
+    if (!t_is_other && H.curl)
+        return H.curl;
+    t_is_other = 1;
+    if (!t_curl)
+        t_curl = curl_easy_init();
+    return t_curl;
+}
+
+void h_thread_begin(void)
+{
+    t_is_other = 1;
+}
+
+void h_thread_done(void)
+{
+    if (t_curl)
+        curl_easy_cleanup(t_curl);
+    t_curl = NULL;
+}
+
 typedef struct {
     char *buf;
     size_t len, cap;
@@ -817,19 +843,19 @@ static size_t header_cb(char *p, size_t sz, size_t nm, void *ud)
     size_t n = sz * nm;
     if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
         /* a new response (e.g. after 100 Continue): forget the old headers */
-        char **all[] = {&r->location, &r->retry_after, &r->www_authenticate, &r->cache_control,
-                        &r->content_type};
-        for (size_t i = 0; i < 5; i++) {
+        char **all[] = {&r->location,      &r->retry_after,  &r->www_authenticate,
+                        &r->cache_control, &r->content_type, &r->allow};
+        for (size_t i = 0; i < 6; i++) {
             free(*all[i]);
             *all[i] = NULL;
         }
         return n;
     }
-    static const char *const names[] = {"Location", "Retry-After", "WWW-Authenticate",
-                                        "Cache-Control", "Content-Type"};
-    char **slots[] = {&r->location, &r->retry_after, &r->www_authenticate, &r->cache_control,
-                      &r->content_type};
-    for (size_t i = 0; i < 5; i++) {
+    static const char *const names[] = {"Location",      "Retry-After",  "WWW-Authenticate",
+                                        "Cache-Control", "Content-Type", "Allow"};
+    char **slots[] = {&r->location,      &r->retry_after,  &r->www_authenticate,
+                      &r->cache_control, &r->content_type, &r->allow};
+    for (size_t i = 0; i < 6; i++) {
         char *v = header_value(p, n, names[i]);
         if (v) {
             free(*slots[i]);
@@ -848,6 +874,7 @@ void h_resp_free(h_resp *r)
     free(r->www_authenticate);
     free(r->cache_control);
     free(r->content_type);
+    free(r->allow);
     memset(r, 0, sizeof *r);
 }
 
@@ -864,7 +891,7 @@ void h_request_auth(const char *method, const char *path, const char *content_ty
 {
     memset(r, 0, sizeof *r);
     snprintf(r->what, sizeof r->what, "%s %.140s", method, path);
-    CURL *c = H.curl;
+    CURL *c = thread_curl();
     curl_easy_reset(c);
     char *url = xasprintf("%s%s", H.base_url, path);
     membuf mb = {0};

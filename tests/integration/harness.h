@@ -92,7 +92,7 @@ typedef struct {
     char *body; /* NUL-terminated */
     size_t body_len;
     cJSON *json; /* parsed body, or NULL */
-    char *location, *retry_after, *www_authenticate, *cache_control, *content_type;
+    char *location, *retry_after, *www_authenticate, *cache_control, *content_type, *allow;
     double elapsed_s;
     char what[160]; /* "POST /csc/v2/..." for messages */
 } h_resp;
@@ -110,6 +110,12 @@ void h_post_json(const char *path, const char *json, const char *bearer, h_resp 
 void h_post_cjson(const char *path, cJSON *j, const char *bearer, h_resp *r);
 void h_post_form(const char *path, const char *form, const char *bearer, h_resp *r);
 void h_get(const char *path_and_query, const char *bearer, h_resp *r);
+
+/* Requests from a thread other than the main one use a handle of that
+ * thread: call h_thread_begin first in the thread and h_thread_done at its
+ * end. */
+void h_thread_begin(void);
+void h_thread_done(void);
 
 /* The shared CURL handle (for tests that tune it) and a fresh, unconfigured
  * handle factory for TLS tests. */

@@ -338,6 +338,122 @@ static void user2_login_sees_only_user2_credentials(void **state)
     h_tokens_free(&t);
 }
 
+/* a full login with another loopback redirect_uri spelling */
+static void login_with_redirect(const char *redirect_uri)
+{
+    const h_user *u = h_user_by_id("user1");
+    h_pkce p;
+    h_pkce_new(&p);
+    snprintf(p.redirect_uri, sizeof p.redirect_uri, "%s", redirect_uri);
+    h_resp r;
+    h_login_form(&p, u->id, u->password, "approve", &r);
+    H_EXPECT_STATUS(&r, 302);
+    if (!r.location || strncmp(r.location, redirect_uri, strlen(redirect_uri)) != 0)
+        fail_msg("redirect_uri %s: Location %s", redirect_uri, r.location ? r.location : "-");
+    char *code = h_query_param(r.location, "code");
+    assert_non_null(code);
+    h_resp_free(&r);
+    h_token_exchange(code, redirect_uri, p.verifier, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    free(code);
+}
+
+static void loopback_redirect_uris_localhost_and_ipv6_log_in(void **state)
+{
+    (void)state;
+    login_with_redirect("http://localhost:53682/cb");
+    login_with_redirect("http://[::1]:1234/oauth/callback");
+    login_with_redirect("http://127.0.0.1:65535/");
+}
+
+static void authorize_bad_state_or_challenge_redirects_invalid_request(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    char *ru = h_urlencode(p.redirect_uri);
+    char longstate[600];
+    memset(longstate, 's', 513);
+    longstate[513] = 0;
+    char q[2048];
+    /* state of 513 characters: nothing valid to echo, but still a redirect */
+    snprintf(q, sizeof q,
+             "response_type=code&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
+             "&code_challenge_method=S256&state=%s",
+             ru, p.challenge, longstate);
+    h_resp r;
+    get_authorize(q, &r);
+    H_EXPECT_STATUS(&r, 302);
+    char *err = r.location ? h_query_param(r.location, "error") : NULL;
+    if (!err || strcmp(err, "invalid_request") != 0)
+        fail_msg("state of 513 characters: Location %s, want error=invalid_request",
+                 r.location ? r.location : "(none)");
+    free(err);
+    h_resp_free(&r);
+    /* code_challenge of 42 characters */
+    snprintf(q, sizeof q,
+             "response_type=code&client_id=crpki-driver&redirect_uri=%s&code_challenge=%.42s"
+             "&code_challenge_method=S256&state=%s",
+             ru, p.challenge, p.state);
+    get_authorize(q, &r);
+    expect_error_redirect(&r, &p, "invalid_request");
+    h_resp_free(&r);
+    /* missing state */
+    snprintf(q, sizeof q,
+             "response_type=code&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
+             "&code_challenge_method=S256",
+             ru, p.challenge);
+    get_authorize(q, &r);
+    H_EXPECT_STATUS(&r, 302);
+    err = r.location ? h_query_param(r.location, "error") : NULL;
+    if (!err || strcmp(err, "invalid_request") != 0)
+        fail_msg("missing state: Location %s, want error=invalid_request",
+                 r.location ? r.location : "(none)");
+    free(err);
+    h_resp_free(&r);
+    free(ru);
+}
+
+static void login_post_revalidates_redirect_uri(void **state)
+{
+    (void)state;
+    const h_user *u = h_user_by_id("user1");
+    h_pkce p;
+    h_pkce_new(&p);
+    char *pw = h_urlencode(u->password);
+    char form[1024];
+    snprintf(form, sizeof form,
+             "response_type=code&client_id=crpki-driver&redirect_uri="
+             "https%%3A%%2F%%2Fevil.example%%2Fcb&code_challenge=%s&code_challenge_method=S256"
+             "&state=%s&username=%s&password=%s&consent=approve",
+             p.challenge, p.state, u->id, pw);
+    h_resp r;
+    h_post_form("/oauth2/authorize", form, NULL, &r);
+    expect_400_html_no_redirect(&r);
+    h_resp_free(&r);
+    free(pw);
+}
+
+static void token_without_client_id_is_401_invalid_client(void **state)
+{
+    (void)state;
+    h_pkce p;
+    char *code = h_login_code_ok("user1", &p);
+    char *c = h_urlencode(code), *ru = h_urlencode(p.redirect_uri);
+    char form[1024];
+    snprintf(form, sizeof form,
+             "grant_type=authorization_code&code=%s&redirect_uri=%s&code_verifier=%s", c, ru,
+             p.verifier);
+    h_resp r;
+    h_post_form("/oauth2/token", form, NULL, &r);
+    H_EXPECT_ERROR(&r, 401, "invalid_client");
+    h_resp_free(&r);
+    free(c);
+    free(ru);
+    free(code);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +473,10 @@ int main(void)
         cmocka_unit_test(token_unsupported_grant_type_is_rejected),
         cmocka_unit_test(token_unknown_client_is_401_invalid_client),
         cmocka_unit_test(user2_login_sees_only_user2_credentials),
+        cmocka_unit_test(loopback_redirect_uris_localhost_and_ipv6_log_in),
+        cmocka_unit_test(authorize_bad_state_or_challenge_redirects_invalid_request),
+        cmocka_unit_test(login_post_revalidates_redirect_uri),
+        cmocka_unit_test(token_without_client_id_is_401_invalid_client),
     };
     return cmocka_run_group_tests_name("integration: login", tests, h_group_setup,
                                        h_group_teardown);

@@ -103,6 +103,8 @@ static void wrong_json_types_are_400_naming_the_field(void **state)
     char b1[256], b2[256], b3[512];
     snprintf(b1, sizeof b1, "{\"credentialID\":\"%s\",\"certInfo\":\"yes\"}", cred);
     snprintf(b2, sizeof b2, "{\"credentialID\":\"%s\",\"certificates\":true}", cred);
+    char b4[256];
+    snprintf(b4, sizeof b4, "{\"credentialID\":\"%s\",\"authInfo\":1}", cred);
     snprintf(b3, sizeof b3,
              "{\"credentialID\":\"%s\",\"SAD\":42,\"hashes\":[\"AAAAAAAAAAAAAAAAAAAAAAAAAAA="
              "\"],\"signAlgo\":\"" CRPKI_OID_RSA_ENCRYPTION "\"}",
@@ -121,6 +123,7 @@ static void wrong_json_types_are_400_naming_the_field(void **state)
         {"/csc/v2/credentials/info", "{\"credentialID\":null}", "credentialID"},
         {"/csc/v2/credentials/info", b1, "certInfo"},
         {"/csc/v2/credentials/info", b2, "certificates"},
+        {"/csc/v2/credentials/info", b4, "authInfo"},
         {"/csc/v2/credentials/authorizeCheck", "{\"handle\":1}", "handle"},
         {"/csc/v2/credentials/authorizeCheck", "{}", "handle"},
         {"/csc/v2/credentials/authorizeCheck", "{\"handle\":\"x\",\"wait\":\"5\"}", "wait"},
@@ -208,6 +211,11 @@ static void wrong_method_on_known_path_is_405(void **state)
         h_resp r;
         h_request(cases[i].method, cases[i].path, NULL, NULL, 0, bearer(), &r);
         H_EXPECT_ERROR(&r, 405, "method_not_allowed");
+        /* RFC 9110 15.5.6: a 405 lists the allowed methods */
+        if (!r.allow ||
+            !strstr(r.allow, strcmp(cases[i].path, "/oauth2/authorize") ? "POST" : "GET"))
+            fail_msg("%s %s: 405 with Allow %s", cases[i].method, cases[i].path,
+                     r.allow ? r.allow : "(none)");
         h_resp_free(&r);
     }
 }
@@ -280,6 +288,31 @@ static void tls_with_the_test_ca_verifies_localhost_and_127_0_0_1(void **state)
                  curl_easy_strerror(cc));
 }
 
+static void plain_http_is_not_served(void **state)
+{
+    (void)state;
+    CURL *c = curl_easy_init();
+    char url[96];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/csc/v2/info", h_port());
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "{}");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    FILE *devnull = fopen("/dev/null", "w");
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, devnull);
+    CURLcode cc = curl_easy_perform(c);
+    long st = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+    fclose(devnull);
+    curl_easy_cleanup(c);
+    if (cc == CURLE_OK && st >= 200 && st < 300)
+        fail_msg("plain HTTP answered %ld", st);
+    /* and the HTTPS side still works after the garbage handshake */
+    h_resp r;
+    h_post_json("/csc/v2/info", "{}", NULL, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +327,7 @@ int main(void)
         cmocka_unit_test(responses_are_json_utf8),
         cmocka_unit_test(tls_without_the_test_ca_fails_verification),
         cmocka_unit_test(tls_with_the_test_ca_verifies_localhost_and_127_0_0_1),
+        cmocka_unit_test(plain_http_is_not_served),
     };
     return cmocka_run_group_tests_name("integration: robustness", tests, h_group_setup, teardown);
 }

@@ -193,6 +193,7 @@ static void signhash_without_hash_oid_when_signalgo_implies_it_verifies(void **s
 
 static char *g_batch_handle;
 static const h_cred *g_batch_cred;
+static uint8_t g_batch_digests[5 * 32];
 
 static void batch_of_five_in_one_approval_all_verify(void **state)
 {
@@ -200,8 +201,8 @@ static void batch_of_five_in_one_approval_all_verify(void **state)
     const char *t = bearer();
     const h_cred *c = cred_of("user1", CRPKI_KEY_RSA, 3072);
     X509 *cert = h_cred_cert_ok(t, c);
-    uint8_t digests[5 * 32];
-    h_random(digests, sizeof digests);
+    uint8_t *digests = g_batch_digests;
+    h_random(digests, sizeof g_batch_digests);
     uint8_t *sigs[5];
     size_t lens[5];
     h_sign_flow_ok(t, c->id, CRPKI_HASH_SHA256, "1.2.840.113549.1.1.11", NULL, digests, 5, sigs,
@@ -241,6 +242,16 @@ static void audit_json_lists_every_signature(void **state)
                 fail_msg("audit record of the batch does not name credential %s", g_batch_cred->id);
             if (!h_json_has_string(e, "user1"))
                 fail_msg("audit record of the batch does not name user1");
+            if (!h_json_has_string(e, "1.2.840.113549.1.1.11"))
+                fail_msg("audit record of the batch does not name the signAlgo");
+            int hash_found = 0;
+            for (int i = 0; i < 5; i++) {
+                char *b = b64_encode_alloc(g_batch_digests + 32 * i, 32);
+                hash_found += h_json_has_string(e, b);
+                free(b);
+            }
+            if (hash_found != 1)
+                fail_msg("audit record of the batch does not name one of its hashes (base64)");
         }
     }
     if (batch != 5) {
