@@ -42,9 +42,15 @@ static double openssl_rsa2048_sign_rate(int secs)
 
 /* Signs rounds of `batch` hashes for `secs` seconds; returns signatures/s.
  * The first round's signatures are verified against the certificate. */
+typedef struct {
+    unsigned rounds;
+    double authorize_s, check_s, sign_s; /* summed client-side latencies */
+} round_stats;
+
 static double service_rate(const char *bearer, const h_cred *cred, X509 *cert, size_t batch,
-                           double secs, unsigned *rounds_out)
+                           double secs, round_stats *st)
 {
+    memset(st, 0, sizeof *st);
     uint8_t *hashes = malloc(batch * 32);
     if (!hashes)
         abort();
@@ -54,9 +60,13 @@ static double service_rate(const char *bearer, const h_cred *cred, X509 *cert, s
     while (h_now() - start < secs) {
         h_random(hashes, batch * 32);
         h_approval a;
+        double t0 = h_now();
         h_authorize_ok(bearer, cred->id, SHA256_OID, hashes, batch, 32, &a);
+        double t1 = h_now();
         h_resp r;
         h_check(bearer, a.handle, 0, &r);
+        st->authorize_s += t1 - t0;
+        st->check_s += r.elapsed_s;
         const char *sad = r.json ? h_jstr(r.json, "SAD") : NULL;
         if (r.status != 200 || !sad) {
             fprintf(stderr, "bench: authorizeCheck answered %ld: %s\n", r.status,
@@ -66,6 +76,7 @@ static double service_rate(const char *bearer, const h_cred *cred, X509 *cert, s
         h_resp s;
         h_sign_hash(bearer, cred->id, sad, SHA256_OID, hashes, batch, 32, SHA256_WITH_RSA, NULL,
                     &s);
+        st->sign_s += s.elapsed_s;
         if (s.status != 200) {
             fprintf(stderr, "bench: signHash answered %ld: %s\n", s.status, s.body ? s.body : "");
             exit(1);
@@ -91,8 +102,15 @@ static double service_rate(const char *bearer, const h_cred *cred, X509 *cert, s
     }
     double rate = (double)sigs / (h_now() - start);
     free(hashes);
-    *rounds_out = rounds;
+    st->rounds = rounds;
     return rate;
+}
+
+static void print_stats(const round_stats *st)
+{
+    double n = st->rounds ? st->rounds : 1;
+    printf("      %u rounds; mean ms: authorize %.2f, authorizeCheck %.2f, signHash %.2f\n",
+           st->rounds, 1e3 * st->authorize_s / n, 1e3 * st->check_s / n, 1e3 * st->sign_s / n);
 }
 
 int main(int argc, char **argv)
@@ -121,21 +139,20 @@ int main(int argc, char **argv)
     h_login_ok("user1", &t);
     X509 *cert = h_cred_cert_ok(t.access, cred);
 
-    unsigned warm;
+    round_stats warm, s1, s16;
     service_rate(t.access, cred, cert, 1, 1.0, &warm);
-
-    unsigned r1, r16;
-    double single = service_rate(t.access, cred, cert, 1, secs, &r1);
-    double batch = service_rate(t.access, cred, cert, 16, secs, &r16);
+    double single = service_rate(t.access, cred, cert, 1, secs, &s1);
+    double batch = service_rate(t.access, cred, cert, 16, secs, &s16);
     double ossl = openssl_rsa2048_sign_rate((int)secs);
 
     printf("RSA-2048, SHA-256, PKCS#1 v1.5, auto-approval, HTTPS keep-alive, %.0f s each\n", secs);
     printf("  openssl speed rsa2048 (1 core)         : %8.1f sign/s\n", ossl);
-    printf("  crpki-rsspd, 1 hash per approval       : %8.1f sig/s  (%u rounds of 3 requests)"
-           "  ratio %.2f\n",
-           single, r1, ossl > 0 ? single / ossl : 0);
-    printf("  crpki-rsspd, 16 hashes per approval    : %8.1f sig/s  (%u rounds)  ratio %.2f\n",
-           batch, r16, ossl > 0 ? batch / ossl : 0);
+    printf("  crpki-rsspd, 1 hash per approval       : %8.1f sig/s  ratio %.2f\n", single,
+           ossl > 0 ? single / ossl : 0);
+    print_stats(&s1);
+    printf("  crpki-rsspd, 16 hashes per approval    : %8.1f sig/s  ratio %.2f\n", batch,
+           ossl > 0 ? batch / ossl : 0);
+    print_stats(&s16);
     X509_free(cert);
     h_tokens_free(&t);
     h_server_stop();
