@@ -28,3 +28,15 @@ target_include_directories(test_httpd PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 add_test(NAME rsspd_serve
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_serve.sh $<TARGET_FILE:crpki-rsspd>)
 set_tests_properties(rsspd_serve PROPERTIES LABELS "integration" TIMEOUT 300)
+
+# Unit tests of the service logic (owner: the service). No network: they call
+# rsspd_service_handle directly on a directory made by `crpki-rsspd init`.
+crpki_unit_test(test_req SOURCES test_req.c LIBS rsspd_req)
+crpki_unit_test(test_store SOURCES test_store.c test_util.c LIBS rsspd_service)
+crpki_unit_test(test_oauth SOURCES test_oauth.c test_svc_fixture.c test_util.c
+                LIBS rsspd_service rsspd_keys)
+crpki_unit_test(test_csc SOURCES test_csc.c test_svc_fixture.c test_util.c
+                LIBS rsspd_service rsspd_keys)
+foreach(t test_store test_oauth test_csc)
+  set_tests_properties(${t} PROPERTIES ENVIRONMENT "${RSSP_SIM_TEST_ENV}")
+endforeach()
