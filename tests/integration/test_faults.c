@@ -27,7 +27,7 @@ static void defaults_inject_no_faults(void **state)
         H_EXPECT_STATUS(&r, 200);
         if (r.retry_after)
             fail_msg("Retry-After %s without fault injection", r.retry_after);
-        if (r.elapsed_s > 1.0)
+        if (r.elapsed_s > 2.0)
             fail_msg("/csc/v2/info took %.2f s without fault injection", r.elapsed_s);
         h_resp_free(&r);
     }
@@ -118,7 +118,7 @@ static void fault_hang_pct_0_does_not_delay(void **state)
     h_resp r;
     info(&r);
     H_EXPECT_STATUS(&r, 200);
-    if (r.elapsed_s > 1.0)
+    if (r.elapsed_s > 1.5)
         fail_msg("--fault-hang-pct 0 still delayed %.0f ms", r.elapsed_s * 1000);
     h_resp_free(&r);
 }

@@ -170,6 +170,51 @@ static void malformed_authorization_headers_are_invalid_token(void **state)
     h_tokens_free(&a);
 }
 
+/* 1 when needle occurs in DIR/name */
+static int file_contains(const char *name, const char *needle)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", h_dir(), name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t cap = 1 << 20, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    size_t nl = strlen(needle);
+    int found = 0;
+    for (size_t i = 0; !found && nl <= n && i <= n - nl; i++)
+        found = memcmp(buf + i, needle, nl) == 0;
+    free(buf);
+    return found;
+}
+
+static void tokens_are_not_stored_in_clear(void **state)
+{
+    (void)state;
+    h_tokens a, b;
+    h_login_ok("user1", &a);
+    refresh(a.refresh, &b);
+    static const char *const files[] = {"state.db", "state.db-wal", "state.db-journal"};
+    const char *toks[] = {a.access, a.refresh, b.access, b.refresh};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+        for (size_t t = 0; t < 4; t++)
+            if (file_contains(files[f], toks[t]))
+                fail_msg("%s holds a token in clear (the service stores only its SHA-256)",
+                         files[f]);
+    h_tokens_free(&a);
+    h_tokens_free(&b);
+}
+
 /* last: restarts with --access-ttl 1 */
 static void access_ttl_1_expires_the_access_token_and_refresh_still_works(void **state)
 {
@@ -199,6 +244,7 @@ int main(void)
         cmocka_unit_test(revoke_unknown_token_is_200),
         cmocka_unit_test(refresh_with_unknown_or_access_token_is_invalid_grant),
         cmocka_unit_test(malformed_authorization_headers_are_invalid_token),
+        cmocka_unit_test(tokens_are_not_stored_in_clear),
         cmocka_unit_test(access_ttl_1_expires_the_access_token_and_refresh_still_works),
     };
     return cmocka_run_group_tests_name("integration: tokens", tests, h_group_setup,
