@@ -746,6 +746,13 @@ int req_parse_authorize(const cJSON *body, unsigned max_signatures, req_authoriz
         BAD(e, "description: longer than %d bytes", DESCRIPTION_MAX);
         goto fail;
     }
+    /* shown in the app and by `pending`: no control characters */
+    for (const char *p = out->description; p && *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            BAD(e, "description: control characters are not allowed");
+            goto fail;
+        }
+    }
     const cJSON *ad = cJSON_GetObjectItemCaseSensitive(body, "authData");
     if (!ad) {
         BAD(e, "authData: required");

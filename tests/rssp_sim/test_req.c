@@ -314,6 +314,9 @@ static void authorize_body_accepts_valid_and_names_each_bad_field(void **state)
         {"{\"credentialID\":\"c1\",\"numSignatures\":1,\"hashes\":[\"" H32
          "\"],\"hashAlgorithmOID\":\"x\",\"authData\":[{\"id\":1}]}",
          "authData"},
+        {"{\"credentialID\":\"c1\",\"numSignatures\":1,\"hashes\":[\"" H32
+         "\"],\"hashAlgorithmOID\":\"x\",\"description\":\"a\\u001b[2Jb\"," GB "}",
+         "description"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (parse_authorize(cases[i].body, &a, &e) != -1)
