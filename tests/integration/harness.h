@@ -4,7 +4,11 @@
  *
  * One server and one keep-alive CURL handle per test program. The helpers
  * named h_*_ok fail the current cmocka test themselves (they use cmocka's
- * assertions), the others return results for the test to judge. */
+ * assertions), the others return results for the test to judge.
+ *
+ * Environment: CRPKI_ITEST_KEEP=1 keeps the temporary directory,
+ * CRPKI_ITEST_VERBOSE=1 prints the server's log at the end, CRPKI_RSSPD and
+ * CRPKI_RSSPD_FIXTURE override the executable and the fixture directory. */
 #ifndef CRPKI_INTEGRATION_HARNESS_H
 #define CRPKI_INTEGRATION_HARNESS_H
 
