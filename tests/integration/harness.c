@@ -500,6 +500,7 @@ static int load_sim(void)
         hu->password = jdup(u, "password");
         hu->name = jdup(u, "name");
         hu->company = jdup(u, "company");
+        hu->title = jdup(u, "title");
         const cJSON *creds = cJSON_GetObjectItemCaseSensitive(u, "credentials"), *c;
         cJSON_ArrayForEach(c, creds)
         {
@@ -900,6 +901,9 @@ void h_request_auth(const char *method, const char *path, const char *content_ty
         char *h = xasprintf("Content-Type: %s", content_type);
         hdrs = curl_slist_append(hdrs, h);
         free(h);
+    } else {
+        /* no Content-Type at all (curl would add a form type to a POST) */
+        hdrs = curl_slist_append(hdrs, "Content-Type:");
     }
     if (authorization) {
         char *h = xasprintf("Authorization: %s", authorization);

@@ -43,6 +43,7 @@ typedef struct {
     char *password;
     char *name;
     char *company;
+    char *title; /* optional, may be NULL */
     h_cred creds[H_MAX_CREDS];
     size_t ncreds;
 } h_user;

@@ -257,9 +257,13 @@ static void other_user_checking_a_handle_is_invalid_request(void **state)
     h_resp r;
     h_check(t2(), a.handle, 0, &r);
     H_EXPECT_ERROR(&r, 400, "invalid_request");
+    if (!strstr(h_jstr(r.json, "error_description"), "handle"))
+        fail_msg("another user's handle: error_description does not name handle: %s", r.body);
     h_resp_free(&r);
     h_check(t1(), "no-such-handle", 0, &r);
     H_EXPECT_ERROR(&r, 400, "invalid_request");
+    if (!strstr(h_jstr(r.json, "error_description"), "handle"))
+        fail_msg("unknown handle: error_description does not name handle: %s", r.body);
     h_resp_free(&r);
     assert_int_equal(h_deny(a.code), 0);
     h_approval_free(&a);
@@ -325,6 +329,8 @@ static void authorize_field_errors_are_invalid_request_naming_the_field(void **s
         {"hashAlgorithmOID", "2"},
         {"credentialID", NULL},
         {"description", "7"},
+        {"description", "\"line\\nbreak\""},
+        {"description", "\"tab\\there\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cJSON *j = cJSON_CreateObject();
@@ -545,14 +551,40 @@ static void rapid_wait0_polling_gets_slow_down(void **state)
     h_check(t1(), a.handle, 0, &r);
     H_EXPECT_STATUS(&r, 202);
     h_resp_free(&r);
+    double first = h_now();
     h_check(t1(), a.handle, 0, &r);
     H_EXPECT_ERROR(&r, 400, "slow_down");
     h_resp_free(&r);
-    h_sleep_ms(1100);
+    /* a slow_down answer does not restart the interval: 0.6 s later it is
+     * still too soon, 1.1 s after the answered check it is fine */
+    h_sleep_ms(600);
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "slow_down");
+    h_resp_free(&r);
+    double left = 1.1 - (h_now() - first);
+    if (left > 0)
+        h_sleep_ms((unsigned)(left * 1000));
     h_check(t1(), a.handle, 0, &r);
     H_EXPECT_STATUS(&r, 202);
     h_resp_free(&r);
+    /* only a pending approval is answered slow_down */
+    assert_int_equal(h_approve(a.code), 0);
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    h_approval_free(&a);
+
+    h_authorize_ok(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
     assert_int_equal(h_deny(a.code), 0);
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "access_denied");
+    h_resp_free(&r);
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "access_denied");
+    h_resp_free(&r);
     h_approval_free(&a);
 }
 
@@ -898,6 +930,137 @@ static void admin_cli_usage_errors_exit_2(void **state)
     h_cmd_free(&c);
 }
 
+static void authorize_validation_order_credential_then_algorithm_then_hashes(void **state)
+{
+    (void)state;
+    uint8_t d[64];
+    h_random(d, sizeof d);
+    h_resp r;
+    /* another user's credential, MD5, wrong length: the credential first */
+    h_authorize(t2(), rsa1(), MD5_OID, d, 1, 20, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_credential");
+    h_resp_free(&r);
+    /* MD5 with a 20-byte hash: the algorithm before the length */
+    h_authorize(t1(), rsa1(), MD5_OID, d, 1, 20, &r);
+    H_EXPECT_ERROR(&r, 400, "unsupported_algorithm");
+    h_resp_free(&r);
+}
+
+static void signhash_validation_order_credential_algorithm_hashes_then_sad(void **state)
+{
+    (void)state;
+    uint8_t d[64];
+    h_random(d, sizeof d);
+    const h_cred *ec = cred("user1", CRPKI_KEY_EC);
+    h_resp r;
+    /* unknown SAD everywhere: it is checked last */
+    h_sign_hash(t2(), rsa1(), "bm9wZQ==", SHA256_OID, d, 1, 20, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_credential");
+    h_resp_free(&r);
+    h_sign_hash(t1(), ec->id, "bm9wZQ==", SHA256_OID, d, 1, 20, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "unsupported_algorithm");
+    h_resp_free(&r);
+    h_sign_hash(t1(), rsa1(), "bm9wZQ==", SHA256_OID, d, 1, 20, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_hash");
+    h_resp_free(&r);
+    uint8_t many[65 * 32];
+    h_random(many, sizeof many);
+    h_sign_hash(t1(), rsa1(), "bm9wZQ==", SHA256_OID, many, 65, 32, SHA256_RSA, NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_hash");
+    h_resp_free(&r);
+}
+
+static const cJSON *pending_entry(const cJSON *arr, const char *code)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+    {
+        const char *c = h_jstr(e, "approvalCode");
+        if (c && strcmp(c, code) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static void pending_json_describes_each_request(void **state)
+{
+    (void)state;
+    uint8_t d[3 * 48];
+    h_random(d, sizeof d);
+    h_approval a;
+    h_authorize_ok(t1(), rsa1(), SHA384_OID, d, 3, 48, &a);
+    cJSON *p = h_pending_json();
+    assert_non_null(p);
+    if (!cJSON_IsArray(p))
+        fail_msg("pending --json is not an array");
+    const cJSON *e = pending_entry(p, a.code);
+    if (!e) {
+        char *txt = cJSON_PrintUnformatted(p);
+        fail_msg("pending --json has no entry with approvalCode %s: %.1000s", a.code, txt);
+    }
+    assert_string_equal(h_jstr(e, "user"), "user1");
+    assert_string_equal(h_jstr(e, "credentialID"), rsa1());
+    assert_int_equal((int)h_jnum(e, "numSignatures", -1), 3);
+    assert_string_equal(h_jstr(e, "hashAlgorithmOID"), SHA384_OID);
+    const char *desc = h_jstr(e, "description");
+    assert_non_null(desc);
+    assert_string_equal(desc, "統合テスト: 登記申請書.pdf");
+    assert_non_null(cJSON_GetObjectItemCaseSensitive(e, "createdAt"));
+    double exp = h_jnum(e, "expiresIn", -1);
+    if (exp <= 0 || exp > 120)
+        fail_msg("pending expiresIn %g, want 0 < expiresIn <= 120", exp);
+    cJSON_Delete(p);
+    assert_int_equal(h_deny(a.code), 0);
+    h_approval_free(&a);
+}
+
+static int db_contains(const char *needle)
+{
+    static const char *const files[] = {"state.db", "state.db-wal", "state.db-journal"};
+    int found = 0;
+    for (size_t f = 0; f < 3 && !found; f++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", h_dir(), files[f]);
+        FILE *fp = fopen(path, "rb");
+        if (!fp)
+            continue;
+        size_t nl = strlen(needle), cap = 1 << 20, n = 0, got;
+        char *buf = malloc(cap);
+        assert_non_null(buf);
+        while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
+            n += got;
+            if (n == cap) {
+                cap *= 2;
+                buf = realloc(buf, cap);
+                assert_non_null(buf);
+            }
+        }
+        fclose(fp);
+        for (size_t i = 0; !found && nl <= n && i <= n - nl; i++)
+            found = memcmp(buf + i, needle, nl) == 0;
+        free(buf);
+    }
+    return found;
+}
+
+static void sads_and_handles_are_not_stored_in_clear(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    h_random(d, sizeof d);
+    h_approval a;
+    char *sad = approved_sad(t1(), rsa1(), SHA256_OID, d, 1, 32, &a);
+    if (db_contains(sad))
+        fail_msg("state.db holds a SAD in clear");
+    if (db_contains(a.handle))
+        fail_msg("state.db holds an approval handle in clear");
+    /* sanity: the database is where we look */
+    if (!db_contains(rsa1()))
+        fail_msg("harness: credential ID not found in state.db, wrong file?");
+    free(sad);
+    h_approval_free(&a);
+}
+
 /* last: restarts the server with --approval-ttl 2 */
 static void approval_ttl_2_expires_and_check_is_expired_token(void **state)
 {
@@ -948,6 +1111,10 @@ static void sad_ttl_1_sad_expires_and_is_invalid_sad(void **state)
     h_sleep_ms(2100);
     h_sign_hash(t1(), rsa1(), sad, SHA256_OID, d, 1, 32, SHA256_RSA, NULL, &r);
     H_EXPECT_ERROR(&r, 400, "invalid_sad");
+    h_resp_free(&r);
+    /* approved, but the SAD expired unused */
+    h_check(t1(), a.handle, 0, &r);
+    H_EXPECT_ERROR(&r, 400, "expired_token");
     h_resp_free(&r);
     free(sad);
     h_approval_free(&a);
@@ -1025,6 +1192,10 @@ int main(void)
         cmocka_unit_test(pss_params_with_other_mgf1_hash_big_salt_or_trailer_are_rejected),
         cmocka_unit_test(concurrent_long_polls_do_not_hold_up_other_requests),
         cmocka_unit_test(admin_cli_usage_errors_exit_2),
+        cmocka_unit_test(authorize_validation_order_credential_then_algorithm_then_hashes),
+        cmocka_unit_test(signhash_validation_order_credential_algorithm_hashes_then_sad),
+        cmocka_unit_test(pending_json_describes_each_request),
+        cmocka_unit_test(sads_and_handles_are_not_stored_in_clear),
         /* these restart the server with other options */
         cmocka_unit_test(approval_ttl_2_expires_and_check_is_expired_token),
         cmocka_unit_test(sad_ttl_1_sad_expires_and_is_invalid_sad),

@@ -341,7 +341,8 @@ static void info_certinfo_has_utf8_japanese_subject_and_cert_fields(void **state
             if (strcasecmp(skip_zeros(hex), skip_zeros(serial)) != 0)
                 fail_msg("serialNumber %s, certificate has %s", serial, hex);
             for (const char *p = serial; *p; p++)
-                assert_true(isxdigit((unsigned char)*p));
+                if (!isxdigit((unsigned char)*p) || islower((unsigned char)*p))
+                    fail_msg("serialNumber %s is not upper-case hex", serial);
             char *nb = time_str(X509_get0_notBefore(x)), *na = time_str(X509_get0_notAfter(x));
             assert_non_null(nb);
             assert_non_null(na);
@@ -369,6 +370,12 @@ static void info_without_certinfo_omits_dn_fields(void **state)
         fail_msg("DN fields without certInfo: %s", r.body);
     const char *desc = h_jstr(r.json, "description");
     assert_non_null(desc);
+    /* company, title and name of the representative */
+    const h_user *u = h_user_by_id("user1");
+    if (!strstr(desc, u->company) || !strstr(desc, u->name) ||
+        (u->title && !strstr(desc, u->title)))
+        fail_msg("description \"%s\" lacks company \"%s\", title \"%s\" or name \"%s\"", desc,
+                 u->company, u->title ? u->title : "", u->name);
     h_resp_free(&r);
 }
 

@@ -45,6 +45,8 @@ static void fault_503_100_is_temporarily_unavailable_with_retry_after(void **sta
         if (!r.retry_after || strcmp(r.retry_after, "1") != 0)
             fail_msg("503: Retry-After %s, want 1 (the default)",
                      r.retry_after ? r.retry_after : "(none)");
+        if (!r.cache_control || !strstr(r.cache_control, "no-store"))
+            fail_msg("503 without Cache-Control: no-store");
         h_resp_free(&r);
     }
     /* OAuth endpoints too */
@@ -74,6 +76,8 @@ static void fault_429_100_is_too_many_requests_with_retry_after(void **state)
         H_EXPECT_ERROR(&r, 429, "too_many_requests");
         if (!r.retry_after || strcmp(r.retry_after, "1") != 0)
             fail_msg("429: Retry-After %s, want 1", r.retry_after ? r.retry_after : "(none)");
+        if (!r.cache_control || !strstr(r.cache_control, "no-store"))
+            fail_msg("429 without Cache-Control: no-store");
         h_resp_free(&r);
     }
 }

@@ -391,6 +391,9 @@ static void authorize_bad_state_or_challenge_redirects_invalid_request(void **st
         fail_msg("state of 513 characters: Location %s, want error=invalid_request",
                  r.location ? r.location : "(none)");
     free(err);
+    char *st = h_query_param(r.location, "state");
+    if (st)
+        fail_msg("an invalid state was echoed: %s", r.location);
     h_resp_free(&r);
     /* code_challenge of 42 characters */
     snprintf(q, sizeof q,
@@ -455,6 +458,68 @@ static void token_without_client_id_is_401_invalid_client(void **state)
     free(code);
 }
 
+static void consent_deny_does_not_check_the_password(void **state)
+{
+    (void)state;
+    h_pkce p;
+    h_pkce_new(&p);
+    h_resp r;
+    h_login_form(&p, "user1", "wrong-password", "deny", &r);
+    expect_error_redirect(&r, &p, "access_denied");
+    h_resp_free(&r);
+}
+
+static void missing_or_unknown_consent_redirects_invalid_request(void **state)
+{
+    (void)state;
+    const h_user *u = h_user_by_id("user1");
+    h_pkce p;
+    h_pkce_new(&p);
+    h_resp r;
+    h_login_form(&p, u->id, u->password, "maybe", &r);
+    expect_error_redirect(&r, &p, "invalid_request");
+    h_resp_free(&r);
+    char *q = h_authorize_query(&p), *pw = h_urlencode(u->password);
+    char form[1024];
+    snprintf(form, sizeof form, "%s&username=%s&password=%s", q, u->id, pw);
+    h_post_form("/oauth2/authorize", form, NULL, &r);
+    expect_error_redirect(&r, &p, "invalid_request");
+    h_resp_free(&r);
+    free(q);
+    free(pw);
+}
+
+static void failed_redemption_spends_the_code(void **state)
+{
+    (void)state;
+    h_pkce p, other;
+    char *code = h_login_code_ok("user1", &p);
+    h_pkce_new(&other);
+    h_resp r;
+    h_token_exchange(code, p.redirect_uri, other.verifier, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_grant");
+    h_resp_free(&r);
+    h_token_exchange(code, p.redirect_uri, p.verifier, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_grant");
+    h_resp_free(&r);
+    free(code);
+}
+
+static void request_refused_before_lookup_does_not_spend_the_code(void **state)
+{
+    (void)state;
+    h_pkce p;
+    char *code = h_login_code_ok("user1", &p);
+    h_resp r;
+    h_token_exchange(code, p.redirect_uri, "too-short", &r); /* malformed verifier */
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    h_resp_free(&r);
+    h_token_exchange(code, p.redirect_uri, p.verifier, &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+    free(code);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +543,10 @@ int main(void)
         cmocka_unit_test(authorize_bad_state_or_challenge_redirects_invalid_request),
         cmocka_unit_test(login_post_revalidates_redirect_uri),
         cmocka_unit_test(token_without_client_id_is_401_invalid_client),
+        cmocka_unit_test(consent_deny_does_not_check_the_password),
+        cmocka_unit_test(missing_or_unknown_consent_redirects_invalid_request),
+        cmocka_unit_test(failed_redemption_spends_the_code),
+        cmocka_unit_test(request_refused_before_lookup_does_not_spend_the_code),
     };
     return cmocka_run_group_tests_name("integration: login", tests, h_group_setup,
                                        h_group_teardown);

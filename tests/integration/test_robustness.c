@@ -311,6 +311,175 @@ static void plain_http_is_not_served(void **state)
     h_resp_free(&r);
 }
 
+static void every_response_kind_has_cache_control_no_store(void **state)
+{
+    (void)state;
+    const char *t = bearer();
+    struct {
+        const char *method, *path, *ctype, *body, *auth;
+        long status;
+    } cases[] = {
+        {"POST", "/csc/v2/info", "application/json", "{}", NULL, 200},
+        {"POST", "/csc/v2/credentials/list", "application/json", "{}", t, 200},
+        {"POST", "/csc/v2/credentials/list", "application/json", "{}", NULL, 401},
+        {"POST", "/csc/v2/credentials/info", "application/json", "{}", t, 400},
+        {"POST", "/csc/v2/nothing", "application/json", "{}", t, 404},
+        {"GET", "/csc/v2/info", NULL, NULL, NULL, 405},
+        {"POST", "/oauth2/token", "application/x-www-form-urlencoded", "grant_type=x", NULL, 401},
+        {"POST", "/oauth2/revoke", "application/x-www-form-urlencoded",
+         "token=x&client_id=crpki-driver", NULL, 200},
+        {"GET", "/oauth2/authorize?client_id=nobody", NULL, NULL, NULL, 400},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h_resp r;
+        h_request(cases[i].method, cases[i].path, cases[i].ctype, cases[i].body,
+                  cases[i].body ? strlen(cases[i].body) : 0, cases[i].auth, &r);
+        H_EXPECT_STATUS(&r, cases[i].status);
+        if (!r.cache_control || !strstr(r.cache_control, "no-store"))
+            fail_msg("%s %s (%ld): Cache-Control %s, want no-store on every response",
+                     cases[i].method, cases[i].path, r.status,
+                     r.cache_control ? r.cache_control : "(none)");
+        h_resp_free(&r);
+    }
+    /* the login form and its redirect */
+    h_pkce p;
+    h_pkce_new(&p);
+    char *q = h_authorize_query(&p);
+    char path[1024];
+    snprintf(path, sizeof path, "/oauth2/authorize?%s", q);
+    h_resp r;
+    h_get(path, NULL, &r);
+    H_EXPECT_STATUS(&r, 200);
+    if (!r.cache_control || !strstr(r.cache_control, "no-store"))
+        fail_msg("login form: Cache-Control %s", r.cache_control ? r.cache_control : "(none)");
+    h_resp_free(&r);
+    free(q);
+    const h_user *u = h_user_by_id("user1");
+    h_login_form(&p, u->id, u->password, "approve", &r);
+    H_EXPECT_STATUS(&r, 302);
+    if (!r.cache_control || !strstr(r.cache_control, "no-store"))
+        fail_msg("login redirect: Cache-Control %s", r.cache_control ? r.cache_control : "(none)");
+    h_resp_free(&r);
+}
+
+static void body_without_json_content_type_is_invalid_request(void **state)
+{
+    (void)state;
+    static const char *const types[] = {"text/plain", "application/x-www-form-urlencoded", NULL};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        h_resp r;
+        h_request("POST", "/csc/v2/credentials/list", types[i], "{}", 2, bearer(), &r);
+        H_EXPECT_ERROR(&r, 400, "invalid_request");
+        h_resp_free(&r);
+    }
+    static const char *const ok[] = {"application/json", "application/json; charset=utf-8",
+                                     "application/json;charset=UTF-8"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        h_resp r;
+        h_request("POST", "/csc/v2/credentials/list", ok[i], "{}", 2, bearer(), &r);
+        H_EXPECT_STATUS(&r, 200);
+        h_resp_free(&r);
+    }
+}
+
+static void strict_json_rejects_duplicates_nul_surrogates_and_deep_nesting(void **state)
+{
+    (void)state;
+    char deep[200];
+    size_t n = 0;
+    n += (size_t)snprintf(deep, sizeof deep, "{\"x\":");
+    for (int i = 0; i < 40; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 40; i++)
+        deep[n++] = ']';
+    deep[n++] = '}';
+    deep[n] = 0;
+    const char *bad[] = {
+        "{\"credInfo\":true,\"credInfo\":false}",
+        "{\"x\":\"a\\u0000b\"}",
+        "{\"x\":\"\\ud800\"}",
+        "{\"x\":\"\\udc00x\"}",
+        deep,
+        "{\"x\":\"\xc3\x28\"}", /* invalid UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        h_resp r;
+        h_post_json("/csc/v2/credentials/list", bad[i], bearer(), &r);
+        if (r.status != 400 || !h_jstr(r.json, "error") ||
+            strcmp(h_jstr(r.json, "error"), "invalid_request") != 0)
+            fail_msg("body %s: want 400 invalid_request, got %ld %s", bad[i], r.status, r.body);
+        h_resp_free(&r);
+    }
+    /* a valid surrogate pair and 30 levels of nesting are fine */
+    char ok[200];
+    n = (size_t)snprintf(ok, sizeof ok, "{\"x\":\"\\ud83d\\ude00\",\"y\":");
+    for (int i = 0; i < 30; i++)
+        ok[n++] = '[';
+    for (int i = 0; i < 30; i++)
+        ok[n++] = ']';
+    ok[n++] = '}';
+    ok[n] = 0;
+    h_resp r;
+    h_post_json("/csc/v2/credentials/list", ok, bearer(), &r);
+    H_EXPECT_STATUS(&r, 200);
+    h_resp_free(&r);
+}
+
+static void strict_forms_reject_bad_escapes_and_duplicates(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "grant_type=refresh_token&grant_type=refresh_token&refresh_token=x&client_id=crpki-driver",
+        "grant_type=refresh_token&refresh_token=%zz&client_id=crpki-driver",
+        "grant_type=refresh_token&refresh_token=%4&client_id=crpki-driver",
+        "grant_type=refresh_token&refresh_token=a%00b&client_id=crpki-driver",
+        "grant_type=refresh_token&refresh_token=a%0Ab&client_id=crpki-driver",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        h_resp r;
+        h_post_form("/oauth2/token", bad[i], NULL, &r);
+        if (r.status != 400 || !h_jstr(r.json, "error") ||
+            strcmp(h_jstr(r.json, "error"), "invalid_request") != 0)
+            fail_msg("form %s: want 400 invalid_request, got %ld %s", bad[i], r.status, r.body);
+        h_resp_free(&r);
+    }
+    /* the authorize query: 400 HTML page, never a redirect */
+    h_pkce p;
+    h_pkce_new(&p);
+    char *ru = h_urlencode(p.redirect_uri);
+    char q[1024];
+    snprintf(q, sizeof q,
+             "/oauth2/authorize?response_type=code&client_id=crpki-driver&redirect_uri=%s"
+             "&code_challenge=%s&code_challenge_method=S256&state=a&state=b",
+             ru, p.challenge);
+    h_resp r;
+    h_get(q, NULL, &r);
+    H_EXPECT_STATUS(&r, 400);
+    if (r.location)
+        fail_msg("duplicate state redirected to %s", r.location);
+    h_resp_free(&r);
+    snprintf(q, sizeof q,
+             "/oauth2/authorize?response_type=code&client_id=crpki-driver&redirect_uri=%s"
+             "&code_challenge=%s&code_challenge_method=S256&state=%%zz",
+             ru, p.challenge);
+    h_get(q, NULL, &r);
+    H_EXPECT_STATUS(&r, 400);
+    if (r.location)
+        fail_msg("bad %% escape redirected to %s", r.location);
+    h_resp_free(&r);
+    free(ru);
+}
+
+static void info_with_empty_body_counts_as_empty_object(void **state)
+{
+    (void)state;
+    h_resp r;
+    h_request("POST", "/csc/v2/info", NULL, NULL, 0, NULL, &r);
+    H_EXPECT_STATUS(&r, 200);
+    assert_non_null(h_jstr(r.json, "name"));
+    h_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +495,11 @@ int main(void)
         cmocka_unit_test(tls_without_the_test_ca_fails_verification),
         cmocka_unit_test(tls_with_the_test_ca_verifies_localhost_and_127_0_0_1),
         cmocka_unit_test(plain_http_is_not_served),
+        cmocka_unit_test(every_response_kind_has_cache_control_no_store),
+        cmocka_unit_test(body_without_json_content_type_is_invalid_request),
+        cmocka_unit_test(strict_json_rejects_duplicates_nul_surrogates_and_deep_nesting),
+        cmocka_unit_test(strict_forms_reject_bad_escapes_and_duplicates),
+        cmocka_unit_test(info_with_empty_body_counts_as_empty_object),
     };
     return cmocka_run_group_tests_name("integration: robustness", tests, h_group_setup, teardown);
 }

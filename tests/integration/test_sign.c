@@ -232,12 +232,30 @@ static void audit_json_lists_every_signature(void **state)
                   g_verified);
     if (n < g_signatures)
         fail_msg("audit --json has %d records, this test made %d signatures", n, g_signatures);
+    if (!cJSON_IsArray(j))
+        fail_msg("audit --json is not an array");
     int batch = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, arr)
     {
-        if (h_json_has_string(e, g_batch_handle)) {
+        static const char *const fields[] = {
+            "id",   "time",     "user",       "credentialID",   "hashAlgorithmOID",
+            "hash", "signAlgo", "approvalId", "approvalHandle", "approvalCode"};
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+            if (!cJSON_GetObjectItemCaseSensitive(e, fields[f]))
+                fail_msg("audit record without %s: %s", fields[f], cJSON_PrintUnformatted(e));
+        const char *tm = h_jstr(e, "time");
+        /* ISO 8601 UTC: 2026-11-21T14:46:48Z (fractions allowed) */
+        if (!tm || strlen(tm) < 20 || tm[4] != '-' || tm[7] != '-' || tm[10] != 'T' ||
+            tm[13] != ':' || tm[16] != ':' || tm[strlen(tm) - 1] != 'Z')
+            fail_msg("audit time \"%s\" is not ISO 8601 UTC", tm ? tm : "(none)");
+        const char *handle = h_jstr(e, "approvalHandle");
+        if (handle && strcmp(handle, g_batch_handle) == 0) {
             batch++;
+            assert_string_equal(h_jstr(e, "credentialID"), g_batch_cred->id);
+            assert_string_equal(h_jstr(e, "user"), "user1");
+            assert_string_equal(h_jstr(e, "hashAlgorithmOID"), "2.16.840.1.101.3.4.2.1");
+            assert_string_equal(h_jstr(e, "signAlgo"), "1.2.840.113549.1.1.11");
             if (!h_json_has_string(e, g_batch_cred->id))
                 fail_msg("audit record of the batch does not name credential %s", g_batch_cred->id);
             if (!h_json_has_string(e, "user1"))

@@ -170,6 +170,30 @@ static void malformed_authorization_headers_are_invalid_token(void **state)
     h_tokens_free(&a);
 }
 
+static void revoke_without_client_id_or_token_is_rejected(void **state)
+{
+    (void)state;
+    h_resp r;
+    h_post_form("/oauth2/revoke", "token=abc", NULL, &r);
+    H_EXPECT_ERROR(&r, 401, "invalid_client");
+    h_resp_free(&r);
+    h_post_form("/oauth2/revoke", "token=abc&client_id=intruder", NULL, &r);
+    H_EXPECT_ERROR(&r, 401, "invalid_client");
+    h_resp_free(&r);
+    h_post_form("/oauth2/revoke", "client_id=crpki-driver", NULL, &r);
+    H_EXPECT_ERROR(&r, 400, "invalid_request");
+    h_resp_free(&r);
+    /* refresh without client_id */
+    h_tokens a;
+    h_login_ok("user1", &a);
+    char form[256];
+    snprintf(form, sizeof form, "grant_type=refresh_token&refresh_token=%s", a.refresh);
+    h_post_form("/oauth2/token", form, NULL, &r);
+    H_EXPECT_ERROR(&r, 401, "invalid_client");
+    h_resp_free(&r);
+    h_tokens_free(&a);
+}
+
 /* 1 when needle occurs in DIR/name */
 static int file_contains(const char *name, const char *needle)
 {
@@ -245,6 +269,7 @@ int main(void)
         cmocka_unit_test(refresh_with_unknown_or_access_token_is_invalid_grant),
         cmocka_unit_test(malformed_authorization_headers_are_invalid_token),
         cmocka_unit_test(tokens_are_not_stored_in_clear),
+        cmocka_unit_test(revoke_without_client_id_or_token_is_rejected),
         cmocka_unit_test(access_ttl_1_expires_the_access_token_and_refresh_still_works),
     };
     return cmocka_run_group_tests_name("integration: tokens", tests, h_group_setup,
