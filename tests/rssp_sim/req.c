@@ -3,6 +3,7 @@
 #include "req.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -538,6 +539,8 @@ static int has_dup_keys(const cJSON *j)
     return dup;
 }
 
+static pthread_mutex_t cjson_mu = PTHREAD_MUTEX_INITIALIZER;
+
 int req_json_parse(const uint8_t *body, size_t len, cJSON **out, req_err *e)
 {
     *out = NULL;
@@ -561,7 +564,11 @@ int req_json_parse(const uint8_t *body, size_t len, cJSON **out, req_err *e)
     memcpy(buf, body, len);
     buf[len] = '\0';
     const char *end = NULL;
+    /* cJSON records the error position of every parse in a global: keep
+     * concurrent requests from racing on it */
+    pthread_mutex_lock(&cjson_mu);
     cJSON *j = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    pthread_mutex_unlock(&cjson_mu);
     free(buf);
     if (!j)
         return BAD(e, "body: malformed JSON");

@@ -2,7 +2,7 @@
 # rsspd_req: pure request parsing and validation (unit tests, fuzz targets).
 add_library(rsspd_req STATIC req.c)
 target_include_directories(rsspd_req PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(rsspd_req PUBLIC crpki_util OpenSSL::Crypto PkgConfig::LIBCJSON m)
+target_link_libraries(rsspd_req PUBLIC crpki_util OpenSSL::Crypto PkgConfig::LIBCJSON Threads::Threads m)
 crpki_warnings(rsspd_req)
 
 add_library(rsspd_service STATIC service.c store.c cred.c oauth.c csc.c serve.c admin.c)
