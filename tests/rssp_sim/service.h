@@ -39,19 +39,19 @@ typedef struct {
     const char *content_type; /* static string */
     char *body;               /* malloc'ed, may be NULL */
     size_t body_len;
-    char *location;           /* malloc'ed Location header (302), or NULL */
-    char *www_authenticate;   /* malloc'ed, or NULL */
-    int retry_after_s;        /* > 0: send Retry-After */
-    int no_store;             /* send Cache-Control: no-store */
-    const char *allow;        /* static Allow header value (405), or NULL */
+    char *location;         /* malloc'ed Location header (302), or NULL */
+    char *www_authenticate; /* malloc'ed, or NULL */
+    int retry_after_s;      /* > 0: send Retry-After */
+    int no_store;           /* send Cache-Control: no-store */
+    const char *allow;      /* static Allow header value (405), or NULL */
 } rsspd_response;
 
 typedef struct rsspd_service rsspd_service;
 
 /* Loads DIR/sim.json, opens the token and DIR/state.db (created if absent).
  * Returns 0, or -1 with a message. */
-int rsspd_service_open(const char *dir, const rsspd_options *opt, rsspd_service **out,
-                       char *err, size_t errsz);
+int rsspd_service_open(const char *dir, const rsspd_options *opt, rsspd_service **out, char *err,
+                       size_t errsz);
 
 /* Handles one request; thread-safe; may block up to RSSPD_MAX_WAIT seconds
  * (long polling) unless rsspd_service_shutdown was called. Always fills rsp. */
