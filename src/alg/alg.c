@@ -50,8 +50,8 @@ const crpki_hash_info *crpki_hash_by_name(const char *name)
     return NULL;
 }
 
-size_t crpki_digestinfo(crpki_hash_id hash, const uint8_t *digest, size_t digest_len,
-                        uint8_t *out, size_t outsz)
+size_t crpki_digestinfo(crpki_hash_id hash, const uint8_t *digest, size_t digest_len, uint8_t *out,
+                        size_t outsz)
 {
     const crpki_hash_info *h = crpki_hash_by_id(hash);
     if (!h || !digest || digest_len != h->len)
@@ -79,12 +79,9 @@ static const crpki_sigalg_info SIGALGS[] = {
     {CRPKI_OID_RSASSA_PSS, "RSASSA-PSS", CRPKI_KEY_RSA, CRPKI_PAD_PSS, CRPKI_HASH_NONE},
     {CRPKI_OID_EC_PUBLIC_KEY, "ecPublicKey", CRPKI_KEY_EC, CRPKI_PAD_ECDSA, CRPKI_HASH_NONE},
     {"1.2.840.10045.4.1", "ecdsa-with-SHA1", CRPKI_KEY_EC, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA1},
-    {"1.2.840.10045.4.3.2", "ecdsa-with-SHA256", CRPKI_KEY_EC, CRPKI_PAD_ECDSA,
-     CRPKI_HASH_SHA256},
-    {"1.2.840.10045.4.3.3", "ecdsa-with-SHA384", CRPKI_KEY_EC, CRPKI_PAD_ECDSA,
-     CRPKI_HASH_SHA384},
-    {"1.2.840.10045.4.3.4", "ecdsa-with-SHA512", CRPKI_KEY_EC, CRPKI_PAD_ECDSA,
-     CRPKI_HASH_SHA512},
+    {"1.2.840.10045.4.3.2", "ecdsa-with-SHA256", CRPKI_KEY_EC, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256},
+    {"1.2.840.10045.4.3.3", "ecdsa-with-SHA384", CRPKI_KEY_EC, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA384},
+    {"1.2.840.10045.4.3.4", "ecdsa-with-SHA512", CRPKI_KEY_EC, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA512},
 };
 #define NSIGALGS (sizeof SIGALGS / sizeof SIGALGS[0])
 
@@ -98,9 +95,13 @@ const crpki_sigalg_info *crpki_sigalg_by_oid(const char *oid)
     return NULL;
 }
 
-static const char *const RSA_ALGS[] = {
-    CRPKI_OID_RSA_ENCRYPTION, "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.11",
-    "1.2.840.113549.1.1.12",  "1.2.840.113549.1.1.13", CRPKI_OID_RSASSA_PSS, NULL};
+static const char *const RSA_ALGS[] = {CRPKI_OID_RSA_ENCRYPTION,
+                                       "1.2.840.113549.1.1.5",
+                                       "1.2.840.113549.1.1.11",
+                                       "1.2.840.113549.1.1.12",
+                                       "1.2.840.113549.1.1.13",
+                                       CRPKI_OID_RSASSA_PSS,
+                                       NULL};
 static const char *const EC_ALGS[] = {CRPKI_OID_EC_PUBLIC_KEY, "1.2.840.10045.4.1",
                                       "1.2.840.10045.4.3.2",   "1.2.840.10045.4.3.3",
                                       "1.2.840.10045.4.3.4",   NULL};

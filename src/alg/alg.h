@@ -19,9 +19,9 @@ typedef enum {
 
 typedef struct {
     crpki_hash_id id;
-    const char *name;   /* "SHA256": OpenSSL digest name and CNG-style name */
-    const char *oid;    /* dotted OID */
-    size_t len;         /* digest length in bytes */
+    const char *name;                 /* "SHA256": OpenSSL digest name and CNG-style name */
+    const char *oid;                  /* dotted OID */
+    size_t len;                       /* digest length in bytes */
     const uint8_t *digestinfo_prefix; /* DER DigestInfo up to the digest */
     size_t digestinfo_prefix_len;
 } crpki_hash_info;
@@ -33,18 +33,18 @@ const crpki_hash_info *crpki_hash_by_name(const char *name);
 
 /* Writes DigestInfo(hash, digest) to out. Returns the length, or 0 when the
  * digest length does not match the algorithm or out is too small. */
-size_t crpki_digestinfo(crpki_hash_id hash, const uint8_t *digest, size_t digest_len,
-                        uint8_t *out, size_t outsz);
+size_t crpki_digestinfo(crpki_hash_id hash, const uint8_t *digest, size_t digest_len, uint8_t *out,
+                        size_t outsz);
 
 typedef enum { CRPKI_KEY_RSA = 1, CRPKI_KEY_EC = 2 } crpki_key_type;
 typedef enum { CRPKI_PAD_PKCS1 = 1, CRPKI_PAD_PSS = 2, CRPKI_PAD_ECDSA = 3 } crpki_sig_scheme;
 
 typedef struct {
     const char *oid;
-    const char *name;      /* "sha256WithRSAEncryption" */
+    const char *name; /* "sha256WithRSAEncryption" */
     crpki_key_type key;
     crpki_sig_scheme scheme;
-    crpki_hash_id hash;    /* implied hash, or NONE when hashAlgorithmOID decides */
+    crpki_hash_id hash; /* implied hash, or NONE when hashAlgorithmOID decides */
 } crpki_sigalg_info;
 
 const crpki_sigalg_info *crpki_sigalg_by_oid(const char *oid);

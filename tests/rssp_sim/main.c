@@ -29,9 +29,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {
-        {"init", rsspd_cmd_init},       {"serve", rsspd_cmd_serve},
-        {"approve", rsspd_cmd_approve}, {"deny", rsspd_cmd_deny},
-        {"pending", rsspd_cmd_pending}, {"audit", rsspd_cmd_audit},
+        {"init", rsspd_cmd_init}, {"serve", rsspd_cmd_serve},     {"approve", rsspd_cmd_approve},
+        {"deny", rsspd_cmd_deny}, {"pending", rsspd_cmd_pending}, {"audit", rsspd_cmd_audit},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

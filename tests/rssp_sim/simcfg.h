@@ -10,36 +10,36 @@
 #include "alg/alg.h"
 
 typedef struct {
-    char *id;            /* credential ID = CKA_LABEL of the private key */
+    char *id; /* credential ID = CKA_LABEL of the private key */
     crpki_key_type key_type;
-    unsigned key_bits;   /* RSA modulus bits, or EC field bits (256) */
-    char *curve_oid;     /* EC only, else NULL */
-    char *cert_pem;      /* path of the user certificate (PEM) */
+    unsigned key_bits; /* RSA modulus bits, or EC field bits (256) */
+    char *curve_oid;   /* EC only, else NULL */
+    char *cert_pem;    /* path of the user certificate (PEM) */
 } simcfg_credential;
 
 typedef struct {
-    char *id;            /* gBizID account ID, e.g. "user1" */
-    char *password;      /* test login password */
-    char *name;          /* representative, UTF-8 Japanese */
-    char *company;       /* company name, UTF-8 Japanese */
-    char *title;         /* representative's title (代表取締役), may be NULL */
+    char *id;       /* gBizID account ID, e.g. "user1" */
+    char *password; /* test login password */
+    char *name;     /* representative, UTF-8 Japanese */
+    char *company;  /* company name, UTF-8 Japanese */
+    char *title;    /* representative's title (代表取締役), may be NULL */
     simcfg_credential *creds;
     size_t ncreds;
 } simcfg_user;
 
 typedef struct {
-    char *dir;           /* absolute DIR */
+    char *dir; /* absolute DIR */
     char *pkcs11_module;
     char *softhsm2_conf; /* set as SOFTHSM2_CONF before loading the module; may be NULL */
     char *token_label;
     char *user_pin;
-    char *so_pin;        /* token SO PIN, may be NULL */
-    char *tls_ca_pem;    /* test TLS CA (clients put it in ca_bundle) */
-    char *tls_cert_pem;  /* server certificate, DNS:localhost + IP:127.0.0.1 + IP:::1 */
+    char *so_pin;       /* token SO PIN, may be NULL */
+    char *tls_ca_pem;   /* test TLS CA (clients put it in ca_bundle) */
+    char *tls_cert_pem; /* server certificate, DNS:localhost + IP:127.0.0.1 + IP:::1 */
     char *tls_key_pem;
     char *registrar_ca_pem; /* the test registrar CA (issuer of user certificates) */
     char *registrar_ca_key; /* its key (PEM, test only), may be NULL */
-    char *client_id;     /* the OAuth2 public client ID of the driver: "crpki-driver" */
+    char *client_id;        /* the OAuth2 public client ID of the driver: "crpki-driver" */
     simcfg_user *users;
     size_t nusers;
 } simcfg;

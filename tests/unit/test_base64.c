@@ -39,8 +39,8 @@ static void decode_roundtrips_rfc4648_vectors(void **state)
 static void decode_rejects_malformed_input(void **state)
 {
     (void)state;
-    const char *bad[] = {"Zg",   "Zg=",   "Z===",     "====",  "Zm9v\n", "Zm 9",
-                         "Zh==", "Zm9=",  "Zm9vY===", "Zg==Zg==", "Zm-v", "Zm_v"};
+    const char *bad[] = {"Zg",   "Zg=",  "Z===",     "====",     "Zm9v\n", "Zm 9",
+                         "Zh==", "Zm9=", "Zm9vY===", "Zg==Zg==", "Zm-v",   "Zm_v"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t out[16];
         size_t n;
