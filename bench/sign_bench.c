@@ -5,13 +5,18 @@
  * Per signature round: credentials/authorize -> authorizeCheck -> signHash,
  * i.e. three HTTPS requests, SQLite writes and one C_Sign per hash in
  * SoftHSM2. Measured with 1 hash per approval (an application signing one
- * document) and with a batch of hashes per approval (numSignatures > 1).
+ * document) from one client and from two concurrent clients (the machine
+ * has 2 cores; a service serves many signers), and with a batch of hashes
+ * per approval (numSignatures > 1).
  *
  * usage: crpki-sign-bench [SECONDS]   (default 10 per measurement)
  * Needs CRPKI_RSSPD_FIXTURE (a directory made by `crpki-rsspd init`);
  * bench/run-sign-bench sets everything up. */
 #include "harness.h"
+#include "p11.h"
+#include "simcfg.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +42,43 @@ static double openssl_rsa2048_sign_rate(int secs)
             rate = s;
     }
     pclose(p);
+    return rate;
+}
+
+/* The token alone: p11_sign (SoftHSM2 C_Sign, CKM_RSA_PKCS over a SHA-256
+ * DigestInfo) in a loop for secs, from this process, no HTTP, no state. */
+static double token_rate(const char *dir, const char *label, double secs)
+{
+    simcfg c;
+    char err[512];
+    if (simcfg_load(dir, &c, err, sizeof err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+    if (c.softhsm2_conf)
+        setenv("SOFTHSM2_CONF", c.softhsm2_conf, 1);
+    p11_token *tok;
+    if (p11_open(c.pkcs11_module, c.token_label, c.user_pin, &tok, err, sizeof err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+    uint8_t hash[32], di[64], sig[512];
+    h_random(hash, sizeof hash);
+    size_t dlen = crpki_digestinfo(CRPKI_HASH_SHA256, hash, sizeof hash, di, sizeof di);
+    p11_mech mech = {.scheme = CRPKI_PAD_PKCS1};
+    unsigned n = 0;
+    double start = h_now();
+    while (h_now() - start < secs) {
+        size_t slen = sizeof sig;
+        if (p11_sign(tok, label, &mech, di, dlen, sig, &slen, err, sizeof err) != 0) {
+            fprintf(stderr, "bench: %s\n", err);
+            exit(1);
+        }
+        n++;
+    }
+    double rate = n / (h_now() - start);
+    p11_close(tok);
+    simcfg_free(&c);
     return rate;
 }
 
@@ -106,6 +148,46 @@ static double service_rate(const char *bearer, const h_cred *cred, X509 *cert, s
     return rate;
 }
 
+typedef struct {
+    const char *bearer;
+    const h_cred *cred;
+    X509 *cert;
+    size_t batch;
+    double secs;
+    round_stats st;
+    double rate;
+} client_run;
+
+static void *client_thread(void *arg)
+{
+    client_run *c = arg;
+    h_thread_begin(); /* a keep-alive connection of this thread's own */
+    c->rate = service_rate(c->bearer, c->cred, c->cert, c->batch, c->secs, &c->st);
+    h_thread_done();
+    return NULL;
+}
+
+/* `clients` concurrent signers, each on its own connection; returns the
+ * summed signatures/s and the first client's latencies in *st. */
+static double clients_rate(unsigned clients, const char *bearer, const h_cred *cred, X509 *cert,
+                           size_t batch, double secs, round_stats *st)
+{
+    client_run runs[8];
+    pthread_t th[8];
+    double total = 0;
+    for (unsigned i = 0; i < clients; i++) {
+        runs[i] = (client_run){bearer, cred, cert, batch, secs, {0}, 0};
+        if (pthread_create(&th[i], NULL, client_thread, &runs[i]) != 0)
+            abort();
+    }
+    for (unsigned i = 0; i < clients; i++) {
+        pthread_join(th[i], NULL);
+        total += runs[i].rate;
+    }
+    *st = runs[0].st;
+    return total;
+}
+
 static void print_stats(const round_stats *st)
 {
     double n = st->rounds ? st->rounds : 1;
@@ -139,17 +221,24 @@ int main(int argc, char **argv)
     h_login_ok("user1", &t);
     X509 *cert = h_cred_cert_ok(t.access, cred);
 
-    round_stats warm, s1, s16;
+    round_stats warm, s1, s2, s16;
     service_rate(t.access, cred, cert, 1, 1.0, &warm);
     double single = service_rate(t.access, cred, cert, 1, secs, &s1);
+    double two = clients_rate(2, t.access, cred, cert, 1, secs, &s2);
     double batch = service_rate(t.access, cred, cert, 16, secs, &s16);
     double ossl = openssl_rsa2048_sign_rate((int)secs);
+    double token = token_rate(h_dir(), cred->id, secs);
 
     printf("RSA-2048, SHA-256, PKCS#1 v1.5, auto-approval, HTTPS keep-alive, %.0f s each\n", secs);
     printf("  openssl speed rsa2048 (1 core)         : %8.1f sign/s\n", ossl);
+    printf("  SoftHSM2 C_Sign alone (no HTTP)        : %8.1f sign/s  ratio %.2f\n", token,
+           ossl > 0 ? token / ossl : 0);
     printf("  crpki-rsspd, 1 hash per approval       : %8.1f sig/s  ratio %.2f\n", single,
            ossl > 0 ? single / ossl : 0);
     print_stats(&s1);
+    printf("  crpki-rsspd, 1 hash per approval, 2 clients: %8.1f sig/s  ratio %.2f\n", two,
+           ossl > 0 ? two / ossl : 0);
+    print_stats(&s2);
     printf("  crpki-rsspd, 16 hashes per approval    : %8.1f sig/s  ratio %.2f\n", batch,
            ossl > 0 ? batch / ossl : 0);
     print_stats(&s16);

@@ -54,6 +54,9 @@ static const char SCHEMA[] =
     " status INTEGER NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
     " auto_at INTEGER, decided_at INTEGER, last_check_at INTEGER, consumed_at INTEGER);"
     "CREATE INDEX IF NOT EXISTS approvals_code ON approvals(code, status);"
+    /* authorize picks a code unused among live approvals: without this index
+     * that query scans every approval ever made */
+    "CREATE INDEX IF NOT EXISTS approvals_live ON approvals(status, expires_at);"
     "CREATE TABLE IF NOT EXISTS audit("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, user_id TEXT NOT NULL,"
     " credential_id TEXT NOT NULL, hash_oid TEXT NOT NULL, hash TEXT NOT NULL,"
