@@ -18,8 +18,8 @@ set(CRPKI_SOFTHSM2_MODULE "/usr/lib/softhsm/libsofthsm2.so" CACHE FILEPATH
 # suppressions: SoftHSM2 2.6.1 frees everything in C_Finalize.)
 set(RSSP_SIM_TEST_ENV "CRPKI_TEST_P11_MODULE=${CRPKI_SOFTHSM2_MODULE}")
 
-crpki_unit_test(test_simcfg SOURCES test_simcfg.c test_util.c LIBS rsspd_keys)
-crpki_unit_test(test_p11 SOURCES test_p11.c test_util.c LIBS rsspd_keys)
+crpki_unit_test(test_simcfg SOURCES test_simcfg.c test_util.c LIBS rsspd_keys VALGRIND)
+crpki_unit_test(test_p11 SOURCES test_p11.c test_util.c LIBS rsspd_keys VALGRIND)
 target_include_directories(test_p11 PRIVATE ${P11KIT_INCLUDE_DIRS})
 crpki_unit_test(test_pki SOURCES test_pki.c test_util.c LIBS rsspd_keys)
 crpki_unit_test(test_init SOURCES test_init.c test_util.c LIBS rsspd_keys)

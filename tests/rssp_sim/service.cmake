@@ -31,8 +31,8 @@ set_tests_properties(rsspd_serve PROPERTIES LABELS "integration" TIMEOUT 300)
 
 # Unit tests of the service logic (owner: the service). No network: they call
 # rsspd_service_handle directly on a directory made by `crpki-rsspd init`.
-crpki_unit_test(test_req SOURCES test_req.c LIBS rsspd_req)
-crpki_unit_test(test_store SOURCES test_store.c test_util.c LIBS rsspd_service)
+crpki_unit_test(test_req SOURCES test_req.c LIBS rsspd_req VALGRIND)
+crpki_unit_test(test_store SOURCES test_store.c test_util.c LIBS rsspd_service VALGRIND)
 crpki_unit_test(test_oauth SOURCES test_oauth.c test_svc_fixture.c test_util.c
                 LIBS rsspd_service rsspd_keys)
 crpki_unit_test(test_csc SOURCES test_csc.c test_svc_fixture.c test_util.c
