@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "pki.h"
+#include "util/errbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,21 +24,20 @@
 #define LEAF_DAYS 1095 /* 3 years */
 #define DAY_S     (24L * 60 * 60)
 
-__attribute__((format(printf, 3, 4))) static void seterr(char *err, size_t errsz, const char *fmt,
-                                                         ...)
+/* A message, then the OpenSSL error behind it, if any. */
+#define seterr(err, errsz, ...)                                                                    \
+    do {                                                                                           \
+        crpki_errf(err, errsz, __VA_ARGS__);                                                       \
+        append_openssl_error(err, errsz);                                                          \
+    } while (0)
+
+static void append_openssl_error(char *err, size_t errsz)
 {
-    if (!err || errsz == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
     unsigned long e = ERR_get_error();
     if (e) {
-        size_t n = strlen(err);
         char buf[256];
         ERR_error_string_n(e, buf, sizeof buf);
-        snprintf(err + n, errsz - n, " (%s)", buf);
+        crpki_errf_append(err, errsz, " (%s)", buf);
     }
     ERR_clear_error();
 }

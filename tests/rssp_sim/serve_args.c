@@ -3,23 +3,12 @@
  * documented range; an option given twice, an unknown option or a stray
  * argument is a usage error. */
 #include "serve.h"
+#include "util/errbuf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    if (!err || errsz == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 void rsspd_serve_usage(FILE *f)
 {
@@ -126,7 +115,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
         if (strcmp(arg, "-h") == 0)
             arg = "--help";
         if (strncmp(arg, "--", 2) != 0) {
-            set_err(err, errsz, "unexpected argument '%s'", arg);
+            crpki_errf(err, errsz, "unexpected argument '%s'", arg);
             return -1;
         }
         const char *eq = strchr(arg, '=');
@@ -136,18 +125,18 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             if (strlen(opts[k].name) == nlen && strncmp(arg, opts[k].name, nlen) == 0)
                 o = k;
         if (o < 0) {
-            set_err(err, errsz, "unknown option '%.*s'", (int)nlen, arg);
+            crpki_errf(err, errsz, "unknown option '%.*s'", (int)nlen, arg);
             return -1;
         }
         const char *name = opts[o].name;
         if (seen[o]) {
-            set_err(err, errsz, "%s given twice", name);
+            crpki_errf(err, errsz, "%s given twice", name);
             return -1;
         }
         seen[o] = 1;
         if (o == O_HELP) {
             if (eq) {
-                set_err(err, errsz, "--help takes no value");
+                crpki_errf(err, errsz, "--help takes no value");
                 return -1;
             }
             a->help = 1;
@@ -159,19 +148,19 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
         } else if (i + 1 < argc) {
             val = argv[++i];
         } else {
-            set_err(err, errsz, "%s needs a value", name);
+            crpki_errf(err, errsz, "%s needs a value", name);
             return -1;
         }
         uint64_t n = 0;
         if (opts[o].numeric && parse_u64(val, opts[o].min, opts[o].max, &n) != 0) {
-            set_err(err, errsz, "%s: '%s' is not a number in %llu-%llu", name, val,
-                    (unsigned long long)opts[o].min, (unsigned long long)opts[o].max);
+            crpki_errf(err, errsz, "%s: '%s' is not a number in %llu-%llu", name, val,
+                       (unsigned long long)opts[o].min, (unsigned long long)opts[o].max);
             return -1;
         }
         switch (o) {
         case O_DIR:
             if (!*val) {
-                set_err(err, errsz, "--dir: empty directory name");
+                crpki_errf(err, errsz, "--dir: empty directory name");
                 return -1;
             }
             a->dir = val;
@@ -181,7 +170,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             socklen_t sslen;
             char why[160];
             if (rsspd_httpd_parse_listen(val, &ss, &sslen, why, sizeof why) != 0) {
-                set_err(err, errsz, "--listen: %s", why);
+                crpki_errf(err, errsz, "--listen: %s", why);
                 return -1;
             }
             a->listen = val;
@@ -222,7 +211,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             break;
         case O_FPATH:
             if (val[0] != '/') {
-                set_err(err, errsz, "--fault-path: '%s' must start with '/'", val);
+                crpki_errf(err, errsz, "--fault-path: '%s' must start with '/'", val);
                 return -1;
             }
             a->faults.path_prefix = val;
@@ -237,7 +226,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
     if (a->help)
         return 0;
     if (!a->dir) {
-        set_err(err, errsz, "--dir is required");
+        crpki_errf(err, errsz, "--dir is required");
         return -1;
     }
     return 0;
