@@ -1,0 +1,63 @@
+/* Configuration of the driver: config.json in the per-user state directory,
+ * over defaults from a machine-wide file of the same form (DESIGN.md, "Names
+ * other programs rely on"). A missing file means defaults; a present but bad
+ * one is CRPKI_E_CONFIG with ei->detail naming the key and what is wrong. */
+#ifndef CRPKI_CONFIG_H
+#define CRPKI_CONFIG_H
+
+#include "crpki/error.h"
+#include "crpki/rssp_client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { CRPKI_UI_DIALOG = 0, CRPKI_UI_CONSOLE, CRPKI_UI_NONE } crpki_approval_ui;
+typedef enum {
+    CRPKI_LOG_ERROR = 0,
+    CRPKI_LOG_WARN,
+    CRPKI_LOG_INFO,
+    CRPKI_LOG_DEBUG
+} crpki_log_level;
+
+typedef struct {
+    char *home;                 /* the per-user state directory this came from */
+    char *service_url;          /* required for any network call; NULL when unset */
+    char *ca_bundle;            /* extra trusted CA file, or NULL */
+    rssp_proxy_mode proxy_mode; /* "proxy": "none" | "system" | {host, port, user} */
+    char *proxy_host;
+    unsigned proxy_port;
+    char *proxy_user;
+    unsigned connect_timeout_s;    /* default 10 */
+    unsigned request_timeout_s;    /* default 30 */
+    unsigned approval_timeout_s;   /* default 180: how long a signature may wait */
+    crpki_approval_ui approval_ui; /* default dialog on Windows, console elsewhere */
+    crpki_log_level log_level;     /* default warn; CRPKI_LOG_LEVEL overrides */
+} crpki_config;
+
+/* The per-user state directory: $CRPKI_HOME if set, else Windows
+ * %APPDATA%\CrpkiRemoteSign, Linux $XDG_CONFIG_HOME/crpki or ~/.config/crpki.
+ * Not created. *out is malloc'ed. */
+crpki_err crpki_home_dir(char **out, crpki_error_info *ei);
+
+/* Loads the machine-wide file (Windows %ProgramData%\CrpkiRemoteSign\config.json,
+ * Linux /etc/crpki/config.json), then home/config.json over it. home NULL:
+ * crpki_home_dir(). */
+crpki_err crpki_config_load(const char *home, crpki_config *out, crpki_error_info *ei);
+/* The same from explicit files (either may be NULL or absent), for tests. */
+crpki_err crpki_config_load_files(const char *machine_file, const char *user_file, const char *home,
+                                  crpki_config *out, crpki_error_info *ei);
+/* Writes cfg to cfg->home/config.json atomically (only keys differing from
+ * the defaults); creates home (0700 on Linux). */
+crpki_err crpki_config_save(const crpki_config *cfg, crpki_error_info *ei);
+void crpki_config_free(crpki_config *cfg);
+
+/* Client options for this configuration (pointers into cfg, which must
+ * outlive opt). proxy_password comes from the token store, not from here. */
+void crpki_config_client_options(const crpki_config *cfg, rssp_options *opt);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
