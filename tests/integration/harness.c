@@ -661,7 +661,8 @@ static int read_port(void)
     return rc == 0 ? (int)port : 0;
 }
 
-int h_server_start(const char *const *extra)
+/* Starts the server listening on listen ("127.0.0.1:PORT"). */
+static int server_start_on(const char *listen, const char *const *extra)
 {
     if (H.pid > 0)
         h_server_stop();
@@ -675,7 +676,7 @@ int h_server_start(const char *const *extra)
     argv[n++] = "--dir";
     argv[n++] = H.dir;
     argv[n++] = "--listen";
-    argv[n++] = "127.0.0.1:0";
+    argv[n++] = listen;
     for (size_t i = 0; extra && extra[i] && n < 47; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
@@ -722,6 +723,36 @@ int h_server_start(const char *const *extra)
     snprintf(res, sizeof res, "localhost:%d:127.0.0.1", port);
     H.resolve = curl_slist_append(NULL, res);
     return 0;
+}
+
+int h_server_start(const char *const *extra)
+{
+    return server_start_on("127.0.0.1:0", extra);
+}
+
+int h_server_start_on_port(int port, const char *const *extra)
+{
+    if (port <= 0 || port > 65535)
+        return -1;
+    char listen[32];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    /* The port was ours a moment ago (SO_REUSEADDR on the server); another
+     * process could still take it in between: try a few times. */
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if (server_start_on(listen, extra) == 0)
+            return 0;
+        h_sleep_ms(200);
+    }
+    return -1;
+}
+
+int h_server_restart_same_port(const char *const *extra)
+{
+    int port = H.port;
+    if (port <= 0)
+        return -1;
+    h_server_stop();
+    return h_server_start_on_port(port, extra);
 }
 
 int h_server_stop(void)

@@ -77,6 +77,12 @@ int h_server_start(const char *const *extra);
 int h_server_stop(void);
 /* Stop and start again on the same directory with new options. */
 int h_server_restart(const char *const *extra);
+/* The same, listening on the same port as before (for clients that were
+ * given the service URL once and cannot follow a port change). Returns 0, or
+ * -1 when no server was running or the port could not be bound again. */
+int h_server_restart_same_port(const char *const *extra);
+/* h_server_start listening on 127.0.0.1:port (a port a stopped server had). */
+int h_server_start_on_port(int port, const char *const *extra);
 
 /* pid of the running server, or 0. */
 int h_server_pid(void);
