@@ -33,6 +33,7 @@ typedef struct {
     unsigned approval_timeout_s;   /* default 180: how long a signature may wait */
     crpki_approval_ui approval_ui; /* default dialog on Windows, console elsewhere */
     crpki_log_level log_level;     /* default warn; CRPKI_LOG_LEVEL overrides */
+    char *warnings;                /* what the load ignored (unknown keys), one per line, or NULL */
 } crpki_config;
 
 /* The per-user state directory: $CRPKI_HOME if set, else Windows
@@ -53,8 +54,14 @@ crpki_err crpki_config_save(const crpki_config *cfg, crpki_error_info *ei);
 void crpki_config_free(crpki_config *cfg);
 
 /* Client options for this configuration (pointers into cfg, which must
- * outlive opt). proxy_password comes from the token store, not from here. */
+ * outlive opt; *opt is overwritten). proxy_password comes from the token
+ * store, not from here. */
 void crpki_config_client_options(const crpki_config *cfg, rssp_options *opt);
+
+/* Opens the log (crpki_log_open) in cfg->home at cfg->log_level, then logs
+ * cfg->warnings: the load runs before the log is open, so this is where its
+ * warnings reach crpki.log. */
+void crpki_config_open_log(const crpki_config *cfg);
 
 #ifdef __cplusplus
 }

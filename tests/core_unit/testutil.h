@@ -1,0 +1,48 @@
+/* testutil: what the core unit tests need of the machine, one implementation
+ * per platform (testutil_posix.c, testutil_win.c): scratch directories,
+ * whole-file reads and writes on UTF-8 paths, and child processes running
+ * this same test program in a given role (fork on POSIX; CreateProcessW of
+ * the program itself on Windows, which Wine runs too). */
+#ifndef CRPKI_TESTUTIL_H
+#define CRPKI_TESTUTIL_H
+
+#include <stddef.h>
+
+/* A fresh empty directory under the system's temp directory; name_hint (may
+ * be NULL) becomes part of its name (UTF-8, e.g. Japanese). malloc'ed. */
+char *tu_tempdir(const char *name_hint);
+/* Removes dir and everything below it. */
+void tu_rmtree(const char *dir);
+
+int tu_write(const char *path, const void *data, size_t n); /* 0 or -1 */
+int tu_write_str(const char *path, const char *s);
+/* The file's content, NUL-terminated, malloc'ed; NULL if absent. */
+char *tu_read(const char *path, size_t *n);
+int tu_exists(const char *path);
+/* How many entries of dir have a name containing part. */
+int tu_count_entries(const char *dir, const char *part);
+
+/* POSIX: the file's permission bits; -1 elsewhere or on error. */
+int tu_file_mode(const char *path);
+int tu_chmod(const char *path, int mode); /* POSIX only; 0 or -1 */
+
+/* ---- child processes -------------------------------------------------------- */
+
+/* Each test program that spawns children defines this: the child's work for
+ * role (with arg), returning its exit code (0 success). It must not use
+ * cmocka assertions. */
+int tu_child_main(const char *role, const char *arg);
+
+/* Call first in main(): when this process is a child, runs tu_child_main and
+ * returns its exit code; otherwise -1. */
+int tu_child_dispatch(int argc, char **argv);
+
+typedef struct tu_proc tu_proc;
+tu_proc *tu_spawn(const char *role, const char *arg);
+/* Waits for the child; its exit code (-1 if it could not be waited for). */
+int tu_wait(tu_proc *p);
+
+/* Waits until path exists (polling), up to timeout_ms: 1 if it appeared. */
+int tu_wait_for_file(const char *path, unsigned timeout_ms);
+
+#endif

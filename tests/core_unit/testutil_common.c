@@ -1,0 +1,20 @@
+#include <string.h>
+
+#include "platform/thread.h"
+#include "testutil.h"
+
+int tu_write_str(const char *path, const char *s)
+{
+    return tu_write(path, s, strlen(s));
+}
+
+int tu_wait_for_file(const char *path, unsigned timeout_ms)
+{
+    uint64_t end = plat_monotonic_ms() + timeout_ms;
+    while (!tu_exists(path)) {
+        if (plat_monotonic_ms() >= end)
+            return 0;
+        plat_sleep_ms(2);
+    }
+    return 1;
+}
