@@ -355,6 +355,9 @@ static void dpapi_plaintext_store_is_refused(void **state)
 
 /* ---- the cross-process lock --------------------------------------------------------- */
 
+/* What the "die" child leaves behind, reachable (valgrind: no leak). */
+static plat_xlock *volatile g_abandoned;
+
 /* Child roles: "hold" takes the lock, says so (dir/held), keeps it until
  * dir/release appears; "die" takes it and exits without releasing. */
 static int child_hold(const char *dir, int die)
@@ -369,6 +372,8 @@ static int child_hold(const char *dir, int die)
         if (!tu_wait_for_file(rel, 30000))
             rc = 5;
         plat_xlock_release(l);
+    } else {
+        g_abandoned = l;
     }
     free(held);
     free(rel);
