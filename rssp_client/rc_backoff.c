@@ -1,0 +1,110 @@
+#include "rc_backoff.h"
+
+#include <string.h>
+
+const rc_backoff_policy RC_BACKOFF_DEFAULT = {200, 5000, 30000};
+
+#define DAY_S 86400L
+
+uint64_t rc_rand_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+unsigned rc_backoff_ceiling_ms(const rc_backoff_policy *p, unsigned attempt)
+{
+    uint64_t c = p->base_ms;
+    for (unsigned i = 0; i < attempt && c < p->cap_ms; i++)
+        c *= 2;
+    return c > p->cap_ms ? p->cap_ms : (unsigned)c;
+}
+
+static unsigned uniform(uint64_t *rng, unsigned max_inclusive)
+{
+    return (unsigned)(rc_rand_next(rng) % ((uint64_t)max_inclusive + 1));
+}
+
+unsigned rc_backoff_delay_ms(const rc_backoff_policy *p, unsigned attempt, long retry_after_s,
+                             uint64_t *rng)
+{
+    if (retry_after_s >= 0) {
+        uint64_t ra = (uint64_t)retry_after_s * 1000;
+        if (ra > p->retry_after_cap_ms)
+            ra = p->retry_after_cap_ms;
+        return (unsigned)ra + uniform(rng, p->base_ms);
+    }
+    return uniform(rng, rc_backoff_ceiling_ms(p, attempt));
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+long rc_parse_retry_after(const char *v, int64_t now_unix)
+{
+    if (!v)
+        return -1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+        n--;
+    if (n == 0)
+        return -1;
+    if (v[0] >= '0' && v[0] <= '9') {
+        long s = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (v[i] < '0' || v[i] > '9')
+                return -1;
+            if (s < DAY_S)
+                s = s * 10 + (v[i] - '0');
+        }
+        return s > DAY_S ? DAY_S : s;
+    }
+    /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" (29 characters) */
+    static const char *const DAYS[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const MONTHS[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (n != 29 || v[3] != ',' || v[4] != ' ' || v[7] != ' ' || v[11] != ' ' || v[16] != ' ' ||
+        v[19] != ':' || v[22] != ':' || memcmp(v + 25, " GMT", 4) != 0)
+        return -1;
+    int dayok = 0;
+    for (int i = 0; i < 7; i++)
+        dayok |= memcmp(v, DAYS[i], 3) == 0;
+    unsigned mon = 0;
+    for (unsigned i = 0; i < 12; i++)
+        if (memcmp(v + 8, MONTHS[i], 3) == 0)
+            mon = i + 1;
+    int d, y, hh, mm, ss;
+    if (!dayok || !mon || !digits(v + 5, 2, &d) || !digits(v + 12, 4, &y) ||
+        !digits(v + 17, 2, &hh) || !digits(v + 20, 2, &mm) || !digits(v + 23, 2, &ss) || d < 1 ||
+        d > 31 || hh > 23 || mm > 59 || ss > 60)
+        return -1;
+    int64_t t = days_from_civil(y, mon, (unsigned)d) * DAY_S + hh * 3600 + mm * 60 + ss;
+    int64_t delta = t - now_unix;
+    if (delta < 0)
+        return 0;
+    return delta > DAY_S ? DAY_S : (long)delta;
+}

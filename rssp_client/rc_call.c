@@ -1,0 +1,176 @@
+#include "rc_client.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "log/log.h"
+#include "rc_backoff.h"
+#include "rc_errmap.h"
+#include "rc_parse.h"
+#include "rc_util.h"
+
+#define LOG_MODULE "rssp"
+
+crpki_err rc_report(const crpki_error_info *ei, crpki_error_info *out)
+{
+    if (out && out != ei)
+        *out = *ei;
+    return ei->code;
+}
+
+static crpki_err check_token(const char *op, const char *what, crpki_err e, char *tok,
+                             crpki_error_info *ei)
+{
+    if (e != CRPKI_OK) {
+        rc_wipe(tok, RC_TOKEN_BUF);
+        return rc_fail(ei, e, "%s: the token source gave no %s (%s)", op, what, crpki_err_name(e));
+    }
+    if (memchr(tok, '\0', RC_TOKEN_BUF) == NULL) {
+        rc_wipe(tok, RC_TOKEN_BUF);
+        return rc_fail(ei, CRPKI_E_TOKEN_STORE, "%s: the %s is not terminated", op, what);
+    }
+    if (!*tok)
+        return rc_fail(ei, CRPKI_E_NOT_LOGGED_IN, "%s: the token source gave an empty %s", op,
+                       what);
+    if (!rc_printable_token(tok)) {
+        rc_wipe(tok, RC_TOKEN_BUF);
+        return rc_fail(ei, CRPKI_E_TOKEN_STORE, "%s: the %s holds characters a token cannot", op,
+                       what);
+    }
+    return CRPKI_OK;
+}
+
+static int may_retry(const rssp_client *c, const rc_call_req *rq, unsigned attempt,
+                     unsigned delay_ms)
+{
+    int64_t at = rc_now_ms() + delay_ms;
+    if (rq->deadline_ms && at >= rq->deadline_ms)
+        return 0; /* the last error says more than "deadline" would */
+    if (rq->retry_until_ms)
+        return at < rq->retry_until_ms;
+    return attempt < c->max_retries;
+}
+
+static unsigned next_delay(rssp_client *c, unsigned attempt, long retry_after_s)
+{
+    plat_mutex_lock(c->lock);
+    unsigned d = rc_backoff_delay_ms(&RC_BACKOFF_DEFAULT, attempt, retry_after_s, &c->rng);
+    plat_mutex_unlock(c->lock);
+    return d;
+}
+
+/* The error a non-2xx response means, with the service's words in ei. */
+static crpki_err http_error(const rc_call_req *rq, const rc_http_resp *rs, crpki_error_info *ei)
+{
+    char error[64], desc[160];
+    rc_parse_error(rs->body, rs->body_len, error, sizeof error, desc, sizeof desc);
+    crpki_err e = rc_map_http(rs->status, error);
+    if (error[0])
+        rc_fail(ei, e, "%s: HTTP %d %s%s%s", rq->op, rs->status, error, desc[0] ? ": " : "", desc);
+    else
+        rc_fail(ei, e, "%s: HTTP %d", rq->op, rs->status);
+    ei->http_status = rs->status;
+    snprintf(ei->service_error, sizeof ei->service_error, "%s", error);
+    return e;
+}
+
+crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki_error_info *ei)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->retry_after_s = -1;
+    memset(ei, 0, sizeof *ei);
+    char tok[RC_TOKEN_BUF];
+    tok[0] = '\0';
+    rssp_token_source ts = {0};
+    crpki_err e = CRPKI_OK;
+    if (rq->auth) {
+        plat_mutex_lock(c->lock);
+        int has = c->has_ts;
+        ts = c->ts;
+        plat_mutex_unlock(c->lock);
+        if (!has || !ts.get_access)
+            return rc_fail(ei, CRPKI_E_NOT_LOGGED_IN, "%s: no token source set", rq->op);
+        memset(tok, 0, sizeof tok);
+        e = check_token(rq->op, "access token", ts.get_access(ts.ctx, tok, sizeof tok), tok, ei);
+        if (e != CRPKI_OK)
+            return e;
+    }
+    unsigned attempt = 0;
+    int refreshed = 0;
+    for (;;) {
+        rc_http_req h = {
+            "POST",
+            rq->path,
+            rq->content_type,
+            rq->body,
+            rq->body_len,
+            rq->auth ? tok : NULL,
+            rq->timeout_ms ? rq->timeout_ms : c->request_timeout_ms,
+            rq->retry == RC_RETRY_BEFORE_SEND, /* a fresh connection is never resent by libcurl */
+            rq->cancel,
+            rq->deadline_ms,
+        };
+        e = rc_http_do(c->tr, &h, rs, ei);
+        if (e == CRPKI_E_CANCELLED || e == CRPKI_E_DEADLINE || e == CRPKI_E_NO_MEMORY ||
+            e == CRPKI_E_INTERNAL)
+            goto out;
+        unsigned delay = 0;
+        if (e != CRPKI_OK) {
+            int retryable;
+            if (rq->retry == RC_RETRY_SAFE)
+                retryable = rc_curl_transient(rs->curl_code) &&
+                            (rq->retry_timeouts || rs->curl_code != CURLE_OPERATION_TIMEDOUT);
+            else
+                retryable = !rs->sent && e != CRPKI_E_TLS && e != CRPKI_E_PROTOCOL;
+            if (!retryable)
+                goto out;
+            delay = next_delay(c, attempt, -1);
+        } else if (rs->status >= 200 && rs->status < 300) {
+            goto out;
+        } else if (rs->status == 401 && rq->auth && !refreshed && ts.refresh) {
+            refreshed = 1;
+            char fresh[RC_TOKEN_BUF];
+            memset(fresh, 0, sizeof fresh);
+            crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "%s: access token refused, refreshing", rq->op);
+            e = check_token(rq->op, "refreshed access token",
+                            ts.refresh(ts.ctx, tok, fresh, sizeof fresh), fresh, ei);
+            if (e != CRPKI_OK) {
+                rc_wipe(fresh, sizeof fresh);
+                goto out;
+            }
+            memcpy(tok, fresh, sizeof tok);
+            rc_wipe(fresh, sizeof fresh);
+            rc_http_resp_free(rs);
+            continue;
+        } else if ((rs->status == 429 || rs->status == 503) && rq->retry == RC_RETRY_SAFE) {
+            e = http_error(rq, rs, ei);
+            delay = next_delay(c, attempt, rs->retry_after_s);
+        } else {
+            e = http_error(rq, rs, ei);
+            goto out;
+        }
+        /* a retry, if the policy and the deadline allow it */
+        if (!may_retry(c, rq, attempt, delay))
+            goto out;
+        attempt++;
+        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "%s: retry %u in %u ms after %s", rq->op, attempt,
+                  delay, crpki_err_name(e));
+        rc_http_resp_free(rs);
+        crpki_error_info last = *ei;
+        crpki_err se = rc_transport_sleep(c->tr, delay, rq->cancel, rq->deadline_ms, ei);
+        if (se != CRPKI_OK) {
+            e = se;
+            goto out;
+        }
+        *ei = last;
+    }
+out:
+    rc_wipe(tok, sizeof tok);
+    if (e == CRPKI_OK)
+        memset(ei, 0, sizeof *ei);
+    else
+        ei->code = e;
+    return e;
+}

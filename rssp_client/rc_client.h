@@ -1,0 +1,65 @@
+/* rc_client: the rssp_client structure and the request layer every call
+ * goes through (rc_call: bearer token, one refresh after a 401, retries by
+ * the safety of the request, error mapping). Private to rssp_client/. */
+#ifndef RC_CLIENT_H
+#define RC_CLIENT_H
+
+#include <stdint.h>
+
+#include "crpki/rssp_client.h"
+#include "platform/thread.h"
+#include "rc_platform.h"
+#include "rc_transport.h"
+
+#define RC_TOKEN_BUF 4097 /* access tokens up to 4096 characters */
+
+struct rssp_client {
+    char *base_url; /* https://host[:port][/path], no trailing '/' */
+    char *host;
+    char *client_id;
+    unsigned request_timeout_ms;
+    unsigned max_retries;
+    rc_transport *tr;
+
+    plat_mutex *lock; /* guards ts and rng */
+    rssp_token_source ts;
+    int has_ts;
+    uint64_t rng; /* jitter */
+};
+
+typedef enum {
+    /* may be repeated: info, list, credentials/info, authorizeCheck,
+     * signHash, revoke. Retried after connection failures, drops and
+     * 429/503. */
+    RC_RETRY_SAFE = 0,
+    /* must reach the service at most once: authorize (a second approval),
+     * the code exchange (codes are single use) and refresh (a rotated
+     * refresh token presented twice revokes the login). Retried only when
+     * the connection failed before anything was sent. */
+    RC_RETRY_BEFORE_SEND,
+} rc_retry_class;
+
+typedef struct {
+    const char *op;   /* "credentials/list": for messages */
+    const char *path; /* "/csc/v2/credentials/list" */
+    const char *content_type;
+    const char *body;
+    size_t body_len;
+    int auth; /* needs the bearer token */
+    rc_retry_class retry;
+    unsigned timeout_ms; /* per attempt; 0: the client's request timeout */
+    int retry_timeouts;  /* also retry an attempt that timed out (long polls) */
+    rssp_cancel *cancel;
+    int64_t deadline_ms;    /* 0: none */
+    int64_t retry_until_ms; /* 0: at most max_retries retries; else retry until then */
+} rc_call_req;
+
+/* CRPKI_OK with a 2xx response in rs (caller frees), or an error with ei
+ * filled (http_status and service_error when the service answered; rs then
+ * still holds that response). ei must not be NULL. */
+crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki_error_info *ei);
+
+/* Copies ei to the caller's (may be NULL). Returns ei->code. */
+crpki_err rc_report(const crpki_error_info *ei, crpki_error_info *out);
+
+#endif

@@ -1,0 +1,162 @@
+/* rc_csc: the CSC API calls that read (info, credentials/list,
+ * credentials/info). Signing is in rc_sign.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "crpki/rssp_client.h"
+#include "rc_client.h"
+#include "rc_errmap.h"
+#include "rc_parse.h"
+#include "rc_util.h"
+
+#define JSON "application/json"
+
+/* POST path with body (a cJSON object, deleted here); the 2xx response in rs. */
+static crpki_err csc_post(rssp_client *c, const char *op, const char *path, cJSON *body, int auth,
+                          rc_http_resp *rs, crpki_error_info *ei)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON_Delete(body);
+    memset(rs, 0, sizeof *rs);
+    if (!text)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", op);
+    rc_call_req rq = {0};
+    rq.op = op;
+    rq.path = path;
+    rq.content_type = JSON;
+    rq.body = text;
+    rq.body_len = strlen(text);
+    rq.auth = auth;
+    rq.retry = RC_RETRY_SAFE;
+    crpki_err e = rc_call(c, &rq, rs, ei);
+    free(text);
+    return e;
+}
+
+crpki_err rssp_info(rssp_client *c, rssp_service_info *out, crpki_error_info *ei_out)
+{
+    crpki_error_info ei = {0};
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!c || !out)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_info: NULL argument");
+    rc_http_resp rs;
+    crpki_err e = csc_post(c, "info", "/csc/v2/info", cJSON_CreateObject(), 0, &rs, &ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_info(rs.body, rs.body_len, out, err, sizeof err) < 0) {
+            rc_fail(&ei, CRPKI_E_PROTOCOL, "info: %s", err);
+        } else {
+            out->latency_ms = rs.elapsed_exact_ms;
+            ei.http_status = rs.status;
+        }
+    }
+    rc_http_resp_free(&rs);
+    return rc_report(&ei, ei_out);
+}
+
+crpki_err rssp_list_credentials(rssp_client *c, char ***ids, size_t *n, crpki_error_info *ei_out)
+{
+    crpki_error_info ei = {0};
+    if (ids)
+        *ids = NULL;
+    if (n)
+        *n = 0;
+    if (!c || !ids || !n)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_list_credentials: NULL argument");
+    rc_http_resp rs;
+    crpki_err e = csc_post(c, "credentials/list", "/csc/v2/credentials/list", cJSON_CreateObject(),
+                           1, &rs, &ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_list(rs.body, rs.body_len, ids, n, err, sizeof err) < 0)
+            rc_fail(&ei, CRPKI_E_PROTOCOL, "credentials/list: %s", err);
+        else
+            ei.http_status = rs.status;
+    }
+    rc_http_resp_free(&rs);
+    return rc_report(&ei, ei_out);
+}
+
+crpki_err rssp_get_credential(rssp_client *c, const char *credential_id, rssp_credential *out,
+                              crpki_error_info *ei_out)
+{
+    crpki_error_info ei = {0};
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!c || !out)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_get_credential: NULL argument");
+    if (!rc_printable_token(credential_id) || strlen(credential_id) > RC_MAX_ID_LEN)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG,
+                       "rssp_get_credential: credential_id empty, too long or not printable");
+    cJSON *b = cJSON_CreateObject();
+    if (b && (!cJSON_AddStringToObject(b, "credentialID", credential_id) ||
+              !cJSON_AddStringToObject(b, "certificates", "chain") ||
+              !cJSON_AddTrueToObject(b, "certInfo") || !cJSON_AddTrueToObject(b, "authInfo"))) {
+        cJSON_Delete(b);
+        b = NULL;
+    }
+    rc_http_resp rs;
+    crpki_err e = csc_post(c, "credentials/info", "/csc/v2/credentials/info", b, 1, &rs, &ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_credential(rs.body, rs.body_len, credential_id, out, err, sizeof err) < 0)
+            rc_fail(&ei, CRPKI_E_PROTOCOL, "credentials/info: %s", err);
+        else
+            ei.http_status = rs.status;
+    }
+    rc_http_resp_free(&rs);
+    return rc_report(&ei, ei_out);
+}
+
+void rssp_free_strings(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void rssp_service_info_free(rssp_service_info *i)
+{
+    if (!i)
+        return;
+    free(i->name);
+    free(i->specs);
+    free(i->region);
+    memset(i, 0, sizeof *i);
+}
+
+void rssp_credential_free(rssp_credential *cr)
+{
+    if (!cr)
+        return;
+    free(cr->id);
+    free(cr->description);
+    free(cr->curve_oid);
+    for (size_t i = 0; cr->algos && i < cr->nalgos; i++)
+        free(cr->algos[i]);
+    free(cr->algos);
+    for (size_t i = 0; cr->certs && i < cr->ncerts; i++)
+        free(cr->certs[i].der);
+    free(cr->certs);
+    free(cr->subject_dn);
+    free(cr->issuer_dn);
+    free(cr->serial_hex);
+    free(cr->valid_from);
+    free(cr->valid_to);
+    memset(cr, 0, sizeof *cr);
+}
+
+void rssp_signatures_free(rssp_signatures *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; s->sigs && i < s->n; i++)
+        free(s->sigs[i].der);
+    free(s->sigs);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,34 @@
+/* rc_errmap: what a failure means to the caller. One table for the
+ * service's answers (HTTP status + "error" member) and one for libcurl's
+ * transport results; docs/client.md prints both. Pure functions. */
+#ifndef RC_ERRMAP_H
+#define RC_ERRMAP_H
+
+#include "crpki/error.h"
+#include "util/errbuf.h"
+
+/* The service answered status (not 2xx) with service_error ("" or NULL when
+ * the body had none). The caller handles 401 refresh and 429/503 retries
+ * before asking: here 401 is final (CRPKI_E_UNAUTHORIZED) and 429/503 are
+ * CRPKI_E_BUSY. */
+crpki_err rc_map_http(int status, const char *service_error);
+
+/* A libcurl result (CURLcode as int). proxy_in_use: a proxy was configured
+ * for the service's host; connect_code: the proxy's answer to CONNECT (0
+ * when none). */
+crpki_err rc_map_curl(int curl_code, int proxy_in_use, long connect_code);
+
+/* 1 when the failure happened before any byte of the request could reach
+ * the service (name resolution, TCP connect): safe to retry anything. */
+int rc_curl_before_send(int curl_code);
+/* 1 when the failure is worth retrying for a request that is safe to
+ * repeat: the connection could not be made or broke (refused, reset, empty
+ * reply, request timeout). TLS, proxy-authentication, size and local
+ * errors are not. */
+int rc_curl_transient(int curl_code);
+
+/* Fills ei (may be NULL): code, detail from fmt; http_status and
+ * service_error cleared. Returns code. */
+crpki_err rc_fail(crpki_error_info *ei, crpki_err code, const char *fmt, ...) CRPKI_PRINTF(3, 4);
+
+#endif

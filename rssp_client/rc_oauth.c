@@ -1,0 +1,273 @@
+#include "rc_oauth.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crpki/rssp_client.h"
+#include "log/log.h"
+#include "rc_client.h"
+#include "rc_errmap.h"
+#include "rc_parse.h"
+#include "rc_url.h"
+#include "rc_util.h"
+#include "util/base64.h"
+
+#define LOG_MODULE "rssp"
+#define FORM       "application/x-www-form-urlencoded"
+
+struct rssp_login {
+    char *verifier;
+    char *state;
+    char *redirect_uri;
+    char *url;
+    int used; /* the code was sent, or the login was denied: start again */
+};
+
+int rc_pkce_challenge(const char *verifier, char out[44])
+{
+    uint8_t d[32];
+    if (!verifier || rc_sha256(verifier, strlen(verifier), d) < 0)
+        return -1;
+    size_t n = b64url_encode(d, sizeof d, out, 44);
+    return n == 43 ? 0 : -1;
+}
+
+char *rc_login_url_build(const char *base, const char *client_id, const char *redirect_uri,
+                         const char *challenge, const char *state)
+{
+    rc_buf q = {0}, u = {0};
+    rc_buf_put_param(&q, "response_type", "code");
+    rc_buf_put_param(&q, "client_id", client_id);
+    rc_buf_put_param(&q, "redirect_uri", redirect_uri);
+    rc_buf_put_param(&q, "code_challenge", challenge);
+    rc_buf_put_param(&q, "code_challenge_method", "S256");
+    rc_buf_put_param(&q, "state", state);
+    rc_buf_put_param(&q, "scope", "service");
+    rc_buf_puts(&u, base);
+    rc_buf_puts(&u, "/oauth2/authorize?");
+    if (q.p)
+        rc_buf_put(&u, q.p, q.len);
+    int oom = q.oom || u.oom;
+    rc_buf_free(&q, 0);
+    if (oom) {
+        rc_buf_free(&u, 0);
+        return NULL;
+    }
+    return u.p;
+}
+
+static char *random_b64url(size_t nbytes)
+{
+    uint8_t raw[64];
+    char out[90];
+    if (nbytes > sizeof raw || rc_random_bytes(raw, nbytes) < 0)
+        return NULL;
+    size_t n = b64url_encode(raw, nbytes, out, sizeof out);
+    rc_wipe(raw, sizeof raw);
+    char *s = n ? rc_strndup(out, n) : NULL;
+    rc_wipe(out, sizeof out);
+    return s;
+}
+
+void rssp_login_free(rssp_login *login)
+{
+    if (!login)
+        return;
+    rc_free_secret(login->verifier);
+    rc_free_secret(login->state);
+    free(login->redirect_uri);
+    free(login->url);
+    free(login);
+}
+
+crpki_err rssp_login_begin(rssp_client *c, const char *redirect_uri, rssp_login **out,
+                           crpki_error_info *ei_out)
+{
+    if (out)
+        *out = NULL;
+    if (!c || !out)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_begin: NULL client or output");
+    if (!rc_redirect_uri_ok(redirect_uri))
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG,
+                       "redirect_uri: must be a loopback http URI (http://127.0.0.1:PORT/path, "
+                       "http://localhost:PORT/path or http://[::1]:PORT/path)");
+    rssp_login *l = calloc(1, sizeof *l);
+    if (!l)
+        return rc_fail(ei_out, CRPKI_E_NO_MEMORY, "out of memory");
+    char challenge[44];
+    l->verifier = random_b64url(RC_VERIFIER_BYTES);
+    l->state = random_b64url(RC_STATE_BYTES);
+    l->redirect_uri = rc_strdup(redirect_uri);
+    if (!l->verifier || !l->state || !l->redirect_uri ||
+        rc_pkce_challenge(l->verifier, challenge) < 0) {
+        rssp_login_free(l);
+        return rc_fail(ei_out, CRPKI_E_INTERNAL,
+                       "cannot make the PKCE verifier (random source or SHA-256 failed)");
+    }
+    l->url = rc_login_url_build(c->base_url, c->client_id, redirect_uri, challenge, l->state);
+    if (!l->url) {
+        rssp_login_free(l);
+        return rc_fail(ei_out, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+    *out = l;
+    if (ei_out)
+        memset(ei_out, 0, sizeof *ei_out);
+    return CRPKI_OK;
+}
+
+const char *rssp_login_url(const rssp_login *login)
+{
+    return login ? login->url : NULL;
+}
+
+/* POST /oauth2/token with form; tokens parsed into out. */
+static crpki_err token_request(rssp_client *c, const char *op, const rc_buf *form, rssp_tokens *out,
+                               crpki_error_info *ei)
+{
+    rc_call_req rq = {0};
+    rq.op = op;
+    rq.path = "/oauth2/token";
+    rq.content_type = FORM;
+    rq.body = form->p;
+    rq.body_len = form->len;
+    rq.retry = RC_RETRY_BEFORE_SEND;
+    rc_http_resp rs;
+    crpki_err e = rc_call(c, &rq, &rs, ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_tokens(rs.body, rs.body_len, rc_unix_time(), out, err, sizeof err) < 0)
+            e = rc_fail(ei, CRPKI_E_PROTOCOL, "%s: %s", op, err);
+        else
+            ei->http_status = rs.status;
+    }
+    rc_http_resp_free(&rs);
+    return e;
+}
+
+crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redirect,
+                            rssp_tokens *out, crpki_error_info *ei_out)
+{
+    crpki_error_info ei = {0};
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!c || !login || !redirect || !out)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_finish: NULL argument");
+    if (login->used)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG,
+                       "rssp_login_finish: this login is over; begin a new one");
+    rc_authz_response r;
+    char err[160];
+    if (rc_authz_response_parse(redirect, &r, err, sizeof err) < 0)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "%s", err);
+    crpki_err e;
+    if (!r.state || !rc_str_equal_ct(r.state, login->state)) {
+        e = rc_fail(&ei, CRPKI_E_INVALID_ARG, "redirect: state %s (not the answer to this login)",
+                    r.state ? "does not match" : "missing");
+        goto out;
+    }
+    if (r.error) {
+        login->used = 1;
+        int known = rc_printable_token(r.error) && strlen(r.error) < sizeof ei.service_error;
+        if (known && strcmp(r.error, "access_denied") == 0)
+            e = rc_fail(&ei, CRPKI_E_DENIED, "login: the user declined (access_denied)");
+        else
+            e = rc_fail(&ei, CRPKI_E_SERVICE, "login: the authorization server answered %s",
+                        known ? r.error : "an unreadable error");
+        if (known)
+            memcpy(ei.service_error, r.error, strlen(r.error) + 1);
+        goto out;
+    }
+    if (!r.code || !rc_printable_token(r.code) || strlen(r.code) > RC_MAX_OPAQUE_LEN) {
+        e = rc_fail(&ei, CRPKI_E_PROTOCOL, "redirect: %s",
+                    r.code ? "malformed code" : "neither code nor error");
+        goto out;
+    }
+    rc_buf form = {0};
+    rc_buf_put_param(&form, "grant_type", "authorization_code");
+    rc_buf_put_param(&form, "code", r.code);
+    rc_buf_put_param(&form, "redirect_uri", login->redirect_uri);
+    rc_buf_put_param(&form, "client_id", c->client_id);
+    rc_buf_put_param(&form, "code_verifier", login->verifier);
+    if (form.oom) {
+        rc_buf_free(&form, 1);
+        e = rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    /* any redemption spends the code: this login is over, whatever happens */
+    login->used = 1;
+    e = token_request(c, "oauth2/token (authorization_code)", &form, out, &ei);
+    rc_buf_free(&form, 1);
+    if (e == CRPKI_OK)
+        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "login completed");
+    else
+        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "login failed: %s", ei.detail);
+out:
+    rc_authz_response_free(&r);
+    return rc_report(&ei, ei_out);
+}
+
+crpki_err rssp_refresh(rssp_client *c, const char *refresh_token, rssp_tokens *out,
+                       crpki_error_info *ei_out)
+{
+    crpki_error_info ei = {0};
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!c || !out)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_refresh: NULL argument");
+    if (!refresh_token || !*refresh_token)
+        return rc_fail(ei_out, CRPKI_E_NOT_LOGGED_IN, "rssp_refresh: no refresh token");
+    if (!rc_printable_token(refresh_token) || strlen(refresh_token) > RC_MAX_OPAQUE_LEN)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_refresh: malformed refresh token");
+    rc_buf form = {0};
+    rc_buf_put_param(&form, "grant_type", "refresh_token");
+    rc_buf_put_param(&form, "refresh_token", refresh_token);
+    rc_buf_put_param(&form, "client_id", c->client_id);
+    crpki_err e;
+    if (form.oom)
+        e = rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
+    else
+        e = token_request(c, "oauth2/token (refresh_token)", &form, out, &ei);
+    rc_buf_free(&form, 1);
+    if (e != CRPKI_OK)
+        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "refresh failed: %s", ei.detail);
+    return rc_report(&ei, ei_out);
+}
+
+crpki_err rssp_revoke(rssp_client *c, const char *token, crpki_error_info *ei_out)
+{
+    crpki_error_info ei = {0};
+    if (!c || !token || !*token)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: NULL or empty argument");
+    if (!rc_printable_token(token) || strlen(token) > RC_MAX_OPAQUE_LEN)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: malformed token");
+    rc_buf form = {0};
+    rc_buf_put_param(&form, "token", token);
+    rc_buf_put_param(&form, "client_id", c->client_id);
+    if (form.oom) {
+        rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
+    } else {
+        rc_call_req rq = {0};
+        rq.op = "oauth2/revoke";
+        rq.path = "/oauth2/revoke";
+        rq.content_type = FORM;
+        rq.body = form.p;
+        rq.body_len = form.len;
+        rq.retry = RC_RETRY_SAFE; /* revoking twice is harmless */
+        rc_http_resp rs;
+        /* RFC 7009 2.2: the body of the 200 is ignored */
+        rc_call(c, &rq, &rs, &ei);
+        rc_http_resp_free(&rs);
+    }
+    rc_buf_free(&form, 1);
+    return rc_report(&ei, ei_out);
+}
+
+void rssp_tokens_free(rssp_tokens *t)
+{
+    if (!t)
+        return;
+    rc_free_secret(t->access_token);
+    rc_free_secret(t->refresh_token);
+    free(t->scope);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,175 @@
+#include "rc_proxy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rc_util.h"
+
+static char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static int ieq_n(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return 0;
+    return 1;
+}
+
+int rc_host_is_loopback(const char *host)
+{
+    if (!host)
+        return 0;
+    size_t n = strlen(host);
+    if (n == 9 && ieq_n(host, "localhost", 9))
+        return 1;
+    if (n > 10 && ieq_n(host + n - 10, ".localhost", 10))
+        return 1;
+    if (strcmp(host, "::1") == 0)
+        return 1;
+    return strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == n;
+}
+
+int rc_noproxy_match(const char *host, const char *list)
+{
+    if (!host || !list)
+        return 0;
+    size_t hlen = strlen(host);
+    while (hlen > 0 && host[hlen - 1] == '.')
+        hlen--;
+    const char *p = list;
+    while (*p) {
+        p += strspn(p, ", \t");
+        size_t n = strcspn(p, ", \t");
+        if (n == 0)
+            break;
+        const char *e = p;
+        size_t elen = n;
+        if (elen == 1 && e[0] == '*')
+            return 1;
+        if (e[0] == '.') {
+            e++;
+            elen--;
+        }
+        while (elen > 0 && e[elen - 1] == '.')
+            elen--;
+        if (elen > 0 && elen <= hlen && ieq_n(host + hlen - elen, e, elen) &&
+            (elen == hlen || host[hlen - elen - 1] == '.'))
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* '*' matches any run of characters; case-insensitive. */
+static int wild_match(const char *pat, size_t plen, const char *s)
+{
+    size_t pi = 0, si = 0, star = (size_t)-1, mark = 0, slen = strlen(s);
+    while (si < slen) {
+        if (pi < plen && pat[pi] == '*') {
+            star = pi++;
+            mark = si;
+        } else if (pi < plen && lower(pat[pi]) == lower(s[si])) {
+            pi++;
+            si++;
+        } else if (star != (size_t)-1) {
+            pi = star + 1;
+            si = ++mark;
+        } else {
+            return 0;
+        }
+    }
+    while (pi < plen && pat[pi] == '*')
+        pi++;
+    return pi == plen;
+}
+
+int rc_wininet_bypass_match(const char *host, const char *list)
+{
+    if (!host || !list)
+        return 0;
+    const char *p = list;
+    while (*p) {
+        p += strspn(p, "; \t\r\n");
+        size_t n = strcspn(p, "; \t\r\n");
+        if (n == 0)
+            break;
+        if (n == 7 && ieq_n(p, "<local>", 7)) {
+            if (!strchr(host, '.') && !strchr(host, ':'))
+                return 1;
+        } else if (wild_match(p, n, host)) {
+            return 1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+char *rc_wininet_pick(const char *list, int *oom)
+{
+    *oom = 0;
+    if (!list)
+        return NULL;
+    const char *bare = NULL, *https = NULL;
+    size_t bare_n = 0, https_n = 0;
+    const char *p = list;
+    while (*p) {
+        p += strspn(p, "; \t\r\n");
+        size_t n = strcspn(p, "; \t\r\n");
+        if (n == 0)
+            break;
+        const char *eq = memchr(p, '=', n);
+        if (!eq) {
+            if (!bare) {
+                bare = p;
+                bare_n = n;
+            }
+        } else if ((size_t)(eq - p) == 5 && ieq_n(p, "https", 5) && !https) {
+            https = eq + 1;
+            https_n = n - 6;
+        }
+        p += n;
+    }
+    const char *v = https ? https : bare;
+    size_t vn = https ? https_n : bare_n;
+    if (!v || vn == 0)
+        return NULL;
+    rc_buf b = {0};
+    /* "host:port" names an HTTP proxy (CONNECT); keep an explicit scheme */
+    int has_scheme = 0;
+    for (size_t i = 0; i + 3 <= vn; i++)
+        if (memcmp(v + i, "://", 3) == 0)
+            has_scheme = 1;
+    if (!has_scheme)
+        rc_buf_puts(&b, "http://");
+    rc_buf_put(&b, v, vn);
+    if (b.oom) {
+        rc_buf_free(&b, 0);
+        *oom = 1;
+        return NULL;
+    }
+    return b.p;
+}
+
+int rc_proxy_for_host(const rc_proxy_sources *src, const char *host, char **proxy)
+{
+    *proxy = NULL;
+    if (rc_host_is_loopback(host))
+        return 0;
+    if (src->env_proxy && *src->env_proxy) {
+        if (rc_noproxy_match(host, src->env_no_proxy))
+            return 0;
+        *proxy = rc_strdup(src->env_proxy);
+        return *proxy ? 0 : -1;
+    }
+    if (src->win_proxy && *src->win_proxy) {
+        if (rc_wininet_bypass_match(host, src->win_bypass))
+            return 0;
+        int oom = 0;
+        *proxy = rc_wininet_pick(src->win_proxy, &oom);
+        return oom ? -1 : 0;
+    }
+    return 0;
+}

@@ -1,0 +1,514 @@
+#include "rc_sign.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "alg/alg.h"
+#include "log/log.h"
+#include "rc_client.h"
+#include "rc_errmap.h"
+#include "rc_parse.h"
+#include "rc_util.h"
+#include "util/base64.h"
+#include "util/errbuf.h"
+
+#define LOG_MODULE "rssp"
+#define JSON       "application/json"
+
+/* ---- pure pieces --------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t *p;
+    size_t len, cap;
+    int bad;
+} der_w;
+
+static void dw_put(der_w *w, const void *d, size_t n)
+{
+    if (w->bad || n > w->cap - w->len) {
+        w->bad = 1;
+        return;
+    }
+    memcpy(w->p + w->len, d, n);
+    w->len += n;
+}
+
+static void dw_tlv(der_w *w, uint8_t tag, const uint8_t *content, size_t n)
+{
+    uint8_t h[4] = {tag};
+    size_t hl;
+    if (n < 0x80) {
+        h[1] = (uint8_t)n;
+        hl = 2;
+    } else if (n < 0x100) {
+        h[1] = 0x81;
+        h[2] = (uint8_t)n;
+        hl = 3;
+    } else {
+        h[1] = 0x82;
+        h[2] = (uint8_t)(n >> 8);
+        h[3] = (uint8_t)n;
+        hl = 4;
+    }
+    dw_put(w, h, hl);
+    dw_put(w, content, n);
+}
+
+static const uint8_t OID_SHA1[] = {0x2b, 0x0e, 0x03, 0x02, 0x1a};
+static const uint8_t OID_SHA256[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+static const uint8_t OID_SHA384[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02};
+static const uint8_t OID_SHA512[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03};
+static const uint8_t OID_MGF1[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08};
+
+/* AlgorithmIdentifier { oid, NULL } */
+static void dw_hash_algid(der_w *w, const uint8_t *oid, size_t oidlen)
+{
+    uint8_t buf[32];
+    der_w in = {buf, 0, sizeof buf, 0};
+    dw_tlv(&in, 0x06, oid, oidlen);
+    dw_tlv(&in, 0x05, NULL, 0);
+    if (in.bad)
+        w->bad = 1;
+    else
+        dw_tlv(w, 0x30, buf, in.len);
+}
+
+size_t rc_pss_params_der(const char *hash_oid, unsigned salt, uint8_t *out, size_t outsz)
+{
+    const crpki_hash_info *h = crpki_hash_by_oid(hash_oid);
+    if (!h)
+        return 0;
+    const uint8_t *oid;
+    size_t oidlen;
+    switch (h->id) {
+    case CRPKI_HASH_SHA1:
+        oid = OID_SHA1, oidlen = sizeof OID_SHA1;
+        break;
+    case CRPKI_HASH_SHA256:
+        oid = OID_SHA256, oidlen = sizeof OID_SHA256;
+        break;
+    case CRPKI_HASH_SHA384:
+        oid = OID_SHA384, oidlen = sizeof OID_SHA384;
+        break;
+    case CRPKI_HASH_SHA512:
+        oid = OID_SHA512, oidlen = sizeof OID_SHA512;
+        break;
+    default:
+        return 0;
+    }
+    uint8_t body[128], tmp[64], tmp2[64];
+    der_w b = {body, 0, sizeof body, 0};
+    if (h->id != CRPKI_HASH_SHA1) {
+        /* [0] hashAlgorithm */
+        der_w a = {tmp, 0, sizeof tmp, 0};
+        dw_hash_algid(&a, oid, oidlen);
+        dw_tlv(&b, 0xA0, tmp, a.len);
+        /* [1] maskGenAlgorithm: { mgf1, hashAlgorithm } */
+        der_w m = {tmp2, 0, sizeof tmp2, 0};
+        dw_tlv(&m, 0x06, OID_MGF1, sizeof OID_MGF1);
+        dw_hash_algid(&m, oid, oidlen);
+        der_w ms = {tmp, 0, sizeof tmp, 0};
+        dw_tlv(&ms, 0x30, tmp2, m.len);
+        dw_tlv(&b, 0xA1, tmp, ms.len);
+        if (a.bad || m.bad || ms.bad)
+            b.bad = 1;
+    }
+    if (salt != 20) {
+        /* [2] saltLength INTEGER, minimal two's complement */
+        uint8_t v[5];
+        size_t vl = 0;
+        int started = 0;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            uint8_t byte = (uint8_t)(salt >> shift);
+            if (!started && byte == 0 && shift > 0)
+                continue;
+            if (!started && (byte & 0x80))
+                v[vl++] = 0;
+            started = 1;
+            v[vl++] = byte;
+        }
+        uint8_t in[8];
+        der_w i = {in, 0, sizeof in, 0};
+        dw_tlv(&i, 0x02, v, vl);
+        dw_tlv(&b, 0xA2, in, i.len);
+    }
+    der_w o = {out, 0, outsz, 0};
+    if (b.bad)
+        return 0;
+    dw_tlv(&o, 0x30, body, b.len);
+    return o.bad ? 0 : o.len;
+}
+
+const char *rc_sign_algo_oid(rssp_sig_scheme scheme, const char *hash_oid)
+{
+    const crpki_hash_info *h = crpki_hash_by_oid(hash_oid);
+    if (!h)
+        return NULL;
+    switch (scheme) {
+    case RSSP_SIG_RSA_PKCS1:
+        return CRPKI_OID_RSA_ENCRYPTION;
+    case RSSP_SIG_RSA_PSS:
+        return CRPKI_OID_RSASSA_PSS;
+    case RSSP_SIG_ECDSA: {
+        const char *const *algs = crpki_sigalgs_for_key(CRPKI_KEY_EC);
+        for (size_t i = 0; algs && algs[i]; i++) {
+            const crpki_sigalg_info *sa = crpki_sigalg_by_oid(algs[i]);
+            if (sa && sa->scheme == CRPKI_PAD_ECDSA && sa->hash == h->id)
+                return sa->oid;
+        }
+        return NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
+#define E(...) crpki_errf(err, errsz, __VA_ARGS__)
+
+crpki_err rc_sign_check_request(const rssp_sign_request *req, char *err, size_t errsz)
+{
+    if (!req) {
+        E("request: NULL");
+        return CRPKI_E_INVALID_ARG;
+    }
+    if (!rc_printable_token(req->credential_id) || strlen(req->credential_id) > RC_MAX_ID_LEN) {
+        E("credential_id: empty, too long or not printable ASCII");
+        return CRPKI_E_INVALID_ARG;
+    }
+    if (req->key_type == RSSP_KEY_RSA) {
+        if (req->key_bits < 1024 || req->key_bits > 16384) {
+            E("key_bits: out of range for RSA (1024-16384)");
+            return CRPKI_E_INVALID_ARG;
+        }
+        if (req->scheme != RSSP_SIG_RSA_PKCS1 && req->scheme != RSSP_SIG_RSA_PSS) {
+            E("scheme: not an RSA scheme");
+            return CRPKI_E_INVALID_ARG;
+        }
+    } else if (req->key_type == RSSP_KEY_EC) {
+        if (req->key_bits < 160 || req->key_bits > 521) {
+            E("key_bits: out of range for EC (160-521)");
+            return CRPKI_E_INVALID_ARG;
+        }
+        if (req->scheme != RSSP_SIG_ECDSA) {
+            E("scheme: an EC key signs with RSSP_SIG_ECDSA only");
+            return CRPKI_E_INVALID_ARG;
+        }
+    } else {
+        E("key_type: neither RSA nor EC");
+        return CRPKI_E_INVALID_ARG;
+    }
+    const crpki_hash_info *h = crpki_hash_by_oid(req->hash_oid);
+    if (!req->hash_oid || !h) {
+        E("hash_oid: unknown hash algorithm");
+        return req->hash_oid ? CRPKI_E_UNSUPPORTED_ALG : CRPKI_E_INVALID_ARG;
+    }
+    if (h->id == CRPKI_HASH_MD5) {
+        E("hash_oid: MD5 is not supported");
+        return CRPKI_E_UNSUPPORTED_ALG;
+    }
+    if (!rc_sign_algo_oid(req->scheme, req->hash_oid)) {
+        E("scheme: no signature algorithm for this hash");
+        return CRPKI_E_UNSUPPORTED_ALG;
+    }
+    if (req->scheme == RSSP_SIG_RSA_PSS) {
+        size_t em_len = (req->key_bits - 1 + 7) / 8;
+        if ((size_t)req->pss_salt_len > em_len - h->len - 2) {
+            E("pss_salt_len: too large for this key and hash");
+            return CRPKI_E_INVALID_ARG;
+        }
+    }
+    if (!req->hashes || req->num_hashes == 0 || req->num_hashes > RC_MAX_SIGN_HASHES) {
+        E("hashes: %s", req->hashes ? "count out of range (1-1024)" : "NULL");
+        return CRPKI_E_INVALID_ARG;
+    }
+    if (req->description) {
+        size_t dl = strlen(req->description);
+        if (dl > RC_MAX_DESCRIPTION) {
+            E("description: longer than %d bytes", RC_MAX_DESCRIPTION);
+            return CRPKI_E_INVALID_ARG;
+        }
+        if (!rc_utf8_ok(req->description, dl) || !rc_no_controls(req->description)) {
+            E("description: not UTF-8 text without control characters");
+            return CRPKI_E_INVALID_ARG;
+        }
+    }
+    return CRPKI_OK;
+}
+
+#undef E
+
+/* ---- the flow ------------------------------------------------------------------ */
+
+static cJSON *hashes_json(const rssp_sign_request *req, size_t hlen)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < req->num_hashes; i++) {
+        char *b = b64_encode_alloc(req->hashes + i * hlen, hlen);
+        cJSON *s = b ? cJSON_CreateString(b) : NULL;
+        free(b);
+        if (!s || !cJSON_AddItemToArray(arr, s)) {
+            cJSON_Delete(s);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    return arr;
+}
+
+/* POST body (deleted here) with the given retry class. */
+static crpki_err post(rssp_client *c, const char *op, const char *path, cJSON *body,
+                      rc_retry_class retry, const rssp_sign_request *req, int64_t deadline,
+                      unsigned timeout_ms, int64_t retry_until, rc_http_resp *rs,
+                      crpki_error_info *ei)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON_Delete(body);
+    memset(rs, 0, sizeof *rs);
+    if (!text)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", op);
+    rc_call_req rq = {0};
+    rq.op = op;
+    rq.path = path;
+    rq.content_type = JSON;
+    rq.body = text;
+    rq.body_len = strlen(text);
+    rq.auth = 1;
+    rq.retry = retry;
+    rq.timeout_ms = timeout_ms;
+    rq.retry_timeouts = retry_until != 0;
+    rq.cancel = req->cancel;
+    rq.deadline_ms = deadline;
+    rq.retry_until_ms = retry_until;
+    crpki_err e = rc_call(c, &rq, rs, ei);
+    rc_wipe(text, strlen(text)); /* SADs */
+    free(text);
+    return e;
+}
+
+/* Attaches item to obj (deleting item if that fails). */
+static int attach(cJSON *obj, const char *name, cJSON *item)
+{
+    if (!item)
+        return 0;
+    if (!obj || !cJSON_AddItemToObject(obj, name, item)) {
+        cJSON_Delete(item);
+        return 0;
+    }
+    return 1;
+}
+
+static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size_t hlen,
+                              int64_t deadline, rc_authz *az, crpki_error_info *ei)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON *ad = cJSON_CreateArray(), *id = cJSON_CreateObject();
+    if (!ad || !id || !cJSON_AddStringToObject(id, "id", "gbizid_app") ||
+        !cJSON_AddItemToArray(ad, id)) {
+        cJSON_Delete(id);
+        cJSON_Delete(ad);
+        ad = NULL;
+    }
+    int ok = attach(b, "authData", ad) &&
+             cJSON_AddStringToObject(b, "credentialID", req->credential_id) &&
+             cJSON_AddNumberToObject(b, "numSignatures", (double)req->num_hashes) &&
+             attach(b, "hashes", hashes_json(req, hlen)) &&
+             cJSON_AddStringToObject(b, "hashAlgorithmOID", req->hash_oid) &&
+             (!req->description || cJSON_AddStringToObject(b, "description", req->description));
+    if (!ok) {
+        cJSON_Delete(b);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "credentials/authorize: out of memory");
+    }
+    rc_http_resp rs;
+    crpki_err e = post(c, "credentials/authorize", "/csc/v2/credentials/authorize", b,
+                       RC_RETRY_BEFORE_SEND, req, deadline, 0, 0, &rs, ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_authorize(rs.body, rs.body_len, az, err, sizeof err) < 0)
+            e = rc_fail(ei, CRPKI_E_PROTOCOL, "credentials/authorize: %s", err);
+    }
+    rc_http_resp_free(&rs);
+    return e;
+}
+
+static crpki_err do_check(rssp_client *c, const rssp_sign_request *req, const char *handle,
+                          unsigned wait_s, int64_t deadline, int64_t retry_until, rc_check *ck,
+                          crpki_error_info *ei)
+{
+    cJSON *b = cJSON_CreateObject();
+    if (b && (!cJSON_AddStringToObject(b, "handle", handle) ||
+              !cJSON_AddNumberToObject(b, "wait", (double)wait_s))) {
+        cJSON_Delete(b);
+        b = NULL;
+    }
+    rc_http_resp rs;
+    crpki_err e = post(c, "credentials/authorizeCheck", "/csc/v2/credentials/authorizeCheck", b,
+                       RC_RETRY_SAFE, req, deadline, wait_s * 1000 + c->request_timeout_ms,
+                       retry_until, &rs, ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_check(rs.status, rs.body, rs.body_len, ck, err, sizeof err) < 0)
+            e = rc_fail(ei, CRPKI_E_PROTOCOL, "credentials/authorizeCheck: %s", err);
+    }
+    rc_http_resp_free(&rs);
+    return e;
+}
+
+static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size_t hlen,
+                              const char *sad, int64_t deadline, rssp_signatures *out,
+                              crpki_error_info *ei)
+{
+    cJSON *b = cJSON_CreateObject();
+    char *params = NULL;
+    if (req->scheme == RSSP_SIG_RSA_PSS) {
+        uint8_t der[128];
+        size_t n = rc_pss_params_der(req->hash_oid, req->pss_salt_len, der, sizeof der);
+        params = n ? b64_encode_alloc(der, n) : NULL;
+    }
+    int ok = b && cJSON_AddStringToObject(b, "credentialID", req->credential_id) &&
+             cJSON_AddStringToObject(b, "SAD", sad) &&
+             attach(b, "hashes", hashes_json(req, hlen)) &&
+             cJSON_AddStringToObject(b, "hashAlgorithmOID", req->hash_oid) &&
+             cJSON_AddStringToObject(b, "signAlgo", rc_sign_algo_oid(req->scheme, req->hash_oid)) &&
+             (req->scheme != RSSP_SIG_RSA_PSS ||
+              (params && cJSON_AddStringToObject(b, "signAlgoParams", params)));
+    free(params);
+    if (!ok) {
+        cJSON_Delete(b);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "signatures/signHash: out of memory");
+    }
+    rc_http_resp rs;
+    crpki_err e = post(c, "signatures/signHash", "/csc/v2/signatures/signHash", b, RC_RETRY_SAFE,
+                       req, deadline, 0, 0, &rs, ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_signatures(rs.body, rs.body_len, req->num_hashes, req->key_type, req->key_bits,
+                                out, err, sizeof err) < 0)
+            e = rc_fail(ei, CRPKI_E_PROTOCOL, "signatures/signHash: %s", err);
+    }
+    rc_http_resp_free(&rs);
+    return e;
+}
+
+static int64_t min_nonzero(int64_t a, int64_t b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return a < b ? a : b;
+}
+
+/* Long-polls authorizeCheck until the SAD arrives (*sad malloc'ed). */
+static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req, const rc_authz *az,
+                                   int64_t deadline, char **sad, crpki_error_info *ei)
+{
+    int64_t approval_end = rc_now_ms() + (int64_t)az->expires_in * 1000;
+    unsigned interval_ms = (az->interval ? az->interval : 1) * 1000;
+    int64_t last_check = 0;
+    for (;;) {
+        if (rc_stop_requested(req->cancel, deadline, ei))
+            return ei->code;
+        int64_t now = rc_now_ms();
+        int64_t wait = RC_LONG_POLL_S;
+        if (deadline && (deadline - now) / 1000 < wait)
+            wait = (deadline - now) / 1000;
+        if ((approval_end - now) / 1000 + 1 < wait)
+            wait = (approval_end - now) / 1000 + 1;
+        if (wait < 0)
+            wait = 0;
+        if (wait == 0 && last_check && now - last_check < interval_ms) {
+            /* a short poll sooner than interval would be answered slow_down */
+            crpki_err e = rc_transport_sleep(c->tr, (unsigned)(interval_ms - (now - last_check)),
+                                             req->cancel, deadline, ei);
+            if (e != CRPKI_OK)
+                return e;
+            continue;
+        }
+        rc_check ck;
+        int64_t t0 = rc_now_ms();
+        crpki_err e = do_check(c, req, az->handle, (unsigned)wait, deadline,
+                               min_nonzero(approval_end + RC_CHECK_GRACE_MS, deadline), &ck, ei);
+        last_check = rc_now_ms();
+        if (e == CRPKI_OK && ck.approved) {
+            *sad = ck.sad;
+            ck.sad = NULL;
+            rc_check_free(&ck);
+            return CRPKI_OK;
+        }
+        unsigned pause = 0;
+        if (e == CRPKI_OK) {
+            if (ck.expires_in)
+                approval_end = last_check + (int64_t)ck.expires_in * 1000;
+            if (ck.interval)
+                interval_ms = ck.interval * 1000;
+            /* a long poll that came back early must not become a busy loop */
+            if (last_check - t0 < interval_ms)
+                pause = (unsigned)(interval_ms - (last_check - t0));
+            rc_check_free(&ck);
+        } else if (strcmp(ei->service_error, "slow_down") == 0) {
+            interval_ms = interval_ms * 2 > 30000 ? 30000 : interval_ms * 2;
+            pause = interval_ms;
+            crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "authorizeCheck: slow_down, interval now %u ms",
+                      interval_ms);
+        } else {
+            return e;
+        }
+        if (pause) {
+            e = rc_transport_sleep(c->tr, pause, req->cancel, deadline, ei);
+            if (e != CRPKI_OK)
+                return e;
+        }
+    }
+}
+
+crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signatures *out,
+                    crpki_error_info *ei_out)
+{
+    crpki_error_info ei = {0};
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!c || !out)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_sign: NULL argument");
+    char err[160];
+    crpki_err e = rc_sign_check_request(req, err, sizeof err);
+    if (e != CRPKI_OK)
+        return rc_fail(ei_out, e, "rssp_sign: %s", err);
+    int64_t start = rc_now_ms();
+    int64_t deadline = req->timeout_ms ? start + req->timeout_ms : 0;
+    size_t hlen = crpki_hash_by_oid(req->hash_oid)->len;
+    if (rc_stop_requested(req->cancel, deadline, &ei))
+        return rc_report(&ei, ei_out);
+
+    rc_authz az;
+    char *sad = NULL;
+    e = do_authorize(c, req, hlen, deadline, &az, &ei);
+    if (e != CRPKI_OK) {
+        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "sign: authorize failed: %s", ei.detail);
+        return rc_report(&ei, ei_out);
+    }
+    crpki_log(CRPKI_LOG_INFO, LOG_MODULE,
+              "sign: %u hash(es) waiting for approval in the app (expires in %u s)",
+              (unsigned)req->num_hashes, az.expires_in);
+    if (req->on_approval) {
+        rssp_approval a = {az.code, az.expires_in, req->description, req->credential_id,
+                           req->num_hashes};
+        req->on_approval(req->cb_ctx, &a);
+    }
+    e = wait_for_approval(c, req, &az, deadline, &sad, &ei);
+    rc_authz_free(&az);
+    if (e != CRPKI_OK) {
+        crpki_log(e == CRPKI_E_CANCELLED || e == CRPKI_E_DENIED ? CRPKI_LOG_INFO : CRPKI_LOG_WARN,
+                  LOG_MODULE, "sign: no approval: %s", ei.detail);
+        return rc_report(&ei, ei_out);
+    }
+    e = do_sign_hash(c, req, hlen, sad, deadline, out, &ei);
+    rc_free_secret(sad);
+    if (e != CRPKI_OK)
+        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "sign: signHash failed: %s", ei.detail);
+    else
+        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "sign: %u signature(s) in %ld ms", (unsigned)out->n,
+                  (long)(rc_now_ms() - start));
+    return rc_report(&ei, ei_out);
+}

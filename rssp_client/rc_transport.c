@@ -1,0 +1,643 @@
+#include "rc_transport.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "log/log.h"
+#include "rc_backoff.h"
+#include "rc_cancel.h"
+#include "rc_errmap.h"
+#include "platform/thread.h"
+#include "rc_platform.h"
+#include "rc_proxy.h"
+#include "rc_util.h"
+
+#define LOG_MODULE "rssp"
+
+typedef struct slot {
+    CURL *easy;
+    CURLM *multi;
+    struct slot *next;
+    char errbuf[CURL_ERROR_SIZE];
+} slot;
+
+struct rc_transport {
+    /* options (immutable) */
+    char *base_url, *host, *ca_bundle, *proxy_url, *proxy_user, *proxy_password, *user_agent;
+    rssp_proxy_mode proxy_mode;
+    unsigned connect_timeout_ms;
+
+    plat_mutex *lock; /* guards everything below */
+    int ready;        /* lazy setup done (successfully) */
+    CURLSH *share;
+    plat_mutex *share_locks[CURL_LOCK_DATA_LAST];
+    char *proxy;  /* the proxy in use for the service, or NULL: direct */
+    char *ca_pem; /* Windows with ca_bundle: system roots + ca_bundle */
+    size_t ca_pem_len;
+    slot *idle;
+    unsigned nidle;
+};
+
+/* ---- process-wide libcurl initialization ------------------------------------ */
+
+static CURLcode GLOBAL_INIT_RC = CURLE_FAILED_INIT;
+
+static void global_init(void)
+{
+    GLOBAL_INIT_RC = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* ---- share locks -------------------------------------------------------------- */
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userp)
+{
+    (void)h;
+    (void)access;
+    rc_transport *t = userp;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+        plat_mutex_lock(t->share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *userp)
+{
+    (void)h;
+    rc_transport *t = userp;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+        plat_mutex_unlock(t->share_locks[data]);
+}
+
+/* ---- creation ------------------------------------------------------------------- */
+
+crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki_error_info *ei)
+{
+    *out = NULL;
+    rc_transport *t = calloc(1, sizeof *t);
+    if (!t)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    t->base_url = rc_strdup(o->base_url);
+    t->host = rc_strdup(o->host);
+    t->ca_bundle = rc_strdup(o->ca_bundle);
+    t->proxy_url = rc_strdup(o->proxy_url);
+    t->proxy_user = rc_strdup(o->proxy_user);
+    t->proxy_password = rc_strdup(o->proxy_password);
+    t->user_agent = rc_strdup(o->user_agent);
+    t->proxy_mode = o->proxy_mode;
+    t->connect_timeout_ms = o->connect_timeout_ms;
+    t->lock = plat_mutex_new();
+    int ok = t->base_url && t->host && t->user_agent && t->lock &&
+             (!o->ca_bundle || t->ca_bundle) && (!o->proxy_url || t->proxy_url) &&
+             (!o->proxy_user || t->proxy_user) && (!o->proxy_password || t->proxy_password);
+    for (int i = 0; ok && i < CURL_LOCK_DATA_LAST; i++) {
+        t->share_locks[i] = plat_mutex_new();
+        ok = t->share_locks[i] != NULL;
+    }
+    if (!ok) {
+        rc_transport_free(t);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+    *out = t;
+    return CRPKI_OK;
+}
+
+static void slot_free(slot *s)
+{
+    if (!s)
+        return;
+    if (s->multi)
+        curl_multi_cleanup(s->multi);
+    if (s->easy)
+        curl_easy_cleanup(s->easy);
+    free(s);
+}
+
+void rc_transport_free(rc_transport *t)
+{
+    if (!t)
+        return;
+    slot *s = t->idle;
+    while (s) {
+        slot *n = s->next;
+        slot_free(s);
+        s = n;
+    }
+    if (t->share)
+        curl_share_cleanup(t->share);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        plat_mutex_free(t->share_locks[i]);
+    plat_mutex_free(t->lock);
+    free(t->base_url);
+    free(t->host);
+    free(t->ca_bundle);
+    free(t->proxy_url);
+    rc_free_secret(t->proxy_user);
+    rc_free_secret(t->proxy_password);
+    free(t->user_agent);
+    free(t->proxy);
+    free(t->ca_pem);
+    free(t);
+}
+
+/* ---- lazy setup (under t->lock) ---------------------------------------------------- */
+
+static const char *env_first(const char *a, const char *b)
+{
+    const char *v = getenv(a);
+    if (!v || !*v)
+        v = getenv(b);
+    return v && *v ? v : NULL;
+}
+
+static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
+{
+    if (t->proxy_mode == RSSP_PROXY_EXPLICIT) {
+        t->proxy = rc_strdup(t->proxy_url);
+        return t->proxy ? CRPKI_OK : rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+    if (t->proxy_mode != RSSP_PROXY_SYSTEM)
+        return CRPKI_OK;
+    rc_proxy_sources src = {0};
+    src.env_proxy = env_first("https_proxy", "HTTPS_PROXY");
+    if (!src.env_proxy)
+        src.env_proxy = env_first("all_proxy", "ALL_PROXY");
+    src.env_no_proxy = env_first("no_proxy", "NO_PROXY");
+    char *wp = NULL, *wb = NULL;
+    if (rc_platform_system_proxy(&wp, &wb) < 0)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    src.win_proxy = wp;
+    src.win_bypass = wb;
+    int r = rc_proxy_for_host(&src, t->host, &t->proxy);
+    free(wp);
+    free(wb);
+    if (r < 0)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    return CRPKI_OK;
+}
+
+static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
+{
+    /* Linux/OpenSSL: CURLOPT_CAINFO adds to the default CA path. Windows/
+     * Schannel: curl trusts only the CA file once one is given, so the blob
+     * is the system roots plus the file. */
+    if (!t->ca_bundle || !rc_platform_is_windows())
+        return CRPKI_OK;
+    char *file = NULL, *roots = NULL;
+    size_t flen = 0, rlen = 0;
+    const char *why = NULL;
+    if (rc_platform_read_file(t->ca_bundle, 4u * 1024 * 1024, &file, &flen, &why) < 0)
+        return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: the file %s", why);
+    if (rc_platform_root_store_pem(&roots, &rlen) < 0) {
+        free(file);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+    rc_buf b = {0};
+    rc_buf_put(&b, file, flen);
+    rc_buf_puts(&b, "\n");
+    if (roots)
+        rc_buf_put(&b, roots, rlen);
+    free(file);
+    free(roots);
+    if (b.oom) {
+        rc_buf_free(&b, 0);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+    t->ca_pem = b.p;
+    t->ca_pem_len = b.len;
+    return CRPKI_OK;
+}
+
+static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
+{
+    rc_once_run(RC_ONCE_CURL, global_init);
+    if (GLOBAL_INIT_RC != CURLE_OK)
+        return rc_fail(ei, CRPKI_E_INTERNAL, "curl_global_init failed (%d)", (int)GLOBAL_INIT_RC);
+    crpki_err e = CRPKI_OK;
+    plat_mutex_lock(t->lock);
+    if (t->ready)
+        goto out;
+    if (!t->share) {
+        t->share = curl_share_init();
+        if (!t->share ||
+            curl_share_setopt(t->share, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
+            curl_share_setopt(t->share, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK ||
+            curl_share_setopt(t->share, CURLSHOPT_USERDATA, t) != CURLSHE_OK ||
+            curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) !=
+                CURLSHE_OK ||
+            curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK) {
+            if (t->share)
+                curl_share_cleanup(t->share);
+            t->share = NULL;
+            e = rc_fail(ei, CRPKI_E_INTERNAL, "cannot set up the libcurl share");
+            goto out;
+        }
+    }
+    free(t->proxy);
+    t->proxy = NULL;
+    if ((e = resolve_proxy(t, ei)) != CRPKI_OK)
+        goto out;
+    free(t->ca_pem);
+    t->ca_pem = NULL;
+    if ((e = load_ca_blob(t, ei)) != CRPKI_OK)
+        goto out;
+    t->ready = 1;
+    if (t->proxy)
+        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service go through a proxy (%s)",
+                  t->proxy_mode == RSSP_PROXY_EXPLICIT ? "configured" : "system setting");
+out:
+    plat_mutex_unlock(t->lock);
+    return e;
+}
+
+/* ---- slots ----------------------------------------------------------------------- */
+
+static size_t discard_cb(char *p, size_t sz, size_t n, void *u)
+{
+    (void)p;
+    (void)u;
+    return sz * n;
+}
+
+#define SETOPT(opt, val)                                                                           \
+    do {                                                                                           \
+        if (curl_easy_setopt(s->easy, opt, val) != CURLE_OK)                                       \
+            goto fail;                                                                             \
+    } while (0)
+
+static slot *slot_new(rc_transport *t)
+{
+    slot *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->easy = curl_easy_init();
+    s->multi = curl_multi_init();
+    if (!s->easy || !s->multi)
+        goto fail;
+    /* a few connections per slot at most (a fresh one for authorize) */
+    curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, 2L);
+    SETOPT(CURLOPT_ERRORBUFFER, s->errbuf);
+    SETOPT(CURLOPT_NOSIGNAL, 1L);
+    SETOPT(CURLOPT_SHARE, t->share);
+    SETOPT(CURLOPT_PROTOCOLS_STR, "https");
+    SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+    SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+    SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    SETOPT(CURLOPT_CONNECTTIMEOUT_MS, (long)t->connect_timeout_ms);
+    SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)RC_MAX_RESPONSE);
+    SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
+    SETOPT(CURLOPT_USERAGENT, t->user_agent);
+    SETOPT(CURLOPT_WRITEFUNCTION, discard_cb);
+    if (rc_platform_is_windows()) {
+        /* Schannel: a CRL or OCSP server that cannot be reached (firewalls)
+         * does not fail the handshake; a certificate known revoked still does */
+        SETOPT(CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_REVOKE_BEST_EFFORT);
+    }
+    if (t->ca_pem) {
+        struct curl_blob blob = {t->ca_pem, t->ca_pem_len, CURL_BLOB_NOCOPY};
+        SETOPT(CURLOPT_CAINFO_BLOB, &blob);
+    } else if (t->ca_bundle) {
+        SETOPT(CURLOPT_CAINFO, t->ca_bundle);
+    }
+    /* never the environment behind our back: the proxy was decided once */
+    SETOPT(CURLOPT_PROXY, t->proxy ? t->proxy : "");
+    if (t->proxy) {
+        SETOPT(CURLOPT_HTTPPROXYTUNNEL, 1L);
+        if (t->proxy_mode == RSSP_PROXY_EXPLICIT && t->proxy_user) {
+            SETOPT(CURLOPT_PROXYUSERNAME, t->proxy_user);
+            SETOPT(CURLOPT_PROXYPASSWORD, t->proxy_password ? t->proxy_password : "");
+            SETOPT(CURLOPT_PROXYAUTH, (long)CURLAUTH_ANY);
+        }
+    }
+    return s;
+fail:
+    slot_free(s);
+    return NULL;
+}
+
+static slot *slot_take(rc_transport *t)
+{
+    plat_mutex_lock(t->lock);
+    slot *s = t->idle;
+    if (s) {
+        t->idle = s->next;
+        t->nidle--;
+    }
+    plat_mutex_unlock(t->lock);
+    return s ? s : slot_new(t);
+}
+
+static void slot_give(rc_transport *t, slot *s)
+{
+    plat_mutex_lock(t->lock);
+    if (t->nidle < RC_MAX_IDLE) {
+        s->next = t->idle;
+        t->idle = s;
+        t->nidle++;
+        s = NULL;
+    }
+    plat_mutex_unlock(t->lock);
+    slot_free(s);
+}
+
+/* ---- one transfer ------------------------------------------------------------------ */
+
+typedef struct {
+    rc_buf body;
+    int too_large;
+    long retry_after_s;
+} rx;
+
+static size_t write_cb(char *p, size_t sz, size_t n, void *u)
+{
+    rx *r = u;
+    size_t len = sz * n;
+    if (r->body.len + len > RC_MAX_RESPONSE) {
+        r->too_large = 1;
+        return 0;
+    }
+    rc_buf_put(&r->body, p, len);
+    return r->body.oom ? 0 : len;
+}
+
+static size_t header_cb(char *p, size_t sz, size_t n, void *u)
+{
+    rx *r = u;
+    size_t len = sz * n;
+    static const char RA[] = "retry-after:";
+    if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+        r->retry_after_s = -1; /* a new response (after 1xx) */
+    } else if (len > sizeof RA - 1 && len < 128) {
+        size_t i = 0;
+        for (; i < sizeof RA - 1; i++) {
+            char c = p[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c != RA[i])
+                break;
+        }
+        if (i == sizeof RA - 1) {
+            char v[128];
+            memcpy(v, p + i, len - i);
+            v[len - i] = '\0';
+            r->retry_after_s = rc_parse_retry_after(v, rc_unix_time());
+        }
+    }
+    return len;
+}
+
+static void wake_multi(void *arg)
+{
+    curl_multi_wakeup((CURLM *)arg);
+}
+
+int rc_stop_requested(rssp_cancel *cn, int64_t deadline_ms, crpki_error_info *ei)
+{
+    if (rssp_cancel_is_triggered(cn)) {
+        rc_fail(ei, CRPKI_E_CANCELLED, "cancelled");
+        return 1;
+    }
+    if (deadline_ms && rc_now_ms() >= deadline_ms) {
+        rc_fail(ei, CRPKI_E_DEADLINE, "the time limit of the call passed");
+        return 1;
+    }
+    return 0;
+}
+
+static void free_headers(struct curl_slist *h)
+{
+    for (struct curl_slist *i = h; i; i = i->next)
+        if (i->data)
+            rc_wipe(i->data, strlen(i->data));
+    curl_slist_free_all(h);
+}
+
+void rc_http_resp_free(rc_http_resp *rs)
+{
+    if (!rs)
+        return;
+    if (rs->body) {
+        rc_wipe(rs->body, rs->body_len); /* may hold tokens or SADs */
+        free(rs->body);
+    }
+    memset(rs, 0, sizeof *rs);
+    rs->retry_after_s = -1;
+}
+
+static int poll_timeout(int64_t deadline_ms)
+{
+    int to = RC_POLL_MS;
+    if (deadline_ms) {
+        int64_t left = deadline_ms - rc_now_ms();
+        if (left < to)
+            to = left > 0 ? (int)left : 0;
+    }
+    return to;
+}
+
+crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, crpki_error_info *ei)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->retry_after_s = -1;
+    if (rc_stop_requested(rq->cancel, rq->deadline_ms, ei))
+        return ei->code;
+    crpki_err e = ensure_ready(t, ei);
+    if (e != CRPKI_OK)
+        return e;
+    slot *s = slot_take(t);
+    if (!s)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
+
+    rx r = {{0}, 0, -1};
+    struct curl_slist *hdrs = NULL, *tmp;
+    rc_buf url = {0}, auth = {0};
+    rc_buf_puts(&url, t->base_url);
+    rc_buf_puts(&url, rq->path);
+    if (rq->bearer) {
+        rc_buf_puts(&auth, "Authorization: Bearer ");
+        rc_buf_puts(&auth, rq->bearer);
+    }
+    rc_buf ct = {0};
+    rc_buf_puts(&ct, "Content-Type: ");
+    rc_buf_puts(&ct, rq->content_type ? rq->content_type : "application/json");
+    int oom = url.oom || auth.oom || ct.oom;
+    const char *const fixed[] = {"Accept: application/json", "Expect:", ct.p,
+                                 rq->bearer ? auth.p : NULL};
+    for (size_t i = 0; !oom && i < sizeof fixed / sizeof fixed[0]; i++) {
+        if (!fixed[i])
+            continue;
+        tmp = curl_slist_append(hdrs, fixed[i]);
+        if (!tmp)
+            oom = 1;
+        else
+            hdrs = tmp;
+    }
+    rc_buf_free(&auth, 1);
+    rc_buf_free(&ct, 0);
+    if (oom) {
+        free_headers(hdrs);
+        rc_buf_free(&url, 0);
+        slot_give(t, s);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+
+    CURL *h = s->easy;
+    s->errbuf[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url.p);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)rq->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, rq->fresh_connect ? 1L : 0L);
+    if (rq->method && strcmp(rq->method, "POST") != 0)
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
+
+    int64_t t0 = rc_now_us();
+    rc_cancel_reg reg = {wake_multi, s->multi, NULL};
+    rc_cancel_register(rq->cancel, &reg);
+    CURLcode cc = CURLE_OK;
+    crpki_err stop = CRPKI_OK;
+    if (curl_multi_add_handle(s->multi, h) != CURLM_OK) {
+        cc = CURLE_FAILED_INIT;
+    } else {
+        int running = 1;
+        for (;;) {
+            if (rc_stop_requested(rq->cancel, rq->deadline_ms, ei)) {
+                stop = ei->code;
+                break;
+            }
+            if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
+                cc = CURLE_FAILED_INIT;
+                break;
+            }
+            if (!running)
+                break;
+            if (curl_multi_poll(s->multi, NULL, 0, poll_timeout(rq->deadline_ms), NULL) !=
+                CURLM_OK) {
+                cc = CURLE_FAILED_INIT;
+                break;
+            }
+        }
+        if (stop == CRPKI_OK && cc == CURLE_OK) {
+            CURLMsg *m;
+            int left = 0;
+            cc = CURLE_GOT_NOTHING;
+            while ((m = curl_multi_info_read(s->multi, &left)) != NULL)
+                if (m->msg == CURLMSG_DONE && m->easy_handle == h)
+                    cc = m->data.result;
+        }
+        curl_multi_remove_handle(s->multi, h);
+    }
+    rc_cancel_unregister(rq->cancel, &reg);
+    int64_t us = rc_now_us() - t0;
+    rs->elapsed_ms = (long)(us / 1000);
+    rs->elapsed_exact_ms = (double)us / 1000.0;
+
+    long status = 0, connect_code = 0, os_errno = 0;
+    curl_off_t pretransfer = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+    curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    /* A handshake that failed because the socket failed (reset, closed: a
+     * restarting service) is a connection failure, not a TLS one. */
+    if (cc == CURLE_SSL_CONNECT_ERROR && os_errno != 0)
+        cc = CURLE_RECV_ERROR;
+    /* the headers list and the body pointer must not outlive this call */
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_cb);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+    free_headers(hdrs);
+    char errbuf[CURL_ERROR_SIZE];
+    memcpy(errbuf, s->errbuf, sizeof errbuf);
+    errbuf[sizeof errbuf - 1] = '\0';
+    slot_give(t, s);
+
+    rs->curl_code = (int)cc;
+    rs->proxy = t->proxy != NULL;
+    rs->retry_after_s = r.retry_after_s;
+    if (stop != CRPKI_OK) {
+        rs->sent = 1; /* unknown: assume it may have arrived */
+        rc_buf_free(&r.body, 1);
+        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "POST %s: %s after %ld ms", rq->path,
+                  crpki_err_name(stop), rs->elapsed_ms);
+        rc_buf_free(&url, 0);
+        return stop;
+    }
+    /* libcurl starts the pretransfer timer when the request is about to be
+     * sent: before it (resolve, connect, TLS handshake), nothing was. */
+    rs->sent = !rc_curl_before_send((int)cc) && pretransfer > 0;
+    if (cc != CURLE_OK) {
+        rc_buf_free(&r.body, 1);
+        crpki_err me =
+            r.too_large ? CRPKI_E_PROTOCOL : rc_map_curl((int)cc, rs->proxy, connect_code);
+        if (r.too_large)
+            rc_fail(ei, me, "POST %s: response larger than %u bytes", rq->path, RC_MAX_RESPONSE);
+        else if (me == CRPKI_E_PROXY && connect_code)
+            rc_fail(ei, me, "POST %s: the proxy answered %ld to CONNECT", rq->path, connect_code);
+        else
+            rc_fail(ei, me, "POST %s: %s (curl %d)", rq->path,
+                    errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
+        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "POST %s: %s after %ld ms (curl %d: %s)", rq->path,
+                  crpki_err_name(me), rs->elapsed_ms, (int)cc,
+                  errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        rc_buf_free(&url, 0);
+        return me;
+    }
+    rc_buf_free(&url, 0);
+    if (r.body.oom) {
+        rc_buf_free(&r.body, 1);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+    rs->status = (int)status;
+    rs->body = r.body.p;
+    rs->body_len = r.body.len;
+    rs->sent = 1;
+    crpki_log(CRPKI_LOG_DEBUG, LOG_MODULE, "POST %s: HTTP %d in %ld ms", rq->path, rs->status,
+              rs->elapsed_ms);
+    return CRPKI_OK;
+}
+
+crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int64_t deadline_ms,
+                             crpki_error_info *ei)
+{
+    if (rc_stop_requested(cn, deadline_ms, ei))
+        return ei->code;
+    crpki_err e = ensure_ready(t, ei);
+    if (e != CRPKI_OK)
+        return e;
+    slot *s = slot_take(t);
+    if (!s)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
+    rc_cancel_reg reg = {wake_multi, s->multi, NULL};
+    rc_cancel_register(cn, &reg);
+    int64_t end = rc_now_ms() + ms;
+    crpki_err out = CRPKI_OK;
+    for (;;) {
+        if (rc_stop_requested(cn, deadline_ms, ei)) {
+            out = ei->code;
+            break;
+        }
+        int64_t left = end - rc_now_ms();
+        if (left <= 0)
+            break;
+        int to = poll_timeout(deadline_ms);
+        if (left < to)
+            to = (int)left;
+        curl_multi_poll(s->multi, NULL, 0, to, NULL);
+    }
+    rc_cancel_unregister(cn, &reg);
+    slot_give(t, s);
+    return out;
+}
