@@ -41,6 +41,7 @@ struct crpki_auth {
     plat_stamp cache_stamp;
     char *cache_access;
     int64_t cache_expires_at;
+    int64_t cache_saved_at;
     int cache_has_refresh;
 };
 
@@ -49,9 +50,18 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static int access_usable(const char *tok, int64_t expires_at)
+/* An access token is used while it has more than a margin left: a quarter
+ * of its lifetime (as saved: expires_at - saved_at), at most
+ * CRPKI_AUTH_MARGIN_S. A fixed 30 s would make a service that issues
+ * short-lived tokens (seconds, in tests) see a refresh before every request. */
+static int access_usable(const char *tok, int64_t expires_at, int64_t saved_at)
 {
-    return tok && *tok && expires_at - now_s() > CRPKI_AUTH_MARGIN_S;
+    if (!tok || !*tok)
+        return 0;
+    int64_t margin = CRPKI_AUTH_MARGIN_S, lifetime = expires_at - saved_at;
+    if (lifetime > 0 && lifetime / 4 < margin)
+        margin = lifetime / 4;
+    return expires_at - now_s() > margin;
 }
 
 static crpki_err copy_token(const char *tok, char *buf, size_t bufsz, crpki_error_info *ei)
@@ -123,6 +133,7 @@ static void cache_put(crpki_auth *a, const plat_stamp *st, const tok_store *ts)
     tok_free_secret(a->cache_access);
     a->cache_access = copy;
     a->cache_expires_at = ts->access_expires_at;
+    a->cache_saved_at = ts->saved_at;
     a->cache_has_refresh = ts->refresh_token != NULL;
     a->cache_stamp = *st;
     a->cache_valid = ok && st != NULL;
@@ -167,7 +178,7 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
     crpki_err r = tok_load(a->home, &ts, NULL, ei);
     if (r != CRPKI_OK)
         return r;
-    if (access_usable(ts.access_token, ts.access_expires_at) &&
+    if (access_usable(ts.access_token, ts.access_expires_at, ts.saved_at) &&
         (!refused || strcmp(ts.access_token, refused) != 0)) {
         crpki_log(CRPKI_LOG_INFO, "auth",
                   "using the access token refreshed by another process "
@@ -291,7 +302,7 @@ crpki_err crpki_auth_get_access(crpki_auth *a, char *buf, size_t bufsz, crpki_er
     plat_mutex_lock(a->mu);
     if (a->cache_valid && memcmp(&st, &a->cache_stamp, sizeof st) == 0) {
         has_refresh = a->cache_has_refresh;
-        if (access_usable(a->cache_access, a->cache_expires_at))
+        if (access_usable(a->cache_access, a->cache_expires_at, a->cache_saved_at))
             r = copy_token(a->cache_access, buf, bufsz, ei);
         else
             r = CRPKI_E_DEADLINE; /* expired: refresh below */
@@ -306,7 +317,7 @@ crpki_err crpki_auth_get_access(crpki_auth *a, char *buf, size_t bufsz, crpki_er
             return r;
         cache_put(a, &st, &ts);
         has_refresh = ts.refresh_token != NULL;
-        if (access_usable(ts.access_token, ts.access_expires_at))
+        if (access_usable(ts.access_token, ts.access_expires_at, ts.saved_at))
             r = copy_token(ts.access_token, buf, bufsz, ei);
         else
             r = CRPKI_E_DEADLINE;

@@ -9,7 +9,8 @@
 
 #include "crpki/auth.h"
 
-/* An access token is used while it has more than this left. */
+/* An access token is used while it has more than this left (or a quarter
+ * of its lifetime, when that is less: see access_usable). */
 #define CRPKI_AUTH_MARGIN_S 30
 /* How long a refresh (or any store update) waits for another one. */
 #define CRPKI_AUTH_LOCK_TIMEOUT_MS 30000

@@ -16,8 +16,7 @@ static crpki_err op_revoke(void *ctx, const char *token, crpki_error_info *ei)
 
 static void op_detach(void *ctx)
 {
-    rssp_token_source none = {0};
-    rssp_client_set_token_source(ctx, &none);
+    rssp_client_set_token_source(ctx, NULL); /* calls after this: CRPKI_E_NOT_LOGGED_IN */
 }
 
 crpki_err crpki_auth_new(const char *home, rssp_client *client, crpki_auth **out,

@@ -249,12 +249,41 @@ static void fresh_token_is_returned_without_refresh(void **state)
     assert_int_equal(svc_count_calls(&f->svc, "refresh"), 0);
 }
 
+/* A store as a refresh would leave it: AT-1 / RT-1, obtained `age` seconds
+ * ago, expiring in `left` seconds. */
+static void store_tokens(fixture *f, long age, long left)
+{
+    int64_t now = (int64_t)time(NULL);
+    tok_store ts = {(char *)"AT-1", (char *)"RT-1", now + left, now - age, NULL};
+    crpki_error_info ei;
+    assert_int_equal(tok_save(f->home, &ts, &ei), CRPKI_OK);
+    svc_set_current(&f->svc, "RT-1");
+}
+
 static void token_expiring_within_30_s_is_refreshed_first(void **state)
 {
     fixture *f = *state;
-    login(f, 20);
+    store_tokens(f, 3570, 20); /* an hour's token with 20 s left */
     expect_access(f->auth, "AT-2");
     assert_int_equal(svc_count_calls(&f->svc, "refresh RT-1"), 1);
+}
+
+static void token_with_more_than_30_s_left_is_used(void **state)
+{
+    fixture *f = *state;
+    store_tokens(f, 3560, 40);
+    expect_access(f->auth, "AT-1");
+    assert_int_equal(svc_count_calls(&f->svc, "refresh"), 0);
+}
+
+static void short_lived_token_is_used_until_its_last_quarter(void **state)
+{
+    fixture *f = *state;
+    store_tokens(f, 2, 6); /* lifetime 8 s: margin 2 s */
+    expect_access(f->auth, "AT-1");
+    store_tokens(f, 7, 1);
+    expect_access(f->auth, "AT-2");
+    assert_int_equal(svc_count_calls(&f->svc, "refresh"), 1);
 }
 
 static void expired_token_refreshes_and_saves_the_rotated_store(void **state)
@@ -698,6 +727,8 @@ int main(int argc, char **argv)
         T(no_store_is_not_logged_in),
         T(fresh_token_is_returned_without_refresh),
         T(token_expiring_within_30_s_is_refreshed_first),
+        T(token_with_more_than_30_s_left_is_used),
+        T(short_lived_token_is_used_until_its_last_quarter),
         T(expired_token_refreshes_and_saves_the_rotated_store),
         T(refused_token_is_refreshed_even_if_unexpired),
         T(refused_token_already_replaced_by_another_process_is_not_refreshed),
