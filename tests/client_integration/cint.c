@@ -463,6 +463,8 @@ X509 *ci_cred_cert_ok(rssp_client *c, const h_cred *cred)
 
 long ci_log_mark(void)
 {
+    /* the line of a request just answered may not be written yet */
+    h_sleep_ms(100);
     struct stat st;
     if (stat(h_server_log(), &st) != 0)
         return 0;

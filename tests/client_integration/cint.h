@@ -129,7 +129,9 @@ const h_cred *ci_cred(const char *user, crpki_key_type kt, unsigned bits);
 
 /* ---- the server's access log (one line per request, on completion) ---- */
 
-/* The log's current size: count only what comes after. */
+/* The log's current size, 100 ms after the call (the line of a request
+ * just answered is written once the response has gone): count only what
+ * comes after. */
 long ci_log_mark(void);
 /* Lines after mark containing every one of the NULL-terminated needles. */
 int ci_log_count(long mark, ...) __attribute__((sentinel));
