@@ -185,7 +185,7 @@ int rc_json_int(const cJSON *obj, const char *name, const char *path, int requir
         return -1;
     }
     double d = v->valuedouble;
-    if (!isfinite(d) || d != floor(d)) {
+    if (!isfinite(d)) {
         crpki_errf(err, errsz, "%s: expected an integer", path);
         return -1;
     }
@@ -193,7 +193,12 @@ int rc_json_int(const cJSON *obj, const char *name, const char *path, int requir
         crpki_errf(err, errsz, "%s: out of range", path);
         return -1;
     }
-    *out = (int64_t)d;
+    int64_t i = (int64_t)d; /* in range: defined */
+    if ((double)i != d) {
+        crpki_errf(err, errsz, "%s: expected an integer", path);
+        return -1;
+    }
+    *out = i;
     return 0;
 }
 

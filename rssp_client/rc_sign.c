@@ -31,7 +31,8 @@ static void dw_put(der_w *w, const void *d, size_t n)
         w->bad = 1;
         return;
     }
-    memcpy(w->p + w->len, d, n);
+    if (n)
+        memcpy(w->p + w->len, d, n);
     w->len += n;
 }
 
