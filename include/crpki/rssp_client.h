@@ -5,7 +5,11 @@
  *
  * Threads: one rssp_client may be used by several threads at once. Calls on
  * it are independent; a long poll in one thread does not hold up another.
- * rssp_client_free must not race with calls in progress.
+ * rssp_client_free must not race with calls in progress. No lock is held
+ * while a callback (token source, approval) runs: a callback may call back
+ * into the same client (e.g. refresh calling rssp_refresh while rssp_sign
+ * waits in that thread). docs/client.md details the model, the retry policy
+ * and the error mapping.
  *
  * Every function returns CRPKI_OK or an error, and fills *ei (may be NULL)
  * with the details. Output structures are owned by the caller and released
@@ -153,7 +157,8 @@ crpki_err rssp_get_credential(rssp_client *c, const char *credential_id, rssp_cr
 
 /* ---- signing ------------------------------------------------------------------- */
 
-/* Cancellation from another thread (the approval dialog's Cancel). */
+/* Cancellation from another thread (the approval dialog's Cancel). One-shot:
+ * once triggered it stays triggered; use a fresh one per signature. */
 typedef struct rssp_cancel rssp_cancel;
 rssp_cancel *rssp_cancel_new(void);
 /* Makes the sign call using it return CRPKI_E_CANCELLED promptly (within
