@@ -82,6 +82,25 @@ static int allowed(const scenario *s, crpki_err rc)
 
 #define AUTHZ "POST /csc/v2/credentials/authorize "
 
+/* Approval codes pending now (`crpki-rsspd pending --json`), as a cJSON
+ * array of strings (caller deletes). */
+static cJSON *pending_codes(void)
+{
+    cJSON *p = h_pending_json(), *out = cJSON_CreateArray();
+    if (!p)
+        fail_msg("crpki-rsspd pending --json failed");
+    const cJSON *arr = NULL, *rec;
+    h_json_records(p, &arr);
+    cJSON_ArrayForEach(rec, arr)
+    {
+        const char *code = h_jstr(rec, "approvalCode");
+        if (code)
+            cJSON_AddItemToArray(out, cJSON_CreateString(code));
+    }
+    cJSON_Delete(p);
+    return out;
+}
+
 static void run_scenario(const scenario *s)
 {
     rssp_client *c = client(s->short_request_timeout);
@@ -90,6 +109,8 @@ static void run_scenario(const scenario *s)
     assert_non_null(cert);
     if (h_server_restart_same_port(s->args) != 0)
         fail_msg("crpki-rsspd did not start with the fault options");
+    cJSON *pending_before = pending_codes();
+    int orphans = 0; /* approvals made for a call that never showed their code */
     unsigned ok = 0, hist[CRPKI_E__COUNT] = {0};
     double worst = 0;
     int resent_after_drop = 0, retried_after_busy = 0;
@@ -126,6 +147,8 @@ static void run_scenario(const scenario *s)
             fail_msg("sign %u: approval callback called %u times", i, app.ncb);
         if (app.ncb == 1 && created != 1)
             fail_msg("sign %u: a code was shown but the log has %d approvals", i, created);
+        if (app.ncb == 0 && created == 1)
+            orphans++; /* e.g. authorize answered after the client's request timeout */
         if (!allowed(s, call.rc))
             fail_msg("sign %u: %s is not an outcome documented for this fault", i,
                      ci_describe(call.rc, &call.ei));
@@ -148,6 +171,23 @@ static void run_scenario(const scenario *s)
     for (int e = 1; e < CRPKI_E__COUNT; e++)
         if (hist[e])
             print_message("        %s: %u\n", crpki_err_name((crpki_err)e), hist[e]);
+    /* pending --json: the only approvals left pending are the orphans (every
+     * code shown was approved by the app) */
+    cJSON *pending_after = pending_codes();
+    int new_pending = 0;
+    const cJSON *pc;
+    cJSON_ArrayForEach(pc, pending_after)
+    {
+        if (!h_json_has_string(pending_before, pc->valuestring))
+            new_pending++;
+    }
+    cJSON_Delete(pending_before);
+    cJSON_Delete(pending_after);
+    print_message("      pending --json: %d new pending approval(s), %d orphan(s) in the log\n",
+                  new_pending, orphans);
+    if (new_pending != orphans)
+        fail_msg("%d new pending approvals, want %d (one approval per sign call)", new_pending,
+                 orphans);
     if (ok < (unsigned)s->min_ok)
         fail_msg("only %u of %u signs succeeded, want >= %d", ok, s->signs, s->min_ok);
     X509_free(cert);
