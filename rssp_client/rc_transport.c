@@ -28,6 +28,7 @@ struct rc_transport {
     char *base_url, *host, *ca_bundle, *proxy_url, *proxy_user, *proxy_password, *user_agent;
     rssp_proxy_mode proxy_mode;
     unsigned connect_timeout_ms;
+    int poll_ms;
 
     plat_mutex *lock; /* guards everything below */
     int ready;        /* lazy setup done (successfully) */
@@ -85,6 +86,7 @@ crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki
     t->user_agent = rc_strdup(o->user_agent);
     t->proxy_mode = o->proxy_mode;
     t->connect_timeout_ms = o->connect_timeout_ms;
+    t->poll_ms = RC_POLL_MS;
     t->lock = plat_mutex_new();
     int ok = t->base_url && t->host && t->user_agent && t->lock &&
              (!o->ca_bundle || t->ca_bundle) && (!o->proxy_url || t->proxy_url) &&
@@ -426,9 +428,14 @@ void rc_http_resp_free(rc_http_resp *rs)
     rs->retry_after_s = -1;
 }
 
-static int poll_timeout(int64_t deadline_ms)
+void rc_transport_set_poll_ms(rc_transport *t, int ms)
 {
-    int to = RC_POLL_MS;
+    t->poll_ms = ms > 0 ? ms : RC_POLL_MS;
+}
+
+static int poll_timeout(const rc_transport *t, int64_t deadline_ms)
+{
+    int to = t->poll_ms;
     if (deadline_ms) {
         int64_t left = deadline_ms - rc_now_ms();
         if (left < to)
@@ -520,7 +527,7 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
             }
             if (!running)
                 break;
-            if (curl_multi_poll(s->multi, NULL, 0, poll_timeout(rq->deadline_ms), NULL) !=
+            if (curl_multi_poll(s->multi, NULL, 0, poll_timeout(t, rq->deadline_ms), NULL) !=
                 CURLM_OK) {
                 cc = CURLE_FAILED_INIT;
                 break;
@@ -632,7 +639,7 @@ crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int6
         int64_t left = end - rc_now_ms();
         if (left <= 0)
             break;
-        int to = poll_timeout(deadline_ms);
+        int to = poll_timeout(t, deadline_ms);
         if (left < to)
             to = (int)left;
         curl_multi_poll(s->multi, NULL, 0, to, NULL);

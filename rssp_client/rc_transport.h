@@ -85,6 +85,10 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs,
 crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int64_t deadline_ms,
                              crpki_error_info *ei);
 
+/* Tests: the longest sleep between checks (default RC_POLL_MS), so that a
+ * test can show that a cancel arrives by curl_multi_wakeup, not by polling. */
+void rc_transport_set_poll_ms(rc_transport *t, int ms);
+
 /* 1 when the cancel is triggered (ei filled with CRPKI_E_CANCELLED) or the
  * deadline passed (CRPKI_E_DEADLINE). */
 int rc_stop_requested(rssp_cancel *cn, int64_t deadline_ms, crpki_error_info *ei);
