@@ -3,6 +3,7 @@
 #include <string.h>
 
 const rc_backoff_policy RC_BACKOFF_DEFAULT = {200, 5000, 30000};
+const rc_backoff_policy RC_BACKOFF_APPROVAL = {200, 2000, 30000};
 
 #define DAY_S 86400L
 
@@ -37,6 +38,58 @@ unsigned rc_backoff_delay_ms(const rc_backoff_policy *p, unsigned attempt, long 
         return (unsigned)ra + uniform(rng, p->base_ms);
     }
     return uniform(rng, rc_backoff_ceiling_ms(p, attempt));
+}
+
+unsigned rc_backoff_floor_ms(const rc_backoff_policy *p, long retry_after_s)
+{
+    if (retry_after_s < 0)
+        return 0;
+    uint64_t ra = (uint64_t)retry_after_s * 1000;
+    return ra > p->retry_after_cap_ms ? p->retry_after_cap_ms : (unsigned)ra;
+}
+
+long rc_backoff_clamp_ms(unsigned delay_ms, unsigned floor_ms, int64_t remaining_ms,
+                         unsigned margin_ms)
+{
+    if (floor_ms > delay_ms)
+        floor_ms = delay_ms;
+    if (remaining_ms < 0)
+        return (long)delay_ms;
+    int64_t room = remaining_ms - (int64_t)margin_ms;
+    if (room <= 0 || room < (int64_t)floor_ms)
+        return -1;
+    return (long)(room < (int64_t)delay_ms ? room : (int64_t)delay_ms);
+}
+
+/* [class][failure]: docs/client.md's retry table. */
+static const unsigned char RETRY_TABLE[3][RC_FAIL__COUNT] = {
+    /*               CONNECT CONN_TIMEOUT DROPPED TIMEOUT BUSY FINAL */
+    [RC_RETRY_SAFE] = {1, 0, 1, 0, 1, 0},
+    [RC_RETRY_POLL] = {1, 1, 1, 1, 1, 0},
+    [RC_RETRY_ONCE] = {1, 1, 0, 0, 1, 0},
+};
+
+int rc_retry_allowed(rc_retry_class cls, rc_failure f)
+{
+    if ((unsigned)cls > RC_RETRY_ONCE || (unsigned)f >= RC_FAIL__COUNT)
+        return 0;
+    return RETRY_TABLE[cls][f];
+}
+
+rc_retry_class rc_request_retry_class(rc_request r)
+{
+    switch (r) {
+    case RC_REQ_AUTHORIZE:
+    case RC_REQ_TOKEN:
+        return RC_RETRY_ONCE;
+    case RC_REQ_AUTHORIZE_CHECK:
+        return RC_RETRY_POLL;
+    case RC_REQ_READ:
+    case RC_REQ_SIGN_HASH: /* the SAD is single use: a repeat cannot sign twice */
+    case RC_REQ_REVOKE:    /* revoking twice is harmless */
+    default:
+        return RC_RETRY_SAFE;
+    }
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */

@@ -42,23 +42,28 @@ static crpki_err check_token(const char *op, const char *what, crpki_err e, char
     return CRPKI_OK;
 }
 
-static int may_retry(const rssp_client *c, const rc_call_req *rq, unsigned attempt,
-                     unsigned delay_ms)
+static int64_t min_nonzero(int64_t a, int64_t b)
 {
-    int64_t at = rc_now_ms() + delay_ms;
-    if (rq->deadline_ms && at >= rq->deadline_ms)
-        return 0; /* the last error says more than "deadline" would */
-    if (rq->retry_until_ms)
-        return at < rq->retry_until_ms;
-    return attempt < c->max_retries;
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return a < b ? a : b;
 }
 
-static unsigned next_delay(rssp_client *c, unsigned attempt, long retry_after_s)
+/* The delay before retry number attempt, shortened to fit the end of the
+ * call; -1 when no retry is made (the count or the time is used up). */
+static long retry_delay(rssp_client *c, const rc_call_req *rq, unsigned attempt, long retry_after_s)
 {
+    if (!rq->retry_until_ms && attempt >= c->max_retries)
+        return -1;
+    const rc_backoff_policy *p = rq->backoff ? rq->backoff : &RC_BACKOFF_DEFAULT;
     plat_mutex_lock(c->lock);
-    unsigned d = rc_backoff_delay_ms(&RC_BACKOFF_DEFAULT, attempt, retry_after_s, &c->rng);
+    unsigned d = rc_backoff_delay_ms(p, attempt, retry_after_s, &c->rng);
     plat_mutex_unlock(c->lock);
-    return d;
+    int64_t end = min_nonzero(rq->deadline_ms, rq->retry_until_ms);
+    return rc_backoff_clamp_ms(d, rc_backoff_floor_ms(p, retry_after_s),
+                               end ? end - rc_now_ms() : -1, RC_ATTEMPT_MARGIN_MS);
 }
 
 /* The error a non-2xx response means, with the service's words in ei. */
@@ -108,7 +113,7 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
             rq->body_len,
             rq->auth ? tok : NULL,
             rq->timeout_ms ? rq->timeout_ms : c->request_timeout_ms,
-            rq->retry == RC_RETRY_BEFORE_SEND, /* a fresh connection is never resent by libcurl */
+            rq->retry == RC_RETRY_ONCE, /* a fresh connection is never resent by libcurl */
             rq->cancel,
             rq->deadline_ms,
         };
@@ -116,17 +121,9 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
         if (e == CRPKI_E_CANCELLED || e == CRPKI_E_DEADLINE || e == CRPKI_E_NO_MEMORY ||
             e == CRPKI_E_INTERNAL)
             goto out;
-        unsigned delay = 0;
+        rc_failure f;
         if (e != CRPKI_OK) {
-            int retryable;
-            if (rq->retry == RC_RETRY_SAFE)
-                retryable = rc_curl_transient(rs->curl_code) &&
-                            (rq->retry_timeouts || rs->curl_code != CURLE_OPERATION_TIMEDOUT);
-            else
-                retryable = !rs->sent && e != CRPKI_E_TLS && e != CRPKI_E_PROTOCOL;
-            if (!retryable)
-                goto out;
-            delay = next_delay(c, attempt, -1);
+            f = rc_classify_transport(rs->curl_code, rs->sent);
         } else if (rs->status >= 200 && rs->status < 300) {
             goto out;
         } else if (rs->status == 401 && rq->auth && !refreshed && ts.refresh) {
@@ -144,22 +141,24 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
             rc_wipe(fresh, sizeof fresh);
             rc_http_resp_free(rs);
             continue;
-        } else if ((rs->status == 429 || rs->status == 503) && rq->retry == RC_RETRY_SAFE) {
-            e = http_error(rq, rs, ei);
-            delay = next_delay(c, attempt, rs->retry_after_s);
         } else {
             e = http_error(rq, rs, ei);
-            goto out;
+            f = rc_classify_status(rs->status);
         }
-        /* a retry, if the policy and the deadline allow it */
-        if (!may_retry(c, rq, attempt, delay))
+        /* a retry, if the request's class, the count and the time allow it */
+        if (!rc_retry_allowed(rq->retry, f))
             goto out;
+        long delay = retry_delay(c, rq, attempt, f == RC_FAIL_BUSY ? rs->retry_after_s : -1);
+        if (delay < 0)
+            goto out;
+        if ((f == RC_FAIL_DROPPED || f == RC_FAIL_TIMEOUT) && rq->repeated_after_unknown)
+            *rq->repeated_after_unknown = 1;
         attempt++;
-        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "%s: retry %u in %u ms after %s", rq->op, attempt,
+        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "%s: retry %u in %ld ms after %s", rq->op, attempt,
                   delay, crpki_err_name(e));
         rc_http_resp_free(rs);
         crpki_error_info last = *ei;
-        crpki_err se = rc_transport_sleep(c->tr, delay, rq->cancel, rq->deadline_ms, ei);
+        crpki_err se = rc_transport_sleep(c->tr, (unsigned)delay, rq->cancel, rq->deadline_ms, ei);
         if (se != CRPKI_OK) {
             e = se;
             goto out;

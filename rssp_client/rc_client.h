@@ -8,6 +8,7 @@
 
 #include "crpki/rssp_client.h"
 #include "platform/thread.h"
+#include "rc_backoff.h"
 #include "rc_platform.h"
 #include "rc_transport.h"
 
@@ -27,34 +28,30 @@ struct rssp_client {
     uint64_t rng; /* jitter */
 };
 
-typedef enum {
-    /* may be repeated: info, list, credentials/info, authorizeCheck,
-     * signHash, revoke. Retried after connection failures, drops and
-     * 429/503. */
-    RC_RETRY_SAFE = 0,
-    /* must reach the service at most once: authorize (a second approval),
-     * the code exchange (codes are single use) and refresh (a rotated
-     * refresh token presented twice revokes the login). Retried only when
-     * the connection failed before anything was sent. */
-    RC_RETRY_BEFORE_SEND,
-} rc_retry_class;
-
 typedef struct {
     const char *op;   /* "credentials/list": for messages */
     const char *path; /* "/csc/v2/credentials/list" */
     const char *content_type;
     const char *body;
     size_t body_len;
-    int auth; /* needs the bearer token */
-    rc_retry_class retry;
-    unsigned timeout_ms; /* per attempt; 0: the client's request timeout */
-    int retry_timeouts;  /* also retry an attempt that timed out (long polls) */
+    int auth;             /* needs the bearer token */
+    rc_retry_class retry; /* which failures are retried (rc_retry_allowed) */
+    unsigned timeout_ms;  /* per attempt; 0: the client's request timeout */
     rssp_cancel *cancel;
-    int64_t deadline_ms;    /* 0: none */
-    int64_t retry_until_ms; /* 0: at most max_retries retries; else retry until then */
+    int64_t deadline_ms;              /* 0: none */
+    int64_t retry_until_ms;           /* 0: at most max_retries retries; else retry until then */
+    const rc_backoff_policy *backoff; /* NULL: RC_BACKOFF_DEFAULT */
+    /* out, may be NULL: set to 1 when the request was repeated after an
+     * attempt that may have been processed (dropped connection, timeout) */
+    int *repeated_after_unknown;
 } rc_call_req;
 
-/* CRPKI_OK with a 2xx response in rs (caller frees), or an error with ei
+/* Retries are made while rc_retry_allowed says so, up to max_retries (or
+ * until retry_until_ms), each delay shortened to end RC_ATTEMPT_MARGIN_MS
+ * before the deadline / retry_until_ms (never below a Retry-After). When no
+ * retry fits any more, the last error is returned; CRPKI_E_DEADLINE only
+ * when the deadline passed during an attempt or a wait.
+ * CRPKI_OK with a 2xx response in rs (caller frees), or an error with ei
  * filled (http_status and service_error when the service answered; rs then
  * still holds that response). ei must not be NULL. */
 crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki_error_info *ei);

@@ -29,7 +29,7 @@ static crpki_err csc_post(rssp_client *c, const char *op, const char *path, cJSO
     rq.body = text;
     rq.body_len = strlen(text);
     rq.auth = auth;
-    rq.retry = RC_RETRY_SAFE;
+    rq.retry = rc_request_retry_class(RC_REQ_READ);
     crpki_err e = rc_call(c, &rq, rs, ei);
     free(text);
     return e;

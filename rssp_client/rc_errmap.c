@@ -135,6 +135,22 @@ int rc_curl_transient(int curl_code)
     }
 }
 
+rc_failure rc_classify_transport(int curl_code, int sent)
+{
+    if ((CURLcode)curl_code == CURLE_OPERATION_TIMEDOUT)
+        return sent ? RC_FAIL_TIMEOUT : RC_FAIL_CONNECT_TIMEOUT;
+    if (rc_curl_before_send(curl_code))
+        return RC_FAIL_CONNECT;
+    if (rc_curl_transient(curl_code))
+        return sent ? RC_FAIL_DROPPED : RC_FAIL_CONNECT;
+    return RC_FAIL_FINAL;
+}
+
+rc_failure rc_classify_status(int status)
+{
+    return status == 429 || status == 503 ? RC_FAIL_BUSY : RC_FAIL_FINAL;
+}
+
 crpki_err rc_fail(crpki_error_info *ei, crpki_err code, const char *fmt, ...)
 {
     if (!ei)

@@ -5,6 +5,7 @@
 #define RC_ERRMAP_H
 
 #include "crpki/error.h"
+#include "rc_backoff.h"
 #include "util/errbuf.h"
 
 /* The service answered status (not 2xx) with service_error ("" or NULL when
@@ -26,6 +27,12 @@ int rc_curl_before_send(int curl_code);
  * reply, request timeout). TLS, proxy-authentication, size and local
  * errors are not. */
 int rc_curl_transient(int curl_code);
+
+/* The kind of a failed attempt, for rc_retry_allowed: a transport failure
+ * (curl_code; sent: the request may have reached the service) ... */
+rc_failure rc_classify_transport(int curl_code, int sent);
+/* ... or an HTTP answer that is neither 2xx nor a 401 being refreshed. */
+rc_failure rc_classify_status(int status);
 
 /* Fills ei (may be NULL): code, detail from fmt; http_status and
  * service_error cleared. Returns code. */

@@ -130,7 +130,7 @@ static crpki_err token_request(rssp_client *c, const char *op, const rc_buf *for
     rq.content_type = FORM;
     rq.body = form->p;
     rq.body_len = form->len;
-    rq.retry = RC_RETRY_BEFORE_SEND;
+    rq.retry = rc_request_retry_class(RC_REQ_TOKEN);
     rc_http_resp rs;
     crpki_err e = rc_call(c, &rq, &rs, ei);
     if (e == CRPKI_OK) {
@@ -252,7 +252,7 @@ crpki_err rssp_revoke(rssp_client *c, const char *token, crpki_error_info *ei_ou
         rq.content_type = FORM;
         rq.body = form.p;
         rq.body_len = form.len;
-        rq.retry = RC_RETRY_SAFE; /* revoking twice is harmless */
+        rq.retry = rc_request_retry_class(RC_REQ_REVOKE);
         rc_http_resp rs;
         /* RFC 7009 2.2: the body of the 200 is ignored */
         rc_call(c, &rq, &rs, &ei);

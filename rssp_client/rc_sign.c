@@ -258,11 +258,22 @@ static cJSON *hashes_json(const rssp_sign_request *req, size_t hlen)
     return arr;
 }
 
-/* POST body (deleted here) with the given retry class. */
+static int64_t min_nonzero(int64_t a, int64_t b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return a < b ? a : b;
+}
+
+/* POST body (deleted here) with the given retry class. retry_until: 0, or
+ * retry until then (and the deadline) instead of max_retries times; the
+ * retries then use RC_BACKOFF_APPROVAL (the user is waiting). */
 static crpki_err post(rssp_client *c, const char *op, const char *path, cJSON *body,
                       rc_retry_class retry, const rssp_sign_request *req, int64_t deadline,
-                      unsigned timeout_ms, int64_t retry_until, rc_http_resp *rs,
-                      crpki_error_info *ei)
+                      unsigned timeout_ms, int64_t retry_until, int *repeated_after_unknown,
+                      rc_http_resp *rs, crpki_error_info *ei)
 {
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
     cJSON_Delete(body);
@@ -278,10 +289,11 @@ static crpki_err post(rssp_client *c, const char *op, const char *path, cJSON *b
     rq.auth = 1;
     rq.retry = retry;
     rq.timeout_ms = timeout_ms;
-    rq.retry_timeouts = retry_until != 0;
     rq.cancel = req->cancel;
     rq.deadline_ms = deadline;
     rq.retry_until_ms = retry_until;
+    rq.backoff = retry_until ? &RC_BACKOFF_APPROVAL : NULL;
+    rq.repeated_after_unknown = repeated_after_unknown;
     crpki_err e = rc_call(c, &rq, rs, ei);
     rc_wipe(text, strlen(text)); /* SADs */
     free(text);
@@ -322,8 +334,9 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "credentials/authorize: out of memory");
     }
     rc_http_resp rs;
-    crpki_err e = post(c, "credentials/authorize", "/csc/v2/credentials/authorize", b,
-                       RC_RETRY_BEFORE_SEND, req, deadline, 0, 0, &rs, ei);
+    crpki_err e =
+        post(c, "credentials/authorize", "/csc/v2/credentials/authorize", b,
+             rc_request_retry_class(RC_REQ_AUTHORIZE), req, deadline, 0, 0, NULL, &rs, ei);
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_authorize(rs.body, rs.body_len, az, err, sizeof err) < 0)
@@ -345,8 +358,8 @@ static crpki_err do_check(rssp_client *c, const rssp_sign_request *req, const ch
     }
     rc_http_resp rs;
     crpki_err e = post(c, "credentials/authorizeCheck", "/csc/v2/credentials/authorizeCheck", b,
-                       RC_RETRY_SAFE, req, deadline, wait_s * 1000 + c->request_timeout_ms,
-                       retry_until, &rs, ei);
+                       rc_request_retry_class(RC_REQ_AUTHORIZE_CHECK), req, deadline,
+                       wait_s * 1000 + c->request_timeout_ms, retry_until, NULL, &rs, ei);
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_check(rs.status, rs.body, rs.body_len, ck, err, sizeof err) < 0)
@@ -356,9 +369,12 @@ static crpki_err do_check(rssp_client *c, const rssp_sign_request *req, const ch
     return e;
 }
 
+/* signHash is safe to repeat: the SAD is single use, so a repeat after a
+ * success is refused (invalid_sad) rather than signing twice. It is retried
+ * until sad_end (the SAD's expiry, 0: unknown) or the deadline. */
 static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size_t hlen,
-                              const char *sad, int64_t deadline, rssp_signatures *out,
-                              crpki_error_info *ei)
+                              const char *sad, int64_t deadline, int64_t sad_end,
+                              rssp_signatures *out, crpki_error_info *ei)
 {
     cJSON *b = cJSON_CreateObject();
     char *params = NULL;
@@ -380,8 +396,20 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "signatures/signHash: out of memory");
     }
     rc_http_resp rs;
-    crpki_err e = post(c, "signatures/signHash", "/csc/v2/signatures/signHash", b, RC_RETRY_SAFE,
-                       req, deadline, 0, 0, &rs, ei);
+    int repeated = 0;
+    crpki_err e = post(c, "signatures/signHash", "/csc/v2/signatures/signHash", b,
+                       rc_request_retry_class(RC_REQ_SIGN_HASH), req, deadline, 0,
+                       min_nonzero(sad_end, deadline), &repeated, &rs, ei);
+    if (e == CRPKI_E_SAD_REJECTED && repeated) {
+        /* the attempt whose connection broke may have used the SAD */
+        crpki_error_info first = *ei;
+        rc_fail(ei, e,
+                "signatures/signHash: SAD refused on a repeat (%s); the first attempt may have "
+                "succeeded",
+                first.service_error[0] ? first.service_error : "invalid_sad");
+        ei->http_status = first.http_status;
+        memcpy(ei->service_error, first.service_error, sizeof ei->service_error);
+    }
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_signatures(rs.body, rs.body_len, req->num_hashes, req->key_type, req->key_bits,
@@ -392,18 +420,11 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
     return e;
 }
 
-static int64_t min_nonzero(int64_t a, int64_t b)
-{
-    if (!a)
-        return b;
-    if (!b)
-        return a;
-    return a < b ? a : b;
-}
-
-/* Long-polls authorizeCheck until the SAD arrives (*sad malloc'ed). */
+/* Long-polls authorizeCheck until the SAD arrives (*sad malloc'ed; *sad_end
+ * its expiry, 0 when the service did not say). */
 static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req, const rc_authz *az,
-                                   int64_t deadline, char **sad, crpki_error_info *ei)
+                                   int64_t deadline, char **sad, int64_t *sad_end,
+                                   crpki_error_info *ei)
 {
     int64_t approval_end = rc_now_ms() + (int64_t)az->expires_in * 1000;
     unsigned interval_ms = (az->interval ? az->interval : 1) * 1000;
@@ -435,6 +456,7 @@ static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req,
         if (e == CRPKI_OK && ck.approved) {
             *sad = ck.sad;
             ck.sad = NULL;
+            *sad_end = ck.expires_in ? last_check + (int64_t)ck.expires_in * 1000 : 0;
             rc_check_free(&ck);
             return CRPKI_OK;
         }
@@ -497,14 +519,15 @@ crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signature
                            req->num_hashes};
         req->on_approval(req->cb_ctx, &a);
     }
-    e = wait_for_approval(c, req, &az, deadline, &sad, &ei);
+    int64_t sad_end = 0;
+    e = wait_for_approval(c, req, &az, deadline, &sad, &sad_end, &ei);
     rc_authz_free(&az);
     if (e != CRPKI_OK) {
         crpki_log(e == CRPKI_E_CANCELLED || e == CRPKI_E_DENIED ? CRPKI_LOG_INFO : CRPKI_LOG_WARN,
                   LOG_MODULE, "sign: no approval: %s", ei.detail);
         return rc_report(&ei, ei_out);
     }
-    e = do_sign_hash(c, req, hlen, sad, deadline, out, &ei);
+    e = do_sign_hash(c, req, hlen, sad, deadline, sad_end, out, &ei);
     rc_free_secret(sad);
     if (e != CRPKI_OK)
         crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "sign: signHash failed: %s", ei.detail);
