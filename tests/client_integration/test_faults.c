@@ -1,9 +1,10 @@
 /* rssp_sign against crpki-rsspd injecting faults (serve --fault-*): every
  * sign call either succeeds after retries within its deadline or returns a
  * documented error within the deadline, and never makes the service create
- * a second approval for one call (authorize is not repeated: the user would
- * be sent a second code). Counted from the service's access log (one line
- * per request: method, path, status) and checked against the audit log.
+ * a second approval for one call (authorize is repeated only after a 429/503,
+ * which the service answers without processing the request, or a connection
+ * that failed before sending: the user is never sent a second code). Counted from the service's
+ * access log (one line per request: method, path, status) and checked against the audit log.
  *
  * Built twice: CINT_FAULT_GROUP 1 (503 / 429, fault paths) and 2 (dropped
  * and hanging requests), so that each program stays within its time limit. */
@@ -67,7 +68,11 @@ typedef struct {
     int short_request_timeout;
     unsigned settle_ms; /* after each call: hung requests of the call finish */
     crpki_err allowed[6];
-    int min_ok; /* at least this many must succeed */
+    int min_ok;              /* at least this many must succeed */
+    unsigned min_elapsed_ms; /* a failed call must not give up before this */
+    unsigned max_elapsed_ms; /* ... nor end after this (0: the deadline's check only) */
+    int authz_busy_sent;     /* > 0: a failed call sent authorize exactly this often, all
+                                answered 503/429 */
 } scenario;
 
 static int allowed(const scenario *s, crpki_err rc)
@@ -155,6 +160,17 @@ static void run_scenario(const scenario *s)
         if (el * 1e3 > s->timeout_ms + 1500.0)
             fail_msg("sign %u: %s after %.1f s, deadline %.1f s", i, crpki_err_name(call.rc), el,
                      s->timeout_ms / 1e3);
+        if (call.rc != CRPKI_OK && el * 1e3 < s->min_elapsed_ms)
+            fail_msg("sign %u: %s after %.1f s, gave up before %.1f s (deadline %.1f s)", i,
+                     ci_describe(call.rc, &call.ei), el, s->min_elapsed_ms / 1e3,
+                     s->timeout_ms / 1e3);
+        if (call.rc != CRPKI_OK && s->max_elapsed_ms && el * 1e3 > s->max_elapsed_ms)
+            fail_msg("sign %u: %s after %.1f s, want by %.1f s", i, ci_describe(call.rc, &call.ei),
+                     el, s->max_elapsed_ms / 1e3);
+        if (s->authz_busy_sent > 0 && call.rc != CRPKI_OK &&
+            (sent != s->authz_busy_sent || busy != sent))
+            fail_msg("sign %u: authorize sent %d times (503/429: %d), want %d (1 + max_retries)", i,
+                     sent, busy, s->authz_busy_sent);
         if (call.rc == CRPKI_OK) {
             ok++;
             assert_int_equal(app.ncb, 1);
@@ -240,19 +256,21 @@ static void audit_has_one_approval_per_signature(void **state)
 
 #if CINT_FAULT_GROUP == 1
 
-SCENARIO_TEST(fault_503_half_of_requests_each_sign_succeeds_or_busy_within_deadline,
+/* 503/429 on every request kind, authorize included (retried honouring
+ * Retry-After: the service did not process it): every sign succeeds. */
+SCENARIO_TEST(fault_503_half_of_requests_every_sign_succeeds_within_deadline,
               {.args = {"--fault-503", "50", "--fault-seed", "7", NULL},
                .signs = 6,
                .timeout_ms = 30000,
-               .allowed = {CRPKI_E_BUSY},
-               .min_ok = 3})
+               .allowed = {0},
+               .min_ok = 6})
 
-SCENARIO_TEST(fault_429_half_of_requests_each_sign_succeeds_or_busy_within_deadline,
+SCENARIO_TEST(fault_429_half_of_requests_every_sign_succeeds_within_deadline,
               {.args = {"--fault-429", "50", "--fault-seed", "11", NULL},
                .signs = 6,
                .timeout_ms = 30000,
-               .allowed = {CRPKI_E_BUSY},
-               .min_ok = 3})
+               .allowed = {0},
+               .min_ok = 6})
 
 SCENARIO_TEST(fault_503_half_of_signhash_only_retried_with_the_same_sad_succeeds,
               {.args = {"--fault-503", "50", "--fault-path", "/csc/v2/signatures", "--fault-seed",
@@ -262,13 +280,37 @@ SCENARIO_TEST(fault_503_half_of_signhash_only_retried_with_the_same_sad_succeeds
                .allowed = {CRPKI_E_BUSY},
                .min_ok = 4})
 
-SCENARIO_TEST(fault_503_always_on_authorize_gives_busy_within_deadline_and_no_code,
+/* authorize retried max_retries (4) times 1 s apart (Retry-After), then
+ * CRPKI_E_BUSY; no approval created, no code shown */
+SCENARIO_TEST(fault_503_always_on_authorize_gives_busy_after_the_retries_and_no_code,
               {.args = {"--fault-503", "100", "--fault-path", "/csc/v2/credentials/authorize",
                         NULL},
                .signs = 2,
                .timeout_ms = 20000,
+               .allowed = {CRPKI_E_BUSY},
+               .min_ok = 0,
+               .min_elapsed_ms = 3500,
+               .authz_busy_sent = 5})
+
+/* ... and with a deadline shorter than the retries: BUSY just before it */
+SCENARIO_TEST(fault_503_always_on_authorize_short_deadline_gives_busy_near_the_deadline,
+              {.args = {"--fault-503", "100", "--fault-path", "/csc/v2/credentials/authorize",
+                        NULL},
+               .signs = 1,
+               .timeout_ms = 2500,
                .allowed = {CRPKI_E_BUSY, CRPKI_E_DEADLINE},
-               .min_ok = 0})
+               .min_ok = 0,
+               .min_elapsed_ms = 1000})
+
+/* after the approval, signHash answered 503 on every attempt: retried until
+ * the deadline (the SAD lives 60 s), not given up after max_retries */
+SCENARIO_TEST(fault_503_always_on_signhash_retried_until_the_deadline,
+              {.args = {"--fault-503", "100", "--fault-path", "/csc/v2/signatures", NULL},
+               .signs = 2,
+               .timeout_ms = 10000,
+               .allowed = {CRPKI_E_BUSY},
+               .min_ok = 0,
+               .min_elapsed_ms = 8000})
 
 SCENARIO_TEST(fault_429_always_on_authorizecheck_ends_within_deadline_with_one_approval,
               {.args = {"--fault-429", "100", "--fault-path", "/csc/v2/credentials/authorizeCheck",
@@ -278,14 +320,31 @@ SCENARIO_TEST(fault_429_always_on_authorizecheck_ends_within_deadline_with_one_a
                .allowed = {CRPKI_E_BUSY, CRPKI_E_DEADLINE},
                .min_ok = 0})
 
+/* ... or until the SAD expires (expiresIn of authorizeCheck: 4 s here), when
+ * that comes before the deadline */
+SCENARIO_TEST(fault_503_always_on_signhash_retried_until_the_sad_expires,
+              {.args = {"--fault-503", "100", "--fault-path", "/csc/v2/signatures", "--sad-ttl",
+                        "4", NULL},
+               .signs = 1,
+               .timeout_ms = 30000,
+               .allowed = {CRPKI_E_BUSY},
+               .min_ok = 0,
+               .min_elapsed_ms = 2500,
+               .max_elapsed_ms = 6500})
+
 static const struct CMUnitTest TESTS[] = {
-    cmocka_unit_test_teardown(fault_503_half_of_requests_each_sign_succeeds_or_busy_within_deadline,
+    cmocka_unit_test_teardown(fault_503_half_of_requests_every_sign_succeeds_within_deadline,
                               no_faults),
-    cmocka_unit_test_teardown(fault_429_half_of_requests_each_sign_succeeds_or_busy_within_deadline,
+    cmocka_unit_test_teardown(fault_429_half_of_requests_every_sign_succeeds_within_deadline,
                               no_faults),
     cmocka_unit_test_teardown(fault_503_half_of_signhash_only_retried_with_the_same_sad_succeeds,
                               no_faults),
-    cmocka_unit_test_teardown(fault_503_always_on_authorize_gives_busy_within_deadline_and_no_code,
+    cmocka_unit_test_teardown(
+        fault_503_always_on_authorize_gives_busy_after_the_retries_and_no_code, no_faults),
+    cmocka_unit_test_teardown(
+        fault_503_always_on_authorize_short_deadline_gives_busy_near_the_deadline, no_faults),
+    cmocka_unit_test_teardown(fault_503_always_on_signhash_retried_until_the_deadline, no_faults),
+    cmocka_unit_test_teardown(fault_503_always_on_signhash_retried_until_the_sad_expires,
                               no_faults),
     cmocka_unit_test_teardown(
         fault_429_always_on_authorizecheck_ends_within_deadline_with_one_approval, no_faults),
