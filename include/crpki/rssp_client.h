@@ -210,8 +210,11 @@ void rssp_signatures_free(rssp_signatures *s);
 /* authorize -> on_approval(code) -> long-poll authorizeCheck -> signHash.
  * Returns when the signatures are in hand, or on denial (CRPKI_E_DENIED),
  * expiry (CRPKI_E_APPROVAL_EXPIRED), cancel (CRPKI_E_CANCELLED), deadline
- * (CRPKI_E_DEADLINE) or another error. Never repeats authorize (that would
- * send the user a second approval). RSA signatures are big-endian, exactly
+ * (CRPKI_E_DEADLINE) or another error. Never repeats authorize once the
+ * service may have processed it (that would send the user a second
+ * approval): only after a connection failure before sending or a 429/503.
+ * When the last retry that fits the deadline fails, that error is returned
+ * (CRPKI_E_DEADLINE only when the deadline passed during an attempt or wait). RSA signatures are big-endian, exactly
  * key_bits/8 bytes; ECDSA signatures DER. They are NOT verified here: libcrpki
  * verifies them against the certificate before handing them on. */
 crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signatures *out,
