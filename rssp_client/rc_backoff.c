@@ -48,17 +48,17 @@ unsigned rc_backoff_floor_ms(const rc_backoff_policy *p, long retry_after_s)
     return ra > p->retry_after_cap_ms ? p->retry_after_cap_ms : (unsigned)ra;
 }
 
-long rc_backoff_clamp_ms(unsigned delay_ms, unsigned floor_ms, int64_t remaining_ms,
-                         unsigned margin_ms)
+int64_t rc_backoff_clamp_ms(unsigned delay_ms, unsigned floor_ms, int64_t remaining_ms,
+                            unsigned margin_ms)
 {
     if (floor_ms > delay_ms)
         floor_ms = delay_ms;
     if (remaining_ms < 0)
-        return (long)delay_ms;
+        return (int64_t)delay_ms;
     int64_t room = remaining_ms - (int64_t)margin_ms;
     if (room <= 0 || room < (int64_t)floor_ms)
         return -1;
-    return (long)(room < (int64_t)delay_ms ? room : (int64_t)delay_ms);
+    return room < (int64_t)delay_ms ? room : (int64_t)delay_ms;
 }
 
 /* [class][failure]: docs/client.md's retry table. */

@@ -43,8 +43,8 @@ unsigned rc_backoff_floor_ms(const rc_backoff_policy *p, long retry_after_s);
  * end): delay_ms, shortened so that the attempt starts margin_ms before the
  * end, but never below floor_ms (the service's Retry-After is not cut
  * short). -1: no attempt fits any more (return the last error). */
-long rc_backoff_clamp_ms(unsigned delay_ms, unsigned floor_ms, int64_t remaining_ms,
-                         unsigned margin_ms);
+int64_t rc_backoff_clamp_ms(unsigned delay_ms, unsigned floor_ms, int64_t remaining_ms,
+                            unsigned margin_ms);
 
 /* ---- which failures are retried ---- */
 

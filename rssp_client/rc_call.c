@@ -53,7 +53,8 @@ static int64_t min_nonzero(int64_t a, int64_t b)
 
 /* The delay before retry number attempt, shortened to fit the end of the
  * call; -1 when no retry is made (the count or the time is used up). */
-static long retry_delay(rssp_client *c, const rc_call_req *rq, unsigned attempt, long retry_after_s)
+static int64_t retry_delay(rssp_client *c, const rc_call_req *rq, unsigned attempt,
+                           long retry_after_s)
 {
     if (!rq->retry_until_ms && attempt >= c->max_retries)
         return -1;
@@ -148,14 +149,14 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
         /* a retry, if the request's class, the count and the time allow it */
         if (!rc_retry_allowed(rq->retry, f))
             goto out;
-        long delay = retry_delay(c, rq, attempt, f == RC_FAIL_BUSY ? rs->retry_after_s : -1);
+        int64_t delay = retry_delay(c, rq, attempt, f == RC_FAIL_BUSY ? rs->retry_after_s : -1);
         if (delay < 0)
             goto out;
         if ((f == RC_FAIL_DROPPED || f == RC_FAIL_TIMEOUT) && rq->repeated_after_unknown)
             *rq->repeated_after_unknown = 1;
         attempt++;
         crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "%s: retry %u in %ld ms after %s", rq->op, attempt,
-                  delay, crpki_err_name(e));
+                  (long)delay, crpki_err_name(e));
         rc_http_resp_free(rs);
         crpki_error_info last = *ei;
         crpki_err se = rc_transport_sleep(c->tr, (unsigned)delay, rq->cancel, rq->deadline_ms, ei);
