@@ -46,10 +46,6 @@ int rc_platform_system_proxy(char **proxy, char **bypass);
  * beside CURLOPT_CAINFO). Returns 0, or -1. */
 int rc_platform_root_store_pem(char **pem, size_t *len);
 
-/* Reads a whole file (UTF-8 path; Windows converts it to UTF-16) of at most
- * max bytes, NUL-terminated. 0, or -1 (errno-like reason in *why). */
-int rc_platform_read_file(const char *path, size_t max, char **data, size_t *len, const char **why);
-
 /* 1 on Windows builds: CA handling differs (see rc_transport.c). */
 int rc_platform_is_windows(void);
 

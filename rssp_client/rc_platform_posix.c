@@ -99,53 +99,6 @@ int rc_platform_root_store_pem(char **pem, size_t *len)
     return 0;
 }
 
-int rc_platform_read_file(const char *path, size_t max, char **data, size_t *len, const char **why)
-{
-    *data = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *why = errno == ENOENT ? "not found" : "cannot be opened";
-        return -1;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    int rc = -1;
-    *why = "out of memory";
-    while (buf) {
-        if (n == cap) {
-            if (cap >= max) {
-                *why = "too large";
-                break;
-            }
-            cap = cap * 2 > max ? max : cap * 2;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb)
-                break;
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) {
-            if (ferror(f)) {
-                *why = "read error";
-                break;
-            }
-            rc = 0;
-            break;
-        }
-    }
-    fclose(f);
-    if (rc != 0) {
-        free(buf);
-        return -1;
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
 int rc_platform_is_windows(void)
 {
     return 0;

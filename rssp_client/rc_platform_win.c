@@ -102,19 +102,6 @@ static char *utf8_from_wide(const wchar_t *w)
     return s;
 }
 
-static wchar_t *wide_from_utf8(const char *s)
-{
-    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
-    if (n <= 0)
-        return NULL;
-    wchar_t *w = malloc((size_t)n * sizeof *w);
-    if (w && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n) != n) {
-        free(w);
-        w = NULL;
-    }
-    return w;
-}
-
 int rc_platform_system_proxy(char **proxy, char **bypass)
 {
     *proxy = NULL;
@@ -220,59 +207,6 @@ int rc_platform_root_store_pem(char **pem, size_t *len)
     }
     *pem = b.p;
     *len = b.len;
-    return 0;
-}
-
-int rc_platform_read_file(const char *path, size_t max, char **data, size_t *len, const char **why)
-{
-    *data = NULL;
-    *len = 0;
-    wchar_t *wpath = wide_from_utf8(path);
-    if (!wpath) {
-        *why = "is not a valid UTF-8 path";
-        return -1;
-    }
-    FILE *f = _wfopen(wpath, L"rb");
-    free(wpath);
-    if (!f) {
-        *why = "cannot be opened";
-        return -1;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    int rc = -1;
-    *why = "out of memory";
-    while (buf) {
-        if (n == cap) {
-            if (cap >= max) {
-                *why = "too large";
-                break;
-            }
-            cap = cap * 2 > max ? max : cap * 2;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb)
-                break;
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) {
-            if (ferror(f)) {
-                *why = "read error";
-                break;
-            }
-            rc = 0;
-            break;
-        }
-    }
-    fclose(f);
-    if (rc != 0) {
-        free(buf);
-        return -1;
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "rc_backoff.h"
 #include "rc_cancel.h"
 #include "rc_errmap.h"
+#include "platform/fs.h"
 #include "platform/thread.h"
 #include "rc_platform.h"
 #include "rc_proxy.h"
@@ -184,11 +185,14 @@ static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
      * is the system roots plus the file. */
     if (!t->ca_bundle || !rc_platform_is_windows())
         return CRPKI_OK;
-    char *file = NULL, *roots = NULL;
+    uint8_t *file = NULL;
+    char *roots = NULL;
     size_t flen = 0, rlen = 0;
-    const char *why = NULL;
-    if (rc_platform_read_file(t->ca_bundle, 4u * 1024 * 1024, &file, &flen, &why) < 0)
-        return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: the file %s", why);
+    crpki_error_info rei = {0};
+    if (plat_read_file(t->ca_bundle, 4u * 1024 * 1024, &file, &flen, NULL, &rei) != CRPKI_OK)
+        return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: %s", rei.detail);
+    if (!file)
+        return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: the file is not found");
     if (rc_platform_root_store_pem(&roots, &rlen) < 0) {
         free(file);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
