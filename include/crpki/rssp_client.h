@@ -214,8 +214,8 @@ void rssp_signatures_free(rssp_signatures *s);
  * service may have processed it (that would send the user a second
  * approval): only after a connection failure before sending or a 429/503.
  * When the last retry that fits the deadline fails, that error is returned
- * (CRPKI_E_DEADLINE only when the deadline passed during an attempt or wait). RSA signatures are big-endian, exactly
- * key_bits/8 bytes; ECDSA signatures DER. They are NOT verified here: libcrpki
+ * (CRPKI_E_DEADLINE only when the deadline passed during an attempt or wait). RSA signatures are
+ * big-endian, exactly key_bits/8 bytes; ECDSA signatures DER. They are NOT verified here: libcrpki
  * verifies them against the certificate before handing them on. */
 crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signatures *out,
                     crpki_error_info *ei);
