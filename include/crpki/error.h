@@ -42,6 +42,8 @@ typedef enum {
     CRPKI_E_APPROVAL_EXPIRED,   /* the approval request expired before approval */
     CRPKI_E_SAD_REJECTED,       /* the service refused the signature activation data */
     CRPKI_E_BAD_SIGNATURE,      /* a returned signature did not verify */
+    CRPKI_E_SILENT,             /* approval needed but the caller asked for no UI */
+    CRPKI_E_NO_KEY,             /* no such key in the key catalog / no certificate selected */
     CRPKI_E_INTERNAL,           /* a bug: logged with details */
     CRPKI_E__COUNT
 } crpki_err;

@@ -75,6 +75,13 @@ static const err_text TEXTS[CRPKI_E__COUNT] = {
     [CRPKI_E_BAD_SIGNATURE] = {"CRPKI_E_BAD_SIGNATURE",
                                "a signature from the service did not verify",
                                "署名サービスから返された署名を検証できませんでした。"},
+    [CRPKI_E_SILENT] =
+        {"CRPKI_E_SILENT", "approval is needed but the caller asked for no user interface",
+         "署名には G ビズ ID アプリでの承認が必要ですが、アプリケーションが画面表示を"
+         "禁止しています。"},
+    [CRPKI_E_NO_KEY] =
+        {"CRPKI_E_NO_KEY", "no such key: no certificate selected in the key catalog",
+         "署名に使う証明書が設定されていません。管理ツールで証明書を選択してください。"},
     [CRPKI_E_INTERNAL] = {"CRPKI_E_INTERNAL", "internal error",
                           "内部エラーが発生しました。ログを添えてお問い合わせください。"},
 };
