@@ -83,6 +83,17 @@ crpki_err crpki_catalog_remove(crpki_catalog *cat, const char *credential_id);
 crpki_err crpki_cat_entry_copy(const crpki_cat_entry *src, crpki_cat_entry *dst);
 void crpki_cat_entry_free(crpki_cat_entry *e); /* frees the members */
 
+/* keys.json text (len bytes, need not be NUL-terminated) into *out (zeroed
+ * first): what crpki_catalog_load does after reading the file, exposed for
+ * the fuzzer (tests/fuzz/fuzz_catalog.c). CRPKI_E_CONFIG with ei->detail
+ * naming the bad member, e.g. "keys.json: keys[1].cert: not base64". */
+crpki_err crpki_catalog_parse(const char *json, size_t len, crpki_catalog *out,
+                              crpki_error_info *ei);
+/* cat as keys.json text (malloc'ed, NUL-terminated, *len without the NUL).
+ * CRPKI_E_INVALID_ARG when cat would not load back (the same checks). */
+crpki_err crpki_catalog_format(const crpki_catalog *cat, char **json, size_t *len,
+                               crpki_error_info *ei);
+
 /* The largest signature this key produces, in the form providers return:
  * RSA modulus bytes; ECDSA P1363 r||s (2 * field bytes). For size queries. */
 size_t crpki_cat_entry_sig_len(const crpki_cat_entry *e);
