@@ -75,6 +75,11 @@ typedef struct {
 crpki_err crpki_session_sign(crpki_session *s, const crpki_sign_params *p, uint8_t *sig,
                              size_t *sig_len, crpki_error_info *ei);
 
+/* Makes every crpki_session_sign of s waiting now return CRPKI_E_CANCELLED
+ * promptly (the provider is being released, the process is ending, or a
+ * test); later calls are not affected. Thread-safe. */
+void crpki_session_cancel(crpki_session *s);
+
 /* The executable name of this process (e.g. "WINWORD.EXE"), UTF-8, for the
  * description and the log. Never NULL (static storage). */
 const char *crpki_session_program(void);

@@ -19,7 +19,11 @@
 
 static const char SAD_LABEL[] = "crpki-rsspd SAD v1";
 static const char MASK_LABEL[] = "crpki-rsspd handle mask v1";
+static const char REQUEST_MASK_LABEL[] = "crpki-rsspd requestID handle mask v1";
 #define HANDLE_LEN 43
+/* authorize's requestID: 16-128 base64url characters (docs/protocol.md) */
+#define REQUEST_ID_MIN 16
+#define REQUEST_ID_MAX 128
 
 /* ceil(ms / 1000) for a positive remainder, else 0 */
 static long secs_left(int64_t until, int64_t now)
@@ -119,7 +123,8 @@ void csc_info(rsspd_service *svc, const rsspd_request *req, rsspd_response *rsp)
         goto fail;
     cJSON_AddItemToObject(o, "methods", m);
     if (!cJSON_AddNumberToObject(o, "maxSignatures", svc->opt.max_signatures) ||
-        !cJSON_AddNumberToObject(o, "approvalExpiresIn", svc->opt.approval_ttl_s))
+        !cJSON_AddNumberToObject(o, "approvalExpiresIn", svc->opt.approval_ttl_s) ||
+        !cJSON_AddBoolToObject(o, "authorizeIdempotency", 1))
         goto fail;
     svc_json(rsp, 200, o);
     return;
@@ -219,21 +224,110 @@ static int derive_sad(const char *handle, char out[44])
     return r;
 }
 
-/* handle XOR HMAC-SHA512(SAD, label): the database keeps the handle masked,
- * and signHash (which is given the SAD) unmasks it for the audit log. */
-static int mask_handle(const char *sad, const uint8_t *in, size_t len, uint8_t *out)
+/* in XOR HMAC-SHA512(key, label) */
+static int mask_with(const char *key, const char *label, const uint8_t *in, size_t len,
+                     uint8_t *out)
 {
     uint8_t mask[64];
     unsigned int n = 0;
     if (len > sizeof mask ||
-        !HMAC(EVP_sha512(), sad, (int)strlen(sad), (const unsigned char *)MASK_LABEL,
-              sizeof MASK_LABEL - 1, mask, &n) ||
+        !HMAC(EVP_sha512(), key, (int)strlen(key), (const unsigned char *)label, strlen(label),
+              mask, &n) ||
         n != sizeof mask)
         return -1;
     for (size_t i = 0; i < len; i++)
         out[i] = in[i] ^ mask[i];
     OPENSSL_cleanse(mask, sizeof mask);
     return 0;
+}
+
+/* handle XOR HMAC-SHA512(SAD, label): the database keeps the handle masked,
+ * and signHash (which is given the SAD) unmasks it for the audit log. */
+static int mask_handle(const char *sad, const uint8_t *in, size_t len, uint8_t *out)
+{
+    return mask_with(sad, MASK_LABEL, in, len, out);
+}
+
+/* requestID: absent, or REQUEST_ID_MIN-MAX characters of [A-Za-z0-9_-]. */
+static int parse_request_id(const cJSON *body, const char **out, req_err *e)
+{
+    *out = NULL;
+    if (req_get_string(body, "requestID", 0, out, e) < 0)
+        return -1;
+    if (!*out)
+        return 0;
+    size_t n = strlen(*out);
+    int ok = n >= REQUEST_ID_MIN && n <= REQUEST_ID_MAX;
+    for (const char *p = *out; ok && *p; p++)
+        ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+             *p == '-' || *p == '_';
+    if (!ok)
+        return req_fail(e, 400, "invalid_request",
+                        "requestID: must be %d-%d characters of A-Z a-z 0-9 - _", REQUEST_ID_MIN,
+                        REQUEST_ID_MAX);
+    return 0;
+}
+
+/* The 202 of authorize (first answer and repeats alike). */
+static void authorize_answer(rsspd_response *rsp, const char *handle, const char *code,
+                             long expires_in)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o && (!cJSON_AddStringToObject(o, "handle", handle) ||
+              !cJSON_AddStringToObject(o, "approvalCode", code) ||
+              !cJSON_AddNumberToObject(o, "expiresIn", (double)expires_in) ||
+              !cJSON_AddNumberToObject(o, "interval", INTERVAL_S))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    svc_json(rsp, 202, o);
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A repeated requestID: the approval it created, answered again, if the
+ * request is the same one (user, credential, algorithm, hashes, description);
+ * never a second approval. */
+static void authorize_repeat(rsspd_service *svc, rsspd_response *rsp, const char *user,
+                             const store_approval_new *n, const char *request_id,
+                             const uint8_t request_hash[STORE_HASH_LEN])
+{
+    store_approval a;
+    uint8_t *enc = NULL;
+    size_t enc_len = 0;
+    if (store_approval_by_request(svc->st, request_hash, &a, &enc, &enc_len) != STORE_OK) {
+        svc_server_error(rsp);
+        return;
+    }
+    char handle[HANDLE_LEN + 1];
+    int same = strcmp(a.user_id, user) == 0 && strcmp(a.credential_id, n->credential_id) == 0 &&
+               strcmp(a.hash_oid, n->hash_oid) == 0 && a.num == n->num &&
+               a.hashes_len == n->hashes_len && memcmp(a.hashes, n->hashes, n->hashes_len) == 0 &&
+               same_text(a.description, n->description);
+    int64_t now = svc_now(svc);
+    if (!same) {
+        bad(rsp, 400, "invalid_request", "requestID: already used for a different request");
+    } else if (store_approval_state(&a, now, NULL) == APPROVAL_EXPIRED) {
+        bad(rsp, 400, "expired_token", "requestID: the approval it created has expired");
+    } else if (enc_len != HANDLE_LEN ||
+               mask_with(request_id, REQUEST_MASK_LABEL, enc, HANDLE_LEN, (uint8_t *)handle) < 0) {
+        svc_server_error(rsp);
+    } else {
+        handle[HANDLE_LEN] = '\0';
+        long left = secs_left(a.expires_at, now);
+        /* one line beside the access log, so that tests can tell a repeat
+         * from a new approval */
+        fprintf(stderr,
+                "crpki-rsspd: authorize: requestID repeated, approval %lld answered again\n",
+                (long long)a.id);
+        authorize_answer(rsp, handle, a.code, left > 0 ? left : 1);
+        OPENSSL_cleanse(handle, sizeof handle);
+    }
+    free(enc);
+    store_approval_free(&a);
 }
 
 void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rsspd_response *rsp)
@@ -248,6 +342,11 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
     if (req_parse_authorize(body, svc->opt.max_signatures, &a, &e) < 0) {
         svc_error(rsp, &e);
         goto out_nofree;
+    }
+    const char *request_id = NULL;
+    if (parse_request_id(body, &request_id, &e) < 0) {
+        svc_error(rsp, &e);
+        goto out;
     }
     const svc_cred *c = svc_find_cred(svc, a.credential_id, user);
     if (!c) {
@@ -268,11 +367,16 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
         memcpy(concat + i * h->len, a.hashes.v[i].data, h->len);
     char handle[44], sad[44];
     uint8_t hh[STORE_HASH_LEN], sh[STORE_HASH_LEN], henc[HANDLE_LEN];
+    uint8_t rh[STORE_HASH_LEN], renc[HANDLE_LEN];
     if (svc_random_token(handle) < 0 || derive_sad(handle, sad) < 0 ||
-        mask_handle(sad, (const uint8_t *)handle, HANDLE_LEN, henc) < 0) {
+        mask_handle(sad, (const uint8_t *)handle, HANDLE_LEN, henc) < 0 ||
+        (request_id && mask_with(request_id, REQUEST_MASK_LABEL, (const uint8_t *)handle,
+                                 HANDLE_LEN, renc) < 0)) {
         svc_server_error(rsp);
         goto out;
     }
+    if (request_id)
+        store_hash(request_id, strlen(request_id), rh);
     store_hash(handle, strlen(handle), hh);
     store_hash(sad, strlen(sad), sh);
     OPENSSL_cleanse(sad, sizeof sad);
@@ -290,8 +394,14 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
         .handle_enc = henc,
         .handle_enc_len = sizeof henc,
     };
+    store_request_key key = {rh, renc, sizeof renc};
     char code[5];
-    store_rc rc = store_approval_create(svc->st, hh, sh, &n, now, code, NULL);
+    store_rc rc =
+        store_approval_create_keyed(svc->st, hh, sh, &n, request_id ? &key : NULL, now, code, NULL);
+    if (rc == STORE_DUPLICATE) {
+        authorize_repeat(svc, rsp, user, &n, request_id, rh);
+        goto out;
+    }
     if (rc == STORE_EXHAUSTED) {
         bad(rsp, 503, "temporarily_unavailable", "too many pending approvals; retry later");
         rsp->retry_after_s = INTERVAL_S;
@@ -301,15 +411,8 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
         svc_server_error(rsp);
         goto out;
     }
-    cJSON *o = cJSON_CreateObject();
-    if (o && (!cJSON_AddStringToObject(o, "handle", handle) ||
-              !cJSON_AddStringToObject(o, "approvalCode", code) ||
-              !cJSON_AddNumberToObject(o, "expiresIn", svc->opt.approval_ttl_s) ||
-              !cJSON_AddNumberToObject(o, "interval", INTERVAL_S))) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    svc_json(rsp, 202, o);
+    phone_on_authorize(svc->phone, code, c->cfg->id, a.num_signatures, a.description);
+    authorize_answer(rsp, handle, code, (long)svc->opt.approval_ttl_s);
 out:
     req_authorize_free(&a);
 out_nofree:

@@ -23,6 +23,10 @@ void rsspd_serve_usage(FILE *f)
           "  --max-signatures N     largest numSignatures, 1-1000 (default 64)\n"
           "  --auto-approve MS      approve every request MS ms after it is made, 0-3600000\n"
           "                         (default off)\n"
+          "  --phone FILE           simulated gBizID app: at each authorize read FILE\n"
+          "                         ('approve MS', 'deny MS' or 'ignore'; absent or empty:\n"
+          "                         wait for 'approve') and append '<code> <credentialID>\n"
+          "                         <numSignatures> <action> <description>' to FILE.log\n"
           "fault injection (off by default):\n"
           "  --fault-503 PCT        answer PCT % of requests 503 temporarily_unavailable\n"
           "  --fault-429 PCT        answer PCT % of requests 429 too_many_requests\n"
@@ -64,6 +68,7 @@ enum {
     O_SAD_TTL,
     O_MAX_SIGS,
     O_AUTO_APPROVE,
+    O_PHONE,
     O_F503,
     O_F429,
     O_RETRY_AFTER,
@@ -88,6 +93,7 @@ static const struct {
     [O_SAD_TTL] = {"--sad-ttl", 1, 1, 86400},
     [O_MAX_SIGS] = {"--max-signatures", 1, 1, 1000},
     [O_AUTO_APPROVE] = {"--auto-approve", 1, 0, 3600000},
+    [O_PHONE] = {"--phone", 0, 0, 0},
     [O_F503] = {"--fault-503", 1, 0, 100},
     [O_F429] = {"--fault-429", 1, 0, 100},
     [O_RETRY_AFTER] = {"--retry-after", 1, 1, 3600},
@@ -190,6 +196,13 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             break;
         case O_AUTO_APPROVE:
             a->opt.auto_approve_ms = (int)n;
+            break;
+        case O_PHONE:
+            if (!*val) {
+                crpki_errf(err, errsz, "--phone: empty file name");
+                return -1;
+            }
+            a->opt.phone_file = val;
             break;
         case O_F503:
             a->faults.pct_503 = (unsigned)n;

@@ -155,6 +155,13 @@ void rsspd_response_free(rsspd_response *rsp)
     memset(rsp, 0, sizeof *rsp);
 }
 
+/* The phone's decision: what `crpki-rsspd approve|deny` does. */
+static int phone_decide(void *ctx, const char *code, int approve)
+{
+    rsspd_service *svc = ctx;
+    return store_approval_decide(svc->st, code, approve, svc_now(svc)) == STORE_OK ? 0 : -1;
+}
+
 /* ---- lifecycle ----------------------------------------------------------------------- */
 
 int rsspd_service_open(const char *dir, const rsspd_options *opt, rsspd_service **out, char *err,
@@ -186,6 +193,7 @@ int rsspd_service_open(const char *dir, const rsspd_options *opt, rsspd_service 
         goto fail_nocfg;
     }
     svc->opt.base_url = svc->base_url;
+    svc->opt.phone_file = NULL; /* the phone keeps its own copy */
     if (simcfg_load(dir, &svc->cfg, err, errsz) < 0)
         goto fail_nocfg;
     if (svc->cfg.softhsm2_conf && setenv("SOFTHSM2_CONF", svc->cfg.softhsm2_conf, 1) != 0) {
@@ -208,6 +216,8 @@ int rsspd_service_open(const char *dir, const rsspd_options *opt, rsspd_service 
     free(path);
     if (r < 0)
         goto fail;
+    if (opt->phone_file && phone_open(opt->phone_file, phone_decide, svc, &svc->phone, err, errsz) < 0)
+        goto fail;
     *out = svc;
     return 0;
 fail:
@@ -229,6 +239,7 @@ void rsspd_service_close(rsspd_service *svc)
 {
     if (!svc)
         return;
+    phone_close(svc->phone); /* before the store its decisions write to */
     store_close(svc->st);
     if (svc->tok)
         p11_close(svc->tok);

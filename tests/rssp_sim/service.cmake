@@ -5,7 +5,7 @@ target_include_directories(rsspd_req PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(rsspd_req PUBLIC crpki_util OpenSSL::Crypto PkgConfig::LIBCJSON Threads::Threads m)
 crpki_warnings(rsspd_req)
 
-add_library(rsspd_service STATIC service.c store.c cred.c oauth.c csc.c serve.c admin.c)
+add_library(rsspd_service STATIC service.c store.c cred.c oauth.c csc.c serve.c admin.c phone.c)
 target_include_directories(rsspd_service PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(rsspd_service PUBLIC rsspd_req rsspd_keys crpki_util OpenSSL::Crypto
                       PkgConfig::MHD PkgConfig::SQLITE3 PkgConfig::LIBCJSON Threads::Threads)
@@ -40,3 +40,8 @@ crpki_unit_test(test_csc SOURCES test_csc.c test_svc_fixture.c test_util.c
 foreach(t test_store test_oauth test_csc)
   set_tests_properties(${t} PROPERTIES ENVIRONMENT "${RSSP_SIM_TEST_ENV}")
 endforeach()
+# test_phone: `serve --phone FILE`, the simulated gBizID app (phone.h) that
+# the service tests of tests/wine_service drive.
+crpki_unit_test(test_phone SOURCES test_phone.c test_svc_fixture.c test_util.c
+                LIBS rsspd_service rsspd_keys)
+set_tests_properties(test_phone PROPERTIES ENVIRONMENT "${RSSP_SIM_TEST_ENV}")

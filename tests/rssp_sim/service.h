@@ -19,6 +19,7 @@ typedef struct {
     unsigned max_signatures; /* default 64 */
     int auto_approve_ms;     /* < 0: off; >= 0 approve that long after authorize */
     const char *base_url;    /* "https://localhost:PORT", for /csc/v2/info */
+    const char *phone_file;  /* --phone: the simulated gBizID app (phone.h), or NULL */
 } rsspd_options;
 
 /* Fills the documented defaults (auto-approve off, base_url NULL). */

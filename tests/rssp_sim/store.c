@@ -57,6 +57,11 @@ static const char SCHEMA[] =
     /* authorize picks a code unused among live approvals: without this index
      * that query scans every approval ever made */
     "CREATE INDEX IF NOT EXISTS approvals_live ON approvals(status, expires_at);"
+    /* authorize's idempotency keys (added without a schema version change:
+     * an older state.db simply gains the table) */
+    "CREATE TABLE IF NOT EXISTS authorize_requests("
+    " request_hash BLOB PRIMARY KEY, approval_id INTEGER NOT NULL REFERENCES approvals(id),"
+    " handle_enc BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS audit("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, user_id TEXT NOT NULL,"
     " credential_id TEXT NOT NULL, hash_oid TEXT NOT NULL, hash TEXT NOT NULL,"
@@ -612,6 +617,14 @@ store_rc store_approval_create(store *st, const uint8_t handle_hash[STORE_HASH_L
                                const uint8_t sad_hash[STORE_HASH_LEN], const store_approval_new *a,
                                int64_t now, char code_out[5], int64_t *id_out)
 {
+    return store_approval_create_keyed(st, handle_hash, sad_hash, a, NULL, now, code_out, id_out);
+}
+
+store_rc store_approval_create_keyed(store *st, const uint8_t handle_hash[STORE_HASH_LEN],
+                                     const uint8_t sad_hash[STORE_HASH_LEN],
+                                     const store_approval_new *a, const store_request_key *key,
+                                     int64_t now, char code_out[5], int64_t *id_out)
+{
     sqlite3 *db = acquire(st);
     if (!db)
         return STORE_ERROR;
@@ -619,12 +632,31 @@ store_rc store_approval_create(store *st, const uint8_t handle_hash[STORE_HASH_L
     uint8_t *taken = calloc(10000, 1);
     if (!taken || begin(db) < 0)
         goto out;
-    sqlite3_stmt *s = prep(db, "SELECT code FROM approvals WHERE " PENDING_SQL);
+    sqlite3_stmt *s;
+    int r;
+    if (key) {
+        s = prep(db, "SELECT approval_id FROM authorize_requests WHERE request_hash = ?");
+        if (!s)
+            goto out;
+        bind_hash(s, 1, key->hash);
+        r = sqlite3_step(s);
+        if (r == SQLITE_ROW && id_out)
+            *id_out = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        if (r == SQLITE_ROW) {
+            rc = STORE_DUPLICATE;
+            goto out;
+        }
+        if (r != SQLITE_DONE) {
+            log_db(db, "select authorize request");
+            goto out;
+        }
+    }
+    s = prep(db, "SELECT code FROM approvals WHERE " PENDING_SQL);
     if (!s)
         goto out;
     sqlite3_bind_int64(s, 1, now);
     uint32_t nfree = 10000;
-    int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         const unsigned char *c = sqlite3_column_text(s, 0);
         if (c && strlen((const char *)c) == 4) {
@@ -677,8 +709,20 @@ store_rc store_approval_create(store *st, const uint8_t handle_hash[STORE_HASH_L
     sqlite3_bind_blob(s, 13, a->handle_enc, (int)a->handle_enc_len, SQLITE_TRANSIENT);
     if (step_done(db, s) < 0)
         goto out;
+    int64_t id = sqlite3_last_insert_rowid(db);
+    if (key) {
+        s = prep(db, "INSERT INTO authorize_requests(request_hash, approval_id, handle_enc)"
+                     " VALUES(?, ?, ?)");
+        if (!s)
+            goto out;
+        bind_hash(s, 1, key->hash);
+        sqlite3_bind_int64(s, 2, id);
+        sqlite3_bind_blob(s, 3, key->handle_enc, (int)key->handle_enc_len, SQLITE_TRANSIENT);
+        if (step_done(db, s) < 0)
+            goto out;
+    }
     if (id_out)
-        *id_out = sqlite3_last_insert_rowid(db);
+        *id_out = id;
     if (commit(db) < 0)
         goto out;
     rc = STORE_OK;
@@ -693,35 +737,36 @@ out:
     "id, user_id, credential_id, hash_oid, hashes, num, description, code, status, created_at,"    \
     " expires_at, auto_at, decided_at, last_check_at, sad_hash, handle_hash, handle_enc"
 
-static int read_approval(sqlite3_stmt *s, store_approval *a)
+/* The APPROVAL_COLS of a row, starting at column o. */
+static int read_approval_at(sqlite3_stmt *s, int o, store_approval *a)
 {
     memset(a, 0, sizeof *a);
-    a->id = sqlite3_column_int64(s, 0);
-    a->user_id = col_dup(s, 1);
-    a->credential_id = col_dup(s, 2);
-    a->hash_oid = col_dup(s, 3);
-    int hl = sqlite3_column_bytes(s, 4);
-    const void *hb = sqlite3_column_blob(s, 4);
+    a->id = sqlite3_column_int64(s, o + 0);
+    a->user_id = col_dup(s, o + 1);
+    a->credential_id = col_dup(s, o + 2);
+    a->hash_oid = col_dup(s, o + 3);
+    int hl = sqlite3_column_bytes(s, o + 4);
+    const void *hb = sqlite3_column_blob(s, o + 4);
     a->hashes = malloc(hl > 0 ? (size_t)hl : 1);
     if (a->hashes && hl > 0 && hb)
         memcpy(a->hashes, hb, (size_t)hl);
     a->hashes_len = hl > 0 ? (size_t)hl : 0;
-    a->num = (long)sqlite3_column_int64(s, 5);
-    a->description = col_dup(s, 6);
-    const unsigned char *c = sqlite3_column_text(s, 7);
+    a->num = (long)sqlite3_column_int64(s, o + 5);
+    a->description = col_dup(s, o + 6);
+    const unsigned char *c = sqlite3_column_text(s, o + 7);
     snprintf(a->code, sizeof a->code, "%s", c ? (const char *)c : "");
-    a->status = sqlite3_column_int(s, 8);
-    a->created_at = sqlite3_column_int64(s, 9);
-    a->expires_at = sqlite3_column_int64(s, 10);
-    a->auto_at = col_i64_or(s, 11, -1);
-    a->decided_at = col_i64_or(s, 12, -1);
-    a->last_check_at = col_i64_or(s, 13, -1);
-    if (sqlite3_column_bytes(s, 14) == STORE_HASH_LEN)
-        memcpy(a->sad_hash, sqlite3_column_blob(s, 14), STORE_HASH_LEN);
-    if (sqlite3_column_bytes(s, 15) == STORE_HASH_LEN)
-        memcpy(a->handle_hash, sqlite3_column_blob(s, 15), STORE_HASH_LEN);
-    int el = sqlite3_column_bytes(s, 16);
-    const void *eb = sqlite3_column_blob(s, 16);
+    a->status = sqlite3_column_int(s, o + 8);
+    a->created_at = sqlite3_column_int64(s, o + 9);
+    a->expires_at = sqlite3_column_int64(s, o + 10);
+    a->auto_at = col_i64_or(s, o + 11, -1);
+    a->decided_at = col_i64_or(s, o + 12, -1);
+    a->last_check_at = col_i64_or(s, o + 13, -1);
+    if (sqlite3_column_bytes(s, o + 14) == STORE_HASH_LEN)
+        memcpy(a->sad_hash, sqlite3_column_blob(s, o + 14), STORE_HASH_LEN);
+    if (sqlite3_column_bytes(s, o + 15) == STORE_HASH_LEN)
+        memcpy(a->handle_hash, sqlite3_column_blob(s, o + 15), STORE_HASH_LEN);
+    int el = sqlite3_column_bytes(s, o + 16);
+    const void *eb = sqlite3_column_blob(s, o + 16);
     a->handle_enc = malloc(el > 0 ? (size_t)el : 1);
     if (a->handle_enc && el > 0 && eb)
         memcpy(a->handle_enc, eb, (size_t)el);
@@ -731,6 +776,11 @@ static int read_approval(sqlite3_stmt *s, store_approval *a)
         return -1;
     }
     return 0;
+}
+
+static int read_approval(sqlite3_stmt *s, store_approval *a)
+{
+    return read_approval_at(s, 0, a);
 }
 
 static store_rc approval_by(store *st, const char *col, const uint8_t *hash, store_approval *out)
@@ -752,6 +802,50 @@ static store_rc approval_by(store *st, const char *col, const uint8_t *hash, sto
             rc = read_approval(s, out) == 0 ? STORE_OK : STORE_ERROR;
         else
             log_db(db, "select approval");
+        sqlite3_finalize(s);
+    }
+    release(st, db);
+    return rc;
+}
+
+store_rc store_approval_by_request(store *st, const uint8_t request_hash[STORE_HASH_LEN],
+                                   store_approval *out, uint8_t **handle_enc,
+                                   size_t *handle_enc_len)
+{
+    memset(out, 0, sizeof *out);
+    *handle_enc = NULL;
+    *handle_enc_len = 0;
+    sqlite3 *db = acquire(st);
+    if (!db)
+        return STORE_ERROR;
+    store_rc rc = STORE_ERROR;
+    sqlite3_stmt *s = prep(db, "SELECT r.handle_enc, a.id, a.user_id, a.credential_id,"
+                               " a.hash_oid, a.hashes, a.num, a.description, a.code, a.status,"
+                               " a.created_at, a.expires_at, a.auto_at, a.decided_at,"
+                               " a.last_check_at, a.sad_hash, a.handle_hash, a.handle_enc"
+                               " FROM authorize_requests r JOIN approvals a ON a.id = r.approval_id"
+                               " WHERE r.request_hash = ?");
+    if (s) {
+        bind_hash(s, 1, request_hash);
+        int r = sqlite3_step(s);
+        if (r == SQLITE_DONE) {
+            rc = STORE_NOTFOUND;
+        } else if (r == SQLITE_ROW) {
+            int n = sqlite3_column_bytes(s, 0);
+            const void *b = sqlite3_column_blob(s, 0);
+            uint8_t *enc = malloc(n > 0 ? (size_t)n : 1);
+            if (enc && n > 0 && b)
+                memcpy(enc, b, (size_t)n);
+            if (enc && read_approval_at(s, 1, out) == 0) {
+                *handle_enc = enc;
+                *handle_enc_len = n > 0 ? (size_t)n : 0;
+                rc = STORE_OK;
+            } else {
+                free(enc);
+            }
+        } else {
+            log_db(db, "select authorize request");
+        }
         sqlite3_finalize(s);
     }
     release(st, db);

@@ -28,6 +28,7 @@ typedef enum {
     STORE_REVOKED = 5,   /* family revoked */
     STORE_CONFLICT = 6,  /* state changed concurrently (e.g. SAD used meanwhile) */
     STORE_EXHAUSTED = 7, /* no free approval code */
+    STORE_DUPLICATE = 8, /* authorize: the requestID is known (no new approval) */
 } store_rc;
 
 #define STORE_HASH_LEN 32
@@ -134,11 +135,34 @@ typedef struct {
     size_t handle_enc_len;
 } store_approval_new;
 
+/* authorize's requestID (docs/protocol.md): SHA-256 of it, and the handle
+ * masked with a key derived from it, so that a repeat can be given the same
+ * handle while the database alone does not reveal it. */
+typedef struct {
+    const uint8_t *hash;
+    const uint8_t *handle_enc;
+    size_t handle_enc_len;
+} store_request_key;
+
 /* Creates a pending approval with a fresh 4-digit code unique among the
  * pending ones (written to code_out). */
 store_rc store_approval_create(store *st, const uint8_t handle_hash[STORE_HASH_LEN],
                                const uint8_t sad_hash[STORE_HASH_LEN], const store_approval_new *a,
                                int64_t now, char code_out[5], int64_t *id_out);
+/* The same, recording key (may be NULL) with it. A key already recorded
+ * (by any user): nothing is created, STORE_DUPLICATE and *id_out names the
+ * approval it created (checked in the same transaction, so two concurrent
+ * repeats create one approval). */
+store_rc store_approval_create_keyed(store *st, const uint8_t handle_hash[STORE_HASH_LEN],
+                                     const uint8_t sad_hash[STORE_HASH_LEN],
+                                     const store_approval_new *a, const store_request_key *key,
+                                     int64_t now, char code_out[5], int64_t *id_out);
+
+/* The approval a requestID created and the handle masked with the
+ * requestID's key (*handle_enc malloc'ed). STORE_NOTFOUND when unknown. */
+store_rc store_approval_by_request(store *st, const uint8_t request_hash[STORE_HASH_LEN],
+                                   store_approval *out, uint8_t **handle_enc,
+                                   size_t *handle_enc_len);
 
 store_rc store_approval_by_handle(store *st, const uint8_t handle_hash[STORE_HASH_LEN],
                                   store_approval *out);

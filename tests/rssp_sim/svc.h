@@ -12,6 +12,7 @@
 
 #include "alg/alg.h"
 #include "p11.h"
+#include "phone.h"
 #include "req.h"
 #include "service.h"
 #include "simcfg.h"
@@ -50,6 +51,7 @@ struct rsspd_service {
     void *clock_ctx;
     unsigned poll_ms; /* long-poll re-read period (25 ms) */
     atomic_int stopping;
+    rsspd_phone *phone; /* --phone, or NULL */
 };
 
 /* Tests only: replaces the wall clock (NULL restores it). */

@@ -1,0 +1,325 @@
+/* crpki_session_sign against the reference service (crpki_service_test:
+ * linux and under Wine; the phone file plays the gBizID app). Modes:
+ *   sign    every key of user1 with each scheme it takes, approved by the
+ *           phone, artifacts left for the driver's OpenSSL; the same digest
+ *           twice is one approval; silent fails without an approval; deny;
+ *           cancel from another thread; the description names the program
+ *   expire  (--approval-ttl 2) an ignored request: CRPKI_E_APPROVAL_EXPIRED
+ *   down    (STOP_SERVICE) CRPKI_E_NETWORK within the deadline */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "platform/thread.h"
+#include "session/session.h"
+#include "svctest.h"
+
+static crpki_session *S;
+static crpki_cat_entry keys[3];
+static size_t nkeys;
+static unsigned artifacts;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    svctest_env("CRPKI_HOME");
+    crpki_error_info ei;
+    if (crpki_session_open(NULL, &S, &ei) != CRPKI_OK) {
+        fprintf(stderr, "crpki_session_open: %s\n", ei.detail);
+        return -1;
+    }
+    char **ids;
+    size_t n;
+    if (crpki_session_list_keys(S, CRPKI_CAT_CSP, &ids, &n, &ei) != CRPKI_OK || n != 3) {
+        fprintf(stderr, "user1 should have 3 keys selected\n");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (crpki_session_find_key(S, ids[i], CRPKI_CAT_CSP, &keys[nkeys++], &ei) != CRPKI_OK)
+            return -1;
+    crpki_session_free_ids(ids, n);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < nkeys; i++)
+        crpki_cat_entry_free(&keys[i]);
+    crpki_session_close(S);
+    return 0;
+}
+
+static const crpki_cat_entry *key_of(crpki_key_type t, unsigned bits)
+{
+    for (size_t i = 0; i < nkeys; i++)
+        if (keys[i].key_type == t && keys[i].key_bits == bits)
+            return &keys[i];
+    fail_msg("user1 has no %s-%u key", t == CRPKI_KEY_RSA ? "RSA" : "EC", bits);
+    return NULL;
+}
+
+static crpki_err sign(const crpki_cat_entry *k, crpki_sig_scheme sc, crpki_hash_id h, unsigned salt,
+                      const uint8_t *dg, const char *what, int silent, unsigned timeout_ms,
+                      uint8_t *sig, size_t *n, crpki_error_info *ei)
+{
+    crpki_sign_params p = {
+        k, sc, h, salt, dg, crpki_hash_by_id(h)->len, what, silent, NULL, timeout_ms,
+    };
+    *n = 1024;
+    return crpki_session_sign(S, &p, sig, n, ei);
+}
+
+/* ---- sign ------------------------------------------------------------------------ */
+
+static void each_key_and_scheme_signs_with_the_phone_approving(void **state)
+{
+    (void)state;
+    static const struct {
+        crpki_key_type type;
+        unsigned bits;
+        crpki_sig_scheme sc;
+        crpki_hash_id h;
+        unsigned salt;
+    } cases[] = {
+        {CRPKI_KEY_RSA, 2048, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0},
+        {CRPKI_KEY_RSA, 2048, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA384, 0},
+        {CRPKI_KEY_RSA, 2048, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA512, 0},
+        {CRPKI_KEY_RSA, 2048, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA1, 0},
+        {CRPKI_KEY_RSA, 2048, CRPKI_PAD_PSS, CRPKI_HASH_SHA256, 32},
+        {CRPKI_KEY_RSA, 3072, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0},
+        {CRPKI_KEY_RSA, 3072, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA384, 0},
+        {CRPKI_KEY_RSA, 3072, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA512, 0},
+        {CRPKI_KEY_RSA, 3072, CRPKI_PAD_PSS, CRPKI_HASH_SHA384, 48},
+        {CRPKI_KEY_EC, 256, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 0},
+        {CRPKI_KEY_EC, 256, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA384, 0},
+    };
+    svctest_phone("approve 0");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const crpki_cat_entry *k = key_of(cases[i].type, cases[i].bits);
+        const crpki_hash_info *hi = crpki_hash_by_id(cases[i].h);
+        uint8_t dg[64], sig[1024];
+        crpki_random(dg, hi->len);
+        size_t n;
+        crpki_error_info ei;
+        int before = svctest_phone_log_count();
+        crpki_err e =
+            sign(k, cases[i].sc, cases[i].h, cases[i].salt, dg, "matrix.pdf", 0, 0, sig, &n, &ei);
+        if (e != CRPKI_OK)
+            fail_msg("case %u: %s (%s)", (unsigned)i, crpki_err_name(e), ei.detail);
+        assert_int_equal(svctest_phone_log_count(), before + 1);
+        assert_int_equal(n, crpki_cat_entry_sig_len(k)); /* RSA: modulus, EC: r||s */
+
+        /* the driver's OpenSSL wants ECDSA in DER; RSA as is */
+        uint8_t der[160];
+        const uint8_t *out = sig;
+        size_t outlen = n;
+        if (cases[i].sc == CRPKI_PAD_ECDSA) {
+            outlen = sizeof der;
+            assert_int_equal(crpki_ecdsa_p1363_to_der(sig, n, der, &outlen), CRPKI_OK);
+            out = der;
+        }
+        char name[64], opts[160], lower[16];
+        size_t j = 0;
+        for (; hi->name[j] && j < sizeof lower - 1; j++)
+            lower[j] =
+                (char)(hi->name[j] >= 'A' && hi->name[j] <= 'Z' ? hi->name[j] + 32 : hi->name[j]);
+        lower[j] = '\0';
+        snprintf(name, sizeof name, "%02u-%s%u-%s-%s", (unsigned)i,
+                 cases[i].type == CRPKI_KEY_RSA ? "rsa" : "p", cases[i].bits,
+                 cases[i].sc == CRPKI_PAD_PKCS1 ? "pkcs1"
+                 : cases[i].sc == CRPKI_PAD_PSS ? "pss"
+                                                : "ecdsa",
+                 lower);
+        if (cases[i].sc == CRPKI_PAD_PSS)
+            snprintf(opts, sizeof opts, "digest:%s\nrsa_padding_mode:pss\nrsa_pss_saltlen:%u\n",
+                     lower, cases[i].salt);
+        else
+            snprintf(opts, sizeof opts, "digest:%s\n", lower);
+        svctest_write_sig(name, k->cert.der, k->cert.len, dg, hi->len, out, outlen, opts);
+        artifacts++;
+    }
+    svctest_expect_artifacts(artifacts);
+}
+
+static void the_same_digest_twice_is_one_approval(void **state)
+{
+    (void)state;
+    svctest_phone("approve 0");
+    const crpki_cat_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    uint8_t dg[32], s1[1024], s2[1024];
+    crpki_random(dg, sizeof dg);
+    size_t n1, n2;
+    crpki_error_info ei;
+    int before = svctest_phone_log_count();
+    assert_int_equal(
+        sign(k, CRPKI_PAD_PSS, CRPKI_HASH_SHA256, 32, dg, "twice.pdf", 0, 0, s1, &n1, &ei),
+        CRPKI_OK);
+    /* the second call, as CryptSignMessage makes it: even silent */
+    assert_int_equal(
+        sign(k, CRPKI_PAD_PSS, CRPKI_HASH_SHA256, 32, dg, "twice.pdf", 1, 0, s2, &n2, &ei),
+        CRPKI_OK);
+    assert_int_equal(svctest_phone_log_count(), before + 1);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(s1, s2, n1);
+    /* another scheme over the same digest is another signature */
+    assert_int_equal(
+        sign(k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg, "twice.pdf", 0, 0, s2, &n2, &ei),
+        CRPKI_OK);
+    assert_int_equal(svctest_phone_log_count(), before + 2);
+}
+
+static void silent_fails_without_an_approval(void **state)
+{
+    (void)state;
+    svctest_phone("approve 0");
+    uint8_t dg[32], sig[1024];
+    crpki_random(dg, sizeof dg);
+    size_t n;
+    crpki_error_info ei;
+    int before = svctest_phone_log_count();
+    assert_int_equal(sign(key_of(CRPKI_KEY_EC, 256), CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 0, dg,
+                          "silent.pdf", 1, 0, sig, &n, &ei),
+                     CRPKI_E_SILENT);
+    assert_int_equal(svctest_phone_log_count(), before);
+}
+
+static void the_description_names_the_program_and_what(void **state)
+{
+    (void)state;
+    svctest_phone("approve 0");
+    uint8_t dg[32], sig[1024];
+    crpki_random(dg, sizeof dg);
+    size_t n;
+    crpki_error_info ei;
+    assert_int_equal(sign(key_of(CRPKI_KEY_RSA, 3072), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
+                          "登記申請書 (2024).xml", 0, 0, sig, &n, &ei),
+                     CRPKI_OK);
+    char desc[512], want[512];
+    assert_int_equal(svctest_phone_log_last(desc, sizeof desc), 0);
+    assert_non_null(strstr(crpki_session_program(), "test_session_svc"));
+    snprintf(want, sizeof want, "%s: 登記申請書 (2024).xml", crpki_session_program());
+    assert_string_equal(desc, want);
+}
+
+static void deny_in_the_app_is_denied(void **state)
+{
+    (void)state;
+    svctest_phone("deny 300");
+    uint8_t dg[32], sig[1024];
+    crpki_random(dg, sizeof dg);
+    size_t n;
+    crpki_error_info ei;
+    int before = svctest_phone_log_count();
+    assert_int_equal(sign(key_of(CRPKI_KEY_RSA, 2048), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
+                          "deny.pdf", 0, 0, sig, &n, &ei),
+                     CRPKI_E_DENIED);
+    assert_int_equal(svctest_phone_log_count(), before + 1);
+    char line[512];
+    assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
+    assert_non_null(strstr(line, " 1 deny "));
+    /* a denial is not cached: the next try asks again */
+    svctest_phone("approve 0");
+    assert_int_equal(sign(key_of(CRPKI_KEY_RSA, 2048), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
+                          "deny.pdf", 0, 0, sig, &n, &ei),
+                     CRPKI_OK);
+    assert_int_equal(svctest_phone_log_count(), before + 2);
+}
+
+static uint64_t cancelled_at;
+static void canceller(void *arg)
+{
+    (void)arg;
+    plat_sleep_ms(1500);
+    cancelled_at = svctest_now_ms();
+    crpki_session_cancel(S);
+}
+
+static void cancel_from_another_thread_returns_promptly(void **state)
+{
+    (void)state;
+    svctest_phone("ignore");
+    uint8_t dg[32], sig[1024];
+    crpki_random(dg, sizeof dg);
+    size_t n;
+    crpki_error_info ei;
+    plat_thread *t = plat_thread_start(canceller, NULL);
+    assert_non_null(t);
+    crpki_err e = sign(key_of(CRPKI_KEY_EC, 256), CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 0, dg,
+                       "cancel.pdf", 0, 60000, sig, &n, &ei);
+    uint64_t back = svctest_now_ms();
+    plat_thread_join(t);
+    assert_int_equal(e, CRPKI_E_CANCELLED);
+    if (back - cancelled_at > 1000)
+        fail_msg("returned %llu ms after the cancel", (unsigned long long)(back - cancelled_at));
+}
+
+/* ---- expire / down -------------------------------------------------------------------- */
+
+static void ignored_request_expires(void **state)
+{
+    (void)state;
+    svctest_phone("ignore");
+    uint8_t dg[32], sig[1024];
+    crpki_random(dg, sizeof dg);
+    size_t n;
+    crpki_error_info ei;
+    uint64_t t0 = svctest_now_ms();
+    crpki_err e = sign(key_of(CRPKI_KEY_RSA, 2048), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
+                       "expire.pdf", 0, 30000, sig, &n, &ei);
+    uint64_t dt = svctest_now_ms() - t0;
+    if (e != CRPKI_E_APPROVAL_EXPIRED)
+        fail_msg("%s (%s)", crpki_err_name(e), ei.detail);
+    assert_true(dt >= 1500 && dt < 15000);
+    assert_int_equal(svctest_phone_log_count(), 1);
+}
+
+static void service_down_is_a_network_error_within_the_deadline(void **state)
+{
+    (void)state;
+    uint8_t dg[32], sig[1024];
+    crpki_random(dg, sizeof dg);
+    size_t n;
+    crpki_error_info ei;
+    uint64_t t0 = svctest_now_ms();
+    crpki_err e = sign(key_of(CRPKI_KEY_RSA, 2048), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
+                       "down.pdf", 0, 6000, sig, &n, &ei);
+    uint64_t dt = svctest_now_ms() - t0;
+    if (e != CRPKI_E_NETWORK)
+        fail_msg("%s (%s)", crpki_err_name(e), ei.detail);
+    if (dt > 7500)
+        fail_msg("took %llu ms with a 6000 ms deadline", (unsigned long long)dt);
+    assert_int_equal(svctest_phone_log_count(), 0);
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "sign";
+    const struct CMUnitTest sign_tests[] = {
+        cmocka_unit_test(each_key_and_scheme_signs_with_the_phone_approving),
+        cmocka_unit_test(the_same_digest_twice_is_one_approval),
+        cmocka_unit_test(silent_fails_without_an_approval),
+        cmocka_unit_test(the_description_names_the_program_and_what),
+        cmocka_unit_test(deny_in_the_app_is_denied),
+        cmocka_unit_test(cancel_from_another_thread_returns_promptly),
+    };
+    const struct CMUnitTest expire_tests[] = {cmocka_unit_test(ignored_request_expires)};
+    const struct CMUnitTest down_tests[] = {
+        cmocka_unit_test(service_down_is_a_network_error_within_the_deadline)};
+    if (strcmp(mode, "sign") == 0)
+        return cmocka_run_group_tests_name("session_sign", sign_tests, group_setup, group_teardown);
+    if (strcmp(mode, "expire") == 0)
+        return cmocka_run_group_tests_name("session_expire", expire_tests, group_setup,
+                                           group_teardown);
+    if (strcmp(mode, "down") == 0)
+        return cmocka_run_group_tests_name("session_down", down_tests, group_setup, group_teardown);
+    fprintf(stderr, "usage: test_session_svc sign|expire|down\n");
+    return 2;
+}

@@ -1,0 +1,336 @@
+/* The signing session without a service: the description (program, what,
+ * control characters, bad UTF-8, the 256-byte cut on a character), the
+ * signature cache (hit, miss on any key part, expiry, the bound, refresh)
+ * with a fake clock, and crpki_session_sign's refusals that need no
+ * network (MD5, digest length, scheme vs key, PSS salt, buffer size,
+ * silent). Runs natively and under Wine. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/fs.h"
+#include "platform/thread.h"
+#include "session/session.h"
+#include "session/session_internal.h"
+
+/* ---- description ------------------------------------------------------------------ */
+
+static void description_is_program_colon_what(void **state)
+{
+    (void)state;
+    char d[CRPKI_DESC_MAX + 1];
+    size_t n = crpki_session_description("WINWORD.EXE", "契約書.docx", d);
+    assert_int_equal(n, strlen(d));
+    assert_string_equal(d, "WINWORD.EXE: 契約書.docx");
+    crpki_session_description("WINWORD.EXE", NULL, d);
+    assert_string_equal(d, "WINWORD.EXE");
+    crpki_session_description("WINWORD.EXE", "", d);
+    assert_string_equal(d, "WINWORD.EXE");
+    crpki_session_description(NULL, "x", d);
+    assert_string_equal(d, "unknown: x");
+}
+
+static void description_replaces_controls_and_bad_utf8(void **state)
+{
+    (void)state;
+    char d[CRPKI_DESC_MAX + 1];
+    crpki_session_description("a.exe", "line1\nline2\ttab\x7f", d);
+    assert_string_equal(d, "a.exe: line1 line2 tab ");
+    /* a lone continuation byte, a truncated sequence, an overlong, a surrogate */
+    crpki_session_description("a.exe", "x\x80y\xe3\x81z\xc0\xafw\xed\xa0\x80v", d);
+    assert_string_equal(d, "a.exe: x?y??z??w???v");
+}
+
+static void description_is_cut_to_256_bytes_on_a_character(void **state)
+{
+    (void)state;
+    char what[1024] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(what, "あ"); /* 3 bytes each */
+    char d[CRPKI_DESC_MAX + 1];
+    size_t n = crpki_session_description("p.exe", what, d);
+    /* "p.exe: " is 7 bytes; 249 left hold 83 characters (249 bytes) */
+    assert_int_equal(n, 7 + 83 * 3);
+    assert_int_equal(strlen(d), n);
+    assert_true(n <= CRPKI_DESC_MAX);
+    /* 4-byte characters near the edge: cut before, never inside */
+    char what4[1024] = "ab";
+    for (int i = 0; i < 100; i++)
+        strcat(what4, "\xf0\x9f\x98\x80");
+    n = crpki_session_description("p.exe", what4, d);
+    assert_int_equal(n, 7 + 2 + 61 * 4);
+    assert_int_equal((unsigned char)d[n - 4], 0xf0);
+}
+
+static void description_of_long_ascii_is_exactly_256(void **state)
+{
+    (void)state;
+    char what[600];
+    memset(what, 'x', sizeof what - 1);
+    what[sizeof what - 1] = '\0';
+    char d[CRPKI_DESC_MAX + 1];
+    assert_int_equal(crpki_session_description("p.exe", what, d), CRPKI_DESC_MAX);
+}
+
+static void program_name_is_this_executable(void **state)
+{
+    (void)state;
+    const char *p = crpki_session_program();
+    assert_non_null(p);
+    assert_non_null(strstr(p, "test_session_unit"));
+    assert_ptr_equal(p, crpki_session_program());
+}
+
+/* ---- signature cache ---------------------------------------------------------------- */
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void *ctx)
+{
+    (void)ctx;
+    return fake_now;
+}
+
+static sigcache_key key_of(const char *cred, const uint8_t *digest)
+{
+    sigcache_key k = {cred, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, digest, 32};
+    return k;
+}
+
+static void cache_hit_returns_the_same_signature(void **state)
+{
+    (void)state;
+    fake_now = 1000;
+    sigcache *c = sigcache_new(4, 120000, fake_clock, NULL);
+    assert_non_null(c);
+    uint8_t dg[32] = {1, 2, 3}, sig[256], out[512];
+    memset(sig, 0xab, sizeof sig);
+    sigcache_key k = key_of("cred-a", dg);
+    size_t n = sizeof out;
+    assert_int_equal(sigcache_get(c, &k, out, &n), 0);
+    sigcache_put(c, &k, sig, sizeof sig);
+    n = sizeof out;
+    assert_int_equal(sigcache_get(c, &k, out, &n), 1);
+    assert_int_equal(n, sizeof sig);
+    assert_memory_equal(out, sig, sizeof sig);
+    n = 100; /* too small: a miss, nothing written past it */
+    assert_int_equal(sigcache_get(c, &k, out, &n), 0);
+    sigcache_free(c);
+}
+
+static void cache_misses_when_any_part_of_the_key_differs(void **state)
+{
+    (void)state;
+    fake_now = 0;
+    sigcache *c = sigcache_new(8, 120000, fake_clock, NULL);
+    uint8_t dg[32] = {9}, dg2[32] = {8}, sig[64] = {7}, out[64];
+    sigcache_key k = key_of("cred-a", dg);
+    sigcache_put(c, &k, sig, sizeof sig);
+    sigcache_key v[6];
+    for (int i = 0; i < 6; i++)
+        v[i] = k;
+    v[0].credential_id = "cred-b";
+    v[1].scheme = CRPKI_PAD_PSS;
+    v[2].hash = CRPKI_HASH_SHA384;
+    v[3].salt_len = 32;
+    v[4].digest = dg2;
+    v[5].digest_len = 20;
+    for (int i = 0; i < 6; i++) {
+        size_t n = sizeof out;
+        if (sigcache_get(c, &v[i], out, &n))
+            fail_msg("variant %d hit", i);
+    }
+    sigcache_free(c);
+}
+
+static void cache_entries_expire_after_the_ttl(void **state)
+{
+    (void)state;
+    fake_now = 5000;
+    sigcache *c = sigcache_new(4, 120000, fake_clock, NULL);
+    uint8_t dg[32] = {1}, sig[8] = {1}, out[8];
+    sigcache_key k = key_of("cred-a", dg);
+    sigcache_put(c, &k, sig, sizeof sig);
+    size_t n = sizeof out;
+    fake_now += 119999;
+    assert_int_equal(sigcache_get(c, &k, out, &n), 1);
+    fake_now += 1;
+    n = sizeof out;
+    assert_int_equal(sigcache_get(c, &k, out, &n), 0);
+    assert_int_equal(sigcache_size(c), 0); /* dropped on the expired lookup */
+    sigcache_free(c);
+}
+
+static void cache_is_bounded_and_drops_the_oldest(void **state)
+{
+    (void)state;
+    fake_now = 0;
+    sigcache *c = sigcache_new(3, 120000, fake_clock, NULL);
+    uint8_t dg[5][32], sig[8] = {0}, out[8];
+    for (int i = 0; i < 5; i++) {
+        memset(dg[i], i + 1, 32);
+        sigcache_key k = key_of("cred", dg[i]);
+        fake_now += 10;
+        sigcache_put(c, &k, sig, sizeof sig);
+        assert_true(sigcache_size(c) <= 3);
+    }
+    for (int i = 0; i < 5; i++) {
+        sigcache_key k = key_of("cred", dg[i]);
+        size_t n = sizeof out;
+        assert_int_equal(sigcache_get(c, &k, out, &n), i >= 2); /* 0 and 1 went */
+    }
+    /* putting a key again refreshes it in place */
+    sigcache_key k2 = key_of("cred", dg[2]);
+    fake_now += 10;
+    sigcache_put(c, &k2, sig, sizeof sig);
+    assert_int_equal(sigcache_size(c), 3);
+    sigcache_free(c);
+}
+
+static void cache_refuses_what_it_cannot_hold(void **state)
+{
+    (void)state;
+    sigcache *c = sigcache_new(2, 1000, NULL, NULL);
+    uint8_t dg[80] = {0}, big[2048] = {0}, out[2048];
+    sigcache_key k = key_of("c", dg);
+    sigcache_put(c, &k, big, sizeof big); /* too long a signature */
+    k.digest_len = 80;                    /* too long a digest */
+    sigcache_put(c, &k, big, 16);
+    assert_int_equal(sigcache_size(c), 0);
+    size_t n = sizeof out;
+    assert_int_equal(sigcache_get(c, NULL, out, &n), 0);
+    sigcache_free(c);
+    sigcache_free(NULL);
+    assert_null(sigcache_new(0, 1000, NULL, NULL));
+}
+
+/* ---- crpki_session_sign refusals ----------------------------------------------------- */
+
+static char home[512];
+static crpki_session *S;
+
+static int session_setup(void **state)
+{
+    (void)state;
+    snprintf(home, sizeof home, "test_session_unit_home_%lu", plat_pid());
+    crpki_error_info ei;
+    if (plat_mkdir_p(home, PLAT_FILE_PRIVATE, &ei) != CRPKI_OK)
+        return -1;
+    return crpki_session_open(home, &S, &ei) == CRPKI_OK ? 0 : -1;
+}
+
+static int session_teardown(void **state)
+{
+    (void)state;
+    crpki_session_close(S);
+    S = NULL;
+    char *log = plat_path_join(home, "crpki.log");
+    plat_remove(log, NULL);
+    free(log);
+    remove(home);
+    return 0;
+}
+
+static uint8_t fake_der[16] = {0x30, 0x03, 0x02, 0x01, 0x01};
+
+static crpki_cat_entry rsa_key(void)
+{
+    crpki_cat_entry k;
+    memset(&k, 0, sizeof k);
+    k.credential_id = "cred-rsa";
+    k.providers = CRPKI_CAT_CSP | CRPKI_CAT_KSP;
+    k.key_type = CRPKI_KEY_RSA;
+    k.key_bits = 2048;
+    k.cert.der = fake_der;
+    k.cert.len = sizeof fake_der;
+    return k;
+}
+
+static crpki_err sign_with(const crpki_cat_entry *k, crpki_sig_scheme sc, crpki_hash_id h,
+                           size_t dlen, unsigned salt, int silent, size_t buflen)
+{
+    uint8_t dg[64] = {0}, sig[1024];
+    size_t n = buflen;
+    crpki_sign_params p = {k, sc, h, salt, dg, dlen, "x", silent, NULL, 1000};
+    crpki_error_info ei;
+    return crpki_session_sign(S, &p, sig, &n, &ei);
+}
+
+static void sign_refuses_without_network(void **state)
+{
+    (void)state;
+    crpki_cat_entry r = rsa_key(), e = rsa_key();
+    e.key_type = CRPKI_KEY_EC;
+    e.key_bits = 256;
+    e.curve = CRPKI_CURVE_P256;
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_MD5, 16, 0, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_NONE, 36, 0, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 20, 0, 0, 1024),
+                     CRPKI_E_BAD_HASH);
+    assert_int_equal(sign_with(&r, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
+    assert_int_equal(sign_with(&e, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
+    assert_int_equal(sign_with(&e, CRPKI_PAD_PSS, CRPKI_HASH_SHA256, 32, 32, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
+    /* 2048-bit: 256 - 64 - 2 = 190 bytes of salt at most with SHA-512 */
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PSS, CRPKI_HASH_SHA512, 64, 191, 0, 1024),
+                     CRPKI_E_INVALID_ARG);
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 32, 0, 0, 255),
+                     CRPKI_E_BUFFER_TOO_SMALL);
+    assert_int_equal(sign_with(&e, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 32, 0, 0, 63),
+                     CRPKI_E_BUFFER_TOO_SMALL);
+    /* silent: refused before any network (there is no service_url at all) */
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PSS, CRPKI_HASH_SHA512, 64, 190, 1, 1024),
+                     CRPKI_E_SILENT);
+    assert_int_equal(sign_with(&e, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 32, 0, 1, 1024),
+                     CRPKI_E_SILENT);
+    /* not silent, no service configured: a configuration error, no crash */
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_CONFIG);
+    uint8_t sig[8];
+    size_t n = sizeof sig;
+    assert_int_equal(crpki_session_sign(S, NULL, sig, &n, NULL), CRPKI_E_INVALID_ARG);
+}
+
+static void empty_catalog_has_no_keys(void **state)
+{
+    (void)state;
+    crpki_cat_entry k;
+    crpki_error_info ei;
+    assert_int_equal(crpki_session_find_key(S, NULL, CRPKI_CAT_CSP, &k, &ei), CRPKI_E_NO_KEY);
+    char **ids = (char **)1;
+    size_t n = 99;
+    assert_int_equal(crpki_session_list_keys(S, CRPKI_CAT_KSP, &ids, &n, &ei), CRPKI_OK);
+    assert_int_equal(n, 0);
+    crpki_session_free_ids(ids, n);
+    assert_non_null(crpki_session_config(S));
+    crpki_session_cancel(S); /* nothing waiting: no effect */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(description_is_program_colon_what),
+        cmocka_unit_test(description_replaces_controls_and_bad_utf8),
+        cmocka_unit_test(description_is_cut_to_256_bytes_on_a_character),
+        cmocka_unit_test(description_of_long_ascii_is_exactly_256),
+        cmocka_unit_test(program_name_is_this_executable),
+        cmocka_unit_test(cache_hit_returns_the_same_signature),
+        cmocka_unit_test(cache_misses_when_any_part_of_the_key_differs),
+        cmocka_unit_test(cache_entries_expire_after_the_ttl),
+        cmocka_unit_test(cache_is_bounded_and_drops_the_oldest),
+        cmocka_unit_test(cache_refuses_what_it_cannot_hold),
+        cmocka_unit_test_setup_teardown(sign_refuses_without_network, session_setup,
+                                        session_teardown),
+        cmocka_unit_test_setup_teardown(empty_catalog_has_no_keys, session_setup, session_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

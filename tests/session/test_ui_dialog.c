@@ -1,0 +1,175 @@
+/* The approval dialog (src/ui/dialog_win.c) under Wine with a display
+ * (xvfb-run): it is a real window of its class with the code, what is
+ * signed and the program in it, its countdown ticks, キャンセル (BM_CLICK)
+ * and the title bar's close trigger the sign call's cancel, crpki_ui_close
+ * takes it down and joins its thread. Windows only. */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "crpki/rssp_client.h"
+#include "ui/approval_ui.h"
+#include "ui/ui_internal.h"
+
+static const crpki_ui_request REQ = {
+    .approval_code = "4821",
+    .expires_in_s = 90,
+    .description = "test_ui_dialog.exe: 契約書.pdf",
+    .program = "test_ui_dialog.exe",
+    .subject = "CN=山田 太郎",
+    .num_hashes = 1,
+};
+
+static HWND find_dialog(void)
+{
+    for (int i = 0; i < 50; i++) {
+        HWND h = FindWindowW(CRPKI_UI_DIALOG_CLASS, NULL);
+        if (h)
+            return h;
+        Sleep(20);
+    }
+    return NULL;
+}
+
+static void text_of(HWND dlg, int id, char *buf, size_t n)
+{
+    wchar_t w[512];
+    w[0] = 0;
+    GetDlgItemTextW(dlg, id, w, 512);
+    WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, (int)n, NULL, NULL);
+}
+
+static int wait_cancel(rssp_cancel *c, DWORD ms)
+{
+    for (DWORD t = 0; t < ms; t += 10) {
+        if (rssp_cancel_is_triggered(c))
+            return 1;
+        Sleep(10);
+    }
+    return rssp_cancel_is_triggered(c);
+}
+
+static void dialog_shows_code_what_program_and_counts_down(void **state)
+{
+    (void)state;
+    rssp_cancel *c = rssp_cancel_new();
+    crpki_ui *ui = NULL;
+    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
+    assert_non_null(ui);
+    HWND h = find_dialog();
+    if (!h)
+        fail_msg("FindWindowW(CrpkiApprovalDialog) found no dialog");
+    assert_true(IsWindowVisible(h));
+    char buf[512];
+    text_of(h, CRPKI_UI_ID_CODE, buf, sizeof buf);
+    assert_string_equal(buf, "4821");
+    text_of(h, CRPKI_UI_ID_WHAT, buf, sizeof buf);
+    assert_string_equal(buf, "署名する内容: test_ui_dialog.exe: 契約書.pdf");
+    text_of(h, CRPKI_UI_ID_PROGRAM, buf, sizeof buf);
+    assert_string_equal(buf, "要求元プログラム: test_ui_dialog.exe");
+    text_of(h, CRPKI_UI_ID_CANCEL, buf, sizeof buf);
+    assert_string_equal(buf, "キャンセル");
+    wchar_t title[128];
+    GetWindowTextW(h, title, 128);
+    assert_true(wcsstr(title, L"承認") != NULL);
+    char first[128], later[128];
+    text_of(h, CRPKI_UI_ID_COUNTDOWN, first, sizeof first);
+    assert_string_equal(first, "有効期限: 残り 1:30");
+    Sleep(2300);
+    text_of(h, CRPKI_UI_ID_COUNTDOWN, later, sizeof later);
+    if (strcmp(later, "有効期限: 残り 1:28") != 0 && strcmp(later, "有効期限: 残り 1:27") != 0)
+        fail_msg("countdown after 2.3 s: '%s'", later);
+    assert_false(rssp_cancel_is_triggered(c));
+    DWORD tid = GetWindowThreadProcessId(h, NULL);
+    assert_true(tid != GetCurrentThreadId()); /* its own thread */
+    crpki_ui_close(ui, CRPKI_OK);
+    assert_false(IsWindow(h));
+    assert_null(FindWindowW(CRPKI_UI_DIALOG_CLASS, NULL));
+    assert_false(rssp_cancel_is_triggered(c)); /* our close is not a cancel */
+    rssp_cancel_free(c);
+}
+
+static void cancel_button_triggers_the_cancel(void **state)
+{
+    (void)state;
+    rssp_cancel *c = rssp_cancel_new();
+    crpki_ui *ui = NULL;
+    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
+    HWND h = find_dialog();
+    assert_non_null(h);
+    HWND button = GetDlgItem(h, CRPKI_UI_ID_CANCEL);
+    assert_non_null(button);
+    SendMessageW(button, BM_CLICK, 0, 0);
+    if (!wait_cancel(c, 2000))
+        fail_msg("BM_CLICK on キャンセル did not trigger the cancel");
+    assert_false(IsWindowEnabled(button));
+    char buf[128];
+    text_of(h, CRPKI_UI_ID_COUNTDOWN, buf, sizeof buf);
+    assert_string_equal(buf, CRPKI_UI_CANCELLING);
+    assert_true(IsWindow(h)); /* stays until the sign call returns */
+    crpki_ui_close(ui, CRPKI_E_CANCELLED);
+    assert_false(IsWindow(h));
+    rssp_cancel_free(c);
+}
+
+static void closing_from_the_title_bar_cancels(void **state)
+{
+    (void)state;
+    rssp_cancel *c = rssp_cancel_new();
+    crpki_ui *ui = NULL;
+    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
+    HWND h = find_dialog();
+    assert_non_null(h);
+    PostMessageW(h, WM_CLOSE, 0, 0);
+    if (!wait_cancel(c, 2000))
+        fail_msg("WM_CLOSE from the user did not trigger the cancel");
+    crpki_ui_close(ui, CRPKI_E_CANCELLED);
+    assert_false(IsWindow(h));
+    rssp_cancel_free(c);
+}
+
+static void two_dialogs_at_once_and_again_after(void **state)
+{
+    (void)state;
+    rssp_cancel *c1 = rssp_cancel_new(), *c2 = rssp_cancel_new();
+    crpki_ui *u1 = NULL, *u2 = NULL;
+    crpki_ui_request r2 = REQ;
+    r2.approval_code = "1357";
+    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c1, &u1), CRPKI_OK);
+    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &r2, c2, &u2), CRPKI_OK);
+    crpki_ui_close(u1, CRPKI_OK);
+    HWND h = find_dialog();
+    assert_non_null(h);
+    char buf[32];
+    text_of(h, CRPKI_UI_ID_CODE, buf, sizeof buf);
+    assert_string_equal(buf, "1357");
+    crpki_ui_close(u2, CRPKI_OK);
+    assert_null(FindWindowW(CRPKI_UI_DIALOG_CLASS, NULL));
+    /* the class was unregistered with the last one; it comes back */
+    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c1, &u1), CRPKI_OK);
+    assert_non_null(find_dialog());
+    crpki_ui_close(u1, CRPKI_OK);
+    rssp_cancel_free(c1);
+    rssp_cancel_free(c2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(dialog_shows_code_what_program_and_counts_down),
+        cmocka_unit_test(cancel_button_triggers_the_cancel),
+        cmocka_unit_test(closing_from_the_title_bar_cancels),
+        cmocka_unit_test(two_dialogs_at_once_and_again_after),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
