@@ -1,0 +1,21 @@
+/* browser on Windows: the default browser through ShellExecuteW. */
+#include "browser.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <windows.h>
+
+#include <shellapi.h>
+
+#include "platform/utf16_win.h"
+
+int browser_open(const char *url)
+{
+    wchar_t *w = plat_utf8_to_wide(url);
+    if (!w)
+        return -1;
+    HINSTANCE h = ShellExecuteW(NULL, L"open", w, NULL, NULL, SW_SHOWNORMAL);
+    free(w);
+    /* values above 32 mean success */
+    return (intptr_t)h > 32 ? 0 : -1;
+}

@@ -1,0 +1,149 @@
+/* certstore on Windows: CurrentUser\MY and the providers' registry keys. */
+#include "certstore.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+#include <wincrypt.h>
+
+#include "catalog/catalog.h"
+#include "platform/fail.h"
+#include "platform/utf16_win.h"
+
+#ifndef CERT_NCRYPT_KEY_SPEC
+#define CERT_NCRYPT_KEY_SPEC 0xFFFFFFFF
+#endif
+
+#define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
+
+int cs_available(void)
+{
+    return 1;
+}
+
+static HCERTSTORE open_my(crpki_error_info *ei)
+{
+    HCERTSTORE st =
+        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
+    if (!st)
+        crpki_fail(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
+                   (unsigned long)GetLastError());
+    return st;
+}
+
+crpki_err cs_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
+                     crpki_error_info *ei)
+{
+    wchar_t *cont = plat_utf8_to_wide(credential_id);
+    if (!cont)
+        return crpki_fail(ei, CRPKI_E_NO_MEMORY, "credential ID");
+    HCERTSTORE st = open_my(ei);
+    if (!st) {
+        free(cont);
+        return CRPKI_E_IO;
+    }
+    crpki_err r = CRPKI_OK;
+    PCCERT_CONTEXT ctx = NULL;
+    if (!CertAddEncodedCertificateToStore(st, ENC, der, (DWORD)len, CERT_STORE_ADD_REPLACE_EXISTING,
+                                          &ctx)) {
+        r = crpki_fail(ei, CRPKI_E_IO, "CertAddEncodedCertificateToStore failed: 0x%08lx",
+                       (unsigned long)GetLastError());
+    } else {
+        CRYPT_KEY_PROV_INFO kpi;
+        memset(&kpi, 0, sizeof kpi);
+        kpi.pwszContainerName = cont;
+        if (provider == CRPKI_CAT_KSP) {
+            kpi.pwszProvName = (LPWSTR)L"" CRPKI_KSP_NAME;
+            kpi.dwProvType = 0;
+            kpi.dwKeySpec = CERT_NCRYPT_KEY_SPEC;
+        } else {
+            kpi.pwszProvName = (LPWSTR)L"" CRPKI_CSP_NAME;
+            kpi.dwProvType = PROV_RSA_FULL;
+            kpi.dwKeySpec = AT_SIGNATURE;
+        }
+        if (!CertSetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID, 0, &kpi))
+            r = crpki_fail(ei, CRPKI_E_IO,
+                           "CertSetCertificateContextProperty(KEY_PROV_INFO) failed: 0x%08lx",
+                           (unsigned long)GetLastError());
+        CertFreeCertificateContext(ctx);
+    }
+    CertCloseStore(st, 0);
+    free(cont);
+    return r;
+}
+
+/* 1 when ctx's key provider info names our CSP or KSP and (id NULL or) the
+ * container id. */
+static int ours(PCCERT_CONTEXT ctx, const wchar_t *id)
+{
+    DWORD n = 0;
+    if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID, NULL, &n) || n == 0)
+        return 0;
+    CRYPT_KEY_PROV_INFO *kpi = malloc(n);
+    int yes = 0;
+    if (kpi && CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID, kpi, &n)) {
+        const wchar_t *pn = kpi->pwszProvName ? kpi->pwszProvName : L"";
+        yes = (wcscmp(pn, L"" CRPKI_CSP_NAME) == 0 || wcscmp(pn, L"" CRPKI_KSP_NAME) == 0) &&
+              (!id || (kpi->pwszContainerName && wcscmp(kpi->pwszContainerName, id) == 0));
+    }
+    free(kpi);
+    return yes;
+}
+
+crpki_err cs_remove(const char *credential_id, size_t *n, crpki_error_info *ei)
+{
+    *n = 0;
+    wchar_t *id = NULL;
+    if (credential_id && !(id = plat_utf8_to_wide(credential_id)))
+        return crpki_fail(ei, CRPKI_E_NO_MEMORY, "credential ID");
+    HCERTSTORE st = open_my(ei);
+    if (!st) {
+        free(id);
+        return CRPKI_E_IO;
+    }
+    /* matches are collected first and deleted after the enumeration: Wine's
+       enumeration does not survive a deletion under it */
+    crpki_err r = CRPKI_OK;
+    PCCERT_CONTEXT ctx = NULL, *found = NULL;
+    size_t nf = 0;
+    while ((ctx = CertEnumCertificatesInStore(st, ctx)) != NULL) {
+        if (!ours(ctx, id))
+            continue;
+        PCCERT_CONTEXT *grown = realloc(found, (nf + 1) * sizeof *found);
+        if (!grown) {
+            CertFreeCertificateContext(ctx);
+            r = crpki_fail(ei, CRPKI_E_NO_MEMORY, "certificate list");
+            break;
+        }
+        found = grown;
+        found[nf++] = CertDuplicateCertificateContext(ctx);
+    }
+    for (size_t i = 0; i < nf; i++) {
+        /* deleting frees the context it is given */
+        if (r == CRPKI_OK && CertDeleteCertificateFromStore(found[i]))
+            (*n)++;
+        else if (r == CRPKI_OK)
+            r = crpki_fail(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
+                           (unsigned long)GetLastError());
+        else
+            CertFreeCertificateContext(found[i]);
+    }
+    free(found);
+    CertCloseStore(st, 0);
+    free(id);
+    return r;
+}
+
+int cs_provider_registered(unsigned provider)
+{
+    const wchar_t *key =
+        provider == CRPKI_CAT_KSP
+            ? L"SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Providers\\" CRPKI_KSP_NAME
+            : L"SOFTWARE\\Microsoft\\Cryptography\\Defaults\\Provider\\" CRPKI_CSP_NAME;
+    HKEY h;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_READ, &h) != ERROR_SUCCESS)
+        return 0;
+    RegCloseKey(h);
+    return 1;
+}

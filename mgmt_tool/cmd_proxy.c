@@ -1,0 +1,163 @@
+/* proxy: the communication setting (guideline §3.3 No.1), kept in
+ * config.json; the password in the token store, never in config.json. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgmt.h"
+#include "out.h"
+#include "platform/str.h"
+#include "term.h"
+
+static const char *mode_name(rssp_proxy_mode m)
+{
+    return m == RSSP_PROXY_NONE ? "none" : m == RSSP_PROXY_SYSTEM ? "system" : "explicit";
+}
+
+static int show(mgmt_ctx *c)
+{
+    crpki_config *cfg = &c->cfg;
+    char *pw = NULL;
+    crpki_error_info ei;
+    crpki_err r = crpki_auth_get_proxy_password(c->home, &pw, &ei);
+    if (r != CRPKI_OK)
+        return mgmt_fail(c, r, &ei, NULL, NULL);
+    int has_pw = pw != NULL;
+    if (pw) {
+        memset(pw, 0, strlen(pw));
+        free(pw);
+    }
+    cJSON *p = cJSON_AddObjectToObject(out_json(c), "proxy");
+    cJSON_AddStringToObject(p, "mode", mode_name(cfg->proxy_mode));
+    switch (cfg->proxy_mode) {
+    case RSSP_PROXY_NONE:
+        out_say(c, "%s\n",
+                L(c, "プロキシ: 使用しない (直接接続)", "proxy: none (direct connection)"));
+        break;
+    case RSSP_PROXY_SYSTEM:
+        out_say(c, "%s\n",
+                L(c,
+                  "プロキシ: システムの設定 (環境変数 https_proxy / Windows のインターネット "
+                  "オプション)",
+                  "proxy: system (https_proxy environment / Windows Internet Options)"));
+        break;
+    default:
+        cJSON_AddStringToObject(p, "host", cfg->proxy_host ? cfg->proxy_host : "");
+        cJSON_AddNumberToObject(p, "port", cfg->proxy_port);
+        if (cfg->proxy_user)
+            cJSON_AddStringToObject(p, "user", cfg->proxy_user);
+        out_say(c, L(c, "プロキシ: %s:%u\n", "proxy: %s:%u\n"), cfg->proxy_host, cfg->proxy_port);
+        if (cfg->proxy_user)
+            out_say(c, L(c, "ユーザー: %s\n", "user: %s\n"), cfg->proxy_user);
+        break;
+    }
+    cJSON_AddBoolToObject(p, "password_set", has_pw);
+    out_say(c, L(c, "パスワード: %s\n", "password: %s\n"),
+            has_pw ? L(c, "設定済み (保護して保存)", "set (stored protected)")
+                   : L(c, "なし", "none"));
+    return 0;
+}
+
+/* HOST:PORT with PORT 1-65535; host may be a bracketed IPv6 address. */
+static int parse_hostport(const char *s, char **host, unsigned *port)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || !colon[1])
+        return -1;
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end || p < 1 || p > 65535 || colon[1] < '0' || colon[1] > '9')
+        return -1;
+    size_t hl = (size_t)(colon - s);
+    *host = malloc(hl + 1);
+    if (!*host)
+        return -1;
+    memcpy(*host, s, hl);
+    (*host)[hl] = '\0';
+    if (strpbrk(*host, " /@?#")) {
+        free(*host);
+        *host = NULL;
+        return -1;
+    }
+    *port = (unsigned)p;
+    return 0;
+}
+
+static int save(mgmt_ctx *c, const char *password, int touch_password)
+{
+    crpki_error_info ei;
+    crpki_err r = crpki_config_save(&c->cfg, &ei);
+    if (r != CRPKI_OK)
+        return mgmt_fail(c, r == CRPKI_E_INVALID_ARG ? CRPKI_E_CONFIG : r, &ei, NULL, NULL);
+    if (touch_password) {
+        crpki_auth *a = NULL;
+        r = mgmt_offline_auth(c, &a, &ei);
+        if (r == CRPKI_OK)
+            r = crpki_auth_set_proxy_password(a, password, &ei);
+        crpki_auth_free(a);
+        if (r != CRPKI_OK)
+            return mgmt_fail(c, r, &ei, NULL, NULL);
+    }
+    return 0;
+}
+
+int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
+{
+    const char *user = NULL;
+    int ru = arg_value(a, "--user", &user);
+    int pw_stdin = arg_flag(a, "--password-stdin");
+    const char *pos[2];
+    int n = arg_rest(c, a, pos, 2);
+    if (n < 0)
+        return MGMT_EXIT_USAGE;
+    if (ru < 0)
+        return mgmt_usage(c, "--user に値がありません", "--user needs a value");
+    const char *sub = n > 0 ? pos[0] : "show";
+    int is_set = strcmp(sub, "set") == 0;
+    if ((!is_set && (n > 1 || ru || pw_stdin)) || (is_set && n != 2) ||
+        (!is_set && strcmp(sub, "show") && strcmp(sub, "system") && strcmp(sub, "none")))
+        return mgmt_usage(
+            c, "proxy show | set HOST:PORT [--user U] [--password-stdin] | system | none",
+            "proxy show | set HOST:PORT [--user U] [--password-stdin] | system | none");
+    if (pw_stdin && !ru)
+        return mgmt_usage(c, "--password-stdin には --user が必要です",
+                          "--password-stdin needs --user");
+    char *host = NULL;
+    unsigned port = 0;
+    if (is_set && parse_hostport(pos[1], &host, &port) != 0)
+        return mgmt_usage(c, "HOST:PORT の形式で指定してください (例 proxy.example.jp:8080)",
+                          "expected HOST:PORT (e.g. proxy.example.com:8080)");
+    int rc = mgmt_config(c);
+    if (rc) {
+        free(host);
+        return rc;
+    }
+    if (strcmp(sub, "show") == 0)
+        return show(c);
+    crpki_config *cfg = &c->cfg;
+    free(cfg->proxy_host);
+    free(cfg->proxy_user);
+    cfg->proxy_host = cfg->proxy_user = NULL;
+    cfg->proxy_port = 0;
+    char password[512] = "";
+    if (is_set) {
+        cfg->proxy_mode = RSSP_PROXY_EXPLICIT;
+        cfg->proxy_host = host;
+        cfg->proxy_port = port;
+        cfg->proxy_user = user ? plat_strdup(user) : NULL;
+        if (pw_stdin) {
+            out_note(c, "%s", L(c, "プロキシのパスワード: ", "proxy password: "));
+            if (term_read_secret(password, sizeof password) != 0)
+                return mgmt_usage(c, "標準入力からパスワードを読めません",
+                                  "no password on standard input");
+        }
+    } else {
+        cfg->proxy_mode = strcmp(sub, "none") == 0 ? RSSP_PROXY_NONE : RSSP_PROXY_SYSTEM;
+    }
+    /* a new proxy setting replaces the old password (none unless given) */
+    rc = save(c, password[0] ? password : NULL, 1);
+    memset(password, 0, sizeof password);
+    if (rc)
+        return rc;
+    out_say(c, "%s\n", L(c, "通信環境設定を保存しました。", "proxy setting saved."));
+    return show(c);
+}

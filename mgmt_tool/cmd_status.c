@@ -1,0 +1,249 @@
+/* status: a health check of everything a signature needs. Each check prints
+ * OK or NG with, for NG, the fix; exit 8 when any failed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certstore.h"
+#include "mgmt.h"
+#include "out.h"
+#include "platform/fs.h"
+
+typedef struct {
+    mgmt_ctx *c;
+    cJSON *arr;
+    int failed;
+    const char *first_fix;
+} checks;
+
+static void check(checks *k, const char *name, int ok, const char *label, const char *detail,
+                  const char *fix)
+{
+    mgmt_ctx *c = k->c;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(k->arr, o);
+    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddBoolToObject(o, "ok", ok);
+    cJSON_AddStringToObject(o, "detail", detail ? detail : "");
+    if (!ok && fix)
+        cJSON_AddStringToObject(o, "fix", fix);
+    out_say(c, "[%s] %s: %s\n", ok ? "OK" : "NG", label, detail ? detail : "");
+    if (!ok) {
+        k->failed++;
+        if (fix)
+            out_say(c, "     %s: %s\n", L(c, "対処", "fix"), fix);
+        if (!k->first_fix)
+            k->first_fix = fix;
+    }
+}
+
+static void err_detail(mgmt_ctx *c, crpki_err r, const crpki_error_info *ei, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s (%s)", c->ja ? crpki_strerror_ja(r) : crpki_strerror(r), ei->detail);
+}
+
+static void paths(mgmt_ctx *c)
+{
+    char *cfg = plat_path_join(c->home, "config.json");
+    char *log = plat_path_join(c->home, "crpki.log");
+    char *keys = plat_path_join(c->home, "keys.json");
+    cJSON *p = cJSON_AddObjectToObject(out_json(c), "paths");
+    cJSON_AddStringToObject(p, "home", c->home);
+    cJSON_AddStringToObject(p, "config", cfg ? cfg : "");
+    cJSON_AddStringToObject(p, "log", log ? log : "");
+    cJSON_AddStringToObject(p, "keys", keys ? keys : "");
+    out_say(c, "%s %s\n", L(c, "設定ファイル:", "config file: "), cfg ? cfg : "");
+    out_say(c, "%s %s\n", L(c, "ログ:        ", "log:         "), log ? log : "");
+    out_say(c, "%s %s\n", L(c, "鍵カタログ:  ", "key catalog: "), keys ? keys : "");
+    free(cfg);
+    free(log);
+    free(keys);
+}
+
+static void certificates(checks *k)
+{
+    mgmt_ctx *c = k->c;
+    crpki_error_info ei;
+    crpki_catalog cat;
+    char buf[512];
+    crpki_err r = crpki_catalog_load(c->home, &cat, &ei);
+    if (r != CRPKI_OK) {
+        err_detail(c, r, &ei, buf, sizeof buf);
+        check(k, "certificates", 0, L(c, "証明書", "certificates"), buf,
+              L(c, "crpki-mgmt unset の後 crpki-mgmt use で設定し直してください",
+                "run crpki-mgmt unset, then select again with crpki-mgmt use"));
+        return;
+    }
+    cJSON *arr = cJSON_AddArrayToObject(out_json(c), "certificates");
+    if (cat.n == 0)
+        check(
+            k, "certificates", 0, L(c, "証明書", "certificates"),
+            L(c, "署名に使う証明書が設定されていません", "no certificate is selected for signing"),
+            L(c, "crpki-mgmt certs で確認し crpki-mgmt use で設定してください",
+              "list with crpki-mgmt certs and select one with crpki-mgmt use"));
+    for (size_t i = 0; i < cat.n; i++) {
+        const crpki_cat_entry *e = &cat.v[i];
+        char to[40];
+        mgmt_fmt_gtime(e->valid_to, to, sizeof to);
+        int expired = mgmt_gtime_past(e->valid_to);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(arr, o);
+        cJSON_AddStringToObject(o, "id", e->credential_id);
+        cJSON_AddStringToObject(o, "subject", e->subject_dn ? e->subject_dn : "");
+        cJSON_AddStringToObject(o, "valid_to", to);
+        cJSON_AddBoolToObject(o, "expired", expired);
+        cJSON_AddStringToObject(o, "providers", mgmt_providers_desc(e->providers));
+        snprintf(buf, sizeof buf, "%s %s, %s %s, %s", e->credential_id,
+                 mgmt_providers_desc(e->providers), L(c, "有効期限", "valid until"), to,
+                 e->subject_dn ? e->subject_dn : "");
+        check(k, "certificate", !expired, L(c, "証明書", "certificate"), buf,
+              L(c, "新しい証明書を取得し crpki-mgmt use で設定し直してください",
+                "obtain a new certificate and select it with crpki-mgmt use"));
+    }
+    crpki_catalog_free(&cat);
+}
+
+int cmd_status(mgmt_ctx *c, mgmt_args *a)
+{
+    const char *pos[1];
+    if (arg_rest(c, a, pos, 0) < 0)
+        return MGMT_EXIT_USAGE;
+    checks k = {c, cJSON_AddArrayToObject(out_json(c), "checks"), 0, NULL};
+    char buf[512];
+    paths(c);
+    crpki_error_info ei;
+    crpki_err r = crpki_config_load(c->home, &c->cfg, &ei);
+    if (r != CRPKI_OK) {
+        err_detail(c, r, &ei, buf, sizeof buf);
+        check(&k, "config", 0, L(c, "設定", "configuration"), buf,
+              L(c, "config.json を修正してください", "correct config.json"));
+    } else {
+        c->cfg_loaded = 1;
+        crpki_config_open_log(&c->cfg);
+        check(&k, "config", 1, L(c, "設定", "configuration"), L(c, "読み込めました", "loaded"),
+              NULL);
+    }
+
+    int service_ok = 0;
+    if (c->cfg_loaded && !c->cfg.service_url) {
+        check(&k, "service", 0, L(c, "署名サービス", "signing service"),
+              L(c, "service_url が設定されていません", "service_url is not set"),
+              L(c, "config.json に service_url を設定してください",
+                "set service_url in config.json"));
+    } else if (c->cfg_loaded) {
+        rssp_options opt;
+        crpki_config_client_options(&c->cfg, &opt);
+        char *pw = NULL;
+        if (c->cfg.proxy_mode == RSSP_PROXY_EXPLICIT && c->cfg.proxy_user)
+            crpki_auth_get_proxy_password(c->home, &pw, NULL);
+        opt.proxy_password = pw;
+        r = rssp_client_new(&opt, &c->client, &ei);
+        free(pw);
+        if (r == CRPKI_OK)
+            r = crpki_auth_new(c->home, c->client, &c->auth, &ei);
+        rssp_service_info info;
+        memset(&info, 0, sizeof info);
+        if (r == CRPKI_OK)
+            r = rssp_info(c->client, &info, &ei);
+        cJSON *s = cJSON_AddObjectToObject(out_json(c), "service");
+        cJSON_AddStringToObject(s, "url", c->cfg.service_url);
+        if (r == CRPKI_OK) {
+            service_ok = 1;
+            cJSON_AddStringToObject(s, "name", info.name ? info.name : "");
+            cJSON_AddNumberToObject(s, "latency_ms", info.latency_ms);
+            snprintf(buf, sizeof buf,
+                     L(c, "%s に接続できます (TLS 検証済み、%s、応答 %.1f ms)",
+                       "%s reachable (TLS verified, %s, %.1f ms)"),
+                     c->cfg.service_url, info.name ? info.name : "?", info.latency_ms);
+            check(&k, "service", 1, L(c, "署名サービス", "signing service"), buf, NULL);
+        } else {
+            err_detail(c, r, &ei, buf, sizeof buf);
+            const char *fix =
+                r == CRPKI_E_TLS
+                    ? L(c,
+                        "社内の TLS 検査用ルート証明書があれば config.json の ca_bundle "
+                        "に指定してください",
+                        "set a corporate TLS-inspection root as ca_bundle in config.json")
+                    : L(c,
+                        "ネットワーク接続、service_url、プロキシ設定 (crpki-mgmt proxy show) "
+                        "を確認してください",
+                        "check the network, service_url and the proxy (crpki-mgmt proxy show)");
+            check(&k, "service", 0, L(c, "署名サービス", "signing service"), buf, fix);
+        }
+        rssp_service_info_free(&info);
+    }
+
+    /* login: the token store, then (service reachable) a call that needs it */
+    crpki_auth *off = NULL;
+    crpki_auth *au = c->auth;
+    if (!au && mgmt_offline_auth(c, &off, NULL) == CRPKI_OK)
+        au = off;
+    crpki_auth_status st;
+    memset(&st, 0, sizeof st);
+    r = au ? crpki_auth_get_status(au, &st, &ei) : CRPKI_E_INTERNAL;
+    cJSON *lj = cJSON_AddObjectToObject(out_json(c), "login");
+    const char *login_fix =
+        L(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login");
+    if (r != CRPKI_OK) {
+        err_detail(c, r, &ei, buf, sizeof buf);
+        check(&k, "login", 0, L(c, "ログイン", "login"), buf, login_fix);
+    } else if (!st.logged_in) {
+        cJSON_AddBoolToObject(lj, "logged_in", 0);
+        check(&k, "login", 0, L(c, "ログイン", "login"),
+              L(c, "ログインしていません", "not logged in"), login_fix);
+    } else {
+        r = CRPKI_OK;
+        if (service_ok) {
+            char **ids = NULL;
+            size_t n = 0;
+            r = rssp_list_credentials(c->client, &ids, &n, &ei);
+            rssp_free_strings(ids, n);
+            /* a refresh may have happened: read the expiry again */
+            if (r == CRPKI_OK)
+                crpki_auth_get_status(au, &st, NULL);
+        }
+        char when[40];
+        mgmt_fmt_unix(st.access_expires_at, when, sizeof when);
+        cJSON_AddBoolToObject(lj, "logged_in", r == CRPKI_OK);
+        cJSON_AddBoolToObject(lj, "verified", service_ok && r == CRPKI_OK);
+        if (st.access_expires_at)
+            cJSON_AddStringToObject(lj, "access_expires_at", when);
+        if (r == CRPKI_OK) {
+            snprintf(buf, sizeof buf,
+                     L(c, "ログイン中 (アクセス トークンの有効期限 %s、以後は自動更新)%s",
+                       "logged in (access token valid until %s, renewed automatically)%s"),
+                     st.access_expires_at ? when : "-",
+                     service_ok ? "" : L(c, " ※サービスで未確認", " (not confirmed: no service)"));
+            check(&k, "login", 1, L(c, "ログイン", "login"), buf, NULL);
+        } else {
+            err_detail(c, r, &ei, buf, sizeof buf);
+            check(&k, "login", 0, L(c, "ログイン", "login"), buf, login_fix);
+        }
+    }
+    crpki_auth_free(off);
+
+    certificates(&k);
+
+    if (cs_available()) {
+        static const struct {
+            unsigned p;
+            const char *name, *label;
+        } P[] = {{CRPKI_CAT_CSP, "provider_csp", "CSP (" CRPKI_CSP_NAME ")"},
+                 {CRPKI_CAT_KSP, "provider_ksp", "KSP (" CRPKI_KSP_NAME ")"}};
+        for (size_t i = 0; i < 2; i++) {
+            int reg = cs_provider_registered(P[i].p) == 1;
+            check(
+                &k, P[i].name, reg, P[i].label,
+                reg ? L(c, "登録されています", "registered")
+                    : L(c, "登録されていません", "not registered"),
+                L(c, "署名ドライバをインストールし直してください", "reinstall the signing driver"));
+        }
+    }
+
+    if (k.failed == 0) {
+        out_say(c, "%s\n", L(c, "すべて正常です。", "All checks passed."));
+        return 0;
+    }
+    snprintf(buf, sizeof buf, L(c, "%d 件の確認で問題があります", "%d check(s) failed"), k.failed);
+    return out_error(c, MGMT_EXIT_UNHEALTHY, "UNHEALTHY", buf, NULL, k.first_fix);
+}

@@ -1,0 +1,283 @@
+/* What the commands share: configuration, the client, error reporting with
+ * the fix, credentials from the service, formatting. */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/auth_internal.h"
+#include "log/log.h"
+#include "mgmt.h"
+#include "out.h"
+#include "platform/fail.h"
+
+int mgmt_exit_for(crpki_err e)
+{
+    switch (e) {
+    case CRPKI_OK:
+        return MGMT_EXIT_OK;
+    case CRPKI_E_INVALID_ARG:
+        return MGMT_EXIT_USAGE;
+    case CRPKI_E_CONFIG:
+    case CRPKI_E_IO:
+    case CRPKI_E_LOCK:
+    case CRPKI_E_TOKEN_STORE:
+        return MGMT_EXIT_CONFIG;
+    case CRPKI_E_NOT_LOGGED_IN:
+    case CRPKI_E_UNAUTHORIZED:
+        return MGMT_EXIT_LOGIN;
+    case CRPKI_E_NETWORK:
+    case CRPKI_E_TLS:
+    case CRPKI_E_PROXY:
+    case CRPKI_E_TIMEOUT:
+    case CRPKI_E_BUSY:
+    case CRPKI_E_SERVICE:
+    case CRPKI_E_PROTOCOL:
+        return MGMT_EXIT_NETWORK;
+    case CRPKI_E_DENIED:
+    case CRPKI_E_APPROVAL_EXPIRED:
+    case CRPKI_E_CANCELLED:
+    case CRPKI_E_DEADLINE:
+    case CRPKI_E_SILENT:
+    case CRPKI_E_SAD_REJECTED:
+    case CRPKI_E_BAD_SIGNATURE:
+        return MGMT_EXIT_APPROVAL;
+    case CRPKI_E_NO_KEY:
+    case CRPKI_E_UNKNOWN_CREDENTIAL:
+    case CRPKI_E_UNSUPPORTED_ALG:
+    case CRPKI_E_BAD_HASH:
+    case CRPKI_E_NOT_SUPPORTED:
+        return MGMT_EXIT_CERT;
+    default:
+        return MGMT_EXIT_FAILURE;
+    }
+}
+
+/* The standard fix per error class. */
+static const char *default_fix(mgmt_ctx *c, crpki_err e)
+{
+    switch (e) {
+    case CRPKI_E_CONFIG:
+        return L(c, "config.json を修正してください (docs/configuration.md)",
+                 "correct config.json (docs/configuration.md)");
+    case CRPKI_E_TOKEN_STORE:
+    case CRPKI_E_NOT_LOGGED_IN:
+    case CRPKI_E_UNAUTHORIZED:
+        return L(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login");
+    case CRPKI_E_NETWORK:
+    case CRPKI_E_TIMEOUT:
+        return L(c,
+                 "ネットワーク接続、config.json の service_url、プロキシ設定 (crpki-mgmt proxy "
+                 "show) を確認してください",
+                 "check the network, service_url in config.json and the proxy setting "
+                 "(crpki-mgmt proxy show)");
+    case CRPKI_E_PROXY:
+        return L(c, "プロキシ設定を確認してください (crpki-mgmt proxy show / proxy set)",
+                 "check the proxy setting (crpki-mgmt proxy show / proxy set)");
+    case CRPKI_E_TLS:
+        return L(c,
+                 "サーバー証明書を検証できません。社内の TLS 検査用ルート証明書があれば "
+                 "config.json の ca_bundle に指定してください",
+                 "the server certificate cannot be verified; if a corporate TLS-inspection root "
+                 "is in use, set it as ca_bundle in config.json");
+    case CRPKI_E_BUSY:
+    case CRPKI_E_SERVICE:
+        return L(c, "しばらくしてから再実行してください", "try again later");
+    case CRPKI_E_NO_KEY:
+    case CRPKI_E_UNKNOWN_CREDENTIAL:
+        return L(c, "crpki-mgmt certs で確認し、crpki-mgmt use で証明書を設定してください",
+                 "list with crpki-mgmt certs and select one with crpki-mgmt use");
+    case CRPKI_E_DENIED:
+    case CRPKI_E_APPROVAL_EXPIRED:
+    case CRPKI_E_DEADLINE:
+        return L(c, "G ビズ ID アプリで承認コードを入力して承認してください",
+                 "approve with the approval code in the gBizID app");
+    default:
+        return NULL;
+    }
+}
+
+int mgmt_fail(mgmt_ctx *c, crpki_err e, const crpki_error_info *ei, const char *fix_ja,
+              const char *fix_en)
+{
+    const char *fix = fix_en ? L(c, fix_ja, fix_en) : default_fix(c, e);
+    crpki_log(CRPKI_LOG_WARN, "mgmt", "%s failed: %s: %s", c->cmd ? c->cmd : "?", crpki_err_name(e),
+              ei ? ei->detail : "");
+    return out_error(c, mgmt_exit_for(e), crpki_err_name(e),
+                     c->ja ? crpki_strerror_ja(e) : crpki_strerror(e), ei ? ei->detail : NULL, fix);
+}
+
+int mgmt_config(mgmt_ctx *c)
+{
+    if (c->cfg_loaded)
+        return 0;
+    crpki_error_info ei;
+    crpki_err r = crpki_config_load(c->home, &c->cfg, &ei);
+    if (r != CRPKI_OK)
+        return mgmt_fail(c, r, &ei, NULL, NULL);
+    c->cfg_loaded = 1;
+    crpki_config_open_log(&c->cfg);
+    crpki_log(CRPKI_LOG_INFO, "mgmt", "crpki-mgmt %s", c->cmd ? c->cmd : "");
+    return 0;
+}
+
+int mgmt_connect(mgmt_ctx *c)
+{
+    int rc = mgmt_config(c);
+    if (rc || c->client)
+        return rc;
+    crpki_error_info ei;
+    crpki_ei_clear(&ei);
+    if (!c->cfg.service_url) {
+        crpki_fail(&ei, CRPKI_E_CONFIG, "config.json: service_url is not set");
+        return mgmt_fail(
+            c, CRPKI_E_CONFIG, &ei,
+            "config.json に service_url (署名サービスの https:// URL) を設定してください",
+            "set service_url (the signing service's https:// URL) in config.json");
+    }
+    rssp_options opt;
+    crpki_config_client_options(&c->cfg, &opt);
+    char *pw = NULL;
+    if (c->cfg.proxy_mode == RSSP_PROXY_EXPLICIT && c->cfg.proxy_user) {
+        crpki_err r = crpki_auth_get_proxy_password(c->home, &pw, &ei);
+        if (r != CRPKI_OK)
+            return mgmt_fail(c, r, &ei, NULL, NULL);
+        opt.proxy_password = pw;
+    }
+    crpki_err r = rssp_client_new(&opt, &c->client, &ei);
+    if (pw) {
+        memset(pw, 0, strlen(pw));
+        free(pw);
+    }
+    if (r == CRPKI_OK)
+        r = crpki_auth_new(c->home, c->client, &c->auth, &ei);
+    if (r != CRPKI_OK)
+        return mgmt_fail(c, r == CRPKI_E_INVALID_ARG ? CRPKI_E_CONFIG : r, &ei, NULL, NULL);
+    return 0;
+}
+
+/* The token store without a service: refresh and revoke are never called
+ * through it (only the proxy password and the login status are used). */
+static crpki_err off_refresh(void *ctx, const char *rt, rssp_tokens *out, crpki_error_info *ei)
+{
+    return crpki_fail(ei, CRPKI_E_CONFIG, "no service_url: cannot refresh");
+}
+
+crpki_err mgmt_offline_auth(mgmt_ctx *c, crpki_auth **out, crpki_error_info *ei)
+{
+    crpki_auth_ops ops = {NULL, off_refresh, rssp_tokens_free, NULL, NULL};
+    return crpki_auth_new_with_ops(c->home, &ops, out, ei);
+}
+
+void mgmt_free_creds(rssp_credential *v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        rssp_credential_free(&v[i]);
+    free(v);
+}
+
+crpki_err mgmt_fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n, crpki_error_info *ei)
+{
+    *out = NULL;
+    *n = 0;
+    char **ids = NULL;
+    size_t nids = 0;
+    crpki_err r = rssp_list_credentials(c->client, &ids, &nids, ei);
+    if (r != CRPKI_OK)
+        return r;
+    rssp_credential *v = calloc(nids ? nids : 1, sizeof *v);
+    if (!v) {
+        rssp_free_strings(ids, nids);
+        return crpki_fail(ei, CRPKI_E_NO_MEMORY, "credentials");
+    }
+    for (size_t i = 0; i < nids && r == CRPKI_OK; i++)
+        r = rssp_get_credential(c->client, ids[i], &v[i], ei);
+    rssp_free_strings(ids, nids);
+    if (r != CRPKI_OK) {
+        mgmt_free_creds(v, nids);
+        return r;
+    }
+    *out = v;
+    *n = nids;
+    return CRPKI_OK;
+}
+
+long mgmt_pick_cred(const rssp_credential *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].id, s) == 0)
+            return (long)i;
+    char *end;
+    long k = strtol(s, &end, 10);
+    if (*s >= '0' && *s <= '9' && *end == '\0' && k >= 1 && (size_t)k <= n)
+        return k - 1;
+    return -1;
+}
+
+/* gmtime_r is POSIX; the Windows CRT has gmtime_s with the arguments swapped */
+static void utc_tm(time_t t, struct tm *tm)
+{
+#ifdef _WIN32
+    gmtime_s(tm, &t);
+#else
+    gmtime_r(&t, tm);
+#endif
+}
+
+const char *mgmt_fmt_gtime(const char *g, char *buf, size_t n)
+{
+    if (!g)
+        return "-";
+    size_t l = strlen(g);
+    if (l != 15 || g[14] != 'Z')
+        return g;
+    snprintf(buf, n, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s UTC", g, g + 4, g + 6, g + 8, g + 10, g + 12);
+    return buf;
+}
+
+int mgmt_gtime_past(const char *g)
+{
+    if (!g || strlen(g) != 15)
+        return 0;
+    char now[16];
+    time_t t = time(NULL);
+    struct tm tm;
+    utc_tm(t, &tm);
+    strftime(now, sizeof now, "%Y%m%d%H%M%SZ", &tm);
+    return strcmp(g, now) < 0;
+}
+
+const char *mgmt_fmt_unix(int64_t t, char *buf, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    utc_tm(tt, &tm);
+    strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return buf;
+}
+
+const char *mgmt_key_desc(int ec, unsigned bits, char *buf, size_t n)
+{
+    if (ec)
+        snprintf(buf, n, "EC P-%u", bits);
+    else
+        snprintf(buf, n, "RSA %u", bits);
+    return buf;
+}
+
+const char *mgmt_providers_desc(unsigned p)
+{
+    switch (p & (CRPKI_CAT_CSP | CRPKI_CAT_KSP)) {
+    case CRPKI_CAT_CSP:
+        return "CSP";
+    case CRPKI_CAT_KSP:
+        return "KSP";
+    case CRPKI_CAT_CSP | CRPKI_CAT_KSP:
+        return "CSP+KSP";
+    default:
+        return "-";
+    }
+}

@@ -1,0 +1,72 @@
+/* sock over Winsock. */
+#include "sock.h"
+
+#include <string.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+int sock_listen_loopback(sock_t *out, unsigned *port)
+{
+    WSADATA wd;
+    if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
+        return -1;
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (s == INVALID_SOCKET)
+        return -1;
+    /* no other program may take over the port while we listen */
+    BOOL excl = TRUE;
+    setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&excl, sizeof excl);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int al = sizeof a;
+    if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 4) != 0 ||
+        getsockname(s, (struct sockaddr *)&a, &al) != 0) {
+        closesocket(s);
+        return -1;
+    }
+    *out = (sock_t)s;
+    *port = ntohs(a.sin_port);
+    return 0;
+}
+
+int sock_wait_readable(sock_t s, unsigned timeout_ms)
+{
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET((SOCKET)s, &rd);
+    struct timeval tv = {(long)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000};
+    int r = select(0, &rd, NULL, NULL, &tv);
+    return r == SOCKET_ERROR ? -1 : r > 0;
+}
+
+sock_t sock_accept(sock_t s)
+{
+    SOCKET c = accept((SOCKET)s, NULL, NULL);
+    return c == INVALID_SOCKET ? SOCK_NONE : (sock_t)c;
+}
+
+long sock_recv(sock_t s, char *buf, size_t n)
+{
+    int r = recv((SOCKET)s, buf, (int)n, 0);
+    return r == SOCKET_ERROR ? -1 : r;
+}
+
+int sock_send_all(sock_t s, const char *buf, size_t n)
+{
+    while (n > 0) {
+        int r = send((SOCKET)s, buf, (int)n, 0);
+        if (r == SOCKET_ERROR || r <= 0)
+            return -1;
+        buf += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+void sock_close(sock_t s)
+{
+    if (s != SOCK_NONE)
+        closesocket((SOCKET)s);
+}

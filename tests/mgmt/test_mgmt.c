@@ -1,0 +1,748 @@
+/* crpki-mgmt end to end on Linux, against crpki-rsspd (the integration
+ * harness starts it on a copy of the fixture): the real executable is run
+ * with its own CRPKI_HOME, a scripted browser (browser.sh) for the login,
+ * `crpki-rsspd approve` for the signatures, OpenSSL to verify the CMS.
+ * The tests run in order and share the login. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+extern char **environ;
+
+static char g_tmp[256];  /* our own temporary directory */
+static char g_home[300]; /* CRPKI_HOME of the logged-in user */
+static char g_page[300]; /* what the scripted browser saw */
+static int g_port;
+
+typedef struct {
+    int exit_code;
+    char *out, *err;
+    cJSON *json; /* stdout parsed, when it is JSON */
+} run_result;
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    cJSON_Delete(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Starts crpki-mgmt ARGS (NULL-terminated) with stdin from in_file (or
+ * /dev/null), stdout/stderr to files; returns the pid. */
+static pid_t spawn_mgmt(const char *const *args, const char *in_file, const char *out_path,
+                        const char *err_path)
+{
+    const char *argv[40];
+    int n = 0;
+    argv[n++] = MGMT_EXE;
+    for (int i = 0; args[i] && n < 38; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, in_file ? in_file : "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int rc = posix_spawn(&pid, MGMT_EXE, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        fail_msg("posix_spawn %s: %s", MGMT_EXE, strerror(rc));
+    return pid;
+}
+
+static void finish(pid_t pid, const char *out_path, const char *err_path, run_result *r)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    memset(r, 0, sizeof *r);
+    r->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r->out = slurp(out_path);
+    r->err = slurp(err_path);
+    if (!r->out)
+        r->out = calloc(1, 1);
+    if (!r->err)
+        r->err = calloc(1, 1);
+    r->json = cJSON_Parse(r->out);
+}
+
+static void run_in(run_result *r, const char *in_file, const char *const *args)
+{
+    char o[400], e[400];
+    snprintf(o, sizeof o, "%s/out.txt", g_tmp);
+    snprintf(e, sizeof e, "%s/err.txt", g_tmp);
+    finish(spawn_mgmt(args, in_file, o, e), o, e, r);
+}
+
+#define RUN(r, ...)                                                                                \
+    do {                                                                                           \
+        const char *const a_[] = {__VA_ARGS__, NULL};                                              \
+        run_in((r), NULL, a_);                                                                     \
+    } while (0)
+
+static void expect_exit(const run_result *r, int want, const char *what)
+{
+    if (r->exit_code != want)
+        fail_msg("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r->exit_code, want, r->out,
+                 r->err);
+}
+
+static const char *jstr(const cJSON *j, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const cJSON *jget(const cJSON *j, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(j, name);
+}
+
+static void write_config(const char *home)
+{
+    char path[400], text[1024];
+    mkdir(home, 0700);
+    snprintf(path, sizeof path, "%s/config.json", home);
+    snprintf(text, sizeof text,
+             "{\"service_url\": \"%s\", \"ca_bundle\": \"%s\", \"approval_ui\": \"console\","
+             " \"log_level\": \"debug\"}\n",
+             h_base_url(), h_sim_data()->tls_ca);
+    spit(path, text);
+}
+
+static const h_user *user1(void)
+{
+    const h_user *u = h_user_by_id("user1");
+    assert_non_null(u);
+    return u;
+}
+
+static void set_browser(const char *consent)
+{
+    setenv("BROWSER", "sh " MGMT_BROWSER_SH, 1);
+    setenv("MGMT_TEST_CA", h_sim_data()->tls_ca, 1);
+    setenv("MGMT_TEST_USER", user1()->id, 1);
+    setenv("MGMT_TEST_PASSWORD", user1()->password, 1);
+    setenv("MGMT_TEST_CONSENT", consent, 1);
+    setenv("MGMT_TEST_PAGE", g_page, 1);
+    unlink(g_page);
+}
+
+static int group_setup(void **state)
+{
+    if (h_group_setup(state) != 0)
+        return -1;
+    g_port = h_port();
+    snprintf(g_tmp, sizeof g_tmp, "/tmp/crpki-mgmt-test.XXXXXX");
+    if (!mkdtemp(g_tmp))
+        return -1;
+    snprintf(g_home, sizeof g_home, "%s/home", g_tmp);
+    snprintf(g_page, sizeof g_page, "%s/page.html", g_tmp);
+    write_config(g_home);
+    setenv("CRPKI_HOME", g_home, 1);
+    setenv("LANG", "C.UTF-8", 1);
+    unsetenv("LC_ALL");
+    unsetenv("LC_MESSAGES");
+    unsetenv("https_proxy");
+    unsetenv("HTTPS_PROXY");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    if (g_tmp[0] && !getenv("CRPKI_ITEST_KEEP")) {
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", g_tmp);
+    }
+    return h_group_teardown(state);
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void bad_arguments_exit_2_with_usage(void **state)
+{
+    (void)state;
+    static const char *const cases[][5] = {
+        {"frobnicate", NULL},
+        {"use", NULL},
+        {"certs", "--bogus", NULL},
+        {"proxy", "set", "no-port-here", NULL},
+        {"proxy", "set", "host:99999", NULL},
+        {"proxy", "sideways", NULL},
+        {"login", "--timeout", "abc", NULL},
+        {"sign", NULL},
+        {"use", "1", "--provider", "tpm", NULL},
+        {"status", "extra", NULL},
+    };
+    run_result r;
+    RUN(&r, "--json");
+    expect_exit(&r, 2, "no command");
+    run_free(&r);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[8] = {"--json"};
+        int n = 1;
+        for (int k = 0; cases[i][k]; k++)
+            args[n++] = cases[i][k];
+        args[n] = NULL;
+        run_in(&r, NULL, args);
+        expect_exit(&r, 2, cases[i][0]);
+        assert_non_null(r.json);
+        assert_false(cJSON_IsTrue(jget(r.json, "ok")));
+        const cJSON *e = jget(r.json, "error");
+        assert_non_null(e);
+        assert_string_equal(jstr(e, "code"), "USAGE");
+        assert_non_null(strstr(r.err, "usage: crpki-mgmt"));
+        run_free(&r);
+    }
+    /* Japanese usage with --lang ja */
+    RUN(&r, "--lang", "ja", "frobnicate");
+    expect_exit(&r, 2, "unknown command (ja)");
+    assert_non_null(strstr(r.err, "使い方: crpki-mgmt"));
+    assert_non_null(strstr(r.err, "不明なコマンドです"));
+    run_free(&r);
+    RUN(&r, "--help");
+    expect_exit(&r, 0, "--help");
+    assert_non_null(strstr(r.out, "export-cert"));
+    run_free(&r);
+}
+
+static void status_before_login_is_unhealthy(void **state)
+{
+    (void)state;
+    run_result r;
+    RUN(&r, "--json", "status");
+    expect_exit(&r, 8, "status before login");
+    const cJSON *checks = jget(r.json, "checks");
+    assert_true(cJSON_IsArray(checks));
+    int login_ng = 0, service_ok = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, checks)
+    {
+        if (strcmp(jstr(c, "name"), "login") == 0 && cJSON_IsFalse(jget(c, "ok"))) {
+            login_ng = 1;
+            assert_non_null(strstr(jstr(c, "fix"), "crpki-mgmt login"));
+        }
+        if (strcmp(jstr(c, "name"), "service") == 0 && cJSON_IsTrue(jget(c, "ok")))
+            service_ok = 1;
+    }
+    assert_true(login_ng);
+    assert_true(service_ok);
+    run_free(&r);
+    /* a command that needs the login says how to get it */
+    RUN(&r, "certs");
+    expect_exit(&r, 4, "certs before login");
+    assert_non_null(strstr(r.err, "crpki-mgmt login"));
+    run_free(&r);
+}
+
+static void login_denied_in_browser_exits_6(void **state)
+{
+    (void)state;
+    set_browser("deny");
+    run_result r;
+    RUN(&r, "--json", "login", "--timeout", "60");
+    expect_exit(&r, 6, "login denied");
+    assert_string_equal(jstr(jget(r.json, "error"), "code"), "CRPKI_E_DENIED");
+    run_free(&r);
+}
+
+static void login_times_out_cleanly(void **state)
+{
+    (void)state;
+    setenv("BROWSER", "true", 1); /* a browser that never comes back */
+    double t0 = h_now();
+    run_result r;
+    RUN(&r, "--json", "login", "--timeout", "2");
+    double dt = h_now() - t0;
+    expect_exit(&r, 6, "login timeout");
+    assert_string_equal(jstr(jget(r.json, "error"), "code"), "CRPKI_E_DEADLINE");
+    if (dt < 1.9 || dt > 10)
+        fail_msg("login --timeout 2 returned after %.1f s", dt);
+    /* the URL is always printed */
+    assert_non_null(strstr(r.err, "/oauth2/authorize?"));
+    run_free(&r);
+}
+
+static void login_with_scripted_browser(void **state)
+{
+    (void)state;
+    set_browser("approve");
+    run_result r;
+    RUN(&r, "--json", "login", "--timeout", "60");
+    expect_exit(&r, 0, "login");
+    assert_true(cJSON_IsTrue(jget(r.json, "ok")));
+    assert_true(cJSON_IsTrue(jget(r.json, "logged_in")));
+    assert_non_null(strstr(r.err, "/oauth2/authorize?"));
+    assert_non_null(strstr(r.err, "code_challenge_method=S256"));
+    /* the page the browser was shown (written just after crpki-mgmt answered) */
+    char *page = NULL;
+    for (int i = 0; i < 50 && !(page = slurp(g_page)); i++)
+        h_sleep_ms(100);
+    assert_non_null(page);
+    assert_non_null(strstr(page, "このウィンドウを閉じてかまいません"));
+    free(page);
+    /* tokens stored (0600), never printed */
+    char path[400];
+    snprintf(path, sizeof path, "%s/tokens.dat", g_home);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *tok = slurp(path);
+    cJSON *tj = cJSON_Parse(tok);
+    assert_non_null(tj);
+    const char *at = jstr(tj, "access_token"), *rt = jstr(tj, "refresh_token");
+    assert_non_null(at);
+    assert_non_null(rt);
+    assert_null(strstr(r.out, at));
+    assert_null(strstr(r.err, at));
+    assert_null(strstr(r.out, rt));
+    assert_null(strstr(r.err, rt));
+    cJSON_Delete(tj);
+    free(tok);
+    run_free(&r);
+}
+
+static void certs_lists_japanese_subjects(void **state)
+{
+    (void)state;
+    run_result r;
+    RUN(&r, "--lang", "ja", "certs");
+    expect_exit(&r, 0, "certs (ja)");
+    assert_non_null(strstr(r.out, "山田 太郎"));
+    assert_non_null(strstr(r.out, "株式会社テスト商事"));
+    assert_non_null(strstr(r.out, "主体者"));
+    assert_non_null(strstr(r.out, "RSA 2048"));
+    assert_non_null(strstr(r.out, "EC P-256"));
+    run_free(&r);
+
+    RUN(&r, "--json", "certs");
+    expect_exit(&r, 0, "certs --json");
+    const cJSON *arr = jget(r.json, "credentials");
+    const h_user *u = user1();
+    assert_int_equal(cJSON_GetArraySize(arr), (int)u->ncreds);
+    for (size_t i = 0; i < u->ncreds; i++) {
+        const cJSON *o = cJSON_GetArrayItem(arr, (int)i);
+        int found = 0;
+        for (size_t k = 0; k < u->ncreds; k++)
+            found |= strcmp(jstr(o, "id"), u->creds[k].id) == 0;
+        assert_true(found);
+        assert_int_equal((int)cJSON_GetNumberValue(jget(o, "index")), (int)i + 1);
+        assert_non_null(strstr(jstr(o, "subject"), "山田 太郎"));
+        assert_string_equal(jstr(o, "status"), "valid");
+        assert_int_equal(cJSON_GetArraySize(jget(o, "providers")), 0);
+    }
+    run_free(&r);
+}
+
+/* The credential ID at 1-based index of `certs --json`. */
+static char *cred_at(int index)
+{
+    run_result r;
+    RUN(&r, "--json", "certs");
+    expect_exit(&r, 0, "certs --json");
+    const cJSON *o = cJSON_GetArrayItem(jget(r.json, "credentials"), index - 1);
+    assert_non_null(o);
+    char *id = strdup(jstr(o, "id"));
+    run_free(&r);
+    return id;
+}
+
+static void use_writes_the_key_catalog(void **state)
+{
+    (void)state;
+    char *id = cred_at(1);
+    run_result r;
+    RUN(&r, "--json", "use", "1", "--provider", "both");
+    expect_exit(&r, 0, "use 1");
+    assert_string_equal(jstr(r.json, "credential_id"), id);
+    assert_false(cJSON_IsTrue(jget(r.json, "store_installed"))); /* Linux: no store */
+    run_free(&r);
+    char path[400];
+    snprintf(path, sizeof path, "%s/keys.json", g_home);
+    char *keys = slurp(path);
+    assert_non_null(keys);
+    assert_non_null(strstr(keys, id));
+    free(keys);
+    RUN(&r, "--json", "certs");
+    const cJSON *o = cJSON_GetArrayItem(jget(r.json, "credentials"), 0);
+    assert_int_equal(cJSON_GetArraySize(jget(o, "providers")), 2);
+    assert_true(cJSON_IsTrue(jget(o, "default_csp")));
+    assert_true(cJSON_IsTrue(jget(o, "default_ksp")));
+    run_free(&r);
+    /* by ID, the EC key for the KSP only */
+    char *ec = cred_at(3);
+    RUN(&r, "use", ec, "--provider", "ksp");
+    expect_exit(&r, 0, "use EC for ksp");
+    run_free(&r);
+    RUN(&r, "--json", "use", "cred-0000000000000000");
+    expect_exit(&r, 7, "use unknown");
+    assert_string_equal(jstr(jget(r.json, "error"), "code"), "CRPKI_E_UNKNOWN_CREDENTIAL");
+    run_free(&r);
+    RUN(&r, "use", "9");
+    expect_exit(&r, 7, "use index out of range");
+    run_free(&r);
+    free(ec);
+    free(id);
+}
+
+/* Runs `crpki-mgmt sign ARGS`, approves the code it prints, returns. */
+static void sign_and_approve(run_result *r, const char *const *args)
+{
+    char o[400], e[400];
+    snprintf(o, sizeof o, "%s/sign.out", g_tmp);
+    snprintf(e, sizeof e, "%s/sign.err", g_tmp);
+    pid_t pid = spawn_mgmt(args, NULL, o, e);
+    char code[8] = "";
+    for (int i = 0; i < 300 && !code[0]; i++) {
+        char *err = slurp(e);
+        const char *p = err ? strstr(err, "CRPKI-APPROVAL-CODE: ") : NULL;
+        if (p && strlen(p) >= 25)
+            snprintf(code, sizeof code, "%.4s", p + 21);
+        free(err);
+        if (!code[0])
+            h_sleep_ms(100);
+    }
+    if (!code[0]) {
+        kill(pid, SIGTERM);
+        finish(pid, o, e, r);
+        fail_msg("no CRPKI-APPROVAL-CODE line within 30 s\nstderr:\n%s", r->err);
+    }
+    assert_int_equal(h_approve(code), 0);
+    finish(pid, o, e, r);
+}
+
+static int openssl_verify(const char *p7s, const char *content)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "openssl cms -verify -binary -inform DER -in '%s' -content '%s' -CAfile '%s' "
+             "-purpose any -out /dev/null 2>'%s/verify.err'",
+             p7s, content, h_sim_data()->registrar_ca, g_tmp);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void sign_makes_a_cms_openssl_verifies(void **state)
+{
+    (void)state;
+    char doc[400], p7s[420], other[400];
+    snprintf(doc, sizeof doc, "%s/申請書.txt", g_tmp);
+    snprintf(p7s, sizeof p7s, "%s/申請書.txt.p7s", g_tmp);
+    snprintf(other, sizeof other, "%s/other.txt", g_tmp);
+    spit(doc, "登記申請書: 株式会社テスト商事\n");
+    spit(other, "something else\n");
+    run_result r;
+    const char *args[] = {"--json", "sign", doc, NULL};
+    sign_and_approve(&r, args);
+    expect_exit(&r, 0, "sign (RSA, CSP default)");
+    assert_string_equal(jstr(r.json, "out"), p7s);
+    run_free(&r);
+    if (openssl_verify(p7s, doc) != 0) {
+        char e[420];
+        snprintf(e, sizeof e, "%s/verify.err", g_tmp);
+        char *t = slurp(e);
+        fail_msg("openssl cms -verify failed: %s", t ? t : "");
+    }
+    /* the signature covers the content: another file does not verify */
+    assert_int_not_equal(openssl_verify(p7s, other), 0);
+    /* signed attributes as promised */
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "openssl cms -cmsout -print -inform DER -in '%s' >'%s/print.txt'",
+             p7s, g_tmp);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/print.txt", g_tmp);
+    char *printed = slurp(cmd);
+    assert_non_null(printed);
+    assert_non_null(strstr(printed, "signingTime"));
+    assert_non_null(strstr(printed, "messageDigest"));
+    assert_non_null(strstr(printed, "contentType"));
+    free(printed);
+
+    /* ECDSA through the KSP's selection, --out given */
+    char p7s_ec[420];
+    snprintf(p7s_ec, sizeof p7s_ec, "%s/ec.p7s", g_tmp);
+    const char *args_ec[] = {"sign", doc, "--provider", "ksp", "--out", p7s_ec, NULL};
+    sign_and_approve(&r, args_ec);
+    expect_exit(&r, 0, "sign (EC, KSP)");
+    run_free(&r);
+    assert_int_equal(openssl_verify(p7s_ec, doc), 0);
+}
+
+static void sign_denied_exits_6(void **state)
+{
+    (void)state;
+    char doc[400];
+    snprintf(doc, sizeof doc, "%s/deny.txt", g_tmp);
+    spit(doc, "deny me\n");
+    char o[400], e[400];
+    snprintf(o, sizeof o, "%s/sign.out", g_tmp);
+    snprintf(e, sizeof e, "%s/sign.err", g_tmp);
+    const char *args[] = {"--json", "sign", doc, NULL};
+    pid_t pid = spawn_mgmt(args, NULL, o, e);
+    char code[8] = "";
+    for (int i = 0; i < 300 && !code[0]; i++) {
+        char *err = slurp(e);
+        const char *p = err ? strstr(err, "CRPKI-APPROVAL-CODE: ") : NULL;
+        if (p && strlen(p) >= 25)
+            snprintf(code, sizeof code, "%.4s", p + 21);
+        free(err);
+        if (!code[0])
+            h_sleep_ms(100);
+    }
+    assert_true(code[0] != '\0');
+    assert_int_equal(h_deny(code), 0);
+    run_result r;
+    finish(pid, o, e, &r);
+    expect_exit(&r, 6, "sign denied");
+    assert_string_equal(jstr(jget(r.json, "error"), "code"), "CRPKI_E_DENIED");
+    run_free(&r);
+}
+
+static void export_cert_matches_the_service(void **state)
+{
+    (void)state;
+    char *id = cred_at(1);
+    const h_cred *cred = NULL;
+    for (size_t k = 0; k < user1()->ncreds; k++)
+        if (strcmp(user1()->creds[k].id, id) == 0)
+            cred = &user1()->creds[k];
+    assert_non_null(cred);
+    char der[400], pem[400], ca[400], cmd[1600];
+    snprintf(der, sizeof der, "%s/user.cer", g_tmp);
+    snprintf(pem, sizeof pem, "%s/user.pem", g_tmp);
+    snprintf(ca, sizeof ca, "%s/ca.pem", g_tmp);
+    run_result r;
+    RUN(&r, "export-cert", "--out", der);
+    expect_exit(&r, 0, "export-cert DER");
+    run_free(&r);
+    RUN(&r, "export-cert", "--pem", "--out", pem);
+    expect_exit(&r, 0, "export-cert PEM");
+    run_free(&r);
+    RUN(&r, "export-cert", "--ca", "--pem", "--out", ca);
+    expect_exit(&r, 0, "export-cert --ca");
+    run_free(&r);
+    /* the same certificate as the service's PEM, in both forms; the CA is
+       the registrar CA */
+    snprintf(cmd, sizeof cmd,
+             "a=$(openssl x509 -in '%s' -outform DER | sha256sum) && "
+             "b=$(openssl x509 -inform DER -in '%s' -outform DER | sha256sum) && "
+             "c=$(openssl x509 -in '%s' -outform DER | sha256sum) && "
+             "d=$(openssl x509 -in '%s' -outform DER | sha256sum) && "
+             "e=$(openssl x509 -in '%s' -outform DER | sha256sum) && "
+             "[ \"$a\" = \"$b\" ] && [ \"$a\" = \"$c\" ] && [ \"$d\" = \"$e\" ]",
+             cred->cert, der, pem, ca, h_sim_data()->registrar_ca);
+    assert_int_equal(system(cmd), 0);
+    /* PEM to stdout */
+    RUN(&r, "export-cert", "--pem");
+    expect_exit(&r, 0, "export-cert PEM stdout");
+    assert_non_null(strstr(r.out, "-----BEGIN CERTIFICATE-----\n"));
+    run_free(&r);
+    free(id);
+}
+
+static void status_healthy(void **state)
+{
+    (void)state;
+    run_result r;
+    RUN(&r, "--json", "status");
+    expect_exit(&r, 0, "status healthy");
+    assert_true(cJSON_IsTrue(jget(r.json, "ok")));
+    const cJSON *c;
+    cJSON_ArrayForEach(c, jget(r.json, "checks"))
+    {
+        if (!cJSON_IsTrue(jget(c, "ok")))
+            fail_msg("check %s failed: %s", jstr(c, "name"), jstr(c, "detail"));
+    }
+    const cJSON *svc = jget(r.json, "service");
+    assert_true(cJSON_GetNumberValue(jget(svc, "latency_ms")) > 0);
+    assert_true(cJSON_IsTrue(jget(jget(r.json, "login"), "verified")));
+    assert_int_equal(cJSON_GetArraySize(jget(r.json, "certificates")), 2);
+    assert_non_null(strstr(jstr(jget(r.json, "paths"), "log"), "crpki.log"));
+    run_free(&r);
+    RUN(&r, "--lang", "ja", "status");
+    expect_exit(&r, 0, "status healthy (ja)");
+    assert_non_null(strstr(r.out, "すべて正常です"));
+    run_free(&r);
+}
+
+static void status_unhealthy_when_service_stopped(void **state)
+{
+    (void)state;
+    assert_true(h_server_stop() >= 0);
+    run_result r;
+    RUN(&r, "--json", "status");
+    expect_exit(&r, 8, "status, service stopped");
+    assert_false(cJSON_IsTrue(jget(r.json, "ok")));
+    int service_ng = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, jget(r.json, "checks"))
+    {
+        if (strcmp(jstr(c, "name"), "service") == 0 && cJSON_IsFalse(jget(c, "ok"))) {
+            service_ng = 1;
+            assert_non_null(strstr(jstr(c, "fix"), "proxy"));
+        }
+    }
+    assert_true(service_ng);
+    run_free(&r);
+    RUN(&r, "--lang", "ja", "status");
+    expect_exit(&r, 8, "status, service stopped (ja)");
+    assert_non_null(strstr(r.out, "[NG] 署名サービス"));
+    assert_non_null(strstr(r.out, "対処:"));
+    run_free(&r);
+    assert_int_equal(h_server_start_on_port(g_port, NULL), 0);
+}
+
+static void logout_revokes_at_the_service(void **state)
+{
+    (void)state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/tokens.dat", g_home);
+    char *tok = slurp(path);
+    cJSON *tj = cJSON_Parse(tok);
+    assert_non_null(tj);
+    char *rt = strdup(jstr(tj, "refresh_token"));
+    cJSON_Delete(tj);
+    free(tok);
+
+    run_result r;
+    RUN(&r, "--json", "--lang", "ja", "logout", "--remove-certs");
+    expect_exit(&r, 0, "logout");
+    assert_true(cJSON_IsTrue(jget(r.json, "revoked")));
+    assert_int_equal((int)cJSON_GetNumberValue(jget(r.json, "removed")), 2);
+    assert_non_null(strstr(r.err, "署名が終わってから")); /* §5.6.1 */
+    run_free(&r);
+
+    /* the old refresh token no longer works at the service */
+    h_resp hr;
+    h_refresh(rt, &hr);
+    H_EXPECT_ERROR(&hr, 400, "invalid_grant");
+    h_resp_free(&hr);
+    free(rt);
+    tok = slurp(path);
+    if (tok) {
+        assert_null(strstr(tok, "refresh_token"));
+        free(tok);
+    }
+    RUN(&r, "--json", "status");
+    expect_exit(&r, 8, "status after logout");
+    assert_int_equal(cJSON_GetArraySize(jget(r.json, "certificates")), 0);
+    run_free(&r);
+}
+
+static void proxy_settings_round_trip(void **state)
+{
+    (void)state;
+    char home[400], in[400];
+    snprintf(home, sizeof home, "%s/home-proxy", g_tmp);
+    snprintf(in, sizeof in, "%s/pw.txt", g_tmp);
+    mkdir(home, 0700);
+    setenv("CRPKI_HOME", home, 1);
+    run_result r;
+    RUN(&r, "--json", "proxy", "show");
+    expect_exit(&r, 0, "proxy show (default)");
+    assert_string_equal(jstr(jget(r.json, "proxy"), "mode"), "system");
+    run_free(&r);
+
+    spit(in, "pr0xy-s3cret\n");
+    const char *set[] = {
+        "--json",           "proxy", "set", "proxy.example.jp:8080", "--user", "tanaka",
+        "--password-stdin", NULL};
+    run_in(&r, in, set);
+    expect_exit(&r, 0, "proxy set");
+    assert_null(strstr(r.out, "pr0xy-s3cret"));
+    assert_null(strstr(r.err, "pr0xy-s3cret"));
+    const cJSON *p = jget(r.json, "proxy");
+    assert_string_equal(jstr(p, "mode"), "explicit");
+    run_free(&r);
+    char path[420];
+    snprintf(path, sizeof path, "%s/config.json", home);
+    char *cfg = slurp(path);
+    assert_non_null(cfg);
+    assert_non_null(strstr(cfg, "proxy.example.jp"));
+    assert_null(strstr(cfg, "pr0xy-s3cret")); /* the password is not in config.json */
+    free(cfg);
+
+    RUN(&r, "--json", "proxy", "show");
+    expect_exit(&r, 0, "proxy show (explicit)");
+    p = jget(r.json, "proxy");
+    assert_string_equal(jstr(p, "mode"), "explicit");
+    assert_string_equal(jstr(p, "host"), "proxy.example.jp");
+    assert_int_equal((int)cJSON_GetNumberValue(jget(p, "port")), 8080);
+    assert_string_equal(jstr(p, "user"), "tanaka");
+    assert_true(cJSON_IsTrue(jget(p, "password_set")));
+    assert_null(strstr(r.out, "pr0xy-s3cret"));
+    run_free(&r);
+
+    RUN(&r, "proxy", "none");
+    expect_exit(&r, 0, "proxy none");
+    run_free(&r);
+    RUN(&r, "--json", "proxy", "show");
+    assert_string_equal(jstr(jget(r.json, "proxy"), "mode"), "none");
+    assert_false(cJSON_IsTrue(jget(jget(r.json, "proxy"), "password_set")));
+    run_free(&r);
+    RUN(&r, "proxy", "system");
+    expect_exit(&r, 0, "proxy system");
+    run_free(&r);
+    RUN(&r, "--json", "proxy", "show");
+    assert_string_equal(jstr(jget(r.json, "proxy"), "mode"), "system");
+    run_free(&r);
+    setenv("CRPKI_HOME", g_home, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bad_arguments_exit_2_with_usage),
+        cmocka_unit_test(status_before_login_is_unhealthy),
+        cmocka_unit_test(login_denied_in_browser_exits_6),
+        cmocka_unit_test(login_times_out_cleanly),
+        cmocka_unit_test(login_with_scripted_browser),
+        cmocka_unit_test(certs_lists_japanese_subjects),
+        cmocka_unit_test(use_writes_the_key_catalog),
+        cmocka_unit_test(sign_makes_a_cms_openssl_verifies),
+        cmocka_unit_test(sign_denied_exits_6),
+        cmocka_unit_test(export_cert_matches_the_service),
+        cmocka_unit_test(status_healthy),
+        cmocka_unit_test(status_unhealthy_when_service_stopped),
+        cmocka_unit_test(logout_revokes_at_the_service),
+        cmocka_unit_test(proxy_settings_round_trip),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,219 @@
+/* crpki-mgmt on Windows, under Wine, run by crpki_service_test (the driver
+ * starts crpki-rsspd, logs the user in and fills the key catalog): the
+ * commands run in-process through mgmt_main, exactly as crpki-mgmt.exe runs
+ * them.
+ *   use ID --provider csp  -> the certificate in CurrentUser\MY with the
+ *                             CERT_KEY_PROV_INFO of our CSP (read back);
+ *   use ID --provider ksp  -> the KSP's key provider info;
+ *   sign --provider csp    -> CryptSignMessage through crpkicsp.dll: the CMS
+ *                             left in CRPKI_TEST_OUT (mgmt.p7s + mgmt.content)
+ *                             is verified by the driver with OpenSSL;
+ *   unset ID               -> the certificate and the catalog entry gone.
+ * argv[1]: crpkicsp.dll (registered for this prefix if it is not yet). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+#include <wincrypt.h>
+
+#include "catalog/catalog.h"
+#include "certstore.h"
+#include "mgmt.h"
+#include "svctest.h"
+
+#ifndef CERT_NCRYPT_KEY_SPEC
+#define CERT_NCRYPT_KEY_SPEC 0xFFFFFFFF
+#endif
+#define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
+
+static int g_failed;
+
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            g_failed = 1;                                                                          \
+        }                                                                                          \
+    } while (0)
+
+static int mgmt(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5,
+                const char *a6)
+{
+    char *argv[8] = {(char *)"crpki-mgmt"};
+    int n = 1;
+    const char *in[] = {a1, a2, a3, a4, a5, a6};
+    for (int i = 0; i < 6 && in[i]; i++)
+        argv[n++] = (char *)in[i];
+    argv[n] = NULL;
+    fprintf(stderr, "+ crpki-mgmt");
+    for (int i = 1; i < n; i++)
+        fprintf(stderr, " %s", argv[i]);
+    fputc('\n', stderr);
+    return mgmt_main(n, argv);
+}
+
+/* The RSA-2048 credential the setup put in the catalog (malloc'ed). */
+static char *rsa2048_id(const char *home, crpki_cat_blob *cert)
+{
+    crpki_catalog cat;
+    crpki_error_info ei;
+    if (crpki_catalog_load(home, &cat, &ei) != CRPKI_OK) {
+        fprintf(stderr, "keys.json: %s\n", ei.detail);
+        return NULL;
+    }
+    char *id = NULL;
+    for (size_t i = 0; i < cat.n && !id; i++)
+        if (cat.v[i].key_type == CRPKI_KEY_RSA && cat.v[i].key_bits == 2048) {
+            id = _strdup(cat.v[i].credential_id);
+            cert->len = cat.v[i].cert.len;
+            cert->der = malloc(cert->len);
+            memcpy(cert->der, cat.v[i].cert.der, cert->len);
+        }
+    crpki_catalog_free(&cat);
+    return id;
+}
+
+/* The certificate in CurrentUser\MY (NULL if absent); caller frees. */
+static PCCERT_CONTEXT find_in_my(HCERTSTORE st, const crpki_cat_blob *cert)
+{
+    PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, cert->der, (DWORD)cert->len);
+    if (!tmpl)
+        return NULL;
+    PCCERT_CONTEXT c = CertFindCertificateInStore(st, ENC, 0, CERT_FIND_EXISTING, tmpl, NULL);
+    CertFreeCertificateContext(tmpl);
+    return c;
+}
+
+static void check_prov_info(const crpki_cat_blob *cert, const char *id, int ksp)
+{
+    HCERTSTORE st =
+        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
+    CHECK(st != NULL, "CertOpenStore MY: 0x%08lx", (unsigned long)GetLastError());
+    if (!st)
+        return;
+    PCCERT_CONTEXT c = find_in_my(st, cert);
+    CHECK(c != NULL, "certificate of %s not in CurrentUser\\MY", id);
+    if (c) {
+        DWORD n = 0;
+        BOOL ok = CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, NULL, &n);
+        CHECK(ok, "no CERT_KEY_PROV_INFO_PROP_ID: 0x%08lx", (unsigned long)GetLastError());
+        CRYPT_KEY_PROV_INFO *k = ok ? malloc(n) : NULL;
+        if (k && CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, k, &n)) {
+            wchar_t wid[128];
+            MultiByteToWideChar(CP_UTF8, 0, id, -1, wid, 128);
+            const wchar_t *want = ksp ? L"" CRPKI_KSP_NAME : L"" CRPKI_CSP_NAME;
+            CHECK(k->pwszProvName && wcscmp(k->pwszProvName, want) == 0, "provider name %ls",
+                  k->pwszProvName ? k->pwszProvName : L"(null)");
+            CHECK(k->pwszContainerName && wcscmp(k->pwszContainerName, wid) == 0,
+                  "container %ls, want %s", k->pwszContainerName ? k->pwszContainerName : L"(null)",
+                  id);
+            CHECK(k->dwProvType == (ksp ? 0u : (DWORD)PROV_RSA_FULL), "dwProvType %lu",
+                  (unsigned long)k->dwProvType);
+            CHECK(k->dwKeySpec == (ksp ? (DWORD)CERT_NCRYPT_KEY_SPEC : (DWORD)AT_SIGNATURE),
+                  "dwKeySpec 0x%lx", (unsigned long)k->dwKeySpec);
+            CHECK(k->dwFlags == 0, "dwFlags 0x%lx", (unsigned long)k->dwFlags);
+        }
+        free(k);
+        CertFreeCertificateContext(c);
+    }
+    CertCloseStore(st, 0);
+}
+
+static int in_my(const crpki_cat_blob *cert)
+{
+    HCERTSTORE st =
+        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
+    if (!st)
+        return -1;
+    PCCERT_CONTEXT c = find_in_my(st, cert);
+    if (c)
+        CertFreeCertificateContext(c);
+    CertCloseStore(st, 0);
+    return c != NULL;
+}
+
+/* Wine loads a CSP from its registry entry ("Image Path", "Type"): the
+ * registration the installer makes, for this test's prefix. */
+static void register_csp(const char *dll)
+{
+    if (cs_provider_registered(CRPKI_CAT_CSP) == 1 || !dll)
+        return;
+    char path[1024];
+    if (dll[0] == '/') /* a Unix path from CMake: Wine's Z: drive is / */
+        snprintf(path, sizeof path, "Z:%s", dll);
+    else
+        snprintf(path, sizeof path, "%s", dll);
+    for (char *p = path; *p; p++)
+        if (*p == '/')
+            *p = '\\';
+    HKEY h;
+    LONG r =
+        RegCreateKeyExA(HKEY_LOCAL_MACHINE,
+                        "SOFTWARE\\Microsoft\\Cryptography\\Defaults\\Provider\\" CRPKI_CSP_NAME, 0,
+                        NULL, 0, KEY_WRITE, NULL, &h, NULL);
+    CHECK(r == ERROR_SUCCESS, "RegCreateKeyEx: %ld", r);
+    if (r != ERROR_SUCCESS)
+        return;
+    DWORD type = PROV_RSA_FULL, sig = 0;
+    RegSetValueExA(h, "Image Path", 0, REG_SZ, (const BYTE *)path, (DWORD)strlen(path) + 1);
+    RegSetValueExA(h, "Type", 0, REG_DWORD, (const BYTE *)&type, sizeof type);
+    RegSetValueExA(h, "SigInFile", 0, REG_DWORD, (const BYTE *)&sig, sizeof sig);
+    RegCloseKey(h);
+    fprintf(stderr, "registered the CSP: %s\n", path);
+}
+
+int main(int argc, char **argv)
+{
+    const char *home = svctest_env("CRPKI_HOME");
+    const char *out = svctest_env("CRPKI_TEST_OUT");
+    register_csp(argc > 1 ? argv[1] : NULL);
+    crpki_cat_blob cert = {NULL, 0};
+    char *id = rsa2048_id(home, &cert);
+    CHECK(id != NULL, "no RSA-2048 credential in keys.json");
+    if (!id)
+        return 1;
+
+    /* use --provider csp: the CSP's key provider info */
+    CHECK(mgmt("use", id, "--provider", "csp", NULL, NULL) == 0, "use --provider csp");
+    check_prov_info(&cert, id, 0);
+    /* use --provider ksp: replaced by the KSP's */
+    CHECK(mgmt("use", id, "--provider", "ksp", NULL, NULL) == 0, "use --provider ksp");
+    check_prov_info(&cert, id, 1);
+    CHECK(mgmt("use", id, "--provider", "csp", NULL, NULL) == 0, "use --provider csp again");
+    check_prov_info(&cert, id, 0);
+
+    /* sign --provider csp: CryptSignMessage through crpkicsp.dll */
+    svctest_phone("approve 300");
+    long before = (long)svctest_phone_log_count();
+    char content[1024], p7s[1024];
+    snprintf(content, sizeof content, "%s\\mgmt.content", out);
+    snprintf(p7s, sizeof p7s, "%s\\mgmt.p7s", out);
+    FILE *f = fopen(content, "wb");
+    CHECK(f != NULL, "cannot write %s", content);
+    if (f) {
+        fputs("登記申請書 (crpki-mgmt sign --provider csp under Wine)\n", f);
+        fclose(f);
+    }
+    int rc = mgmt("sign", content, "--provider", "csp", "--out", p7s);
+    CHECK(rc == 0, "sign --provider csp exited %d", rc);
+    CHECK(GetFileAttributesA(p7s) != INVALID_FILE_ATTRIBUTES, "%s not written", p7s);
+    CHECK((long)svctest_phone_log_count() == before + 1, "approvals: %ld, want %ld",
+          (long)svctest_phone_log_count(), before + 1);
+
+    /* unset: the certificate leaves the store and the catalog */
+    CHECK(mgmt("unset", id, NULL, NULL, NULL, NULL) == 0, "unset");
+    CHECK(in_my(&cert) == 0, "the certificate is still in CurrentUser\\MY after unset");
+    crpki_catalog cat;
+    crpki_error_info ei;
+    if (crpki_catalog_load(home, &cat, &ei) == CRPKI_OK) {
+        CHECK(crpki_catalog_find(&cat, id, CRPKI_CAT_CSP) == NULL, "%s still in keys.json", id);
+        crpki_catalog_free(&cat);
+    }
+    free(id);
+    free(cert.der);
+    fprintf(stderr, g_failed ? "test_mgmt_win: FAILED\n" : "test_mgmt_win: all checks passed\n");
+    return g_failed ? 1 : 0;
+}
