@@ -171,6 +171,21 @@ void rssp_client_free(rssp_client *c)
     free(c);
 }
 
+int rc_client_authz_idem(rssp_client *c)
+{
+    plat_mutex_lock(c->lock);
+    int v = c->authz_idem;
+    plat_mutex_unlock(c->lock);
+    return v;
+}
+
+void rc_client_set_authz_idem(rssp_client *c, int v)
+{
+    plat_mutex_lock(c->lock);
+    c->authz_idem = v;
+    plat_mutex_unlock(c->lock);
+}
+
 void rssp_client_set_token_source(rssp_client *c, const rssp_token_source *src)
 {
     if (!c)

@@ -83,6 +83,7 @@ rc_retry_class rc_request_retry_class(rc_request r)
     case RC_REQ_TOKEN:
         return RC_RETRY_ONCE;
     case RC_REQ_AUTHORIZE_CHECK:
+    case RC_REQ_AUTHORIZE_KEYED: /* a repeat gets the same approval back */
         return RC_RETRY_POLL;
     case RC_REQ_READ:
     case RC_REQ_SIGN_HASH: /* the SAD is single use: a repeat cannot sign twice */

@@ -53,7 +53,8 @@ typedef enum {
     /* may be repeated: info, credentials/list, credentials/info, signHash,
      * revoke. Retried after connection failures, drops and 429/503. */
     RC_RETRY_SAFE = 0,
-    /* authorizeCheck (long polls): like SAFE, and timeouts too. */
+    /* authorizeCheck (long polls) and authorize with a requestID the
+     * service deduplicates: like SAFE, and timeouts too. */
     RC_RETRY_POLL,
     /* must be processed at most once: authorize (a second approval), the
      * code exchange (codes are single use) and refresh (a rotated refresh
@@ -84,6 +85,7 @@ int rc_retry_allowed(rc_retry_class cls, rc_failure f);
 typedef enum {
     RC_REQ_READ = 0,        /* info, credentials/list, credentials/info */
     RC_REQ_AUTHORIZE,       /* credentials/authorize */
+    RC_REQ_AUTHORIZE_KEYED, /* credentials/authorize with a requestID the service deduplicates */
     RC_REQ_AUTHORIZE_CHECK, /* credentials/authorizeCheck */
     RC_REQ_SIGN_HASH,       /* signatures/signHash */
     RC_REQ_TOKEN,           /* oauth2/token (code exchange, refresh) */

@@ -56,7 +56,7 @@ static int64_t min_nonzero(int64_t a, int64_t b)
 static int64_t retry_delay(rssp_client *c, const rc_call_req *rq, unsigned attempt,
                            long retry_after_s)
 {
-    if (!rq->retry_until_ms && attempt >= c->max_retries)
+    if (rq->no_retry || (!rq->retry_until_ms && attempt >= c->max_retries))
         return -1;
     const rc_backoff_policy *p = rq->backoff ? rq->backoff : &RC_BACKOFF_DEFAULT;
     plat_mutex_lock(c->lock);
@@ -79,6 +79,22 @@ static crpki_err http_error(const rc_call_req *rq, const rc_http_resp *rs, crpki
         rc_fail(ei, e, "%s: HTTP %d", rq->op, rs->status);
     ei->http_status = rs->status;
     snprintf(ei->service_error, sizeof ei->service_error, "%s", error);
+    return e;
+}
+
+crpki_err rc_have_token(rssp_client *c, const char *op, crpki_error_info *ei)
+{
+    memset(ei, 0, sizeof *ei);
+    plat_mutex_lock(c->lock);
+    int has = c->has_ts;
+    rssp_token_source ts = c->ts;
+    plat_mutex_unlock(c->lock);
+    if (!has || !ts.get_access)
+        return rc_fail(ei, CRPKI_E_NOT_LOGGED_IN, "%s: no token source set", op);
+    char tok[RC_TOKEN_BUF];
+    memset(tok, 0, sizeof tok);
+    crpki_err e = check_token(op, "access token", ts.get_access(ts.ctx, tok, sizeof tok), tok, ei);
+    rc_wipe(tok, sizeof tok);
     return e;
 }
 

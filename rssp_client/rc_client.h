@@ -22,10 +22,13 @@ struct rssp_client {
     unsigned max_retries;
     rc_transport *tr;
 
-    plat_mutex *lock; /* guards ts and rng */
+    plat_mutex *lock; /* guards ts, rng and authz_idem */
     rssp_token_source ts;
     int has_ts;
     uint64_t rng; /* jitter */
+    /* the service deduplicates authorize's requestID: 1 yes, -1 no, 0 not
+     * known yet (learnt from /csc/v2/info at the first rssp_sign or rssp_info) */
+    int authz_idem;
 };
 
 typedef struct {
@@ -44,6 +47,7 @@ typedef struct {
     /* out, may be NULL: set to 1 when the request was repeated after an
      * attempt that may have been processed (dropped connection, timeout) */
     int *repeated_after_unknown;
+    int no_retry; /* a single attempt (a probe whose failure has a fallback) */
 } rc_call_req;
 
 /* Retries are made while rc_retry_allowed says so, up to max_retries (or
@@ -55,6 +59,22 @@ typedef struct {
  * filled (http_status and service_error when the service answered; rs then
  * still holds that response). ei must not be NULL. */
 crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki_error_info *ei);
+
+/* What the client knows of the service's authorize idempotency (1, -1, 0:
+ * unknown), and tests' override of it. */
+int rc_client_authz_idem(rssp_client *c);
+void rc_client_set_authz_idem(rssp_client *c, int v);
+
+/* Whether authorize may carry a requestID (rc_csc.c): 1 when the service
+ * deduplicates it; 0 when it does not, or /csc/v2/info could not say (one
+ * attempt, no retry: the caller falls back to the fresh-connection rule);
+ * -1 on cancel or deadline, with ei filled. Asks the service only once per
+ * client once it has answered. */
+int rc_csc_authz_idem(rssp_client *c, rssp_cancel *cancel, int64_t deadline_ms,
+                      crpki_error_info *ei);
+
+/* The token source gives an access token now (without sending anything). */
+crpki_err rc_have_token(rssp_client *c, const char *op, crpki_error_info *ei);
 
 /* Copies ei to the caller's (may be NULL). Returns ei->code. */
 crpki_err rc_report(const crpki_error_info *ei, crpki_error_info *out);

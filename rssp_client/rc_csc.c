@@ -10,12 +10,14 @@
 #include "rc_errmap.h"
 #include "rc_parse.h"
 #include "rc_util.h"
+#include "log/log.h"
 
 #define JSON "application/json"
 
 /* POST path with body (a cJSON object, deleted here); the 2xx response in rs. */
-static crpki_err csc_post(rssp_client *c, const char *op, const char *path, cJSON *body, int auth,
-                          rc_http_resp *rs, crpki_error_info *ei)
+static crpki_err csc_post_x(rssp_client *c, const char *op, const char *path, cJSON *body, int auth,
+                            int no_retry, rssp_cancel *cancel, int64_t deadline_ms,
+                            rc_http_resp *rs, crpki_error_info *ei)
 {
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
     cJSON_Delete(body);
@@ -30,9 +32,65 @@ static crpki_err csc_post(rssp_client *c, const char *op, const char *path, cJSO
     rq.body_len = strlen(text);
     rq.auth = auth;
     rq.retry = rc_request_retry_class(RC_REQ_READ);
+    rq.no_retry = no_retry;
+    rq.cancel = cancel;
+    rq.deadline_ms = deadline_ms;
     crpki_err e = rc_call(c, &rq, rs, ei);
     free(text);
     return e;
+}
+
+static crpki_err csc_post(rssp_client *c, const char *op, const char *path, cJSON *body, int auth,
+                          rc_http_resp *rs, crpki_error_info *ei)
+{
+    return csc_post_x(c, op, path, body, auth, 0, NULL, 0, rs, ei);
+}
+
+/* info with the retry and cancel settings of the caller */
+static crpki_err info_call(rssp_client *c, int no_retry, rssp_cancel *cancel, int64_t deadline_ms,
+                           rssp_service_info *out, crpki_error_info *ei)
+{
+    memset(out, 0, sizeof *out);
+    rc_http_resp rs;
+    crpki_err e = csc_post_x(c, "info", "/csc/v2/info", cJSON_CreateObject(), 0, no_retry, cancel,
+                             deadline_ms, &rs, ei);
+    if (e == CRPKI_OK) {
+        char err[160];
+        if (rc_parse_info(rs.body, rs.body_len, out, err, sizeof err) < 0) {
+            e = rc_fail(ei, CRPKI_E_PROTOCOL, "info: %s", err);
+        } else {
+            out->latency_ms = rs.elapsed_exact_ms;
+            ei->http_status = rs.status;
+            rc_client_set_authz_idem(c, out->authorize_idempotency ? 1 : -1);
+        }
+    }
+    rc_http_resp_free(&rs);
+    return e;
+}
+
+int rc_csc_authz_idem(rssp_client *c, rssp_cancel *cancel, int64_t deadline_ms,
+                      crpki_error_info *ei)
+{
+    int v = rc_client_authz_idem(c);
+    if (v)
+        return v > 0;
+    rssp_service_info info;
+    crpki_error_info pei = {0};
+    crpki_err e = info_call(c, 1, cancel, deadline_ms, &info, &pei);
+    int offered = info.authorize_idempotency;
+    rssp_service_info_free(&info);
+    if (e == CRPKI_E_CANCELLED || e == CRPKI_E_DEADLINE) {
+        *ei = pei;
+        return -1;
+    }
+    if (e != CRPKI_OK) {
+        crpki_log(CRPKI_LOG_INFO, "rssp", "info: %s; authorize goes on a new connection this time",
+                  pei.detail);
+        return 0;
+    }
+    crpki_log(CRPKI_LOG_INFO, "rssp", "the service %s authorize's requestID",
+              offered ? "deduplicates" : "does not deduplicate");
+    return offered;
 }
 
 crpki_err rssp_info(rssp_client *c, rssp_service_info *out, crpki_error_info *ei_out)
@@ -42,18 +100,7 @@ crpki_err rssp_info(rssp_client *c, rssp_service_info *out, crpki_error_info *ei
         memset(out, 0, sizeof *out);
     if (!c || !out)
         return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_info: NULL argument");
-    rc_http_resp rs;
-    crpki_err e = csc_post(c, "info", "/csc/v2/info", cJSON_CreateObject(), 0, &rs, &ei);
-    if (e == CRPKI_OK) {
-        char err[160];
-        if (rc_parse_info(rs.body, rs.body_len, out, err, sizeof err) < 0) {
-            rc_fail(&ei, CRPKI_E_PROTOCOL, "info: %s", err);
-        } else {
-            out->latency_ms = rs.elapsed_exact_ms;
-            ei.http_status = rs.status;
-        }
-    }
-    rc_http_resp_free(&rs);
+    info_call(c, 0, NULL, 0, out, &ei);
     return rc_report(&ei, ei_out);
 }
 

@@ -242,6 +242,10 @@ int rc_parse_info(const char *body, size_t len, rssp_service_info *out, char *er
     if (region && dup_into(&out->region, region, err, errsz) < 0)
         goto out;
     out->max_signatures = (unsigned)maxsig;
+    int idem = 0;
+    if (rc_json_bool(j, "authorizeIdempotency", "authorizeIdempotency", 0, &idem, err, errsz) < 0)
+        goto out;
+    out->authorize_idempotency = idem;
     rc = 0;
 out:
     cJSON_Delete(j);

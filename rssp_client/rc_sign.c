@@ -16,6 +16,8 @@
 
 #define LOG_MODULE "rssp"
 #define JSON       "application/json"
+/* authorize's requestID: 128 random bits, base64url (22 characters) */
+#define RC_REQUEST_ID_BYTES 16
 
 /* ---- pure pieces --------------------------------------------------------------- */
 
@@ -312,9 +314,20 @@ static int attach(cJSON *obj, const char *name, cJSON *item)
     return 1;
 }
 
+/* keyed: the service deduplicates requestID (rc_csc_authz_idem), so the
+ * request carries a fresh one, the same on every attempt of this call, and
+ * is repeated like authorizeCheck: a repeat gets the first approval back. */
 static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size_t hlen,
-                              int64_t deadline, rc_authz *az, crpki_error_info *ei)
+                              int64_t deadline, int keyed, rc_authz *az, crpki_error_info *ei)
 {
+    char request_id[32] = "";
+    if (keyed) {
+        uint8_t rnd[RC_REQUEST_ID_BYTES];
+        if (rc_random_bytes(rnd, sizeof rnd) < 0 ||
+            b64url_encode(rnd, sizeof rnd, request_id, sizeof request_id) == 0)
+            return rc_fail(ei, CRPKI_E_INTERNAL, "credentials/authorize: no random requestID");
+        rc_wipe(rnd, sizeof rnd);
+    }
     cJSON *b = cJSON_CreateObject();
     cJSON *ad = cJSON_CreateArray(), *id = cJSON_CreateObject();
     if (!ad || !id || !cJSON_AddStringToObject(id, "id", "gbizid_app") ||
@@ -328,15 +341,17 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
              cJSON_AddNumberToObject(b, "numSignatures", (double)req->num_hashes) &&
              attach(b, "hashes", hashes_json(req, hlen)) &&
              cJSON_AddStringToObject(b, "hashAlgorithmOID", req->hash_oid) &&
-             (!req->description || cJSON_AddStringToObject(b, "description", req->description));
+             (!req->description || cJSON_AddStringToObject(b, "description", req->description)) &&
+             (!keyed || cJSON_AddStringToObject(b, "requestID", request_id));
+    rc_wipe(request_id, sizeof request_id);
     if (!ok) {
         cJSON_Delete(b);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "credentials/authorize: out of memory");
     }
     rc_http_resp rs;
-    crpki_err e =
-        post(c, "credentials/authorize", "/csc/v2/credentials/authorize", b,
-             rc_request_retry_class(RC_REQ_AUTHORIZE), req, deadline, 0, 0, NULL, &rs, ei);
+    crpki_err e = post(c, "credentials/authorize", "/csc/v2/credentials/authorize", b,
+                       rc_request_retry_class(keyed ? RC_REQ_AUTHORIZE_KEYED : RC_REQ_AUTHORIZE),
+                       req, deadline, 0, 0, NULL, &rs, ei);
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_authorize(rs.body, rs.body_len, az, err, sizeof err) < 0)
@@ -506,7 +521,14 @@ crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signature
 
     rc_authz az;
     char *sad = NULL;
-    e = do_authorize(c, req, hlen, deadline, &az, &ei);
+    /* before the first contact (the capability probe), as without it: no
+     * token, no network */
+    if (!rc_client_authz_idem(c) && rc_have_token(c, "credentials/authorize", &ei) != CRPKI_OK)
+        return rc_report(&ei, ei_out);
+    int keyed = rc_csc_authz_idem(c, req->cancel, deadline, &ei);
+    if (keyed < 0)
+        return rc_report(&ei, ei_out);
+    e = do_authorize(c, req, hlen, deadline, keyed, &az, &ei);
     if (e != CRPKI_OK) {
         crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "sign: authorize failed: %s", ei.detail);
         return rc_report(&ei, ei_out);

@@ -279,7 +279,8 @@ static slot *slot_new(rc_transport *t)
     s->multi = curl_multi_init();
     if (!s->easy || !s->multi)
         goto fail;
-    /* a few connections per slot at most (a fresh one for authorize) */
+    /* a few connections per slot at most (a fresh one for the token requests, and for
+     * authorize against a service without requestID) */
     curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, 2L);
     SETOPT(CURLOPT_ERRORBUFFER, s->errbuf);
     SETOPT(CURLOPT_NOSIGNAL, 1L);

@@ -115,6 +115,10 @@ typedef struct {
     char *region;
     unsigned max_signatures;
     double latency_ms; /* of this request, for health checks */
+    /* "authorizeIdempotency": authorize deduplicates a repeated requestID
+     * (docs/protocol.md), so rssp_sign may send it on a kept-alive connection
+     * and repeat it after a dropped one */
+    int authorize_idempotency;
 } rssp_service_info;
 void rssp_service_info_free(rssp_service_info *i);
 

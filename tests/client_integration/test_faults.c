@@ -1,10 +1,12 @@
 /* rssp_sign against crpki-rsspd injecting faults (serve --fault-*): every
  * sign call either succeeds after retries within its deadline or returns a
  * documented error within the deadline, and never makes the service create
- * a second approval for one call (authorize is repeated only after a 429/503,
- * which the service answers without processing the request, or a connection
- * that failed before sending: the user is never sent a second code). Counted from the service's
- * access log (one line per request: method, path, status) and checked against the audit log.
+ * a second approval for one call (authorize carries a requestID the service
+ * deduplicates, so a repeat after a drop or a timeout gets the first
+ * approval back; the user is never sent a second code). Counted from the
+ * service's access log (one line per request: method, path, status; a 202
+ * answered for a repeated requestID is logged "requestID repeated" too) and
+ * checked against the audit log.
  *
  * Built twice: CINT_FAULT_GROUP 1 (503 / 429, fault paths) and 2 (dropped
  * and hanging requests), so that each program stays within its time limit. */
@@ -134,7 +136,9 @@ static void run_scenario(const scenario *s)
         double el = call.t_end - call.t_start;
         if (el > worst)
             worst = el;
-        int created = ci_log_count(mark, AUTHZ, " 202 ", NULL);
+        /* approvals created: 202 answers less those given to a repeat */
+        int repeats = ci_log_count(mark, "requestID repeated", NULL);
+        int created = ci_log_count(mark, AUTHZ, " 202 ", NULL) - repeats;
         int sent = ci_log_count(mark, AUTHZ, NULL);
         int dropped = ci_log_count(mark, AUTHZ, "(dropped)", NULL);
         int busy =
@@ -143,9 +147,10 @@ static void run_scenario(const scenario *s)
             resent_after_drop++;
         if (busy > 0 && sent > busy)
             retried_after_busy++;
-        print_message("      sign %u: %-26s %6.0f ms  authorize sent %d (202: %d, dropped %d, "
-                      "503/429: %d)  callbacks %u\n",
-                      i, crpki_err_name(call.rc), el * 1e3, sent, created, dropped, busy, app.ncb);
+        print_message("      sign %u: %-26s %6.0f ms  authorize sent %d (new approvals: %d, "
+                      "repeats: %d, dropped %d, 503/429: %d)  callbacks %u\n",
+                      i, crpki_err_name(call.rc), el * 1e3, sent, created, repeats, dropped, busy,
+                      app.ncb);
         if (created > 1)
             fail_msg("sign %u: the service created %d approvals for one sign call", i, created);
         if (app.ncb > 1)

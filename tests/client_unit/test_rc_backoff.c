@@ -186,6 +186,7 @@ static void retry_decision_table(void **state)
     } ROWS[] = {
         {RC_REQ_READ, "info/list/credentials/info", {Y, N, Y, N, Y, N}},
         {RC_REQ_AUTHORIZE, "authorize", {Y, Y, N, N, Y, N}},
+        {RC_REQ_AUTHORIZE_KEYED, "authorize with requestID", {Y, Y, Y, Y, Y, N}},
         {RC_REQ_AUTHORIZE_CHECK, "authorizeCheck", {Y, Y, Y, Y, Y, N}},
         {RC_REQ_SIGN_HASH, "signHash", {Y, N, Y, N, Y, N}},
         {RC_REQ_TOKEN, "oauth2/token", {Y, Y, N, N, Y, N}},

@@ -259,6 +259,36 @@ static void info_valid_and_invalid(void **state)
         rc_parse_info(LIT("{\"specs\":\"2\",\"name\":\"n\",\"max"), &i, err, sizeof err), -1);
 }
 
+/* authorizeIdempotency: optional bool, absent = not offered */
+static void info_authorize_idempotency(void **state)
+{
+    (void)state;
+    rssp_service_info i;
+    assert_int_equal(rc_parse_info(LIT("{\"specs\":\"2\",\"name\":\"n\",\"maxSignatures\":1,"
+                                       "\"authorizeIdempotency\":true}"),
+                                   &i, err, sizeof err),
+                     0);
+    assert_int_equal(i.authorize_idempotency, 1);
+    rssp_service_info_free(&i);
+    assert_int_equal(rc_parse_info(LIT("{\"specs\":\"2\",\"name\":\"n\",\"maxSignatures\":1,"
+                                       "\"authorizeIdempotency\":false}"),
+                                   &i, err, sizeof err),
+                     0);
+    assert_int_equal(i.authorize_idempotency, 0);
+    rssp_service_info_free(&i);
+    assert_int_equal(rc_parse_info(LIT("{\"specs\":\"2\",\"name\":\"n\",\"maxSignatures\":1}"), &i,
+                                   err, sizeof err),
+                     0);
+    assert_int_equal(i.authorize_idempotency, 0);
+    rssp_service_info_free(&i);
+    assert_int_equal(rc_parse_info(LIT("{\"specs\":\"2\",\"name\":\"n\",\"maxSignatures\":1,"
+                                       "\"authorizeIdempotency\":\"yes\"}"),
+                                   &i, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "authorizeIdempotency"));
+    assert_null(i.name);
+}
+
 /* ---- list ------------------------------------------------------------------- */
 
 static void list_valid_gives_ids(void **state)
@@ -729,6 +759,7 @@ int main(void)
         cmocka_unit_test(tokens_missing_wrong_typed_or_odd_members_are_protocol_errors),
         cmocka_unit_test(tokens_oversized_token_is_refused),
         cmocka_unit_test(info_valid_and_invalid),
+        cmocka_unit_test(info_authorize_idempotency),
         cmocka_unit_test(list_valid_gives_ids),
         cmocka_unit_test(list_wrong_types_and_oversized_are_refused),
         cmocka_unit_test(credential_rsa_gives_key_chain_and_details),
