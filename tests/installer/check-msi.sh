@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# installer_msi_contents: inspects the built CrpkiRemoteSign.msi with msiinfo and
+# msiextract, natively. Every file, directory, component, registry row,
+# shortcut and custom action must be exactly the intended one (diffs are
+# printed on failure); the UpgradeCode is the stable one; the packaged
+# binaries import only Windows DLLs (no libcurl.dll, zlib1.dll, mingw runtime).
+#
+#   check-msi.sh MSI VERSION OBJDUMP WINIMPORTS_CMAKE
+set -u
+msi=$1 version=$2 objdump=$3 winimports=$4
+UPGRADE_CODE='{FF46537C-0EEE-4EA0-AD59-2A577BA0943A}'
+CSP_KEY='Software\Microsoft\Cryptography\Defaults\Provider\CRPKI Remote Signing Cryptographic Provider\'
+
+failures=0
+bad() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+[ -f "$msi" ] || {
+    echo "FAIL: $msi does not exist" >&2
+    exit 1
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A table's rows (no header lines, no CR), with the columns chosen by the awk
+# program, sorted.
+rows() {
+    msiinfo export "$msi" "$1" | tr -d '\r' | tail -n +4 | awk -F'\t' -v OFS='\t' "$2" | LC_ALL=C sort
+}
+expect() { # NAME: compares stdin (actual) with $work/expected
+    LC_ALL=C sort "$work/expected" >"$work/expected.sorted"
+    cat >"$work/actual"
+    if ! diff -u "$work/expected.sorted" "$work/actual" >"$work/diff"; then
+        bad "$1 differs from the intended content (- intended, + in the MSI):"
+        cat "$work/diff" >&2
+    else
+        echo "ok: $1 ($(wc -l <"$work/actual") rows)"
+    fi
+}
+
+# ---- summary information: x64, per-machine ----
+template=$(msiinfo suminfo "$msi" | sed -n 's/^Template: //p' | tr -d '\r')
+[ "$template" = "x64;1033" ] && echo "ok: Template $template" || bad "Template is '$template', want x64;1033"
+
+# ---- properties ----
+cat >"$work/expected" <<EOF
+ALLUSERS	1
+ProductName	CRPKI Remote Signing Driver
+ProductVersion	$version
+UpgradeCode	$UPGRADE_CODE
+EOF
+rows Property '$1=="ALLUSERS"||$1=="ProductName"||$1=="ProductVersion"||$1=="UpgradeCode"{print $1,$2}' |
+    expect "Property (per-machine, version, stable UpgradeCode)"
+pc=$(rows Property '$1=="ProductCode"{print $2}')
+[[ "$pc" =~ ^\{[0-9A-F-]{36}\}$ ]] && [ "$pc" != "$UPGRADE_CODE" ] && echo "ok: ProductCode $pc" ||
+    bad "ProductCode '$pc'"
+
+# ---- upgrades: newer replaces older, downgrade refused ----
+cat >"$work/expected" <<EOF
+$UPGRADE_CODE		$version	WIX_UPGRADE_DETECTED
+$UPGRADE_CODE	$version		WIX_DOWNGRADE_DETECTED
+EOF
+rows Upgrade '{print $1,$2,$3,$7}' | expect "Upgrade (MajorUpgrade)"
+rows LaunchCondition '{print $1}' | grep -qx 'NOT WIX_DOWNGRADE_DETECTED' &&
+    echo "ok: downgrade refused" || bad "no LaunchCondition NOT WIX_DOWNGRADE_DETECTED"
+rows InstallExecuteSequence '$1=="RemoveExistingProducts"' | grep -q . &&
+    echo "ok: RemoveExistingProducts scheduled" || bad "RemoveExistingProducts not scheduled"
+
+# ---- directories ----
+cat >"$work/expected" <<'EOF'
+INSTALLDIR	ProgramFiles64Folder	CrpkiRemoteSign
+ProgramFiles64Folder	TARGETDIR	.
+ProgramMenuFolder	TARGETDIR	.
+System64Folder	TARGETDIR	.
+TARGETDIR		SourceDir
+EOF
+rows Directory '{print $1,$2,$3}' | expect "Directory"
+
+# ---- components: each in its directory, all 64-bit (256) ----
+cat >"$work/expected" <<'EOF'
+CspDll	System64Folder	256	crpkicsp.dll
+Docs	INSTALLDIR	256	LICENSE.txt
+KspDll	System64Folder	256	crpkiksp.dll
+MgmtTool	INSTALLDIR	256	crpki_mgmt.exe
+StartMenu	ProgramMenuFolder	260	REGISTRY
+EOF
+rows Component '{k=$6; if (k ~ /^reg/) k="REGISTRY"; print $1,$3,$4,k}' | expect "Component"
+
+# ---- files: names and components, nothing else ----
+cat >"$work/expected" <<'EOF'
+LICENSE.txt	Docs	LICENSE.txt
+Readme.txt	Docs	Readme.txt
+crpki_mgmt.exe	MgmtTool	crpki-mgmt.exe
+crpkicsp.dll	CspDll	crpkicsp.dll
+crpkiksp.dll	KspDll	crpkiksp.dll
+EOF
+rows File '{print $1,$2,$3}' | expect "File"
+
+# ---- registry: the CSP entry and the install folder, nothing else ----
+cat >"$work/expected" <<EOF
+2	$CSP_KEY	Image Path	[System64Folder]crpkicsp.dll	CspDll
+2	$CSP_KEY	SigInFile	#0	CspDll
+2	$CSP_KEY	Type	#1	CspDll
+2	Software\\CrpkiRemoteSign	InstallDir	[INSTALLDIR]	StartMenu
+EOF
+rows Registry '{print $2,$3,$4,$5,$6}' | expect "Registry"
+
+# ---- the Start-menu shortcut ----
+cat >"$work/expected" <<'EOF'
+MgmtShortcut	ProgramMenuFolder	CRPKI Remote Signing Management Tool	StartMenu	[System64Folder]cmd.exe	/k crpki-mgmt.exe --help	INSTALLDIR
+EOF
+rows Shortcut '{print $1,$2,$3,$4,$5,$6,$12}' | expect "Shortcut"
+
+# ---- KSP registration: regsvr32, deferred, no impersonation ----
+# 51 = set property; 50 + 0x400 in-script + 0x800 no-impersonate = 3122;
+# + 0x40 continue on error = 3186 (uninstall never fails on it).
+cat >"$work/expected" <<'EOF'
+CrpkiRegisterKsp	3122	CRPKI_REGSVR32	/s "[#crpkiksp.dll]"
+CrpkiSetRegsvr32	51	CRPKI_REGSVR32	[System64Folder]regsvr32.exe
+CrpkiUnregisterKsp	3186	CRPKI_REGSVR32	/s /u "[#crpkiksp.dll]"
+EOF
+rows CustomAction '{print $1,$2,$3,$4}' | expect "CustomAction"
+seq() { rows InstallExecuteSequence "\$1==\"$1\"{print \$3}"; }
+cond() { rows InstallExecuteSequence "\$1==\"$1\"{print \$2}"; }
+s_set=$(seq CrpkiSetRegsvr32) s_reg=$(seq CrpkiRegisterKsp) s_unreg=$(seq CrpkiUnregisterKsp)
+s_cost=$(seq CostFinalize) s_init=$(seq InstallInitialize) s_fin=$(seq InstallFinalize)
+s_files=$(seq InstallFiles) s_rmfiles=$(seq RemoveFiles)
+if [ -n "$s_set" ] && [ -n "$s_reg" ] && [ -n "$s_unreg" ] &&
+    [ "$s_set" -gt "$s_cost" ] && [ "$s_set" -lt "$s_init" ] &&
+    [ "$s_unreg" -gt "$s_init" ] && [ "$s_unreg" -lt "$s_rmfiles" ] &&
+    [ "$s_reg" -gt "$s_files" ] && [ "$s_reg" -lt "$s_fin" ]; then
+    echo "ok: sequence set $s_set < InstallInitialize $s_init < unregister $s_unreg < RemoveFiles $s_rmfiles; InstallFiles $s_files < register $s_reg < InstallFinalize $s_fin"
+else
+    bad "custom action sequence: set=$s_set reg=$s_reg unreg=$s_unreg (CostFinalize $s_cost InstallInitialize $s_init RemoveFiles $s_rmfiles InstallFiles $s_files InstallFinalize $s_fin)"
+fi
+[ "$(cond CrpkiRegisterKsp)" = 'NOT REMOVE~="ALL"' ] || bad "CrpkiRegisterKsp condition '$(cond CrpkiRegisterKsp)'"
+[ "$(cond CrpkiUnregisterKsp)" = 'REMOVE~="ALL" AND NOT UPGRADINGPRODUCTCODE' ] ||
+    bad "CrpkiUnregisterKsp condition '$(cond CrpkiUnregisterKsp)'"
+
+# ---- the payload: exactly these files; PE files import only Windows DLLs ----
+mkdir "$work/x"
+if ! msiextract -C "$work/x" "$msi" >/dev/null; then
+    bad "msiextract failed"
+else
+    cat >"$work/expected" <<'EOF'
+CrpkiRemoteSign/LICENSE.txt
+CrpkiRemoteSign/Readme.txt
+CrpkiRemoteSign/crpki-mgmt.exe
+crpkicsp.dll
+crpkiksp.dll
+EOF
+    (cd "$work/x" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) | expect "extracted files"
+    for pe in crpkicsp.dll crpkiksp.dll CrpkiRemoteSign/crpki-mgmt.exe; do
+        [ -f "$work/x/$pe" ] || continue
+        if out=$(cmake -DOBJDUMP="$objdump" -DFILE="$work/x/$pe" -P "$winimports" 2>&1); then
+            echo "ok: $pe imports only Windows DLLs ($(grep -c 'imports ' <<<"$out") DLLs)"
+        else
+            bad "$pe: $out"
+        fi
+        "$objdump" -p "$work/x/$pe" | grep -q 'x86-64\|pe-x86-64' || bad "$pe is not a 64-bit PE"
+    done
+    for dll in crpkicsp.dll crpkiksp.dll; do
+        [ -f "$work/x/$dll" ] || continue
+        for sym in DllRegisterServer DllUnregisterServer; do
+            "$objdump" -p "$work/x/$dll" | grep -qw "$sym" || bad "$dll does not export $sym"
+        done
+    done
+    "$objdump" -p "$work/x/crpkiksp.dll" | grep -qw GetKeyStorageInterface ||
+        bad "crpkiksp.dll does not export GetKeyStorageInterface"
+    "$objdump" -p "$work/x/crpkicsp.dll" | grep -qw CPSignHash || bad "crpkicsp.dll does not export CPSignHash"
+    cmp -s "$work/x/CrpkiRemoteSign/LICENSE.txt" "$(dirname "$winimports")/../LICENSE" ||
+        bad "LICENSE.txt is not the tree's LICENSE"
+fi
+
+if [ "$failures" -gt 0 ]; then
+    echo "installer_msi_contents: $failures check(s) failed" >&2
+    exit 1
+fi
+echo "installer_msi_contents: all checks passed"
