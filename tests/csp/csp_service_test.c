@@ -1,0 +1,587 @@
+/* crpkicsp.dll against crpki-rsspd under Wine (crpki_service_test: the
+ * service, the simulated phone, a logged-in home with user1's credentials).
+ *   csp_service_test MODE PATH-TO-crpkicsp.dll
+ * MODE:
+ *   advapi   every RSA key of user1 x SHA-1/256/384/512 through CryptSignHash
+ *            (size query first), the HP_HASHVAL path, CryptVerifySignature with
+ *            the user key and an imported PUBLICKEYBLOB, every PP_ parameter,
+ *            the certificates (PP_USER_CERTSTORE, PP_ROOT_CERTSTORE =
+ *            the registrar CA, KP_CERTIFICATE); .sig artifacts for OpenSSL;
+ *            one approval per signature
+ *   crypt32  CryptSignMessage detached and attached, each with the size query
+ *            first, with the certificate in CurrentUser\MY naming this CSP;
+ *            .p7s artifacts for openssl cms; ONE approval per document
+ *   outcomes approve, deny (NTE_PERM), expiry (ERROR_TIMEOUT; the service runs
+ *            with --approval-ttl 2), silent (NTE_SILENT_CONTEXT, no approval)
+ *   deadline the caller's time limit (approval_timeout_s = 3 s): ERROR_TIMEOUT
+ *   offline  the service is stopped: load, acquire, certificates, containers,
+ *            hashing work; a signature fails with a clear code, logged, within
+ *            the deadline */
+#include <windows.h>
+#include <wincrypt.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cspt.h"
+#include "svctest.h"
+
+static int g_checks;
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("FAIL: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+#define CK(cond, ...)                                                                              \
+    do {                                                                                           \
+        g_checks++;                                                                                \
+        if (!(cond))                                                                               \
+            die(__VA_ARGS__);                                                                      \
+    } while (0)
+#define OK(call) CK((call), "%s failed: 0x%08lx", #call, (unsigned long)GetLastError())
+#define FAILS_WITH(call, code)                                                                     \
+    do {                                                                                           \
+        SetLastError(0xdeadbeefu);                                                                 \
+        BOOL ok_ = (call);                                                                         \
+        DWORD e_ = GetLastError();                                                                 \
+        CK(!ok_ && e_ == (DWORD)(code), "%s: returned %d error 0x%08lx, expected 0x%08lx (%s)",    \
+           #call, (int)ok_, (unsigned long)e_, (unsigned long)(DWORD)(code), #code);               \
+    } while (0)
+
+static HCRYPTPROV acquire(const wchar_t *container, DWORD flags)
+{
+    HCRYPTPROV p = 0;
+    if (!CryptAcquireContextW(&p, container, CSPT_PROV, PROV_RSA_FULL, flags))
+        die("CryptAcquireContextW(%ls, 0x%lx): 0x%08lx", container ? container : L"(null)",
+            (unsigned long)flags, (unsigned long)GetLastError());
+    return p;
+}
+
+/* The RSA containers the CSP enumerates (user1: the RSA-2048 and RSA-3072
+ * keys; the P-256 key belongs to the KSP). */
+static int list_containers(char names[][128], int max)
+{
+    HCRYPTPROV p = acquire(NULL, CRYPT_VERIFYCONTEXT);
+    DWORD n = 0, flag = CRYPT_FIRST;
+    OK(CryptGetProvParam(p, PP_ENUMCONTAINERS, NULL, &n, CRYPT_FIRST));
+    CK(n > 1 && n <= 128, "PP_ENUMCONTAINERS size query: %lu", (unsigned long)n);
+    int count = 0;
+    for (;;) {
+        char buf[128];
+        n = sizeof(buf);
+        if (!CryptGetProvParam(p, PP_ENUMCONTAINERS, (BYTE *)buf, &n, flag)) {
+            CK(GetLastError() == ERROR_NO_MORE_ITEMS, "PP_ENUMCONTAINERS: 0x%08lx",
+               (unsigned long)GetLastError());
+            break;
+        }
+        flag = 0;
+        CK(count < max, "too many containers");
+        snprintf(names[count++], 128, "%s", buf);
+    }
+    OK(CryptReleaseContext(p, 0));
+    return count;
+}
+
+static DWORD key_bits(HCRYPTPROV p)
+{
+    HCRYPTKEY k;
+    DWORD bits = 0, n = sizeof(bits);
+    OK(CryptGetUserKey(p, AT_SIGNATURE, &k));
+    OK(CryptGetKeyParam(k, KP_KEYLEN, (BYTE *)&bits, &n, 0));
+    OK(CryptDestroyKey(k));
+    return bits;
+}
+
+static BYTE *user_cert(HCRYPTPROV p, DWORD *len)
+{
+    HCRYPTKEY k;
+    OK(CryptGetUserKey(p, AT_SIGNATURE, &k));
+    *len = 0;
+    OK(CryptGetKeyParam(k, KP_CERTIFICATE, NULL, len, 0));
+    BYTE *der = malloc(*len);
+    OK(CryptGetKeyParam(k, KP_CERTIFICATE, der, len, 0));
+    OK(CryptDestroyKey(k));
+    return der;
+}
+
+static const char *ossl_digest(ALG_ID alg)
+{
+    switch (alg) {
+    case CALG_SHA1:
+        return "sha1";
+    case CALG_SHA_256:
+        return "sha256";
+    case CALG_SHA_384:
+        return "sha384";
+    default:
+        return "sha512";
+    }
+}
+
+/* Signs the hash h with p's key (size query first); checks it verifies with
+ * the user key and with the key imported from its PUBLICKEYBLOB into a
+ * verification context; leaves NAME.sig/.digest/.pkeyopt/.cert.pem. */
+static void sign_and_check(HCRYPTPROV p, HCRYPTHASH h, ALG_ID alg, const char *name)
+{
+    DWORD bits = key_bits(p), n = 0;
+    int approvals = svctest_phone_log_count();
+    OK(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, NULL, &n));
+    CK(n == bits / 8, "%s: size query %lu for %lu bits", name, (unsigned long)n,
+       (unsigned long)bits);
+    BYTE small[8];
+    DWORD sn = sizeof(small);
+    FAILS_WITH(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, small, &sn), ERROR_MORE_DATA);
+    CK(sn == n, "short buffer size %lu", (unsigned long)sn);
+    CK(svctest_phone_log_count() == approvals, "%s: the size rules asked for approval", name);
+    BYTE sig[512];
+    n = sizeof(sig);
+    OK(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, sig, &n));
+    CK(n == bits / 8, "%s: signature of %lu bytes", name, (unsigned long)n);
+    CK(svctest_phone_log_count() == approvals + 1, "%s: %d approvals for one signature", name,
+       svctest_phone_log_count() - approvals);
+    BYTE digest[64];
+    DWORD dn = sizeof(digest);
+    OK(CryptGetHashParam(h, HP_HASHVAL, digest, &dn, 0));
+    /* locally, with the user key */
+    HCRYPTKEY uk;
+    OK(CryptGetUserKey(p, AT_SIGNATURE, &uk));
+    OK(CryptVerifySignatureW(h, sig, n, uk, NULL, 0));
+    /* with the exported public key imported into a verification context */
+    BYTE blob[1024];
+    DWORD bn = sizeof(blob);
+    OK(CryptExportKey(uk, 0, PUBLICKEYBLOB, 0, blob, &bn));
+    OK(CryptDestroyKey(uk));
+    HCRYPTPROV v = acquire(NULL, CRYPT_VERIFYCONTEXT);
+    HCRYPTKEY ik;
+    HCRYPTHASH vh;
+    OK(CryptImportKey(v, blob, bn, 0, 0, &ik));
+    OK(CryptCreateHash(v, alg, 0, 0, &vh));
+    OK(CryptSetHashParam(vh, HP_HASHVAL, digest, 0));
+    OK(CryptVerifySignatureW(vh, sig, n, ik, NULL, 0));
+    sig[n / 2] ^= 0x40;
+    FAILS_WITH(CryptVerifySignatureW(vh, sig, n, ik, NULL, 0), NTE_BAD_SIGNATURE);
+    sig[n / 2] ^= 0x40;
+    OK(CryptDestroyHash(vh));
+    OK(CryptDestroyKey(ik));
+    OK(CryptReleaseContext(v, 0));
+    /* for OpenSSL: big-endian */
+    cspt_reverse(sig, n);
+    char opt[64];
+    snprintf(opt, sizeof(opt), "digest:%s\n", ossl_digest(alg));
+    DWORD cl;
+    BYTE *cert = user_cert(p, &cl);
+    svctest_write_sig(name, cert, cl, digest, dn, sig, n, opt);
+    free(cert);
+}
+
+static DWORD get_dword(HCRYPTPROV p, DWORD param)
+{
+    DWORD v = 0, n = sizeof(v);
+    OK(CryptGetProvParam(p, param, (BYTE *)&v, &n, 0));
+    return v;
+}
+
+/* The registrar CA of the service, DER. */
+static BYTE *registrar_ca(DWORD *len)
+{
+    char path[MAX_PATH];
+    snprintf(path, sizeof(path), "%s\\pki\\registrar-ca.pem", svctest_env("CRPKI_TEST_SIMDIR"));
+    uint8_t *pem;
+    size_t pl;
+    CK(svctest_read_file(path, &pem, &pl) == 0, "cannot read %s", path);
+    *len = 0;
+    OK(CryptStringToBinaryA((const char *)pem, (DWORD)pl, CRYPT_STRING_BASE64HEADER, NULL, len,
+                            NULL, NULL));
+    BYTE *der = malloc(*len);
+    OK(CryptStringToBinaryA((const char *)pem, (DWORD)pl, CRYPT_STRING_BASE64HEADER, der, len, NULL,
+                            NULL));
+    free(pem);
+    return der;
+}
+
+static int store_has(HCERTSTORE s, const BYTE *der, DWORD len, int *total)
+{
+    int found = 0;
+    *total = 0;
+    PCCERT_CONTEXT c = NULL;
+    while ((c = CertEnumCertificatesInStore(s, c)) != NULL) {
+        (*total)++;
+        if (c->cbCertEncoded == len && memcmp(c->pbCertEncoded, der, len) == 0)
+            found = 1;
+    }
+    return found;
+}
+
+static void check_certificates(HCRYPTPROV p)
+{
+    DWORD ul, cal, n;
+    int total;
+    BYTE *user = user_cert(p, &ul), *ca = registrar_ca(&cal);
+    HCERTSTORE s = NULL;
+    n = sizeof(s);
+    OK(CryptGetProvParam(p, PP_USER_CERTSTORE, (BYTE *)&s, &n, 0));
+    CK(store_has(s, user, ul, &total), "PP_USER_CERTSTORE lacks the user certificate");
+    CK(store_has(s, ca, cal, &total), "PP_USER_CERTSTORE lacks the registrar CA");
+    PCCERT_CONTEXT c =
+        CertFindCertificateInStore(s, X509_ASN_ENCODING, 0, CERT_FIND_ANY, NULL, NULL);
+    CK(c != NULL, "empty store");
+    CertFreeCertificateContext(c);
+    CertCloseStore(s, 0);
+    n = sizeof(s);
+    OK(CryptGetProvParam(p, PP_ROOT_CERTSTORE, (BYTE *)&s, &n, 0));
+    CK(store_has(s, ca, cal, &total) && total == 1,
+       "PP_ROOT_CERTSTORE holds %d certificates, the registrar CA %s", total, "expected alone");
+    CertCloseStore(s, 0);
+    free(user);
+    free(ca);
+}
+
+static void check_prov_params(HCRYPTPROV p, const char *container)
+{
+    char buf[256];
+    DWORD n = sizeof(buf);
+    OK(CryptGetProvParam(p, PP_NAME, (BYTE *)buf, &n, 0));
+    CK(strcmp(buf, CSPT_PROV_A) == 0, "PP_NAME %s", buf);
+    CK(get_dword(p, PP_VERSION) == 0x100, "PP_VERSION");
+    CK(get_dword(p, PP_IMPTYPE) == CRYPT_IMPL_MIXED, "PP_IMPTYPE");
+    CK(get_dword(p, PP_PROVTYPE) == PROV_RSA_FULL, "PP_PROVTYPE");
+    CK(get_dword(p, PP_KEYSPEC) == AT_SIGNATURE, "PP_KEYSPEC");
+    n = sizeof(buf);
+    OK(CryptGetProvParam(p, PP_CONTAINER, (BYTE *)buf, &n, 0));
+    CK(strcmp(buf, container) == 0, "PP_CONTAINER %s, expected %s", buf, container);
+    n = sizeof(buf);
+    OK(CryptGetProvParam(p, PP_UNIQUE_CONTAINER, (BYTE *)buf, &n, 0));
+    CK(strcmp(buf, container) == 0, "PP_UNIQUE_CONTAINER %s", buf);
+    PROV_ENUMALGS_EX ax;
+    int algs = 0;
+    for (DWORD flag = CRYPT_FIRST;; flag = 0) {
+        n = sizeof(ax);
+        if (!CryptGetProvParam(p, PP_ENUMALGS_EX, (BYTE *)&ax, &n, flag))
+            break;
+        algs++;
+    }
+    CK(algs == 7 && GetLastError() == ERROR_NO_MORE_ITEMS, "PP_ENUMALGS_EX: %d", algs);
+    PROV_ENUMALGS a;
+    algs = 0;
+    for (DWORD flag = CRYPT_FIRST;; flag = 0) {
+        n = sizeof(a);
+        if (!CryptGetProvParam(p, PP_ENUMALGS, (BYTE *)&a, &n, flag))
+            break;
+        if (a.aiAlgid == CALG_RSA_SIGN)
+            CK(a.dwBitLen == key_bits(p), "PP_ENUMALGS RSA_SIGN %lu bits",
+               (unsigned long)a.dwBitLen);
+        algs++;
+    }
+    CK(algs == 7, "PP_ENUMALGS: %d", algs);
+}
+
+static HCRYPTHASH hash_text(HCRYPTPROV p, ALG_ID alg, const char *text)
+{
+    HCRYPTHASH h;
+    OK(CryptCreateHash(p, alg, 0, 0, &h));
+    OK(CryptHashData(h, (const BYTE *)text, (DWORD)strlen(text), 0));
+    return h;
+}
+
+static void mode_advapi(void)
+{
+    static const ALG_ID ALGS[] = {CALG_SHA1, CALG_SHA_256, CALG_SHA_384, CALG_SHA_512};
+    static const char *const ANAMES[] = {"sha1", "sha256", "sha384", "sha512"};
+    char names[8][128];
+    int nc = list_containers(names, 8), saw2048 = 0, saw3072 = 0, sigs = 0;
+    CK(nc == 2, "%d RSA containers, expected user1's RSA-2048 and RSA-3072", nc);
+    svctest_phone("approve 0");
+    /* no container: the administrator's choice, RSA-2048 */
+    HCRYPTPROV d = acquire(NULL, 0);
+    CK(key_bits(d) == 2048, "the default container is not the RSA-2048 key");
+    OK(CryptReleaseContext(d, 0));
+    for (int c = 0; c < nc; c++) {
+        wchar_t wname[128];
+        MultiByteToWideChar(CP_UTF8, 0, names[c], -1, wname, 128);
+        HCRYPTPROV p = acquire(wname, 0);
+        DWORD bits = key_bits(p);
+        saw2048 |= bits == 2048;
+        saw3072 |= bits == 3072;
+        check_prov_params(p, names[c]);
+        check_certificates(p);
+        for (size_t i = 0; i < sizeof(ALGS) / sizeof(ALGS[0]); i++) {
+            char text[200], name[64];
+            snprintf(text, sizeof(text), "document %s signed with %s", ANAMES[i], names[c]);
+            snprintf(name, sizeof(name), "rsa%lu_%s", (unsigned long)bits, ANAMES[i]);
+            HCRYPTHASH h = hash_text(p, ALGS[i], text);
+            sign_and_check(p, h, ALGS[i], name);
+            sigs++;
+            OK(CryptDestroyHash(h));
+        }
+        /* HP_HASHVAL: hashed elsewhere (a verification context), signed here */
+        HCRYPTPROV v = acquire(NULL, CRYPT_VERIFYCONTEXT);
+        HCRYPTHASH vh = hash_text(v, CALG_SHA_256, names[c]), h;
+        BYTE digest[32];
+        DWORD dn = sizeof(digest);
+        OK(CryptGetHashParam(vh, HP_HASHVAL, digest, &dn, 0));
+        OK(CryptCreateHash(p, CALG_SHA_256, 0, 0, &h));
+        OK(CryptSetHashParam(h, HP_HASHVAL, digest, 0));
+        char name[64];
+        snprintf(name, sizeof(name), "rsa%lu_hashval", (unsigned long)bits);
+        sign_and_check(p, h, CALG_SHA_256, name);
+        sigs++;
+        FAILS_WITH(CryptHashData(h, (const BYTE *)"x", 1, 0), NTE_BAD_HASH_STATE);
+        OK(CryptDestroyHash(h));
+        OK(CryptDestroyHash(vh));
+        OK(CryptReleaseContext(v, 0));
+        /* refused before the service is asked */
+        int before = svctest_phone_log_count();
+        DWORD n = 512;
+        BYTE sig[512];
+        h = hash_text(p, CALG_MD5, "md5");
+        FAILS_WITH(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, sig, &n), NTE_BAD_ALGID);
+        OK(CryptDestroyHash(h));
+        h = hash_text(p, CALG_SHA_256, "nohashoid");
+        FAILS_WITH(CryptSignHashW(h, AT_SIGNATURE, NULL, CRYPT_NOHASHOID, sig, &n), NTE_BAD_FLAGS);
+        FAILS_WITH(CryptSignHashW(h, AT_KEYEXCHANGE, NULL, 0, sig, &n), NTE_NO_KEY);
+        OK(CryptDestroyHash(h));
+        CK(svctest_phone_log_count() == before, "a refused signature reached the service");
+        BYTE rnd[16];
+        OK(CryptGenRandom(p, sizeof(rnd), rnd));
+        OK(CryptReleaseContext(p, 0));
+    }
+    CK(saw2048 && saw3072, "RSA-2048 %d, RSA-3072 %d", saw2048, saw3072);
+    /* the description names this program and what the application says it
+     * signs (CryptSignHash's szDescription) */
+    char desc[256];
+    CK(svctest_phone_log_last(desc, sizeof(desc)) == 0 && strstr(desc, "csp_service_test"),
+       "the approval description is '%s'", desc);
+    HCRYPTPROV p = acquire(NULL, 0);
+    HCRYPTHASH h = hash_text(p, CALG_SHA_256, "invoice");
+    BYTE sig[512];
+    DWORD n = sizeof(sig);
+    OK(CryptSignHashW(h, AT_SIGNATURE, L"\u8acb\u6c42\u66f8 42.pdf", 0, sig, &n));
+    CK(svctest_phone_log_last(desc, sizeof(desc)) == 0 && strstr(desc, "csp_service_test") &&
+           strstr(desc, "\xe8\xab\x8b\xe6\xb1\x82\xe6\x9b\xb8 42.pdf"),
+       "the approval description is '%s'", desc);
+    OK(CryptDestroyHash(h));
+    OK(CryptReleaseContext(p, 0));
+    svctest_expect_artifacts((unsigned)sigs);
+    printf("csp advapi: %d signatures, %d checks\n", sigs, g_checks);
+}
+
+/* ---- crypt32 ---- */
+
+static PCCERT_CONTEXT cert_in_my_store(HCERTSTORE *my, const char *container)
+{
+    HCRYPTPROV p = acquire(NULL, 0);
+    DWORD len;
+    BYTE *der = user_cert(p, &len);
+    OK(CryptReleaseContext(p, 0));
+    *my = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
+    CK(*my != NULL, "CertOpenStore(MY): 0x%08lx", (unsigned long)GetLastError());
+    PCCERT_CONTEXT c = NULL;
+    OK(CertAddEncodedCertificateToStore(*my, X509_ASN_ENCODING, der, len,
+                                        CERT_STORE_ADD_REPLACE_EXISTING, &c));
+    wchar_t wcont[128];
+    MultiByteToWideChar(CP_UTF8, 0, container, -1, wcont, 128);
+    CRYPT_KEY_PROV_INFO info = {0};
+    info.pwszContainerName = wcont;
+    info.pwszProvName = CSPT_PROV;
+    info.dwProvType = PROV_RSA_FULL;
+    info.dwKeySpec = AT_SIGNATURE;
+    OK(CertSetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, 0, &info));
+    free(der);
+    return c;
+}
+
+/* How often the session answered from its signature cache (crpki.log). */
+static int cache_hits(void)
+{
+    char *path = svctest_path(svctest_env("CRPKI_HOME"), "crpki.log");
+    uint8_t *log;
+    size_t len;
+    int n = 0;
+    if (svctest_read_file(path, &log, &len) == 0) {
+        for (const char *p = (const char *)log; (p = strstr(p, "from the cache")) != NULL; p++)
+            n++;
+        free(log);
+    }
+    free(path);
+    return n;
+}
+
+static void sign_message(PCCERT_CONTEXT cert, BOOL detached, const char *name, const char *text)
+{
+    CRYPT_SIGN_MESSAGE_PARA para = {0};
+    para.cbSize = sizeof(para);
+    para.dwMsgEncodingType = X509_ASN_ENCODING | PKCS_7_ASN_ENCODING;
+    para.pSigningCert = cert;
+    para.HashAlgorithm.pszObjId = szOID_NIST_sha256;
+    para.cMsgCert = 1;
+    para.rgpMsgCert = &cert;
+    const BYTE *data[1] = {(const BYTE *)text};
+    DWORD sizes[1] = {(DWORD)strlen(text)}, n = 0;
+    int before = svctest_phone_log_count(), hits = cache_hits();
+    /* as applications do: the size first, then the message */
+    OK(CryptSignMessage(&para, detached, 1, data, sizes, NULL, &n));
+    BYTE *out = malloc(n);
+    OK(CryptSignMessage(&para, detached, 1, data, sizes, out, &n));
+    int approvals = svctest_phone_log_count() - before;
+    CK(approvals == 1, "%s: %d approvals for one document", name, approvals);
+    /* crypt32 built the message twice, so CPSignHash signed twice: the
+     * second signature came from the session's cache */
+    CK(cache_hits() > hits, "%s: the second signature did not come from the cache", name);
+    svctest_write_artifact(name, "p7s", out, n);
+    if (detached)
+        svctest_write_artifact(name, "content", text, strlen(text));
+    free(out);
+}
+
+static void mode_crypt32(void)
+{
+    svctest_phone("approve 0");
+    HCRYPTPROV p = acquire(NULL, 0);
+    char container[128];
+    DWORD n = sizeof(container);
+    OK(CryptGetProvParam(p, PP_CONTAINER, (BYTE *)container, &n, 0));
+    OK(CryptReleaseContext(p, 0));
+    HCERTSTORE my;
+    PCCERT_CONTEXT cert = cert_in_my_store(&my, container);
+    sign_message(cert, TRUE, "detached", "商業登記 detached document\n");
+    sign_message(cert, FALSE, "attached", "商業登記 attached document\n");
+    /* another document is another approval (the cache holds digests) */
+    sign_message(cert, TRUE, "detached_other", "another document\n");
+    svctest_expect_artifacts(3);
+    CertFreeCertificateContext(cert);
+    CertCloseStore(my, 0);
+    printf("csp crypt32: 3 documents, %d checks\n", g_checks);
+}
+
+/* ---- approval outcomes ---- */
+
+static DWORD sign_once(HCRYPTPROV p, const char *text, DWORD *ms)
+{
+    HCRYPTHASH h = hash_text(p, CALG_SHA_256, text);
+    BYTE sig[512];
+    DWORD n = sizeof(sig), start = GetTickCount(), err = 0;
+    if (!CryptSignHashW(h, AT_SIGNATURE, NULL, 0, sig, &n))
+        err = GetLastError();
+    *ms = GetTickCount() - start;
+    OK(CryptDestroyHash(h));
+    return err;
+}
+
+static void mode_outcomes(void)
+{
+    HCRYPTPROV p = acquire(NULL, 0);
+    DWORD ms, e;
+    int before;
+    svctest_phone("approve 0");
+    before = svctest_phone_log_count();
+    e = sign_once(p, "approved", &ms);
+    CK(e == 0, "approve: 0x%08lx", (unsigned long)e);
+    CK(svctest_phone_log_count() == before + 1, "approve: one approval");
+    svctest_phone("deny 0");
+    e = sign_once(p, "denied", &ms);
+    CK(e == (DWORD)NTE_PERM, "deny: 0x%08lx, expected NTE_PERM", (unsigned long)e);
+    CK(svctest_phone_log_count() == before + 2, "deny: one approval request");
+    svctest_phone("ignore");
+    e = sign_once(p, "expired", &ms);
+    CK(e == (DWORD)HRESULT_FROM_WIN32(ERROR_TIMEOUT),
+       "expiry: 0x%08lx, expected HRESULT_FROM_WIN32(ERROR_TIMEOUT)", (unsigned long)e);
+    CK(ms < 30000, "expiry took %lu ms (approval TTL 2 s)", (unsigned long)ms);
+    OK(CryptReleaseContext(p, 0));
+    /* silent: no UI may be shown, so no approval is even requested */
+    svctest_phone("approve 0");
+    int silent_before = svctest_phone_log_count();
+    p = acquire(NULL, CRYPT_SILENT);
+    e = sign_once(p, "silent", &ms);
+    CK(e == (DWORD)NTE_SILENT_CONTEXT, "silent: 0x%08lx, expected NTE_SILENT_CONTEXT",
+       (unsigned long)e);
+    CK(svctest_phone_log_count() == silent_before, "silent: the service saw an approval request");
+    OK(CryptReleaseContext(p, 0));
+    printf("csp outcomes: %d checks\n", g_checks);
+}
+
+/* The caller's time limit: the phone never answers, the request would live
+ * 120 s, approval_timeout_s (3 s, SETUP_ARGS) ends the wait. The dialog's Cancel button
+ * cannot be pressed here (Wine creates no windows without a display); it
+ * ends the same wait through the same client cancel, mapped to
+ * SCARD_W_CANCELLED_BY_USER (test_csp_core covers the mapping). */
+static void mode_deadline(void)
+{
+    svctest_phone("ignore");
+    HCRYPTPROV p = acquire(NULL, 0);
+    int before = svctest_phone_log_count();
+    DWORD ms, e = sign_once(p, "deadline", &ms);
+    CK(e == (DWORD)HRESULT_FROM_WIN32(ERROR_TIMEOUT),
+       "deadline: 0x%08lx, expected HRESULT_FROM_WIN32(ERROR_TIMEOUT)", (unsigned long)e);
+    CK(ms >= 2500 && ms < 15000, "deadline of 3 s ended after %lu ms", (unsigned long)ms);
+    CK(svctest_phone_log_count() == before + 1, "deadline: one approval request");
+    OK(CryptReleaseContext(p, 0));
+    printf("csp deadline: %lu ms, %d checks\n", (unsigned long)ms, g_checks);
+}
+
+/* ---- service stopped ---- */
+
+static void mode_offline(void)
+{
+    char names[8][128];
+    int nc = list_containers(names, 8);
+    CK(nc == 2, "%d containers without the service", nc);
+    HCRYPTPROV p = acquire(NULL, 0);
+    check_certificates(p);
+    HCRYPTHASH h = hash_text(p, CALG_SHA_256, "abc");
+    BYTE v[32], want[32];
+    DWORD n = sizeof(v);
+    OK(CryptGetHashParam(h, HP_HASHVAL, v, &n, 0));
+    cspt_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", want, 32);
+    CK(memcmp(v, want, 32) == 0, "SHA-256 of abc");
+    OK(CryptDestroyHash(h));
+    n = 0;
+    OK(CryptSignHashW(h = hash_text(p, CALG_SHA_256, "size"), AT_SIGNATURE, NULL, 0, NULL, &n));
+    CK(n == 256, "size query without the service: %lu", (unsigned long)n);
+    OK(CryptDestroyHash(h));
+    DWORD ms, e = sign_once(p, "no service", &ms);
+    CK(e == (DWORD)HRESULT_FROM_WIN32(ERROR_NETWORK_UNREACHABLE),
+       "service down: 0x%08lx, expected HRESULT_FROM_WIN32(ERROR_NETWORK_UNREACHABLE)",
+       (unsigned long)e);
+    CK(ms < 20000, "service down: %lu ms with a 10 s deadline", (unsigned long)ms);
+    OK(CryptReleaseContext(p, 0));
+    /* and the reason is in the log */
+    char path[MAX_PATH];
+    snprintf(path, sizeof(path), "%s\\crpki.log", svctest_env("CRPKI_HOME"));
+    uint8_t *log;
+    size_t ll;
+    CK(svctest_read_file(path, &log, &ll) == 0, "no %s", path);
+    CK(strstr((const char *)log, "CPSignHash failed") != NULL, "the failure is not logged");
+    free(log);
+    printf("csp offline: sign failed in %lu ms, %d checks\n", (unsigned long)ms, g_checks);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s advapi|crypt32|outcomes|deadline|offline DLL\n", argv[0]);
+        return 2;
+    }
+    cspt_load_and_register(argv[2]);
+    if (strcmp(argv[1], "advapi") == 0)
+        mode_advapi();
+    else if (strcmp(argv[1], "crypt32") == 0)
+        mode_crypt32();
+    else if (strcmp(argv[1], "outcomes") == 0)
+        mode_outcomes();
+    else if (strcmp(argv[1], "deadline") == 0)
+        mode_deadline();
+    else if (strcmp(argv[1], "offline") == 0)
+        mode_offline();
+    else
+        die("unknown mode %s", argv[1]);
+    return 0;
+}
