@@ -216,7 +216,8 @@ int rsspd_service_open(const char *dir, const rsspd_options *opt, rsspd_service 
     free(path);
     if (r < 0)
         goto fail;
-    if (opt->phone_file && phone_open(opt->phone_file, phone_decide, svc, &svc->phone, err, errsz) < 0)
+    if (opt->phone_file &&
+        phone_open(opt->phone_file, phone_decide, svc, &svc->phone, err, errsz) < 0)
         goto fail;
     *out = svc;
     return 0;
