@@ -22,19 +22,49 @@ int cs_available(void)
     return 1;
 }
 
+/* The registry store behind CurrentUser\MY, where the certificates we add
+ * live: Wine's crypt32 (8.0) does not persist a deletion made through the
+ * system store (a collection), nor a property set on a certificate that
+ * replaced an existing one; through the registry store both stick when the
+ * old copy is deleted first. Applications still see it in the system store. */
 static HCERTSTORE open_my(crpki_error_info *ei)
 {
-    HCERTSTORE st =
-        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
+    HCERTSTORE st = CertOpenStore(CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
+                                  CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
     if (!st)
         crpki_fail(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
                    (unsigned long)GetLastError());
     return st;
 }
 
+/* Deletes the certificate der from CurrentUser\MY if it is there, so that it
+ * is added afresh with its new key provider info. */
+static crpki_err remove_copy(const uint8_t *der, size_t len, crpki_error_info *ei)
+{
+    PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, der, (DWORD)len);
+    if (!tmpl)
+        return crpki_fail(ei, CRPKI_E_INVALID_ARG, "not a certificate: 0x%08lx",
+                          (unsigned long)GetLastError());
+    HCERTSTORE st = open_my(ei);
+    crpki_err r = st ? CRPKI_OK : CRPKI_E_IO;
+    PCCERT_CONTEXT old =
+        st ? CertFindCertificateInStore(st, ENC, 0, CERT_FIND_EXISTING, tmpl, NULL) : NULL;
+    /* deleting frees the context it is given */
+    if (old && !CertDeleteCertificateFromStore(old))
+        r = crpki_fail(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
+                       (unsigned long)GetLastError());
+    if (st)
+        CertCloseStore(st, 0);
+    CertFreeCertificateContext(tmpl);
+    return r;
+}
+
 crpki_err cs_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
                      crpki_error_info *ei)
 {
+    crpki_err rr = remove_copy(der, len, ei);
+    if (rr != CRPKI_OK)
+        return rr;
     wchar_t *cont = plat_utf8_to_wide(credential_id);
     if (!cont)
         return crpki_fail(ei, CRPKI_E_NO_MEMORY, "credential ID");
