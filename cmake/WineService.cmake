@@ -4,7 +4,7 @@
 #
 #   crpki_service_test(NAME name COMMAND target_or_path [args...]
 #                      [USER user1] [PROVIDERS csp|ksp|both] [UI none|console|dialog]
-#                      [STOP_SERVICE] [RSSPD_ARGS args...] [SETUP_ARGS args...]
+#                      [STOP_SERVICE] [XVFB] [RSSPD_ARGS args...] [SETUP_ARGS args...]
 #                      [TIMEOUT 300] [LABELS labels...])
 #
 # The ctest test is labelled "service" + LABELS. The driver starts its own
@@ -14,6 +14,9 @@
 # CRPKI_HOME, CRPKI_TEST_PHONE, CRPKI_TEST_SIMDIR, CRPKI_TEST_SERVICE_URL and
 # CRPKI_TEST_OUT, then verifies the artifacts in CRPKI_TEST_OUT with OpenSSL.
 # SETUP_ARGS go to crpki-test-setup (e.g. --approval-timeout 20).
+# XVFB (win64; for UI dialog): the program runs under `xvfb-run -a`, so Wine
+# has an X display to make windows on. Without xvfb-run the test fails,
+# saying so (the xvfb package, scripts/install-deps). No effect on linux.
 
 set(CRPKI_RSSPD "${CMAKE_SOURCE_DIR}/build/linux/tests/rssp_sim/crpki-rsspd" CACHE FILEPATH
     "crpki-rsspd of a linux build, for the service tests of the win64 build")
@@ -22,7 +25,7 @@ set(_CRPKI_SVC_DRIVER "${CMAKE_SOURCE_DIR}/tests/wine_service/run-service-test.s
 set(_CRPKI_SVC_TEMPLATE "${CMAKE_BINARY_DIR}/tests/wine_service/rsspd-template")
 
 function(crpki_service_test)
-  cmake_parse_arguments(S "STOP_SERVICE" "NAME;USER;PROVIDERS;UI;TIMEOUT"
+  cmake_parse_arguments(S "STOP_SERVICE;XVFB" "NAME;USER;PROVIDERS;UI;TIMEOUT"
                         "COMMAND;RSSPD_ARGS;SETUP_ARGS;LABELS" ${ARGN})
   if(NOT S_NAME OR NOT S_COMMAND)
     message(FATAL_ERROR "crpki_service_test: NAME and COMMAND are required")
@@ -53,6 +56,15 @@ function(crpki_service_test)
             --user ${S_USER} --providers ${S_PROVIDERS} --ui ${S_UI})
   if(S_STOP_SERVICE)
     list(APPEND _args --stop-service)
+  endif()
+  if(S_XVFB AND WIN32)
+    find_program(CRPKI_XVFB_RUN xvfb-run)
+    # Missing: the driver is told so and fails the test (never a skip)
+    if(CRPKI_XVFB_RUN)
+      list(APPEND _args --xvfb ${CRPKI_XVFB_RUN})
+    else()
+      list(APPEND _args --xvfb xvfb-run-NOTFOUND)
+    endif()
   endif()
   if(WIN32 AND CMAKE_CROSSCOMPILING_EMULATOR)
     foreach(_e IN LISTS CMAKE_CROSSCOMPILING_EMULATOR)

@@ -30,6 +30,17 @@ int mgmt_find_key(mgmt_ctx *c, const char *id, unsigned provider, crpki_cat_entr
     return r == CRPKI_OK ? 0 : mgmt_fail(c, r, &ei, NULL, NULL);
 }
 
+/* The last component of path ('/' or '\\' separated): what the approval
+ * shows, without the user's directories. */
+static const char *base_name(const char *path)
+{
+    const char *b = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' || *p == '\\')
+            b = p + 1;
+    return *b ? b : path;
+}
+
 int cmd_sign(mgmt_ctx *c, mgmt_args *a)
 {
     unsigned prov;
@@ -82,7 +93,8 @@ int cmd_sign(mgmt_ctx *c, mgmt_args *a)
              key.credential_id, prov == CRPKI_CAT_KSP ? "KSP" : "CSP");
     uint8_t *cms = NULL;
     size_t cms_len = 0;
-    r = outp ? cms_sign_detached(c, &key, prov, data, len, &cms, &cms_len, &ei) : CRPKI_E_NO_MEMORY;
+    r = outp ? cms_sign_detached(c, &key, prov, base_name(pos[0]), data, len, &cms, &cms_len, &ei)
+             : CRPKI_E_NO_MEMORY;
     if (r == CRPKI_OK)
         r = plat_write_file_atomic(outp, cms, cms_len, PLAT_FILE_PUBLIC, &ei);
     free(data);

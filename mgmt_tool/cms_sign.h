@@ -14,9 +14,12 @@
 #include "catalog/catalog.h"
 #include "mgmt.h"
 
-/* *der malloc'ed. provider: CRPKI_CAT_CSP or CRPKI_CAT_KSP. */
+/* *der malloc'ed. provider: CRPKI_CAT_CSP or CRPKI_CAT_KSP. what: what the
+ * approval shows is signed (the file's base name); Linux passes it to the
+ * session, Windows cannot through CryptSignMessage (the provider names the
+ * program). */
 crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned provider,
-                            const uint8_t *data, size_t len, uint8_t **der, size_t *der_len,
-                            crpki_error_info *ei);
+                            const char *what, const uint8_t *data, size_t len, uint8_t **der,
+                            size_t *der_len, crpki_error_info *ei);
 
 #endif

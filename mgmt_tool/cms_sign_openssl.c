@@ -97,8 +97,8 @@ static X509 *der_cert(const crpki_cat_blob *b)
 }
 
 crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned provider,
-                            const uint8_t *data, size_t len, uint8_t **der, size_t *der_len,
-                            crpki_error_info *ei)
+                            const char *what, const uint8_t *data, size_t len, uint8_t **der,
+                            size_t *der_len, crpki_error_info *ei)
 {
     *der = NULL;
     *der_len = 0;
@@ -172,7 +172,10 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     p.hash = CRPKI_HASH_SHA256;
     p.digest = adigest;
     p.digest_len = sizeof adigest;
-    p.what = c->ja ? "テスト署名 (crpki-mgmt sign)" : "test signature (crpki-mgmt sign)";
+    /* the phone shows "crpki-mgmt: <what>": the file, so the user knows what */
+    p.what = what && *what ? what
+             : c->ja       ? "テスト署名 (crpki-mgmt sign)"
+                           : "test signature (crpki-mgmt sign)";
     (void)provider; /* Linux: the same library path for either provider */
     if ((r = crpki_session_sign(s, &p, sig, &sig_len, ei)) != CRPKI_OK)
         goto out;

@@ -42,10 +42,11 @@ static void prov_name(PCCERT_CONTEXT ctx, wchar_t *out, size_t n)
 }
 
 crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned provider,
-                            const uint8_t *data, size_t len, uint8_t **der, size_t *der_len,
-                            crpki_error_info *ei)
+                            const char *what, const uint8_t *data, size_t len, uint8_t **der,
+                            size_t *der_len, crpki_error_info *ei)
 {
     (void)c;
+    (void)what; /* CryptSignMessage has no way to pass it to the provider */
     *der = NULL;
     *der_len = 0;
     crpki_err r = CRPKI_OK;

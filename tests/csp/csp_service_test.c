@@ -16,7 +16,14 @@
  *   deadline the caller's time limit (approval_timeout_s = 3 s): ERROR_TIMEOUT
  *   offline  the service is stopped: load, acquire, certificates, containers,
  *            hashing work; a signature fails with a clear code, logged, within
- *            the deadline */
+ *            the deadline
+ *   cancel   approval_ui dialog under Xvfb, the phone never answers: another
+ *            thread finds the approval dialog, checks it shows the code the
+ *            service issued and sits over the application's window, clicks
+ *            キャンセル; CryptSignHash fails with SCARD_W_CANCELLED_BY_USER
+ *            within 2 s and the dialog is gone. Twice: the parent window
+ *            given with CryptSetProvParam(PP_CLIENT_HWND), then through
+ *            advapi32's FuncReturnhWnd */
 #include <windows.h>
 #include <wincrypt.h>
 
@@ -27,6 +34,7 @@
 
 #include "cspt.h"
 #include "svctest.h"
+#include "ui/ui_internal.h"
 
 static int g_checks;
 
@@ -509,10 +517,8 @@ static void mode_outcomes(void)
 }
 
 /* The caller's time limit: the phone never answers, the request would live
- * 120 s, approval_timeout_s (3 s, SETUP_ARGS) ends the wait. The dialog's Cancel button
- * cannot be pressed here (Wine creates no windows without a display); it
- * ends the same wait through the same client cancel, mapped to
- * SCARD_W_CANCELLED_BY_USER (test_csp_core covers the mapping). */
+ * 120 s, approval_timeout_s (3 s, SETUP_ARGS) ends the wait. (The dialog's
+ * キャンセル ends the same wait: mode cancel.) */
 static void mode_deadline(void)
 {
     svctest_phone("ignore");
@@ -564,10 +570,217 @@ static void mode_offline(void)
     printf("csp offline: sign failed in %lu ms, %d checks\n", (unsigned long)ms, g_checks);
 }
 
+/* ---- cancel in the approval dialog ---- */
+
+/* What the clicking thread saw and did. */
+typedef struct {
+    DWORD signer_tid;  /* the thread blocked in CryptSignHash */
+    RECT parent;       /* the application's window */
+    HWND dialog;       /* found */
+    char shown[32];    /* the code in the dialog */
+    char logged[32];   /* the code in the phone log */
+    RECT rect;         /* the dialog's */
+    LONG_PTR exstyle;  /* the dialog's */
+    HWND owner;        /* GW_OWNER */
+    DWORD dialog_tid;  /* the dialog's thread */
+    uint64_t click_ms; /* when キャンセル was clicked (svctest_now_ms) */
+} cancel_run;
+
+/* This process's approval dialog (other processes' are not ours to click). */
+static HWND find_own_dialog(void)
+{
+    HWND h = NULL;
+    while ((h = FindWindowExW(NULL, h, CRPKI_UI_DIALOG_CLASS, NULL)) != NULL) {
+        DWORD pid = 0;
+        GetWindowThreadProcessId(h, &pid);
+        if (pid == GetCurrentProcessId())
+            return h;
+    }
+    return NULL;
+}
+
+static void dlg_text(HWND dlg, int id, char *buf, size_t n)
+{
+    wchar_t w[256];
+    w[0] = 0;
+    GetDlgItemTextW(dlg, id, w, 256);
+    WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, (int)n, NULL, NULL);
+}
+
+/* The clicking thread. A failure ends the process at once: the signing
+ * thread would otherwise wait for the approval to expire. */
+static DWORD WINAPI click_cancel(void *arg)
+{
+    cancel_run *r = arg;
+    uint64_t t0 = svctest_now_ms();
+    HWND button = NULL;
+    /* the dialog appears once the service issued the code; it is found by
+     * its class as soon as it exists, but shown only once its controls are */
+    while (svctest_now_ms() - t0 < 30000) {
+        r->dialog = find_own_dialog();
+        if (r->dialog && IsWindowVisible(r->dialog) &&
+            (button = GetDlgItem(r->dialog, CRPKI_UI_ID_CANCEL)) != NULL)
+            break;
+        Sleep(20);
+    }
+    CK(button != NULL, "no visible CrpkiApprovalDialog with キャンセル in this process in 30 s");
+    r->dialog_tid = GetWindowThreadProcessId(r->dialog, NULL);
+    dlg_text(r->dialog, CRPKI_UI_ID_CODE, r->shown, sizeof(r->shown));
+    char line[512] = "";
+    while (svctest_phone_log_last_line(line, sizeof(line)) != 0 && svctest_now_ms() - t0 < 35000)
+        Sleep(50);
+    sscanf(line, "%31s", r->logged);
+    GetWindowRect(r->dialog, &r->rect);
+    r->exstyle = GetWindowLongPtrW(r->dialog, GWL_EXSTYLE);
+    r->owner = GetWindow(r->dialog, GW_OWNER);
+    r->click_ms = svctest_now_ms();
+    SendMessageW(button, BM_CLICK, 0, 0);
+    return 0;
+}
+
+/* An application's top-level window on this (the signing) thread, which
+ * blocks in CryptSignHash and pumps no messages meanwhile, as a real
+ * application's UI thread does. */
+static HWND app_window(int x, int y, int w, int h)
+{
+    static ATOM cls;
+    if (!cls) {
+        WNDCLASSW wc = {0};
+        wc.lpfnWndProc = DefWindowProcW;
+        wc.hInstance = GetModuleHandleW(NULL);
+        wc.lpszClassName = L"CrpkiCspTestApp";
+        cls = RegisterClassW(&wc);
+        CK(cls != 0, "RegisterClassW: %lu", (unsigned long)GetLastError());
+    }
+    HWND hw = CreateWindowExW(0, L"CrpkiCspTestApp", L"signing application", WS_OVERLAPPEDWINDOW, x,
+                              y, w, h, NULL, NULL, GetModuleHandleW(NULL), NULL);
+    CK(hw != NULL, "CreateWindowExW (is there a display?): %lu", (unsigned long)GetLastError());
+    ShowWindow(hw, SW_SHOWNORMAL);
+    UpdateWindow(hw);
+    return hw;
+}
+
+static int centre_x(const RECT *r)
+{
+    return (r->left + r->right) / 2;
+}
+static int centre_y(const RECT *r)
+{
+    return (r->top + r->bottom) / 2;
+}
+
+/* One signature cancelled in the dialog; parent is the window the CSP was
+ * given (how depends on the caller), placed away from the screen's centre. */
+static void sign_and_cancel(HCRYPTPROV p, HWND parent, const char *how)
+{
+    cancel_run r = {0};
+    r.signer_tid = GetCurrentThreadId();
+    CK(GetWindowRect(parent, &r.parent), "GetWindowRect(parent)");
+    RECT work;
+    SystemParametersInfoW(SPI_GETWORKAREA, 0, &work, 0);
+    /* else "centred over the parent" could not be told from "centred on the screen" */
+    CK(abs(centre_x(&r.parent) - centre_x(&work)) + abs(centre_y(&r.parent) - centre_y(&work)) >
+           100,
+       "%s: the test's parent window is centred on the screen", how);
+    int before = svctest_phone_log_count();
+    HANDLE th = CreateThread(NULL, 0, click_cancel, &r, 0, NULL);
+    CK(th != NULL, "CreateThread: %lu", (unsigned long)GetLastError());
+    HCRYPTHASH h = hash_text(p, CALG_SHA_256, how);
+    BYTE sig[512];
+    DWORD n = sizeof(sig);
+    SetLastError(0);
+    BOOL ok = CryptSignHashW(h, AT_SIGNATURE, L"cancelled document", 0, sig, &n);
+    DWORD e = GetLastError();
+    uint64_t returned = svctest_now_ms();
+    WaitForSingleObject(th, INFINITE);
+    CloseHandle(th);
+    OK(CryptDestroyHash(h));
+    CK(!ok && e == (DWORD)SCARD_W_CANCELLED_BY_USER,
+       "%s: CryptSignHash returned %d, error 0x%08lx, expected SCARD_W_CANCELLED_BY_USER", how,
+       (int)ok, (unsigned long)e);
+    CK(returned - r.click_ms < 2000, "%s: CryptSignHash returned %lu ms after the click", how,
+       (unsigned long)(returned - r.click_ms));
+    CK(svctest_phone_log_count() == before + 1, "%s: %d approval requests, expected 1", how,
+       svctest_phone_log_count() - before);
+    CK(strlen(r.shown) == 4 && strcmp(r.shown, r.logged) == 0,
+       "%s: the dialog shows code '%s', the service issued '%s'", how, r.shown, r.logged);
+    CK(r.dialog_tid != r.signer_tid, "%s: the dialog runs on the blocked signing thread", how);
+    CK((r.exstyle & WS_EX_TOPMOST) != 0, "%s: the dialog is not topmost", how);
+    /* over the application's window: centred on it */
+    CK(abs(centre_x(&r.rect) - centre_x(&r.parent)) <= 3 &&
+           abs(centre_y(&r.rect) - centre_y(&r.parent)) <= 3,
+       "%s: dialog (%ld,%ld)-(%ld,%ld) not centred over the application (%ld,%ld)-(%ld,%ld)", how,
+       r.rect.left, r.rect.top, r.rect.right, r.rect.bottom, r.parent.left, r.parent.top,
+       r.parent.right, r.parent.bottom);
+    CK(!IsWindow(r.dialog) && find_own_dialog() == NULL, "%s: the dialog is still there", how);
+    printf("csp cancel (%s): code %s, returned %lu ms after the click, dialog at (%ld,%ld) over "
+           "(%ld,%ld)-(%ld,%ld), owner %p\n",
+           how, r.shown, (unsigned long)(returned - r.click_ms), r.rect.left, r.rect.top,
+           r.parent.left, r.parent.top, r.parent.right, r.parent.bottom, (void *)r.owner);
+}
+
+/* advapi32's FuncReturnhWnd returns the window set with
+ * CryptSetProvParam(NULL, PP_CLIENT_HWND, &hwnd, 0) (Microsoft's docs).
+ * Wine 8 refuses a NULL hProv (ERROR_INVALID_PARAMETER) and instead takes
+ * the window itself in pbData when dwFlags has the PP_CLIENT_HWND bit,
+ * never passing it to the CSP. */
+static void set_global_hwnd(HCRYPTPROV p, HWND hw)
+{
+    if (CryptSetProvParam(0, PP_CLIENT_HWND, (const BYTE *)&hw, 0))
+        return;
+    CK(GetLastError() == ERROR_INVALID_HANDLE || GetLastError() == ERROR_INVALID_PARAMETER,
+       "CryptSetProvParam(NULL, PP_CLIENT_HWND): 0x%08lx", (unsigned long)GetLastError());
+    OK(CryptSetProvParam(p, PP_CLIENT_HWND, (const BYTE *)hw, PP_CLIENT_HWND));
+}
+
+/* Under Wine on a bare Xvfb (no window manager) the X11 driver waits up to
+ * 2 s for the window manager each time a managed window is hidden
+ * (winex11 wait_for_withdrawn_state), which would add 2 s to every close of
+ * the dialog that no Windows desktop has. Wine's "Managed"="N" makes its
+ * windows unmanaged; it is read when the X11 driver loads, so this runs
+ * before the first window of the process. Nothing on Windows. */
+static void wine_without_window_manager(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    if (!ntdll || !GetProcAddress(ntdll, "wine_get_version"))
+        return;
+    HKEY k;
+    LONG r = RegCreateKeyExW(HKEY_CURRENT_USER, L"Software\\Wine\\X11 Driver", 0, NULL, 0,
+                             KEY_SET_VALUE, NULL, &k, NULL);
+    CK(r == ERROR_SUCCESS, "RegCreateKeyExW(Wine X11 Driver): %ld", (long)r);
+    r = RegSetValueExW(k, L"Managed", 0, REG_SZ, (const BYTE *)L"N", 2 * sizeof(wchar_t));
+    RegCloseKey(k);
+    CK(r == ERROR_SUCCESS, "RegSetValueExW(Managed): %ld", (long)r);
+}
+
+static void mode_cancel(void)
+{
+    wine_without_window_manager();
+    svctest_phone("ignore");
+    RECT work;
+    SystemParametersInfoW(SPI_GETWORKAREA, 0, &work, 0);
+    int ww = work.right - work.left, wh = work.bottom - work.top;
+    /* the application's window in the top-left quarter of the screen */
+    HWND app = app_window(work.left + 10, work.top + 10, ww / 2, wh / 2);
+    HCRYPTPROV p = acquire(NULL, 0);
+    OK(CryptSetProvParam(p, PP_CLIENT_HWND, (const BYTE *)&app, 0));
+    sign_and_cancel(p, app, "PP_CLIENT_HWND");
+    OK(CryptReleaseContext(p, 0));
+    /* another window, bottom-right, known to advapi32 only */
+    HWND app2 = app_window(work.left + ww / 2 - 10, work.top + wh / 2 - 10, ww / 2, wh / 2);
+    p = acquire(NULL, 0);
+    set_global_hwnd(p, app2);
+    sign_and_cancel(p, app2, "FuncReturnhWnd");
+    OK(CryptReleaseContext(p, 0));
+    DestroyWindow(app);
+    DestroyWindow(app2);
+    printf("csp cancel: %d checks\n", g_checks);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s advapi|crypt32|outcomes|deadline|offline DLL\n", argv[0]);
+        fprintf(stderr, "usage: %s advapi|crypt32|outcomes|deadline|offline|cancel DLL\n", argv[0]);
         return 2;
     }
     cspt_load_and_register(argv[2]);
@@ -581,6 +794,8 @@ int main(int argc, char **argv)
         mode_deadline();
     else if (strcmp(argv[1], "offline") == 0)
         mode_offline();
+    else if (strcmp(argv[1], "cancel") == 0)
+        mode_cancel();
     else
         die("unknown mode %s", argv[1]);
     return 0;

@@ -15,6 +15,12 @@
  *                             (--approval-ttl 2): HRESULT_FROM_WIN32(ERROR_TIMEOUT);
  *   ksp_service_test deadline the phone ignores, the client's deadline passes
  *                             (approval_timeout_s 3): HRESULT_FROM_WIN32(ERROR_TIMEOUT);
+ *   ksp_service_test cancel   UI dialog under xvfb-run, the phone ignores:
+ *                             another thread finds this process's approval
+ *                             dialog, checks its code is the one the phone
+ *                             got, clicks キャンセル: SignHash returns
+ *                             SCARD_W_CANCELLED_BY_USER within 2 s, the
+ *                             dialog is gone;
  *   ksp_service_test silent   NCRYPT_SILENT_FLAG: NTE_SILENT_CONTEXT, no
  *                             authorize reaches the service;
  *   ksp_service_test down     the service is stopped: everything but
@@ -28,6 +34,12 @@
 #include "crypto/crypto.h"
 #include "ksp_router.h"
 #include "svctest.h"
+#include "svctest_dialog.h"
+#include "ui/ui_internal.h" /* CRPKI_UI_ID_*: the dialog's controls */
+
+#ifndef SCARD_W_CANCELLED_BY_USER
+#define SCARD_W_CANCELLED_BY_USER ((HRESULT)0x8010006EL)
+#endif
 
 static rt_router R;
 #define T (R.t)
@@ -410,6 +422,89 @@ static int outcome(const char *phone, DWORD flags, SECURITY_STATUS want, int app
     return rt_failures ? 1 : 0;
 }
 
+/* ---- cancel: the user clicks キャンセル in the dialog --------------------------- */
+
+typedef struct {
+    void *dlg;
+    char code[16];       /* what the dialog shows */
+    char phone_code[16]; /* what the phone (the service) got */
+    DWORD clicked_at;
+    int clicked;
+    char why[256];
+} clicker;
+
+/* The user: waits for the dialog, reads the code, compares it with the
+ * phone's, clicks キャンセル. */
+static DWORD WINAPI click_cancel(void *arg)
+{
+    clicker *c = arg;
+    c->dlg = svctest_dialog_wait(30000);
+    if (!c->dlg) {
+        snprintf(c->why, sizeof c->why, "no CrpkiApprovalDialog of this process within 30 s");
+        return 0;
+    }
+    char line[512];
+    if (svctest_dialog_text(c->dlg, CRPKI_UI_ID_CODE, c->code, sizeof c->code) != 0 ||
+        svctest_phone_log_last_line(line, sizeof line) != 0) {
+        snprintf(c->why, sizeof c->why, "no code in the dialog or no request in the phone log");
+        return 0;
+    }
+    /* the log line starts with the approval code */
+    snprintf(c->phone_code, sizeof c->phone_code, "%.*s", (int)strcspn(line, " "), line);
+    if (c->code[0] == '\0' || strcmp(c->code, c->phone_code) != 0) {
+        snprintf(c->why, sizeof c->why, "the dialog shows code '%s', the phone got '%s'", c->code,
+                 c->phone_code);
+        /* cancel anyway, so SignHash does not wait for the deadline */
+    }
+    c->clicked_at = GetTickCount();
+    if (svctest_dialog_click(c->dlg, CRPKI_UI_ID_CANCEL) != 0) {
+        snprintf(c->why, sizeof c->why, "the dialog has no enabled キャンセル button");
+        return 0;
+    }
+    c->clicked = 1;
+    return 0;
+}
+
+static int cancel_by_dialog(void)
+{
+    svctest_phone("ignore");
+    enumerate_and_open();
+    if (rt_failures)
+        return 1;
+    key_t_ *r2 = find(L"RSA", 2048);
+    int before = svctest_phone_log_count();
+    BCRYPT_PKCS1_PADDING_INFO pi = {BCRYPT_SHA256_ALGORITHM};
+    BYTE h[32], sig[256];
+    DWORD got = 0;
+    digest_of("cancel by the dialog", CRPKI_HASH_SHA256, h, 32);
+    clicker c;
+    memset(&c, 0, sizeof c);
+    HANDLE t = CreateThread(NULL, 0, click_cancel, &c, 0, NULL);
+    RT_CHECK(t != NULL);
+    if (!t)
+        return 1;
+    SECURITY_STATUS s =
+        T->SignHash(g_prov, r2->k, &pi, h, 32, sig, sizeof sig, &got, NCRYPT_PAD_PKCS1_FLAG);
+    DWORD back = GetTickCount();
+    RT_CHECK(WaitForSingleObject(t, 40000) == WAIT_OBJECT_0);
+    CloseHandle(t);
+    if (c.why[0])
+        fprintf(stderr, "FAIL: %s\n", c.why);
+    RT_CHECK(c.why[0] == '\0');
+    RT_CHECK(c.clicked);
+    fprintf(stderr, "dialog code %s, phone code %s; SignHash 0x%08lx %lu ms after the click\n",
+            c.code, c.phone_code, (unsigned long)s, (unsigned long)(back - c.clicked_at));
+    RT_EXPECT(s, SCARD_W_CANCELLED_BY_USER);
+    RT_CHECK(c.clicked && back - c.clicked_at <= 2000);
+    /* the dialog went with the call */
+    RT_CHECK(!svctest_dialog_alive(c.dlg));
+    RT_CHECK(svctest_dialog_count() == 0);
+    RT_CHECK(svctest_phone_log_count() == before + 1);
+    for (int i = 0; i < g_nkeys; i++)
+        RT_OK(T->FreeKey(g_prov, g_keys[i].k));
+    return rt_failures ? 1 : 0;
+}
+
 /* The service is stopped: reading everything works, signing fails. */
 static int down(void)
 {
@@ -439,7 +534,7 @@ static int down(void)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: ksp_service_test flow|deny|expire|deadline|silent|down\n");
+        fprintf(stderr, "usage: ksp_service_test flow|deny|expire|deadline|cancel|silent|down\n");
         return 2;
     }
     if (rt_load(&R) != 0)
@@ -455,6 +550,8 @@ int main(int argc, char **argv)
         rc = outcome("deny 0", 0, NTE_PERM, 1);
     else if (strcmp(m, "expire") == 0 || strcmp(m, "deadline") == 0)
         rc = outcome("ignore", 0, HRESULT_FROM_WIN32(ERROR_TIMEOUT), 1);
+    else if (strcmp(m, "cancel") == 0)
+        rc = cancel_by_dialog();
     else if (strcmp(m, "silent") == 0)
         rc = outcome("approve 0", NCRYPT_SILENT_FLAG, NTE_SILENT_CONTEXT, 0);
     else if (strcmp(m, "down") == 0)

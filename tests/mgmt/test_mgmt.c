@@ -422,8 +422,28 @@ static void use_writes_the_key_catalog(void **state)
     free(id);
 }
 
-/* Runs `crpki-mgmt sign ARGS`, approves the code it prints, returns. */
-static void sign_and_approve(run_result *r, const char *const *args)
+/* The description of the pending approval with code, as the phone shows
+ * it (`crpki-rsspd pending --json`), malloc'ed; NULL when not pending. */
+static char *pending_description(const char *code)
+{
+    cJSON *p = h_pending_json();
+    const cJSON *arr = NULL, *o;
+    char *d = NULL;
+    if (p && h_json_records(p, &arr) > 0)
+        cJSON_ArrayForEach(o, arr)
+        {
+            const char *c = jstr(o, "approvalCode"), *desc = jstr(o, "description");
+            if (c && strcmp(c, code) == 0 && desc)
+                d = strdup(desc);
+        }
+    cJSON_Delete(p);
+    return d;
+}
+
+/* Runs `crpki-mgmt sign ARGS`, checks the approval names want_what (the
+ * file's base name) after the program (NULL: not checked), approves the
+ * code it prints. */
+static void sign_and_approve_what(run_result *r, const char *const *args, const char *want_what)
 {
     char o[400], e[400];
     snprintf(o, sizeof o, "%s/sign.out", g_tmp);
@@ -443,6 +463,17 @@ static void sign_and_approve(run_result *r, const char *const *args)
         kill(pid, SIGTERM);
         finish(pid, o, e, r);
         fail_msg("no CRPKI-APPROVAL-CODE line within 30 s\nstderr:\n%s", r->err);
+    }
+    if (want_what) {
+        char want[300];
+        snprintf(want, sizeof want, "crpki-mgmt: %s", want_what);
+        char *d = pending_description(code);
+        if (!d || strcmp(d, want) != 0) {
+            kill(pid, SIGTERM);
+            finish(pid, o, e, r);
+            fail_msg("approval %s: description '%s', want '%s'", code, d ? d : "(none)", want);
+        }
+        free(d);
     }
     assert_int_equal(h_approve(code), 0);
     finish(pid, o, e, r);
@@ -470,7 +501,8 @@ static void sign_makes_a_cms_openssl_verifies(void **state)
     spit(other, "something else\n");
     run_result r;
     const char *args[] = {"--json", "sign", doc, NULL};
-    sign_and_approve(&r, args);
+    /* the phone shows the program and the file's name, not its directories */
+    sign_and_approve_what(&r, args, "申請書.txt");
     expect_exit(&r, 0, "sign (RSA, CSP default)");
     assert_string_equal(jstr(r.json, "out"), p7s);
     run_free(&r);
@@ -499,7 +531,7 @@ static void sign_makes_a_cms_openssl_verifies(void **state)
     char p7s_ec[420];
     snprintf(p7s_ec, sizeof p7s_ec, "%s/ec.p7s", g_tmp);
     const char *args_ec[] = {"sign", doc, "--provider", "ksp", "--out", p7s_ec, NULL};
-    sign_and_approve(&r, args_ec);
+    sign_and_approve_what(&r, args_ec, "申請書.txt");
     expect_exit(&r, 0, "sign (EC, KSP)");
     run_free(&r);
     assert_int_equal(openssl_verify(p7s_ec, doc), 0);

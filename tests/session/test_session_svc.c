@@ -5,7 +5,14 @@
  *           twice is one approval; silent fails without an approval; deny;
  *           cancel from another thread; the description names the program
  *   expire  (--approval-ttl 2) an ignored request: CRPKI_E_APPROVAL_EXPIRED
- *   down    (STOP_SERVICE) CRPKI_E_NETWORK within the deadline */
+ *   down    (STOP_SERVICE) CRPKI_E_NETWORK within the deadline
+ *   console (UI console) the approval shown on the console end to end: what
+ *           it prints goes to the driver's log, so the phone log (code,
+ *           action, description) and the session's result are checked
+ *   dialog  (win64, UI dialog, XVFB) the dialog as the user sees it: the
+ *           code the phone got, what and the program, the countdown going
+ *           down; the phone approves afterwards, the dialog goes when the
+ *           signature returns */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +27,12 @@
 #include "platform/thread.h"
 #include "session/session.h"
 #include "svctest.h"
+#ifdef _WIN32
+#include <stdatomic.h>
+
+#include "svctest_dialog.h"
+#include "ui/ui_internal.h" /* CRPKI_UI_ID_*: the dialog's controls */
+#endif
 
 static crpki_session *S;
 static crpki_cat_entry keys[3];
@@ -299,6 +312,154 @@ static void service_down_is_a_network_error_within_the_deadline(void **state)
     assert_int_equal(svctest_phone_log_count(), 0);
 }
 
+/* ---- console / dialog: the approval UI of the configuration -------------------- */
+
+/* The approval code of the last request the phone got (the log line's first
+ * field). */
+static void phone_code(char *code, size_t n)
+{
+    char line[512];
+    assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
+    snprintf(code, n, "%.*s", (int)strcspn(line, " "), line);
+}
+
+/* One RSA-2048 PKCS#1 signature over a fresh digest, left for OpenSSL. */
+static void verified_artifact(const char *name, const uint8_t *dg, const uint8_t *sig, size_t n)
+{
+    const crpki_cat_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    svctest_write_sig(name, k->cert.der, k->cert.len, dg, 32, sig, n, "digest:sha256\n");
+    artifacts++;
+}
+
+static void console_approval_signs_and_denial_fails(void **state)
+{
+    (void)state;
+    /* the configuration crpki-test-setup wrote: this is the console path */
+    assert_int_equal(crpki_session_config(S)->approval_ui, CRPKI_UI_CONSOLE);
+    const crpki_cat_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    uint8_t dg[32], sig[1024];
+    size_t n;
+    crpki_error_info ei;
+    char line[512], want[512], code[16];
+
+    svctest_phone("approve 500");
+    crpki_random(dg, sizeof dg);
+    int before = svctest_phone_log_count();
+    crpki_err e =
+        sign(k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg, "console.pdf", 0, 30000, sig, &n, &ei);
+    if (e != CRPKI_OK)
+        fail_msg("approve: %s (%s)", crpki_err_name(e), ei.detail);
+    assert_int_equal(svctest_phone_log_count(), before + 1);
+    assert_int_equal(n, 256);
+    verified_artifact("console-approved", dg, sig, n);
+    assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
+    phone_code(code, sizeof code);
+    assert_int_equal(strlen(code), 4);
+    snprintf(want, sizeof want, " %s 1 approve %s: console.pdf", k->credential_id,
+             crpki_session_program());
+    if (!strstr(line, want))
+        fail_msg("phone log '%s' lacks '%s'", line, want);
+
+    svctest_phone("deny 300");
+    crpki_random(dg, sizeof dg);
+    e = sign(k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg, "console-deny.pdf", 0, 30000, sig, &n,
+             &ei);
+    assert_int_equal(e, CRPKI_E_DENIED);
+    assert_int_equal(svctest_phone_log_count(), before + 2);
+    assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
+    assert_non_null(strstr(line, " 1 deny "));
+    svctest_expect_artifacts(artifacts);
+}
+
+#ifdef _WIN32
+typedef struct {
+    uint8_t dg[32], sig[1024];
+    size_t n;
+    crpki_err e;
+    crpki_error_info ei;
+    atomic_int done;
+    uint64_t returned_at;
+} bg_sign;
+
+static void sign_in_background(void *arg)
+{
+    bg_sign *b = arg;
+    b->e = sign(key_of(CRPKI_KEY_RSA, 2048), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, b->dg,
+                "dialog.pdf", 0, 60000, b->sig, &b->n, &b->ei);
+    b->returned_at = svctest_now_ms();
+    atomic_store(&b->done, 1);
+}
+
+/* Seconds left in "有効期限: 残り M:SS"; -1 when it does not read so. */
+static int countdown_seconds(const char *text)
+{
+    const char *p = strstr(text, "残り ");
+    unsigned m, sec;
+    if (!p || sscanf(p + strlen("残り "), "%u:%u", &m, &sec) != 2)
+        return -1;
+    return (int)(m * 60 + sec);
+}
+
+static void dialog_shows_the_code_counts_down_and_goes_with_the_signature(void **state)
+{
+    (void)state;
+    assert_int_equal(crpki_session_config(S)->approval_ui, CRPKI_UI_DIALOG);
+    /* the phone approves once the checks below are done (they take ~2 s) */
+    svctest_phone("approve 7000");
+    static bg_sign b;
+    crpki_random(b.dg, sizeof b.dg);
+    int before = svctest_phone_log_count();
+    plat_thread *t = plat_thread_start(sign_in_background, &b);
+    assert_non_null(t);
+    void *dlg = svctest_dialog_wait(20000);
+    if (!dlg) {
+        plat_thread_join(t);
+        fail_msg("no CrpkiApprovalDialog of this process within 20 s (sign: %s)",
+                 crpki_err_name(b.e));
+    }
+    char text[512], code[16], want[512];
+    assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_CODE, text, sizeof text), 0);
+    assert_int_equal(svctest_phone_log_count(), before + 1);
+    phone_code(code, sizeof code);
+    assert_string_equal(text, code);
+    snprintf(want, sizeof want, "署名する内容: %s: dialog.pdf", crpki_session_program());
+    assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_WHAT, text, sizeof text), 0);
+    assert_string_equal(text, want);
+    snprintf(want, sizeof want, "要求元プログラム: %s", crpki_session_program());
+    assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_PROGRAM, text, sizeof text), 0);
+    assert_string_equal(text, want);
+
+    char c1[128], c2[128];
+    assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_COUNTDOWN, c1, sizeof c1), 0);
+    plat_sleep_ms(1500);
+    assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_COUNTDOWN, c2, sizeof c2), 0);
+    int s1 = countdown_seconds(c1), s2 = countdown_seconds(c2);
+    if (s1 <= 0 || s2 < 0 || s2 >= s1)
+        fail_msg("countdown '%s' then, 1.5 s later, '%s'", c1, c2);
+    /* all of that while the request waited for the phone */
+    assert_int_equal(atomic_load(&b.done), 0);
+
+    /* the dialog stays until the call returns, and goes with it */
+    while (svctest_dialog_alive(dlg) && !atomic_load(&b.done))
+        plat_sleep_ms(10);
+    uint64_t gone_at = svctest_now_ms();
+    plat_thread_join(t);
+    if (b.e != CRPKI_OK)
+        fail_msg("sign: %s (%s)", crpki_err_name(b.e), b.ei.detail);
+    assert_false(svctest_dialog_alive(dlg));
+    assert_int_equal(svctest_dialog_count(), 0);
+    if (b.returned_at > gone_at + 1000)
+        fail_msg("the dialog went %llu ms before the signature returned",
+                 (unsigned long long)(b.returned_at - gone_at));
+    assert_int_equal(svctest_phone_log_count(), before + 1);
+    char line[512];
+    assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
+    assert_non_null(strstr(line, " 1 approve "));
+    verified_artifact("dialog-approved", b.dg, b.sig, b.n);
+    svctest_expect_artifacts(artifacts);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "sign";
@@ -313,6 +474,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest expire_tests[] = {cmocka_unit_test(ignored_request_expires)};
     const struct CMUnitTest down_tests[] = {
         cmocka_unit_test(service_down_is_a_network_error_within_the_deadline)};
+    const struct CMUnitTest console_tests[] = {
+        cmocka_unit_test(console_approval_signs_and_denial_fails)};
     if (strcmp(mode, "sign") == 0)
         return cmocka_run_group_tests_name("session_sign", sign_tests, group_setup, group_teardown);
     if (strcmp(mode, "expire") == 0)
@@ -320,6 +483,16 @@ int main(int argc, char **argv)
                                            group_teardown);
     if (strcmp(mode, "down") == 0)
         return cmocka_run_group_tests_name("session_down", down_tests, group_setup, group_teardown);
-    fprintf(stderr, "usage: test_session_svc sign|expire|down\n");
+    if (strcmp(mode, "console") == 0)
+        return cmocka_run_group_tests_name("session_console", console_tests, group_setup,
+                                           group_teardown);
+#ifdef _WIN32
+    const struct CMUnitTest dialog_tests[] = {
+        cmocka_unit_test(dialog_shows_the_code_counts_down_and_goes_with_the_signature)};
+    if (strcmp(mode, "dialog") == 0)
+        return cmocka_run_group_tests_name("session_dialog", dialog_tests, group_setup,
+                                           group_teardown);
+#endif
+    fprintf(stderr, "usage: test_session_svc sign|expire|down|console|dialog\n");
     return 2;
 }

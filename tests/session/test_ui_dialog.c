@@ -30,10 +30,32 @@ static const crpki_ui_request REQ = {
     .num_hashes = 1,
 };
 
+/* This process's dialog: FindWindowW would also find another test
+ * program's (one Wine desktop for every test of the prefix). */
+static BOOL CALLBACK own_one(HWND h, LPARAM lp)
+{
+    DWORD pid = 0;
+    wchar_t cls[64];
+    GetWindowThreadProcessId(h, &pid);
+    if (pid == GetCurrentProcessId() && GetClassNameW(h, cls, 64) &&
+        wcscmp(cls, CRPKI_UI_DIALOG_CLASS) == 0) {
+        *(HWND *)lp = h;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static HWND own_dialog(void)
+{
+    HWND h = NULL;
+    EnumWindows(own_one, (LPARAM)&h);
+    return h;
+}
+
 static HWND find_dialog(void)
 {
     for (int i = 0; i < 50; i++) {
-        HWND h = FindWindowW(CRPKI_UI_DIALOG_CLASS, NULL);
+        HWND h = own_dialog();
         if (h)
             return h;
         Sleep(20);
@@ -68,7 +90,7 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     assert_non_null(ui);
     HWND h = find_dialog();
     if (!h)
-        fail_msg("FindWindowW(CrpkiApprovalDialog) found no dialog");
+        fail_msg("no CrpkiApprovalDialog window of this process");
     assert_true(IsWindowVisible(h));
     char buf[512];
     text_of(h, CRPKI_UI_ID_CODE, buf, sizeof buf);
@@ -94,7 +116,7 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     assert_true(tid != GetCurrentThreadId()); /* its own thread */
     crpki_ui_close(ui, CRPKI_OK);
     assert_false(IsWindow(h));
-    assert_null(FindWindowW(CRPKI_UI_DIALOG_CLASS, NULL));
+    assert_null(own_dialog());
     assert_false(rssp_cancel_is_triggered(c)); /* our close is not a cancel */
     rssp_cancel_free(c);
 }
@@ -154,7 +176,7 @@ static void two_dialogs_at_once_and_again_after(void **state)
     text_of(h, CRPKI_UI_ID_CODE, buf, sizeof buf);
     assert_string_equal(buf, "1357");
     crpki_ui_close(u2, CRPKI_OK);
-    assert_null(FindWindowW(CRPKI_UI_DIALOG_CLASS, NULL));
+    assert_null(own_dialog());
     /* the class was unregistered with the last one; it comes back */
     assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c1, &u1), CRPKI_OK);
     assert_non_null(find_dialog());

@@ -9,6 +9,8 @@
 #   3. STOP_SERVICE: the service is stopped here;
 #   4. the program runs with CRPKI_HOME, CRPKI_TEST_PHONE, CRPKI_TEST_SIMDIR,
 #      CRPKI_TEST_SERVICE_URL, CRPKI_TEST_OUT (Windows paths under Wine);
+#      under Wine with --xvfb, inside `xvfb-run -a` (an X display, so the
+#      approval dialog can be made, found and clicked);
 #   5. when it exits 0, the artifacts in CRPKI_TEST_OUT are verified with
 #      OpenSSL: X.p7s with `openssl cms -verify` against the registrar CA
 #      (detached when X.content exists), X.sig with `openssl pkeyutl -verify`
@@ -18,15 +20,18 @@
 #
 # run-service-test.sh --rsspd PATH --setup PATH [--template DIR] [--user U]
 #     [--providers csp|ksp|both] [--ui none|console|dialog] [--stop-service]
-#     [--emulator ARG]... [--rsspd-arg ARG]... [--setup-arg ARG]...
+#     [--xvfb XVFB_RUN] [--emulator ARG]... [--rsspd-arg ARG]... [--setup-arg ARG]...
 #     -- PROGRAM [ARGS...]
 # --emulator: the win64 build's CMAKE_CROSSCOMPILING_EMULATOR, one word per
 # option (wine-run.sh --prefix DIR): setup and program then run under Wine.
+# --xvfb: the path of xvfb-run (or anything not executable when CMake found
+# none: then xvfb-run from PATH, else the test fails saying so). Only with
+# --emulator: natively the program needs no display.
 # CRPKI_SVCTEST_KEEP=1 keeps the temp dir; CRPKI_SVCTEST_VERBOSE=1 prints the
 # service's and the home's logs even on success.
 set -u
 
-rsspd="" setup="" template="" user=user1 providers=both ui=none stop_service=0
+rsspd="" setup="" template="" user=user1 providers=both ui=none stop_service=0 xvfb=""
 emu=() rsspd_args=() setup_args=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -37,6 +42,7 @@ while [ $# -gt 0 ]; do
     --providers) providers=$2; shift 2 ;;
     --ui) ui=$2; shift 2 ;;
     --stop-service) stop_service=1; shift ;;
+    --xvfb) xvfb=$2; shift 2 ;;
     --emulator) emu+=("$2"); shift 2 ;;
     --rsspd-arg) rsspd_args+=("$2"); shift 2 ;;
     --setup-arg) setup_args+=("$2"); shift 2 ;;
@@ -53,6 +59,20 @@ if [ -z "$rsspd" ] || [ ! -x "$rsspd" ]; then
 fi
 wine=0
 [ ${#emu[@]} -gt 0 ] && wine=1
+# Checked before anything starts: a dialog test without a display would
+# only fail later, and less clearly.
+run_prog=()
+if [ -n "$xvfb" ] && [ $wine = 1 ]; then
+    if [ ! -x "$xvfb" ]; then
+        xvfb=$(command -v xvfb-run 2>/dev/null || true)
+    fi
+    if [ -z "$xvfb" ]; then
+        echo "run-service-test.sh: FAIL: xvfb-run not found; this test (XVFB) needs it for Wine's" \
+            "windows: install the xvfb package (scripts/install-deps)" >&2
+        exit 1
+    fi
+    run_prog=("$xvfb" -a)
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/crpki-svc-XXXXXX") || exit 1
 svc=$tmp/svc home=$tmp/home out=$tmp/out phone=$tmp/phone
@@ -178,7 +198,21 @@ CRPKI_TEST_PHONE=$(hostpath "$phone")
 CRPKI_TEST_SIMDIR=$(hostpath "$svc")
 CRPKI_TEST_SERVICE_URL=$url
 CRPKI_TEST_OUT=$(hostpath "$out")
-"${emu[@]}" "$@"
+if [ ${#run_prog[@]} -gt 0 ]; then
+    # Xvfb has no window manager, and Wine's X11 driver waits up to 2 s for
+    # one to confirm every managed window it takes down: DestroyWindow of the
+    # dialog would cost the sign call 2 s that Windows does not. Unmanaged
+    # windows for this program only (AppDefaults), set before it starts.
+    exe=$(basename "$1")
+    if ! "${emu[@]}" reg add "HKCU\\Software\\Wine\\AppDefaults\\$exe\\X11 Driver" /v Managed \
+        /d N /f >"$tmp/reg.log" 2>&1; then
+        cat "$tmp/reg.log" >&2
+        echo "run-service-test.sh: cannot set Wine's X11 Driver\\Managed for $exe" >&2
+        exit 1
+    fi
+    echo "run-service-test.sh: the program runs under ${run_prog[*]} (X11 windows unmanaged)"
+fi
+"${run_prog[@]}" "${emu[@]}" "$@"
 prog=$?
 if [ $prog != 0 ]; then
     echo "run-service-test.sh: $1 exited $prog" >&2
