@@ -64,7 +64,8 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
         csp_module = inst;
         DisableThreadLibraryCalls(inst);
         /* Only the handle table's lock: no files, no network, no session. */
-        return csp_core_init(csp_session_backend()) == CRPKI_OK;
+        const prov_backend *b = prov_session_backend(CRPKI_CAT_CSP);
+        return b && csp_core_init(b) == CRPKI_OK;
     }
     return TRUE;
 }
@@ -154,6 +155,25 @@ static void len_out(const len_io *io)
         *io->p = io->v;
 }
 
+/* A new handle out: the core's number is written to the caller's
+ * HCRYPTPROV/HCRYPTHASH/HCRYPTKEY (all ULONG_PTR) only on success. */
+typedef struct {
+    ULONG_PTR *p;
+    uint64_t v;
+} handle_io;
+static uint64_t *handle_in(handle_io *io, ULONG_PTR *p)
+{
+    io->p = p;
+    io->v = 0;
+    return p ? &io->v : NULL;
+}
+static csp_code handle_out(const handle_io *io, csp_code c)
+{
+    if (io->p && c == CSP_OK)
+        *io->p = (ULONG_PTR)io->v;
+    return c;
+}
+
 /* ANSI (the process code page) or UTF-16 to UTF-8; NULL stays NULL. */
 static csp_code ansi_to_utf8(const char *s, char **out, csp_status *st)
 {
@@ -194,14 +214,13 @@ BOOL WINAPI CPAcquireContext(HCRYPTPROV *phProv, LPCSTR szContainer, DWORD dwFla
     csp_window_src win = {resolve_hwnd, NULL};
     if (pVTable)
         win.raw = (csp_fnptr)pVTable->FuncReturnhWnd;
-    uint64_t h = 0;
+    handle_io io;
+    uint64_t *ph = handle_in(&io, phProv);
     csp_code c = ansi_to_utf8(szContainer, &container, &st);
     if (c == CSP_OK)
-        c = csp_acquire_context(phProv ? &h : NULL, container, dwFlags, &win, &st);
+        c = csp_acquire_context(ph, container, dwFlags, &win, &st);
     free(container);
-    if (phProv && c == CSP_OK)
-        *phProv = (HCRYPTPROV)h;
-    return done("CPAcquireContext", c, &st);
+    return done("CPAcquireContext", handle_out(&io, c), &st);
 }
 
 BOOL WINAPI CPReleaseContext(HCRYPTPROV hProv, DWORD dwFlags)
@@ -250,11 +269,9 @@ BOOL WINAPI CPCreateHash(HCRYPTPROV hProv, ALG_ID Algid, HCRYPTKEY hKey, DWORD d
                          HCRYPTHASH *phHash)
 {
     csp_status st = {0};
-    uint64_t h = 0;
-    csp_code c = csp_create_hash(hProv, Algid, hKey, dwFlags, phHash ? &h : NULL, &st);
-    if (phHash && c == CSP_OK)
-        *phHash = (HCRYPTHASH)h;
-    return done("CPCreateHash", c, &st);
+    handle_io io;
+    csp_code c = csp_create_hash(hProv, Algid, hKey, dwFlags, handle_in(&io, phHash), &st);
+    return done("CPCreateHash", handle_out(&io, c), &st);
 }
 
 BOOL WINAPI CPHashData(HCRYPTPROV hProv, HCRYPTHASH hHash, CONST BYTE *pbData, DWORD cbDataLen,
@@ -289,11 +306,9 @@ BOOL WINAPI CPDuplicateHash(HCRYPTPROV hUID, HCRYPTHASH hHash, LPDWORD pdwReserv
                             HCRYPTHASH *phHash)
 {
     csp_status st = {0};
-    uint64_t h = 0;
-    csp_code c = csp_duplicate_hash(hUID, hHash, pdwReserved, dwFlags, phHash ? &h : NULL, &st);
-    if (phHash && c == CSP_OK)
-        *phHash = (HCRYPTHASH)h;
-    return done("CPDuplicateHash", c, &st);
+    handle_io io;
+    csp_code c = csp_duplicate_hash(hUID, hHash, pdwReserved, dwFlags, handle_in(&io, phHash), &st);
+    return done("CPDuplicateHash", handle_out(&io, c), &st);
 }
 
 BOOL WINAPI CPDestroyHash(HCRYPTPROV hProv, HCRYPTHASH hHash)
@@ -305,22 +320,19 @@ BOOL WINAPI CPDestroyHash(HCRYPTPROV hProv, HCRYPTHASH hHash)
 BOOL WINAPI CPGetUserKey(HCRYPTPROV hProv, DWORD dwKeySpec, HCRYPTKEY *phUserKey)
 {
     csp_status st = {0};
-    uint64_t h = 0;
-    csp_code c = csp_get_user_key(hProv, dwKeySpec, phUserKey ? &h : NULL, &st);
-    if (phUserKey && c == CSP_OK)
-        *phUserKey = (HCRYPTKEY)h;
-    return done("CPGetUserKey", c, &st);
+    handle_io io;
+    csp_code c = csp_get_user_key(hProv, dwKeySpec, handle_in(&io, phUserKey), &st);
+    return done("CPGetUserKey", handle_out(&io, c), &st);
 }
 
 BOOL WINAPI CPImportKey(HCRYPTPROV hProv, CONST BYTE *pbData, DWORD cbDataLen, HCRYPTKEY hPubKey,
                         DWORD dwFlags, HCRYPTKEY *phKey)
 {
     csp_status st = {0};
-    uint64_t h = 0;
-    csp_code c = csp_import_key(hProv, pbData, cbDataLen, hPubKey, dwFlags, phKey ? &h : NULL, &st);
-    if (phKey && c == CSP_OK)
-        *phKey = (HCRYPTKEY)h;
-    return done("CPImportKey", c, &st);
+    handle_io io;
+    csp_code c =
+        csp_import_key(hProv, pbData, cbDataLen, hPubKey, dwFlags, handle_in(&io, phKey), &st);
+    return done("CPImportKey", handle_out(&io, c), &st);
 }
 
 BOOL WINAPI CPExportKey(HCRYPTPROV hProv, HCRYPTKEY hKey, HCRYPTKEY hPubKey, DWORD dwBlobType,
@@ -357,11 +369,9 @@ BOOL WINAPI CPDuplicateKey(HCRYPTPROV hUID, HCRYPTKEY hKey, LPDWORD pdwReserved,
                            HCRYPTKEY *phKey)
 {
     csp_status st = {0};
-    uint64_t h = 0;
-    csp_code c = csp_duplicate_key(hUID, hKey, pdwReserved, dwFlags, phKey ? &h : NULL, &st);
-    if (phKey && c == CSP_OK)
-        *phKey = (HCRYPTKEY)h;
-    return done("CPDuplicateKey", c, &st);
+    handle_io io;
+    csp_code c = csp_duplicate_key(hUID, hKey, pdwReserved, dwFlags, handle_in(&io, phKey), &st);
+    return done("CPDuplicateKey", handle_out(&io, c), &st);
 }
 
 BOOL WINAPI CPDestroyKey(HCRYPTPROV hProv, HCRYPTKEY hKey)

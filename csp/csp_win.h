@@ -6,9 +6,6 @@
 
 #include "csp_core.h"
 
-/* The backend over the process-wide crpki_session (csp_session.c). */
-const csp_backend *csp_session_backend(void);
-
 /* PP_USER_CERTSTORE (roots_only 0) / PP_ROOT_CERTSTORE (1): an in-memory
  * HCERTSTORE with the context's certificates, through the size protocol
  * (csp_certstore.c). The caller closes it with CertCloseStore. */

@@ -352,8 +352,11 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
         /* no network, no files: a lock, a table of pointers, the allocator */
         if (ksp_core_init() != CRPKI_OK)
             return FALSE;
+        const prov_backend *b = prov_session_backend(CRPKI_CAT_KSP);
+        if (!b)
+            return FALSE;
         ksp_buf_set_allocator(heap_alloc, heap_free);
-        ksp_set_backend(ksp_session_backend());
+        ksp_set_backend(b);
         fill_table();
     }
     return TRUE;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "csp_backend.h"
+#include "provider/prov_backend.h"
 #include "csp_const.h"
 #include "csp_status.h"
 
@@ -22,7 +22,7 @@
 
 /* Sets the backend and creates the handle table's lock. Not thread-safe:
  * DllMain's PROCESS_ATTACH or a test's setup. b must outlive the core. */
-crpki_err csp_core_init(const csp_backend *b);
+crpki_err csp_core_init(const prov_backend *b);
 
 /* Where the parent window of the approval dialog comes from: resolve(raw)
  * is called at signing time (raw: the VTableProvStruc's FuncReturnhWnd,

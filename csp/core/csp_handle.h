@@ -1,53 +1,41 @@
-/* csp_handle: the process-wide typed handle table of the CSP. A handle the
- * core gives out (HCRYPTPROV / HCRYPTHASH / HCRYPTKEY's private value) is a
- * number - magic | kind | generation | slot - never a pointer: it is looked
- * up under the table's lock, and an unknown, freed, reused, forged or
- * wrong-kind handle is an error code, not a crash. Objects are reference
- * counted, so a hash one thread signs survives another thread's
- * DestroyHash until the signature returns. Hashes and keys name their
- * provider (owner); releasing a provider destroys what it owns. */
+/* csp_handle: the CSP's typed handle table (src/provider/prov_handle.h,
+ * magic 0xC5B1). A handle the core gives out (HCRYPTPROV / HCRYPTHASH /
+ * HCRYPTKEY's private value) is a number, never a pointer; an unknown,
+ * freed, reused, forged or wrong-kind handle is an error code, not a crash.
+ * Objects are reference counted, so a hash one thread signs survives
+ * another thread's DestroyHash until the signature returns. Hashes and keys
+ * name their provider (owner); releasing a provider destroys what it owns. */
 #ifndef CRPKI_CSP_HANDLE_H
 #define CRPKI_CSP_HANDLE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crpki/error.h"
+#include "provider/prov_handle.h"
 
 typedef enum { CSP_KIND_PROV = 0x51, CSP_KIND_HASH = 0x52, CSP_KIND_KEY = 0x53 } csp_kind;
 
-typedef struct csp_obj csp_obj;
-struct csp_obj {
-    csp_kind kind;
-    unsigned refs;  /* under the table lock */
-    uint64_t owner; /* the provider handle of a hash or key; 0 for a provider */
-    void (*destroy)(csp_obj *o);
-};
+typedef prov_obj csp_obj; /* .kind is a csp_kind; .owner the provider handle */
 
-/* Creates the table's lock. Idempotent but not thread-safe: call before any
- * thread may use the table (DllMain's PROCESS_ATTACH, a test's setup). */
-crpki_err csp_handle_init(void);
+/* The process's table (csp_handle.c). */
+extern prov_table csp_handles;
 
-/* Registers o (kind and owner set, refs becomes 1 = the table's) and
- * returns its handle. CRPKI_E_NO_MEMORY when the table is full. */
-crpki_err csp_handle_new(csp_obj *o, uint64_t *h);
-/* A new reference to the live object h of that kind (csp_obj_put after);
- * 0 when h is not one. */
-int csp_handle_get(uint64_t h, csp_kind kind, csp_obj **o);
-/* A new reference to the live object h of that kind owned by the live
- * provider prov: 1; 0 when prov is not a live provider (*prov_ok = 0) or h
- * is not such an object (*prov_ok = 1). */
-int csp_handle_get_owned(uint64_t prov, uint64_t h, csp_kind kind, csp_obj **o, int *prov_ok);
-/* Unregisters h (drops the table's reference); 0 when h is not live. */
-int csp_handle_free(uint64_t h, csp_kind kind);
-/* Unregisters every hash and key owned by the provider handle owner. */
-void csp_handle_free_owned(uint64_t owner);
-void csp_obj_put(csp_obj *o); /* NULL ok; destroys at zero */
-/* Live handles of a kind (0: all), for tests and the leak check. */
-size_t csp_handle_live(csp_kind kind);
-
-/* A short critical section over objects' small mutable members. */
-void csp_handle_lock(void);
-void csp_handle_unlock(void);
+/* Creates the table's lock: DllMain's PROCESS_ATTACH or a test's setup. */
+#define csp_handle_init() prov_table_init(&csp_handles)
+/* Registers o (kind and owner set) and returns its handle. */
+#define csp_handle_new(o, h) prov_handle_new(&csp_handles, (o), (h))
+/* A new reference to the live object h of that kind (csp_obj_put after). */
+#define csp_handle_get(h, kind, o) prov_handle_get(&csp_handles, (h), (kind), (o))
+/* The live object h of that kind owned by the live provider prov: 1; 0
+ * when prov is not a live provider (*prov_ok = 0) or h is not such an
+ * object (*prov_ok = 1). */
+#define csp_handle_get_owned(prov, h, kind, o, prov_ok)                                            \
+    prov_handle_get_owned(&csp_handles, (prov), CSP_KIND_PROV, (h), (kind), (o), (prov_ok))
+#define csp_handle_free(h, kind)     prov_handle_free(&csp_handles, (h), (kind))
+#define csp_handle_free_owned(owner) prov_handle_free_owned(&csp_handles, (owner))
+#define csp_obj_put(o)               prov_obj_put(&csp_handles, (o))
+#define csp_handle_live(kind)        prov_handle_live(&csp_handles, (kind))
+#define csp_handle_lock()            prov_table_lock(&csp_handles)
+#define csp_handle_unlock()          prov_table_unlock(&csp_handles)
 
 #endif

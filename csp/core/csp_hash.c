@@ -18,13 +18,10 @@ static void hash_destroy(csp_obj *o)
 
 csp_code csp_hash_get(uint64_t prov, uint64_t h, csp_hash **out, csp_status *st)
 {
-    csp_obj *o = NULL;
-    int prov_ok;
-    if (!csp_handle_get_owned(prov, h, CSP_KIND_HASH, &o, &prov_ok))
-        return prov_ok ? csp_fail(st, CSP_E_BAD_HASH, "not a live hash of this context")
-                       : csp_fail(st, CSP_E_BAD_UID, "not a live provider handle");
+    csp_obj *o;
+    csp_code c = csp_owned_get(prov, h, CSP_KIND_HASH, &o, st);
     *out = (csp_hash *)o;
-    return CSP_OK;
+    return c;
 }
 
 csp_code csp_hash_value(csp_hash *h, uint8_t *digest, size_t *len, csp_status *st)

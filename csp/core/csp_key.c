@@ -21,13 +21,10 @@ static void key_destroy(csp_obj *o)
 
 csp_code csp_key_get(uint64_t prov, uint64_t h, csp_key **out, csp_status *st)
 {
-    csp_obj *o = NULL;
-    int prov_ok;
-    if (!csp_handle_get_owned(prov, h, CSP_KIND_KEY, &o, &prov_ok))
-        return prov_ok ? csp_fail(st, CSP_E_BAD_KEY, "not a live key of this context")
-                       : csp_fail(st, CSP_E_BAD_UID, "not a live provider handle");
+    csp_obj *o;
+    csp_code c = csp_owned_get(prov, h, CSP_KIND_KEY, &o, st);
     *out = (csp_key *)o;
-    return CSP_OK;
+    return c;
 }
 
 csp_code csp_key_register(uint64_t prov, uint32_t algid, crpki_pubkey *pub, const uint8_t *cert,

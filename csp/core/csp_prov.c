@@ -8,9 +8,9 @@
 #include "log/log.h"
 #include "platform/str.h"
 
-static const csp_backend *g_backend;
+static const prov_backend *g_backend;
 
-crpki_err csp_core_init(const csp_backend *b)
+crpki_err csp_core_init(const prov_backend *b)
 {
     if (!b)
         return CRPKI_E_INVALID_ARG;
@@ -18,7 +18,7 @@ crpki_err csp_core_init(const csp_backend *b)
     return csp_handle_init();
 }
 
-const csp_backend *csp_backend_get(void)
+const prov_backend *csp_backend_get(void)
 {
     return g_backend;
 }
@@ -47,6 +47,18 @@ csp_code csp_prov_get(uint64_t h, csp_prov **p, csp_status *st)
         return csp_fail(st, CSP_E_BAD_UID, "not a live provider handle");
     *p = (csp_prov *)o;
     return CSP_OK;
+}
+
+csp_code csp_owned_get(uint64_t prov, uint64_t h, csp_kind kind, csp_obj **o, csp_status *st)
+{
+    int prov_ok;
+    *o = NULL;
+    if (csp_handle_get_owned(prov, h, kind, o, &prov_ok))
+        return CSP_OK;
+    if (!prov_ok)
+        return csp_fail(st, CSP_E_BAD_UID, "not a live provider handle");
+    return kind == CSP_KIND_HASH ? csp_fail(st, CSP_E_BAD_HASH, "not a live hash of this context")
+                                 : csp_fail(st, CSP_E_BAD_KEY, "not a live key of this context");
 }
 
 #define ACQUIRE_FLAGS                                                                              \

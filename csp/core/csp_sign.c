@@ -84,7 +84,7 @@ csp_code csp_sign_hash(uint64_t prov, uint64_t hash, uint32_t keyspec, const cha
     }
     size_t blen = need;
     crpki_error_info ei = {0};
-    const csp_backend *b = csp_backend_get();
+    const prov_backend *b = csp_backend_get();
     crpki_err e = b->sign(b->ctx, &sp, be, &blen, &ei);
     if (e != CRPKI_OK) {
         c = csp_fail_core(st, e, "signing with %s: %s", p->container,

@@ -3,18 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/thread.h"
+/* Handles are 64-bit numbers (magic | kind | generation | slot): the KSP
+ * is built for 64-bit Windows only, where NCRYPT_HANDLE is 64 bits. */
+_Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "64-bit handles");
 
-#define SLOTS 4096u /* slot 0 unused: 12 bits */
-
-typedef struct {
-    ksp_obj *obj;
-    uint16_t gen;
-} slot;
-
-static plat_mutex *g_lock;
-static slot g_slots[SLOTS];
-static size_t g_live;
+prov_table ksp_handles = PROV_TABLE_INIT(0x4B53);
 
 static void *def_alloc(size_t n)
 {
@@ -30,82 +23,25 @@ static ksp_free_fn g_free = def_free;
 static void **g_bufs;
 static size_t g_nbufs, g_capbufs;
 
-crpki_err ksp_handle_init(void)
-{
-    if (g_lock)
-        return CRPKI_OK;
-    g_lock = plat_mutex_new();
-    return g_lock ? CRPKI_OK : CRPKI_E_NO_MEMORY;
-}
-
-void ksp_handle_lock(void)
-{
-    plat_mutex_lock(g_lock);
-}
-
-void ksp_handle_unlock(void)
-{
-    plat_mutex_unlock(g_lock);
-}
-
-static uintptr_t encode(ksp_kind kind, uint16_t gen, size_t i)
-{
-    return ((uintptr_t)kind << 28) | ((uintptr_t)gen << 12) | (uintptr_t)i;
-}
-
-ksp_code ksp_handle_new(ksp_obj *o, uintptr_t *h, ksp_status *st)
-{
-    if (!g_lock)
-        return ksp_fail_core(st, CRPKI_E_INTERNAL, "handle table not initialised");
-    ksp_handle_lock();
-    for (size_t i = 1; i < SLOTS; i++) {
-        if (g_slots[i].obj)
-            continue;
-        uint16_t gen = (uint16_t)(g_slots[i].gen + 1);
-        if (gen == 0)
-            gen = 1;
-        g_slots[i].gen = gen;
-        g_slots[i].obj = o;
-        o->refs = 1;
-        g_live++;
-        *h = encode(o->kind, gen, i);
-        ksp_handle_unlock();
-        return KSP_OK;
-    }
-    ksp_handle_unlock();
-    return ksp_fail_core(st, CRPKI_E_NO_MEMORY, "handle table full (%u handles)", SLOTS - 1);
-}
-
-/* The slot of a live handle of that kind, or NULL. Under the lock. */
-static slot *find(uintptr_t h, ksp_kind kind)
-{
-    if (h == 0 || (h >> 28) != (uintptr_t)kind)
-        return NULL;
-    size_t i = h & 0xFFFu;
-    uint16_t gen = (uint16_t)((h >> 12) & 0xFFFFu);
-    if (i == 0 || !g_slots[i].obj || g_slots[i].gen != gen || g_slots[i].obj->kind != kind)
-        return NULL;
-    return &g_slots[i];
-}
-
 static const char *kind_name(ksp_kind k)
 {
     return k == KSP_KIND_PROVIDER ? "provider" : "key";
 }
 
+ksp_code ksp_handle_new(ksp_obj *o, uintptr_t *h, ksp_status *st)
+{
+    uint64_t v = 0;
+    crpki_err e = prov_handle_new(&ksp_handles, o, &v);
+    if (e != CRPKI_OK)
+        return ksp_fail_core(st, e, "no new %s handle", kind_name((ksp_kind)o->kind));
+    *h = (uintptr_t)v;
+    return KSP_OK;
+}
+
 ksp_code ksp_handle_get(uintptr_t h, ksp_kind kind, ksp_obj **o, ksp_status *st)
 {
     *o = NULL;
-    if (!g_lock)
-        return ksp_fail(st, KSP_E_INVALID_HANDLE, "no handles exist yet");
-    ksp_handle_lock();
-    slot *s = find(h, kind);
-    if (s) {
-        s->obj->refs++;
-        *o = s->obj;
-    }
-    ksp_handle_unlock();
-    if (!s)
+    if (!prov_handle_get(&ksp_handles, (uint64_t)h, kind, o))
         return ksp_fail(st, KSP_E_INVALID_HANDLE, "0x%llx is no live %s handle",
                         (unsigned long long)h, kind_name(kind));
     return KSP_OK;
@@ -113,42 +49,10 @@ ksp_code ksp_handle_get(uintptr_t h, ksp_kind kind, ksp_obj **o, ksp_status *st)
 
 ksp_code ksp_handle_free(uintptr_t h, ksp_kind kind, ksp_status *st)
 {
-    if (!g_lock)
-        return ksp_fail(st, KSP_E_INVALID_HANDLE, "no handles exist yet");
-    ksp_handle_lock();
-    slot *s = find(h, kind);
-    ksp_obj *o = s ? s->obj : NULL;
-    if (s) {
-        s->obj = NULL;
-        g_live--;
-    }
-    ksp_handle_unlock();
-    if (!o)
+    if (!prov_handle_free(&ksp_handles, (uint64_t)h, kind))
         return ksp_fail(st, KSP_E_INVALID_HANDLE, "0x%llx is no live %s handle",
                         (unsigned long long)h, kind_name(kind));
-    ksp_obj_put(o);
     return KSP_OK;
-}
-
-void ksp_obj_put(ksp_obj *o)
-{
-    if (!o)
-        return;
-    ksp_handle_lock();
-    unsigned left = --o->refs;
-    ksp_handle_unlock();
-    if (left == 0 && o->destroy)
-        o->destroy(o);
-}
-
-size_t ksp_handle_live(void)
-{
-    if (!g_lock)
-        return 0;
-    ksp_handle_lock();
-    size_t n = g_live;
-    ksp_handle_unlock();
-    return n;
 }
 
 void ksp_buf_set_allocator(ksp_alloc_fn a, ksp_free_fn f)
@@ -159,7 +63,7 @@ void ksp_buf_set_allocator(ksp_alloc_fn a, ksp_free_fn f)
 
 void *ksp_buf_alloc(size_t n, ksp_status *st)
 {
-    if (!g_lock) {
+    if (!ksp_handles.mu) {
         ksp_fail_core(st, CRPKI_E_INTERNAL, "handle table not initialised");
         return NULL;
     }
@@ -192,7 +96,7 @@ ksp_code ksp_buf_free(void *p, ksp_status *st)
     if (!p)
         return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "FreeBuffer(NULL)");
     int found = 0;
-    if (g_lock) {
+    if (ksp_handles.mu) {
         ksp_handle_lock();
         for (size_t i = 0; i < g_nbufs; i++) {
             if (g_bufs[i] == p) {
@@ -212,7 +116,7 @@ ksp_code ksp_buf_free(void *p, ksp_status *st)
 int ksp_buf_owned(const void *p)
 {
     int found = 0;
-    if (!p || !g_lock)
+    if (!p || !ksp_handles.mu)
         return 0;
     ksp_handle_lock();
     for (size_t i = 0; i < g_nbufs && !found; i++)
@@ -223,7 +127,7 @@ int ksp_buf_owned(const void *p)
 
 size_t ksp_buf_live(void)
 {
-    if (!g_lock)
+    if (!ksp_handles.mu)
         return 0;
     ksp_handle_lock();
     size_t n = g_nbufs;

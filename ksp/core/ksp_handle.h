@@ -1,10 +1,10 @@
-/* ksp_handle: the process-wide typed handle table of the KSP. A handle the
- * application holds is a number (kind tag | generation | slot), never a
- * pointer: it is looked up under the table's lock, and an unknown, freed,
- * reused or wrong-kind handle is KSP_E_INVALID_HANDLE, not a crash. Objects
- * are reference counted, so a key that one thread signs with survives
- * another thread's FreeKey until the signature returns, and a key needs
- * nothing of its provider (FreeKey after FreeProvider is safe).
+/* ksp_handle: the KSP's typed handle table (src/provider/prov_handle.h,
+ * magic 0x4B53). A handle the application holds is a number, never a
+ * pointer: an unknown, freed, reused or wrong-kind handle is
+ * KSP_E_INVALID_HANDLE, not a crash. Objects are reference counted, so a
+ * key that one thread signs with survives another thread's FreeKey until
+ * the signature returns, and a key needs nothing of its provider (FreeKey
+ * after FreeProvider is safe: keys have no owner).
  *
  * The same module keeps the registry of buffers handed to the application
  * (EnumKeys, EnumAlgorithms, enumeration state): FreeBuffer frees only a
@@ -16,19 +16,17 @@
 #include <stdint.h>
 
 #include "ksp_status.h"
+#include "provider/prov_handle.h"
 
 typedef enum { KSP_KIND_PROVIDER = 0xA, KSP_KIND_KEY = 0xB } ksp_kind;
 
-typedef struct ksp_obj ksp_obj;
-struct ksp_obj {
-    ksp_kind kind;
-    unsigned refs; /* under the table lock */
-    void (*destroy)(ksp_obj *o);
-};
+typedef prov_obj ksp_obj; /* .kind is a ksp_kind */
 
-/* Creates the table's lock. Idempotent; call once before any thread may
- * use the table (DllMain's PROCESS_ATTACH, a test's setup). */
-crpki_err ksp_handle_init(void);
+/* The process's table (ksp_handle.c). */
+extern prov_table ksp_handles;
+
+/* Creates the table's lock: DllMain's PROCESS_ATTACH or a test's setup. */
+#define ksp_handle_init() prov_table_init(&ksp_handles)
 
 /* Registers o (its kind set, refs 1 = the table's) and returns the handle. */
 ksp_code ksp_handle_new(ksp_obj *o, uintptr_t *h, ksp_status *st);
@@ -36,13 +34,11 @@ ksp_code ksp_handle_new(ksp_obj *o, uintptr_t *h, ksp_status *st);
 ksp_code ksp_handle_get(uintptr_t h, ksp_kind kind, ksp_obj **o, ksp_status *st);
 /* Unregisters h (drops the table's reference). */
 ksp_code ksp_handle_free(uintptr_t h, ksp_kind kind, ksp_status *st);
-void ksp_obj_put(ksp_obj *o); /* NULL ok; destroys at zero */
-/* Live handles, for tests and the leak check. */
-size_t ksp_handle_live(void);
-
+#define ksp_obj_put(o)    prov_obj_put(&ksp_handles, (o)) /* NULL ok; destroys at zero */
+#define ksp_handle_live() prov_handle_live(&ksp_handles, 0)
 /* A short critical section over objects' mutable members. */
-void ksp_handle_lock(void);
-void ksp_handle_unlock(void);
+#define ksp_handle_lock()   prov_table_lock(&ksp_handles)
+#define ksp_handle_unlock() prov_table_unlock(&ksp_handles)
 
 /* ---- buffers handed to the application ---- */
 typedef void *(*ksp_alloc_fn)(size_t n);

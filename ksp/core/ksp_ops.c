@@ -41,9 +41,9 @@ typedef struct {
     char *use_context;
 } ksp_key;
 
-static const ksp_backend *g_backend;
+static const prov_backend *g_backend;
 
-void ksp_set_backend(const ksp_backend *b)
+void ksp_set_backend(const prov_backend *b)
 {
     g_backend = b;
 }
@@ -147,6 +147,34 @@ ksp_code ksp_free_provider(uintptr_t hp, ksp_status *st)
     return ksp_handle_free(hp, KSP_KIND_PROVIDER, st);
 }
 
+/* HWND / use context: the two properties providers and keys both keep
+ * (under the table lock, as the application may set them meanwhile). */
+static int is_ui_property(const uint16_t *prop)
+{
+    return ksp_u16_eq_ascii(prop, "HWND Handle") || ksp_u16_eq_ascii(prop, "Use Context");
+}
+
+static ksp_code get_ui_property(const uintptr_t *hwnd, char *const *use_context,
+                                const uint16_t *prop, uint8_t *out, size_t outsz, size_t *res,
+                                ksp_status *st)
+{
+    ksp_handle_lock();
+    uintptr_t w = *hwnd;
+    char *u = *use_context ? plat_strdup(*use_context) : NULL;
+    int oom = *use_context && !u;
+    ksp_handle_unlock();
+    ksp_code c;
+    if (ksp_u16_eq_ascii(prop, "HWND Handle"))
+        c = ksp_out_bytes(&w, sizeof w, out, outsz, res, st);
+    else if (oom)
+        c = ksp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
+    else
+        c = u ? ksp_out_str(u, out, outsz, res, st)
+              : ksp_fail(st, KSP_E_NOT_FOUND, "no use context set");
+    free(u);
+    return c;
+}
+
 ksp_code ksp_get_provider_property(uintptr_t hp, const uint16_t *prop, uint8_t *out, size_t outsz,
                                    size_t *res, uint32_t flags, ksp_status *st)
 {
@@ -169,19 +197,9 @@ ksp_code ksp_get_provider_property(uintptr_t hp, const uint16_t *prop, uint8_t *
                           res, st);
     else if (ksp_u16_eq_ascii(prop, "Max Name Length"))
         c = ksp_out_dword(KSP_MAX_NAME_LENGTH, out, outsz, res, st);
-    else if (ksp_u16_eq_ascii(prop, "HWND Handle")) {
-        ksp_handle_lock();
-        uintptr_t w = p->hwnd;
-        ksp_handle_unlock();
-        c = ksp_out_bytes(&w, sizeof w, out, outsz, res, st);
-    } else if (ksp_u16_eq_ascii(prop, "Use Context")) {
-        ksp_handle_lock();
-        char *u = p->use_context ? plat_strdup(p->use_context) : NULL;
-        ksp_handle_unlock();
-        c = u ? ksp_out_str(u, out, outsz, res, st)
-              : ksp_fail(st, KSP_E_NOT_FOUND, "no use context set");
-        free(u);
-    } else
+    else if (is_ui_property(prop))
+        c = get_ui_property(&p->hwnd, &p->use_context, prop, out, outsz, res, st);
+    else
         c = ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED, "provider property not supported");
     ksp_obj_put(&p->hdr);
     return c;
@@ -391,19 +409,9 @@ ksp_code ksp_get_key_property(uintptr_t hp, uintptr_t hk, const uint16_t *prop, 
         c = ksp_out_dword(k->open_flags & KSP_F_MACHINE_KEY, out, outsz, res, st);
     else if (ksp_u16_eq_ascii(prop, "Provider Handle"))
         c = ksp_out_bytes(&k->prov, sizeof k->prov, out, outsz, res, st);
-    else if (ksp_u16_eq_ascii(prop, "HWND Handle")) {
-        ksp_handle_lock();
-        uintptr_t w = k->hwnd;
-        ksp_handle_unlock();
-        c = ksp_out_bytes(&w, sizeof w, out, outsz, res, st);
-    } else if (ksp_u16_eq_ascii(prop, "Use Context")) {
-        ksp_handle_lock();
-        char *u = k->use_context ? plat_strdup(k->use_context) : NULL;
-        ksp_handle_unlock();
-        c = u ? ksp_out_str(u, out, outsz, res, st)
-              : ksp_fail(st, KSP_E_NOT_FOUND, "no use context set");
-        free(u);
-    } else if (ksp_u16_eq_ascii(prop, "UI Policy")) {
+    else if (is_ui_property(prop))
+        c = get_ui_property(&k->hwnd, &k->use_context, prop, out, outsz, res, st);
+    else if (ksp_u16_eq_ascii(prop, "UI Policy")) {
         /* NCRYPT_UI_POLICY {dwVersion, dwFlags, 3 x LPCWSTR}: every signature
            is approved by the user (in the gBizID app); no strings */
         struct {

@@ -11,10 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ksp_backend.h"
 #include "ksp_status.h"
+#include "provider/prov_backend.h"
 
 #define KSP_PROVIDER_NAME "CRPKI Remote Signing Key Storage Provider"
+
+/* The backend the operations use; set once at start-up (DllMain, a test's
+ * setup) before any operation. b must outlive the operations. */
+void ksp_set_backend(const prov_backend *b);
 
 /* NCryptKeyName and NCryptAlgorithmName. */
 typedef struct {

@@ -6,4 +6,10 @@
  * "crpki-mgmt"), UTF-8, malloc'ed; NULL when it cannot be learned. */
 char *plat_exe_name(void);
 
+/* Keeps the module (DLL) that contains addr loaded until the process ends,
+ * for code that leaves threads or state behind which the host's FreeLibrary
+ * must not pull out from under it. 0 on success; -1 when it could not (the
+ * caller logs). A no-op returning 0 where modules are not unloaded. */
+int plat_pin_module(const void *addr);
+
 #endif

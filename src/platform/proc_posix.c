@@ -25,3 +25,9 @@ char *plat_exe_name(void)
                ? plat_strdup(program_invocation_short_name)
                : NULL;
 }
+
+int plat_pin_module(const void *addr)
+{
+    (void)addr; /* the providers are only unloaded by Windows' loaders */
+    return 0;
+}

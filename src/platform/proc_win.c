@@ -34,3 +34,13 @@ char *plat_exe_name(void)
     }
     return NULL;
 }
+
+int plat_pin_module(const void *addr)
+{
+    HMODULE self;
+    return GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                  GET_MODULE_HANDLE_EX_FLAG_PIN,
+                              (LPCWSTR)addr, &self)
+               ? 0
+               : -1;
+}

@@ -192,7 +192,13 @@ static crpki_err fake_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, 
     return ok ? CRPKI_OK : CRPKI_E_INTERNAL;
 }
 
-static const csp_backend FAKE = {fake_open, fake_find, fake_list, fake_free_ids, fake_sign, NULL};
+static const prov_backend FAKE = {
+    .open = fake_open,
+    .find_key = fake_find,
+    .list_keys = fake_list,
+    .free_ids = fake_free_ids,
+    .sign = fake_sign,
+};
 
 static int reset(void **state)
 {

@@ -118,7 +118,14 @@ static crpki_err f_forget(void *ctx, const char *id, crpki_error_info *ei)
     return CRPKI_E_NO_KEY;
 }
 
-static const ksp_backend FAKE = {f_open, f_find, f_list, f_free_ids, f_sign, f_forget, NULL};
+static const prov_backend FAKE = {
+    .open = f_open,
+    .find_key = f_find,
+    .list_keys = f_list,
+    .free_ids = f_free_ids,
+    .sign = f_sign,
+    .forget_key = f_forget,
+};
 
 static uintptr_t g_prov;
 

@@ -1,0 +1,44 @@
+/* prov_backend: what a provider core needs from libcrpki, as a table of
+ * functions, so the cores (csp/core, ksp/core) run natively against a fake
+ * in unit tests and against the process's signing session in the DLLs
+ * (prov_session.c). Nothing here touches the network except sign. */
+#ifndef CRPKI_PROV_BACKEND_H
+#define CRPKI_PROV_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog/catalog.h"
+#include "crpki/error.h"
+#include "session/session.h"
+
+typedef struct {
+    /* Makes the backend ready (the session opened: configuration + log).
+     * Called by every CPAcquireContext / OpenProvider; cheap after the
+     * first; a failure is retried by the next call. No network. */
+    crpki_err (*open)(void *ctx, crpki_error_info *ei);
+    /* A copy of the provider's catalog entry named id (NULL/"": the
+     * provider's default); CRPKI_E_NO_KEY when there is none. */
+    crpki_err (*find_key)(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei);
+    /* The credential IDs selected for the provider (free with free_ids). */
+    crpki_err (*list_keys)(void *ctx, char ***ids, size_t *n, crpki_error_info *ei);
+    void (*free_ids)(char **ids, size_t n);
+    /* crpki_session_sign's contract (cache, silent, UI, verification). */
+    crpki_err (*sign)(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
+                      crpki_error_info *ei);
+    /* Drops the provider's local association with the credential (its
+     * catalog selection); never the key in the service. NCryptDeleteKey. */
+    crpki_err (*forget_key)(void *ctx, const char *id, crpki_error_info *ei);
+    void *ctx;
+} prov_backend;
+
+/* The DLLs' backend: one crpki_session per process, opened by the first
+ * open (configuration and log only: no network, no token read) and kept for
+ * the process's life, with the DLL pinned (the session holds the signature
+ * cache and the approval UI's threads). which: CRPKI_CAT_CSP or
+ * CRPKI_CAT_KSP, the catalog selection the provider reads. Call from
+ * DllMain's PROCESS_ATTACH (it creates its lock; not thread-safe); NULL when
+ * out of memory. */
+const prov_backend *prov_session_backend(unsigned which);
+
+#endif

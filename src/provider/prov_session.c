@@ -1,0 +1,114 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "log/log.h"
+#include "platform/proc.h"
+#include "platform/thread.h"
+#include "prov_backend.h"
+
+static plat_mutex *g_mu;
+static crpki_session *g_session;
+
+static unsigned which_of(const void *ctx)
+{
+    return *(const unsigned *)ctx;
+}
+
+static crpki_err s_open(void *ctx, crpki_error_info *ei)
+{
+    crpki_err e = CRPKI_OK;
+    plat_mutex_lock(g_mu);
+    if (!g_session) {
+        e = crpki_session_open(NULL, &g_session, ei);
+        if (e == CRPKI_OK) {
+            const char *who = which_of(ctx) == CRPKI_CAT_CSP ? "csp" : "ksp";
+            if (plat_pin_module((const void *)&g_session) != 0)
+                crpki_log(CRPKI_LOG_WARN, who, "could not pin the provider DLL");
+            crpki_log(CRPKI_LOG_INFO, who, "session opened for %s", crpki_session_program());
+        }
+    }
+    plat_mutex_unlock(g_mu);
+    return e;
+}
+
+static crpki_session *session(void)
+{
+    plat_mutex_lock(g_mu);
+    crpki_session *s = g_session;
+    plat_mutex_unlock(g_mu);
+    return s;
+}
+
+static crpki_err s_find(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei)
+{
+    crpki_session *s = session();
+    return s ? crpki_session_find_key(s, id, which_of(ctx), out, ei) : CRPKI_E_INTERNAL;
+}
+
+static crpki_err s_list(void *ctx, char ***ids, size_t *n, crpki_error_info *ei)
+{
+    crpki_session *s = session();
+    return s ? crpki_session_list_keys(s, which_of(ctx), ids, n, ei) : CRPKI_E_INTERNAL;
+}
+
+static crpki_err s_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
+                        crpki_error_info *ei)
+{
+    (void)ctx;
+    crpki_session *s = session();
+    return s ? crpki_session_sign(s, p, sig, sig_len, ei) : CRPKI_E_INTERNAL;
+}
+
+/* Clears the provider's bit in the entry's selection (and the default),
+ * removing the entry when no provider uses it any more. */
+static crpki_err s_forget(void *ctx, const char *id, crpki_error_info *ei)
+{
+    unsigned which = which_of(ctx);
+    crpki_session *s = session();
+    if (!s)
+        return CRPKI_E_INTERNAL;
+    const crpki_config *cfg = crpki_session_config(s);
+    crpki_catalog cat;
+    crpki_err e = crpki_catalog_load(cfg->home, &cat, ei);
+    if (e != CRPKI_OK)
+        return e;
+    char **dflt = which == CRPKI_CAT_CSP ? &cat.default_csp : &cat.default_ksp;
+    e = CRPKI_E_NO_KEY;
+    for (size_t i = 0; i < cat.n; i++) {
+        crpki_cat_entry *en = &cat.v[i];
+        if (strcmp(en->credential_id, id) != 0 || !(en->providers & which))
+            continue;
+        if (*dflt && strcmp(*dflt, id) == 0) {
+            free(*dflt);
+            *dflt = NULL;
+        }
+        en->providers &= ~which;
+        e = en->providers ? CRPKI_OK : crpki_catalog_remove(&cat, id);
+        if (e == CRPKI_OK)
+            e = crpki_catalog_save(cfg->home, &cat, ei);
+        break;
+    }
+    crpki_catalog_free(&cat);
+    return e;
+}
+
+const prov_backend *prov_session_backend(unsigned which)
+{
+    static unsigned which_ctx[2] = {CRPKI_CAT_CSP, CRPKI_CAT_KSP};
+    static prov_backend backend[2];
+    if (!g_mu)
+        g_mu = plat_mutex_new();
+    if (!g_mu)
+        return NULL;
+    size_t i = which == CRPKI_CAT_CSP ? 0 : 1;
+    backend[i] = (prov_backend){
+        .open = s_open,
+        .find_key = s_find,
+        .list_keys = s_list,
+        .free_ids = crpki_session_free_ids,
+        .sign = s_sign,
+        .forget_key = s_forget,
+        .ctx = &which_ctx[i],
+    };
+    return &backend[i];
+}

@@ -1,0 +1,197 @@
+/* The providers' shared pieces (src/provider/): the typed handle table and
+ * the status type, tested on their own; the CSP and KSP core tests cover
+ * them again through each provider's codes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "provider/prov_handle.h"
+#include "provider/prov_status.h"
+
+enum { K_PARENT = 1, K_CHILD = 2 };
+
+static int g_destroyed;
+
+static void destroy(prov_obj *o)
+{
+    g_destroyed++;
+    free(o);
+}
+
+static prov_obj *obj(unsigned kind, uint64_t owner)
+{
+    prov_obj *o = calloc(1, sizeof *o);
+    assert_non_null(o);
+    o->kind = kind;
+    o->owner = owner;
+    o->destroy = destroy;
+    return o;
+}
+
+static void handle_of_one_kind_is_not_found_as_another_or_after_free(void **state)
+{
+    (void)state;
+    prov_table t = PROV_TABLE_INIT(0x1234);
+    assert_int_equal(prov_table_init(&t), CRPKI_OK);
+    g_destroyed = 0;
+    uint64_t h = 0;
+    assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &h), CRPKI_OK);
+    prov_obj *o = NULL;
+    assert_int_equal(prov_handle_get(&t, h, K_PARENT, &o), 1);
+    prov_obj_put(&t, o);
+    assert_int_equal(prov_handle_get(&t, h, K_CHILD, &o), 0);
+    assert_int_equal(prov_handle_get(&t, h ^ 1, K_PARENT, &o), 0); /* forged slot */
+    assert_int_equal(prov_handle_get(&t, 0, K_PARENT, &o), 0);
+    assert_int_equal(prov_handle_live(&t, 0), 1);
+    assert_int_equal(prov_handle_free(&t, h, K_PARENT), 1);
+    assert_int_equal(g_destroyed, 1);
+    assert_int_equal(prov_handle_free(&t, h, K_PARENT), 0); /* twice */
+    assert_int_equal(prov_handle_get(&t, h, K_PARENT, &o), 0);
+    assert_int_equal(prov_handle_live(&t, 0), 0);
+    prov_table_fini(&t);
+}
+
+static void reused_slot_gives_a_new_handle_and_another_table_refuses_it(void **state)
+{
+    (void)state;
+    prov_table a = PROV_TABLE_INIT(0x1111), b = PROV_TABLE_INIT(0x2222);
+    assert_int_equal(prov_table_init(&a), CRPKI_OK);
+    assert_int_equal(prov_table_init(&b), CRPKI_OK);
+    uint64_t h1 = 0, h2 = 0;
+    assert_int_equal(prov_handle_new(&a, obj(K_PARENT, 0), &h1), CRPKI_OK);
+    assert_int_equal(prov_handle_free(&a, h1, K_PARENT), 1);
+    assert_int_equal(prov_handle_new(&a, obj(K_PARENT, 0), &h2), CRPKI_OK);
+    assert_true(h1 != h2); /* the stale handle stays dead */
+    prov_obj *o = NULL;
+    assert_int_equal(prov_handle_get(&a, h1, K_PARENT, &o), 0);
+    assert_int_equal(prov_handle_get(&b, h2, K_PARENT, &o), 0); /* foreign */
+    assert_int_equal(prov_handle_free(&a, h2, K_PARENT), 1);
+    prov_table_fini(&a);
+    prov_table_fini(&b);
+}
+
+static void object_survives_free_while_referenced(void **state)
+{
+    (void)state;
+    prov_table t = PROV_TABLE_INIT(0x3333);
+    assert_int_equal(prov_table_init(&t), CRPKI_OK);
+    g_destroyed = 0;
+    uint64_t h = 0;
+    assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &h), CRPKI_OK);
+    prov_obj *o = NULL;
+    assert_int_equal(prov_handle_get(&t, h, K_PARENT, &o), 1);
+    assert_int_equal(prov_handle_free(&t, h, K_PARENT), 1);
+    assert_int_equal(g_destroyed, 0); /* another thread still signs with it */
+    prov_obj_put(&t, o);
+    assert_int_equal(g_destroyed, 1);
+    prov_table_fini(&t);
+}
+
+static void owned_objects_need_their_owner_and_go_with_it(void **state)
+{
+    (void)state;
+    prov_table t = PROV_TABLE_INIT(0x4444);
+    assert_int_equal(prov_table_init(&t), CRPKI_OK);
+    g_destroyed = 0;
+    uint64_t p1 = 0, p2 = 0, c1 = 0, c2 = 0;
+    assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &p1), CRPKI_OK);
+    assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &p2), CRPKI_OK);
+    assert_int_equal(prov_handle_new(&t, obj(K_CHILD, p1), &c1), CRPKI_OK);
+    assert_int_equal(prov_handle_new(&t, obj(K_CHILD, p1), &c2), CRPKI_OK);
+    prov_obj *o = NULL;
+    int owner_ok = -1;
+    assert_int_equal(prov_handle_get_owned(&t, p1, K_PARENT, c1, K_CHILD, &o, &owner_ok), 1);
+    assert_int_equal(owner_ok, 1);
+    prov_obj_put(&t, o);
+    /* another owner's object, and an owner that is not live */
+    assert_int_equal(prov_handle_get_owned(&t, p2, K_PARENT, c1, K_CHILD, &o, &owner_ok), 0);
+    assert_int_equal(owner_ok, 1);
+    assert_int_equal(prov_handle_get_owned(&t, c1, K_PARENT, c2, K_CHILD, &o, &owner_ok), 0);
+    assert_int_equal(owner_ok, 0);
+    assert_int_equal(prov_handle_live(&t, K_CHILD), 2);
+    prov_handle_free_owned(&t, p1);
+    assert_int_equal(prov_handle_live(&t, K_CHILD), 0);
+    assert_int_equal(g_destroyed, 2);
+    assert_int_equal(prov_handle_get(&t, c2, K_CHILD, &o), 0);
+    assert_int_equal(prov_handle_free(&t, p1, K_PARENT), 1);
+    assert_int_equal(prov_handle_free(&t, p2, K_PARENT), 1);
+    assert_int_equal(prov_handle_live(&t, 0), 0);
+    prov_table_fini(&t);
+}
+
+static void table_grows_past_its_first_block(void **state)
+{
+    (void)state;
+    prov_table t = PROV_TABLE_INIT(0x5555);
+    assert_int_equal(prov_table_init(&t), CRPKI_OK);
+    enum { N = 300 };
+    uint64_t h[N];
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &h[i]), CRPKI_OK);
+    assert_int_equal(prov_handle_live(&t, 0), N);
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(prov_handle_free(&t, h[i], K_PARENT), 1);
+    assert_int_equal(prov_handle_live(&t, 0), 0);
+    prov_table_fini(&t);
+}
+
+static void table_refuses_before_init(void **state)
+{
+    (void)state;
+    prov_table t = PROV_TABLE_INIT(0x6666);
+    prov_obj o = {K_PARENT, 0, 0, NULL};
+    uint64_t h = 0;
+    assert_int_equal(prov_handle_new(&t, &o, &h), CRPKI_E_INTERNAL);
+    prov_obj *got = NULL;
+    assert_int_equal(prov_handle_get(&t, 1, K_PARENT, &got), 0);
+    assert_int_equal(prov_handle_live(&t, 0), 0);
+}
+
+static const char *const NAMES[] = {"T_OK", "T_E_CORE", "T_E_FIRST"};
+#define NNAMES (sizeof NAMES / sizeof NAMES[0])
+
+static void status_carries_code_core_error_and_reason(void **state)
+{
+    (void)state;
+    prov_status st;
+    prov_status_clear(&st);
+    assert_string_equal(prov_status_name(&st, NAMES, NNAMES, "?"), "T_OK");
+    assert_int_equal(prov_fail(&st, 2, "bad %s", "flags"), 2);
+    assert_int_equal(st.code, 2);
+    assert_int_equal(st.core, CRPKI_OK);
+    assert_string_equal(st.why, "bad flags");
+    assert_string_equal(prov_status_name(&st, NAMES, NNAMES, "?"), "T_E_FIRST");
+    assert_int_equal(prov_fail_core(&st, CRPKI_E_DENIED, "user said no"), PROV_E_CORE);
+    assert_int_equal(st.core, CRPKI_E_DENIED);
+    assert_string_equal(prov_status_name(&st, NAMES, NNAMES, "?"), crpki_err_name(CRPKI_E_DENIED));
+    /* a bare "core" failure names an internal error, never success */
+    assert_int_equal(prov_fail(&st, PROV_E_CORE, "no backend"), PROV_E_CORE);
+    assert_int_equal(st.core, CRPKI_E_INTERNAL);
+    st.code = 99;
+    assert_string_equal(prov_status_name(&st, NAMES, NNAMES, "?"), "?");
+    assert_int_equal(prov_fail(NULL, 2, "no status"), 2); /* NULL st is allowed */
+    char longer[400];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    prov_fail(&st, 2, "%s", longer);
+    assert_int_equal(strlen(st.why), sizeof st.why - 1); /* cut, terminated */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(handle_of_one_kind_is_not_found_as_another_or_after_free),
+        cmocka_unit_test(reused_slot_gives_a_new_handle_and_another_table_refuses_it),
+        cmocka_unit_test(object_survives_free_while_referenced),
+        cmocka_unit_test(owned_objects_need_their_owner_and_go_with_it),
+        cmocka_unit_test(table_grows_past_its_first_block),
+        cmocka_unit_test(table_refuses_before_init),
+        cmocka_unit_test(status_carries_code_core_error_and_reason),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
