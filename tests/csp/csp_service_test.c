@@ -23,7 +23,12 @@
  *            キャンセル; CryptSignHash fails with SCARD_W_CANCELLED_BY_USER
  *            within 2 s and the dialog is gone. Twice: the parent window
  *            given with CryptSetProvParam(PP_CLIENT_HWND), then through
- *            advapi32's FuncReturnhWnd */
+ *            advapi32's FuncReturnhWnd
+ *   threads  4 threads sign different documents at the same moment (two
+ *            share one context and its key, two have their own) while the
+ *            phone approves each request after 300 ms: every signature
+ *            succeeds, verifies with CryptVerifySignature in its thread, and
+ *            with OpenSSL (artifacts); exactly 4 approval requests */
 #include <windows.h>
 #include <wincrypt.h>
 
@@ -777,10 +782,105 @@ static void mode_cancel(void)
     printf("csp cancel: %d checks\n", g_checks);
 }
 
+/* ---- several threads of one application signing at once ---- */
+
+#define NTHREADS 4
+typedef struct {
+    HCRYPTPROV prov;
+    int own; /* the thread acquires and releases its own context */
+    HANDLE go;
+    char text[64];
+    BYTE digest[32];
+    BYTE sig[512];
+    DWORD sig_len, err;
+    const char *step;
+} signer;
+
+static DWORD WINAPI sign_in_thread(void *arg)
+{
+    signer *s = arg;
+    WaitForSingleObject(s->go, INFINITE);
+    HCRYPTPROV p = s->prov;
+    s->step = "CryptAcquireContext";
+    if (s->own && !CryptAcquireContextW(&p, NULL, CSPT_PROV, PROV_RSA_FULL, 0))
+        goto fail;
+    HCRYPTHASH h = 0;
+    HCRYPTKEY k = 0;
+    DWORD dn = sizeof s->digest;
+    s->step = "hash";
+    if (!CryptCreateHash(p, CALG_SHA_256, 0, 0, &h) ||
+        !CryptHashData(h, (const BYTE *)s->text, (DWORD)strlen(s->text), 0) ||
+        !CryptGetHashParam(h, HP_HASHVAL, s->digest, &dn, 0))
+        goto fail;
+    s->step = "CryptSignHash";
+    s->sig_len = sizeof s->sig;
+    if (!CryptSignHashW(h, AT_SIGNATURE, NULL, 0, s->sig, &s->sig_len))
+        goto fail;
+    s->step = "CryptVerifySignature";
+    if (!CryptGetUserKey(p, AT_SIGNATURE, &k) ||
+        !CryptVerifySignatureW(h, s->sig, s->sig_len, k, NULL, 0))
+        goto fail;
+    CryptDestroyKey(k);
+    CryptDestroyHash(h);
+    if (s->own)
+        CryptReleaseContext(p, 0);
+    s->step = NULL;
+    return 0;
+fail:
+    s->err = GetLastError();
+    return 1;
+}
+
+static void mode_threads(void)
+{
+    svctest_phone("approve 300");
+    HCRYPTPROV shared = acquire(NULL, 0);
+    DWORD cl;
+    BYTE *cert = user_cert(shared, &cl);
+    HANDLE go = CreateEventW(NULL, TRUE, FALSE, NULL);
+    CK(go != NULL, "CreateEvent: %lu", (unsigned long)GetLastError());
+    signer s[NTHREADS];
+    HANDLE th[NTHREADS];
+    int before = svctest_phone_log_count();
+    for (int i = 0; i < NTHREADS; i++) {
+        memset(&s[i], 0, sizeof s[i]);
+        s[i].prov = shared;
+        s[i].own = i >= 2;
+        s[i].go = go;
+        snprintf(s[i].text, sizeof s[i].text, "document %d of %d, signed at once", i + 1, NTHREADS);
+        th[i] = CreateThread(NULL, 0, sign_in_thread, &s[i], 0, NULL);
+        CK(th[i] != NULL, "CreateThread: %lu", (unsigned long)GetLastError());
+    }
+    DWORD start = GetTickCount();
+    SetEvent(go);
+    CK(WaitForMultipleObjects(NTHREADS, th, TRUE, 60000) == WAIT_OBJECT_0,
+       "the signing threads did not finish within 60 s");
+    DWORD ms = GetTickCount() - start;
+    for (int i = 0; i < NTHREADS; i++) {
+        CK(s[i].step == NULL, "thread %d: %s failed: 0x%08lx", i, s[i].step,
+           (unsigned long)s[i].err);
+        CloseHandle(th[i]);
+        char name[32];
+        snprintf(name, sizeof name, "threads-%d", i + 1);
+        cspt_reverse(s[i].sig, s[i].sig_len); /* OpenSSL: big-endian */
+        svctest_write_sig(name, cert, cl, s[i].digest, 32, s[i].sig, s[i].sig_len,
+                          "digest:sha256\n");
+    }
+    CK(svctest_phone_log_count() == before + NTHREADS, "%d approval requests for %d documents",
+       svctest_phone_log_count() - before, NTHREADS);
+    svctest_expect_artifacts(NTHREADS);
+    CloseHandle(go);
+    free(cert);
+    OK(CryptReleaseContext(shared, 0));
+    printf("csp threads: %d signatures in %lu ms, %d checks\n", NTHREADS, (unsigned long)ms,
+           g_checks);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s advapi|crypt32|outcomes|deadline|offline|cancel DLL\n", argv[0]);
+        fprintf(stderr, "usage: %s advapi|crypt32|outcomes|deadline|offline|cancel|threads DLL\n",
+                argv[0]);
         return 2;
     }
     cspt_load_and_register(argv[2]);
@@ -796,6 +896,8 @@ int main(int argc, char **argv)
         mode_offline();
     else if (strcmp(argv[1], "cancel") == 0)
         mode_cancel();
+    else if (strcmp(argv[1], "threads") == 0)
+        mode_threads();
     else
         die("unknown mode %s", argv[1]);
     return 0;

@@ -24,7 +24,14 @@
  *   ksp_service_test silent   NCRYPT_SILENT_FLAG: NTE_SILENT_CONTEXT, no
  *                             authorize reaches the service;
  *   ksp_service_test down     the service is stopped: everything but
- *                             SignHash works, SignHash fails. */
+ *                             SignHash works, SignHash fails;
+ *   ksp_service_test threads  4 threads sign different digests at the same
+ *                             moment (two with one shared RSA-2048 key
+ *                             handle, one RSA-3072, one P-256) while the
+ *                             phone approves each after 300 ms; each thread
+ *                             then verifies with VerifySignature on its
+ *                             (shared) key; OpenSSL verifies the artifacts;
+ *                             exactly 4 approval requests. */
 #include <windows.h>
 
 #include <stdio.h>
@@ -531,10 +538,99 @@ static int down(void)
     return rt_failures ? 1 : 0;
 }
 
+/* ---- several threads of one application signing at once --------------------- */
+
+#define NTHREADS 4
+typedef struct {
+    key_t_ *key;
+    HANDLE go;
+    BYTE hash[32];
+    BYTE sig[1024];
+    DWORD got;
+    SECURITY_STATUS sign_st, verify_st;
+} signer;
+
+static DWORD WINAPI sign_in_thread(void *arg)
+{
+    signer *s = arg;
+    WaitForSingleObject(s->go, INFINITE);
+    int rsa = wcscmp(s->key->alg, L"RSA") == 0;
+    BCRYPT_PKCS1_PADDING_INFO pi = {BCRYPT_SHA256_ALGORITHM};
+    DWORD flags = rsa ? NCRYPT_PAD_PKCS1_FLAG : 0;
+    void *pad = rsa ? &pi : NULL;
+    s->sign_st =
+        T->SignHash(g_prov, s->key->k, pad, s->hash, 32, s->sig, sizeof s->sig, &s->got, flags);
+    if (s->sign_st == ERROR_SUCCESS)
+        s->verify_st =
+            T->VerifySignature(g_prov, s->key->k, pad, s->hash, 32, s->sig, s->got, flags);
+    return 0;
+}
+
+static int threads(void)
+{
+    svctest_phone("approve 300");
+    enumerate_and_open();
+    if (rt_failures)
+        return 1;
+    key_t_ *keys[NTHREADS] = {find(L"RSA", 2048), find(L"RSA", 2048), find(L"RSA", 3072),
+                              find(L"ECDSA_P256", 256)};
+    HANDLE go = CreateEventW(NULL, TRUE, FALSE, NULL);
+    RT_CHECK(go != NULL);
+    if (!go)
+        return 1;
+    signer s[NTHREADS];
+    HANDLE th[NTHREADS];
+    int before = svctest_phone_log_count();
+    for (int i = 0; i < NTHREADS; i++) {
+        memset(&s[i], 0, sizeof s[i]);
+        s[i].key = keys[i];
+        s[i].go = go;
+        char text[64];
+        snprintf(text, sizeof text, "document %d of %d, signed at once", i + 1, NTHREADS);
+        digest_of(text, CRPKI_HASH_SHA256, s[i].hash, 32);
+        th[i] = CreateThread(NULL, 0, sign_in_thread, &s[i], 0, NULL);
+        if (!th[i])
+            fatal("CreateThread");
+    }
+    DWORD t0 = GetTickCount();
+    SetEvent(go);
+    RT_CHECK(WaitForMultipleObjects(NTHREADS, th, TRUE, 60000) == WAIT_OBJECT_0);
+    fprintf(stderr, "ksp threads: %d signatures in %lu ms\n", NTHREADS,
+            (unsigned long)(GetTickCount() - t0));
+    for (int i = 0; i < NTHREADS; i++) {
+        CloseHandle(th[i]);
+        RT_EXPECT(s[i].sign_st, ERROR_SUCCESS);
+        RT_EXPECT(s[i].verify_st, ERROR_SUCCESS);
+        if (s[i].sign_st != ERROR_SUCCESS)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "threads-%d", i + 1);
+        key_t_ *k = s[i].key;
+        if (wcscmp(k->alg, L"RSA") != 0) {
+            BYTE der[160];
+            size_t dl = sizeof der;
+            if (crpki_ecdsa_p1363_to_der(s[i].sig, s[i].got, der, &dl) != CRPKI_OK)
+                fatal("P1363 -> DER");
+            svctest_write_sig(name, k->cert, k->cert_len, s[i].hash, 32, der, dl,
+                              "digest:sha256\n");
+        } else {
+            svctest_write_sig(name, k->cert, k->cert_len, s[i].hash, 32, s[i].sig, s[i].got,
+                              "digest:sha256\n");
+        }
+    }
+    RT_CHECK(svctest_phone_log_count() == before + NTHREADS);
+    svctest_expect_artifacts(NTHREADS);
+    CloseHandle(go);
+    for (int i = 0; i < g_nkeys; i++)
+        RT_OK(T->FreeKey(g_prov, g_keys[i].k));
+    return rt_failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: ksp_service_test flow|deny|expire|deadline|cancel|silent|down\n");
+        fprintf(stderr,
+                "usage: ksp_service_test flow|deny|expire|deadline|cancel|silent|down|threads\n");
         return 2;
     }
     if (rt_load(&R) != 0)
@@ -556,6 +652,8 @@ int main(int argc, char **argv)
         rc = outcome("approve 0", NCRYPT_SILENT_FLAG, NTE_SILENT_CONTEXT, 0);
     else if (strcmp(m, "down") == 0)
         rc = down();
+    else if (strcmp(m, "threads") == 0)
+        rc = threads();
     else
         rc = 2;
     RT_OK(T->FreeProvider(g_prov));
