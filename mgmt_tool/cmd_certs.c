@@ -22,15 +22,12 @@ int cmd_certs(mgmt_ctx *c, mgmt_args *a)
     const char *pos[1];
     if (arg_rest(c, a, pos, 0) < 0)
         return MGMT_EXIT_USAGE;
-    int rc = mgmt_connect(c);
+    rssp_credential *v = NULL;
+    size_t n = 0;
+    int rc = mgmt_fetch_creds(c, &v, &n);
     if (rc)
         return rc;
     crpki_error_info ei;
-    rssp_credential *v = NULL;
-    size_t n = 0;
-    crpki_err r = mgmt_fetch_creds(c, &v, &n, &ei);
-    if (r != CRPKI_OK)
-        return mgmt_fail(c, r, &ei, NULL, NULL);
     crpki_catalog cat;
     if (crpki_catalog_load(c->home, &cat, &ei) != CRPKI_OK) {
         out_note(

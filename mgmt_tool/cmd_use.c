@@ -22,15 +22,12 @@ int cmd_use(mgmt_ctx *c, mgmt_args *a)
         return mgmt_usage(c,
                           "use には証明書の ID か番号 (crpki-mgmt certs の [n]) を指定してください",
                           "use takes a credential ID or index (the [n] of crpki-mgmt certs)");
-    int rc = mgmt_connect(c);
+    rssp_credential *v = NULL;
+    size_t nv = 0;
+    int rc = mgmt_fetch_creds(c, &v, &nv);
     if (rc)
         return rc;
     crpki_error_info ei;
-    rssp_credential *v = NULL;
-    size_t nv = 0;
-    crpki_err r = mgmt_fetch_creds(c, &v, &nv, &ei);
-    if (r != CRPKI_OK)
-        return mgmt_fail(c, r, &ei, NULL, NULL);
     long k = mgmt_pick_cred(v, nv, pos[0]);
     if (k < 0) {
         mgmt_free_creds(v, nv);
@@ -44,7 +41,7 @@ int cmd_use(mgmt_ctx *c, mgmt_args *a)
                  L(c, "警告: この証明書は有効ではありません (期限切れまたは失効)。",
                    "warning: this certificate is not valid (expired or revoked)."));
     crpki_catalog cat;
-    r = crpki_catalog_load(c->home, &cat, &ei);
+    crpki_err r = crpki_catalog_load(c->home, &cat, &ei);
     if (r == CRPKI_OK)
         r = crpki_catalog_put(&cat, cr, prov, (int64_t)time(NULL), &ei);
     if (r == CRPKI_OK)

@@ -179,10 +179,8 @@ void mgmt_free_creds(rssp_credential *v, size_t n)
     free(v);
 }
 
-crpki_err mgmt_fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n, crpki_error_info *ei)
+static crpki_err fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n, crpki_error_info *ei)
 {
-    *out = NULL;
-    *n = 0;
     char **ids = NULL;
     size_t nids = 0;
     crpki_err r = rssp_list_credentials(c->client, &ids, &nids, ei);
@@ -203,6 +201,18 @@ crpki_err mgmt_fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n, crpki_
     *out = v;
     *n = nids;
     return CRPKI_OK;
+}
+
+int mgmt_fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = mgmt_connect(c);
+    if (rc)
+        return rc;
+    crpki_error_info ei;
+    crpki_err r = fetch_creds(c, out, n, &ei);
+    return r == CRPKI_OK ? 0 : mgmt_fail(c, r, &ei, NULL, NULL);
 }
 
 long mgmt_pick_cred(const rssp_credential *v, size_t n, const char *s)

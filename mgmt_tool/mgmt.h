@@ -80,9 +80,9 @@ int mgmt_exit_for(crpki_err e);
 int mgmt_fail(mgmt_ctx *c, crpki_err e, const crpki_error_info *ei, const char *fix_ja,
               const char *fix_en);
 
-/* The user's credentials from the service, in list order (caller frees with
- * mgmt_free_creds). */
-crpki_err mgmt_fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n, crpki_error_info *ei);
+/* mgmt_connect, then the user's credentials from the service, in list order
+ * (caller frees with mgmt_free_creds). Exit code (the error reported) or 0. */
+int mgmt_fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n);
 void mgmt_free_creds(rssp_credential *v, size_t n);
 /* ID or 1-based index among creds: the index, or -1. */
 long mgmt_pick_cred(const rssp_credential *v, size_t n, const char *id_or_index);

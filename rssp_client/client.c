@@ -100,7 +100,7 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
         return e;
     }
     rssp_client *c = calloc(1, sizeof *c);
-    rc_buf proxy = {0};
+    strbuf proxy = {0};
     if (!c)
         goto oom;
     c->base_url = base;
@@ -116,16 +116,16 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
         c->rng = (uint64_t)rc_now_ms() ^ (uint64_t)(uintptr_t)c;
 
     if (opt->proxy_mode == RSSP_PROXY_EXPLICIT) {
-        rc_buf_puts(&proxy, "http://");
+        strbuf_puts(&proxy, "http://");
         int v6 = strchr(opt->proxy_host, ':') != NULL;
         if (v6)
-            rc_buf_puts(&proxy, "[");
-        rc_buf_puts(&proxy, opt->proxy_host);
+            strbuf_puts(&proxy, "[");
+        strbuf_puts(&proxy, opt->proxy_host);
         if (v6)
-            rc_buf_puts(&proxy, "]");
+            strbuf_puts(&proxy, "]");
         char port[8];
         snprintf(port, sizeof port, ":%u", opt->proxy_port);
-        rc_buf_puts(&proxy, port);
+        strbuf_puts(&proxy, port);
         if (proxy.oom)
             goto oom;
     }
@@ -142,7 +142,7 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
     to.connect_timeout_ms = opt->connect_timeout_ms ? opt->connect_timeout_ms : DEFAULT_CONNECT_MS;
     to.user_agent = opt->user_agent ? opt->user_agent : ua;
     e = rc_transport_new(&to, &c->tr, ei);
-    rc_buf_free(&proxy, 0);
+    strbuf_free(&proxy);
     if (e != CRPKI_OK) {
         rssp_client_free(c);
         return e;
@@ -154,7 +154,7 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
 oom:
     free(base);
     free(host);
-    rc_buf_free(&proxy, 0);
+    strbuf_free(&proxy);
     rssp_client_free(c);
     return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
 }

@@ -1,8 +1,10 @@
 #include "rc_client.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 
 #include "log/log.h"
@@ -42,7 +44,7 @@ static crpki_err check_token(const char *op, const char *what, crpki_err e, char
     return CRPKI_OK;
 }
 
-static int64_t min_nonzero(int64_t a, int64_t b)
+int64_t rc_min_nonzero(int64_t a, int64_t b)
 {
     if (!a)
         return b;
@@ -62,7 +64,7 @@ static int64_t retry_delay(rssp_client *c, const rc_call_req *rq, unsigned attem
     plat_mutex_lock(c->lock);
     unsigned d = rc_backoff_delay_ms(p, attempt, retry_after_s, &c->rng);
     plat_mutex_unlock(c->lock);
-    int64_t end = min_nonzero(rq->deadline_ms, rq->retry_until_ms);
+    int64_t end = rc_min_nonzero(rq->deadline_ms, rq->retry_until_ms);
     return rc_backoff_clamp_ms(d, rc_backoff_floor_ms(p, retry_after_s),
                                end ? end - rc_now_ms() : -1, RC_ATTEMPT_MARGIN_MS);
 }
@@ -188,5 +190,23 @@ out:
         memset(ei, 0, sizeof *ei);
     else
         ei->code = e;
+    return e;
+}
+
+crpki_err rc_call_json(rssp_client *c, const rc_call_req *rq, cJSON *body, rc_http_resp *rs,
+                       crpki_error_info *ei)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON_Delete(body);
+    memset(rs, 0, sizeof *rs);
+    if (!text)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", rq->op);
+    rc_call_req r = *rq;
+    r.content_type = "application/json";
+    r.body = text;
+    r.body_len = strlen(text);
+    crpki_err e = rc_call(c, &r, rs, ei);
+    rc_wipe(text, r.body_len);
+    free(text);
     return e;
 }

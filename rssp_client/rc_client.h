@@ -12,6 +12,8 @@
 #include "rc_platform.h"
 #include "rc_transport.h"
 
+struct cJSON; /* <cjson/cJSON.h> */
+
 #define RC_TOKEN_BUF 4097 /* access tokens up to 4096 characters */
 
 struct rssp_client {
@@ -59,6 +61,15 @@ typedef struct {
  * filled (http_status and service_error when the service answered; rs then
  * still holds that response). ei must not be NULL. */
 crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki_error_info *ei);
+
+/* rc_call with body (a cJSON object, deleted here; NULL: out of memory) sent
+ * as application/json; rq's content_type and body are not used. The text is
+ * wiped after the call: a body may carry SADs. */
+crpki_err rc_call_json(rssp_client *c, const rc_call_req *rq, struct cJSON *body, rc_http_resp *rs,
+                       crpki_error_info *ei);
+
+/* The earlier of two times where 0 means "none" (0 when both are). */
+int64_t rc_min_nonzero(int64_t a, int64_t b);
 
 /* What the client knows of the service's authorize idempotency (1, -1, 0:
  * unknown), and tests' override of it. */

@@ -12,32 +12,20 @@
 #include "rc_util.h"
 #include "log/log.h"
 
-#define JSON "application/json"
-
 /* POST path with body (a cJSON object, deleted here); the 2xx response in rs. */
 static crpki_err csc_post_x(rssp_client *c, const char *op, const char *path, cJSON *body, int auth,
                             int no_retry, rssp_cancel *cancel, int64_t deadline_ms,
                             rc_http_resp *rs, crpki_error_info *ei)
 {
-    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    cJSON_Delete(body);
-    memset(rs, 0, sizeof *rs);
-    if (!text)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", op);
     rc_call_req rq = {0};
     rq.op = op;
     rq.path = path;
-    rq.content_type = JSON;
-    rq.body = text;
-    rq.body_len = strlen(text);
     rq.auth = auth;
     rq.retry = rc_request_retry_class(RC_REQ_READ);
     rq.no_retry = no_retry;
     rq.cancel = cancel;
     rq.deadline_ms = deadline_ms;
-    crpki_err e = rc_call(c, &rq, rs, ei);
-    free(text);
-    return e;
+    return rc_call_json(c, &rq, body, rs, ei);
 }
 
 static crpki_err csc_post(rssp_client *c, const char *op, const char *path, cJSON *body, int auth,

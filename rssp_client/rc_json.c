@@ -7,6 +7,8 @@
 #include "rc_platform.h"
 #include "rc_util.h"
 #include "util/errbuf.h"
+#include "util/text.h"
+#include "util/utf8.h"
 
 /* cJSON keeps the position of the last parse error in a global: parses are
  * serialized so that concurrent requests never race on it. */
@@ -134,11 +136,11 @@ static int string_ok(const cJSON *v, size_t maxlen, const char **why)
         *why = "too long";
         return 0;
     }
-    if (!rc_utf8_ok(v->valuestring, n)) {
+    if (!utf8_valid(v->valuestring, n)) {
         *why = "not UTF-8";
         return 0;
     }
-    if (!rc_no_controls(v->valuestring)) {
+    if (!text_no_controls(v->valuestring)) {
         *why = "holds a control character";
         return 0;
     }

@@ -35,22 +35,22 @@ int rc_pkce_challenge(const char *verifier, char out[44])
 char *rc_login_url_build(const char *base, const char *client_id, const char *redirect_uri,
                          const char *challenge, const char *state)
 {
-    rc_buf q = {0}, u = {0};
-    rc_buf_put_param(&q, "response_type", "code");
-    rc_buf_put_param(&q, "client_id", client_id);
-    rc_buf_put_param(&q, "redirect_uri", redirect_uri);
-    rc_buf_put_param(&q, "code_challenge", challenge);
-    rc_buf_put_param(&q, "code_challenge_method", "S256");
-    rc_buf_put_param(&q, "state", state);
-    rc_buf_put_param(&q, "scope", "service");
-    rc_buf_puts(&u, base);
-    rc_buf_puts(&u, "/oauth2/authorize?");
+    strbuf q = {0}, u = {0};
+    rc_put_param(&q, "response_type", "code");
+    rc_put_param(&q, "client_id", client_id);
+    rc_put_param(&q, "redirect_uri", redirect_uri);
+    rc_put_param(&q, "code_challenge", challenge);
+    rc_put_param(&q, "code_challenge_method", "S256");
+    rc_put_param(&q, "state", state);
+    rc_put_param(&q, "scope", "service");
+    strbuf_puts(&u, base);
+    strbuf_puts(&u, "/oauth2/authorize?");
     if (q.p)
-        rc_buf_put(&u, q.p, q.len);
+        strbuf_put(&u, q.p, q.len);
     int oom = q.oom || u.oom;
-    rc_buf_free(&q, 0);
+    strbuf_free(&q);
     if (oom) {
-        rc_buf_free(&u, 0);
+        strbuf_free(&u);
         return NULL;
     }
     return u.p;
@@ -121,7 +121,7 @@ const char *rssp_login_url(const rssp_login *login)
 }
 
 /* POST /oauth2/token with form; tokens parsed into out. */
-static crpki_err token_request(rssp_client *c, const char *op, const rc_buf *form, rssp_tokens *out,
+static crpki_err token_request(rssp_client *c, const char *op, const strbuf *form, rssp_tokens *out,
                                crpki_error_info *ei)
 {
     rc_call_req rq = {0};
@@ -182,21 +182,21 @@ crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redir
                     r.code ? "malformed code" : "neither code nor error");
         goto out;
     }
-    rc_buf form = {0};
-    rc_buf_put_param(&form, "grant_type", "authorization_code");
-    rc_buf_put_param(&form, "code", r.code);
-    rc_buf_put_param(&form, "redirect_uri", login->redirect_uri);
-    rc_buf_put_param(&form, "client_id", c->client_id);
-    rc_buf_put_param(&form, "code_verifier", login->verifier);
+    strbuf form = {0};
+    rc_put_param(&form, "grant_type", "authorization_code");
+    rc_put_param(&form, "code", r.code);
+    rc_put_param(&form, "redirect_uri", login->redirect_uri);
+    rc_put_param(&form, "client_id", c->client_id);
+    rc_put_param(&form, "code_verifier", login->verifier);
     if (form.oom) {
-        rc_buf_free(&form, 1);
+        strbuf_free(&form);
         e = rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
         goto out;
     }
     /* any redemption spends the code: this login is over, whatever happens */
     login->used = 1;
     e = token_request(c, "oauth2/token (authorization_code)", &form, out, &ei);
-    rc_buf_free(&form, 1);
+    strbuf_free(&form);
     if (e == CRPKI_OK)
         crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "login completed");
     else
@@ -218,16 +218,16 @@ crpki_err rssp_refresh(rssp_client *c, const char *refresh_token, rssp_tokens *o
         return rc_fail(ei_out, CRPKI_E_NOT_LOGGED_IN, "rssp_refresh: no refresh token");
     if (!rc_printable_token(refresh_token) || strlen(refresh_token) > RC_MAX_OPAQUE_LEN)
         return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_refresh: malformed refresh token");
-    rc_buf form = {0};
-    rc_buf_put_param(&form, "grant_type", "refresh_token");
-    rc_buf_put_param(&form, "refresh_token", refresh_token);
-    rc_buf_put_param(&form, "client_id", c->client_id);
+    strbuf form = {0};
+    rc_put_param(&form, "grant_type", "refresh_token");
+    rc_put_param(&form, "refresh_token", refresh_token);
+    rc_put_param(&form, "client_id", c->client_id);
     crpki_err e;
     if (form.oom)
         e = rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
     else
         e = token_request(c, "oauth2/token (refresh_token)", &form, out, &ei);
-    rc_buf_free(&form, 1);
+    strbuf_free(&form);
     if (e != CRPKI_OK)
         crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "refresh failed: %s", ei.detail);
     return rc_report(&ei, ei_out);
@@ -240,9 +240,9 @@ crpki_err rssp_revoke(rssp_client *c, const char *token, crpki_error_info *ei_ou
         return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: NULL or empty argument");
     if (!rc_printable_token(token) || strlen(token) > RC_MAX_OPAQUE_LEN)
         return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: malformed token");
-    rc_buf form = {0};
-    rc_buf_put_param(&form, "token", token);
-    rc_buf_put_param(&form, "client_id", c->client_id);
+    strbuf form = {0};
+    rc_put_param(&form, "token", token);
+    rc_put_param(&form, "client_id", c->client_id);
     if (form.oom) {
         rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
     } else {
@@ -258,7 +258,7 @@ crpki_err rssp_revoke(rssp_client *c, const char *token, crpki_error_info *ei_ou
         rc_call(c, &rq, &rs, &ei);
         rc_http_resp_free(&rs);
     }
-    rc_buf_free(&form, 1);
+    strbuf_free(&form);
     return rc_report(&ei, ei_out);
 }
 

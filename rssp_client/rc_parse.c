@@ -8,6 +8,7 @@
 #include "rc_util.h"
 #include "util/base64.h"
 #include "util/errbuf.h"
+#include "util/text.h"
 
 #define E(...) crpki_errf(err, errsz, __VA_ARGS__)
 
@@ -300,24 +301,6 @@ out:
 
 /* ---- credentials/info ---------------------------------------------------- */
 
-static int generalized_time_ok(const char *s)
-{
-    if (strlen(s) != 15 || s[14] != 'Z')
-        return 0;
-    for (int i = 0; i < 14; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-static int hex_ok(const char *s)
-{
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'F') || (*s >= 'a' && *s <= 'f')))
-            return 0;
-    return 1;
-}
-
 static int parse_key(const cJSON *key, rssp_credential *out, char *err, size_t errsz)
 {
     const char *status = NULL, *curve = NULL;
@@ -458,12 +441,12 @@ static int parse_cert(const cJSON *cert, rssp_credential *out, char *err, size_t
         rc_json_string(cert, "validFrom", "cert.validFrom", 1, 15, &from, err, errsz) < 0 ||
         rc_json_string(cert, "validTo", "cert.validTo", 1, 15, &to, err, errsz) < 0)
         return -1;
-    if (!hex_ok(serial)) {
+    if (!text_is_hex(serial)) {
         E("cert.serialNumber: not hexadecimal");
         return -1;
     }
-    if (!generalized_time_ok(from) || !generalized_time_ok(to)) {
-        E("cert.%s: not YYYYMMDDHHMMSSZ", generalized_time_ok(from) ? "validTo" : "validFrom");
+    if (!text_is_gentime(from) || !text_is_gentime(to)) {
+        E("cert.%s: not YYYYMMDDHHMMSSZ", text_is_gentime(from) ? "validTo" : "validFrom");
         return -1;
     }
     if (dup_into(&out->subject_dn, subj, err, errsz) < 0 ||

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/strbuf.h"
+
 static INIT_ONCE ONCES[RC_ONCE__COUNT] = {INIT_ONCE_STATIC_INIT, INIT_ONCE_STATIC_INIT};
 
 typedef struct {
@@ -135,34 +137,7 @@ int rc_platform_system_proxy(char **proxy, char **bypass)
     return rc;
 }
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
-} pem_buf;
-
-static void pem_put(pem_buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void pem_add_store(pem_buf *b, DWORD location, const wchar_t *name)
+static void pem_add_store(strbuf *b, DWORD location, const wchar_t *name)
 {
     HCERTSTORE st =
         CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
@@ -183,7 +158,7 @@ static void pem_add_store(pem_buf *b, DWORD location, const wchar_t *name)
         }
         if (CryptBinaryToStringA(ctx->pbCertEncoded, ctx->cbCertEncoded,
                                  CRYPT_STRING_BASE64HEADER | CRYPT_STRING_NOCR, s, &n))
-            pem_put(b, s, strlen(s));
+            strbuf_puts(b, s);
         free(s);
     }
     if (ctx)
@@ -193,14 +168,14 @@ static void pem_add_store(pem_buf *b, DWORD location, const wchar_t *name)
 
 int rc_platform_root_store_pem(char **pem, size_t *len)
 {
-    pem_buf b = {0};
+    strbuf b = {0};
     /* The user's logical ROOT store includes the machine's (and the roots
      * Group Policy pushes); AuthRoot holds the third-party roots Windows has
      * already downloaded. Roots Windows would fetch on demand are not there. */
     pem_add_store(&b, CERT_SYSTEM_STORE_CURRENT_USER, L"ROOT");
     pem_add_store(&b, CERT_SYSTEM_STORE_LOCAL_MACHINE, L"AuthRoot");
     if (b.oom) {
-        free(b.p);
+        strbuf_free(&b);
         *pem = NULL;
         *len = 0;
         return -1;

@@ -18,6 +18,14 @@ static int ieq_n(const char *a, const char *b, size_t n)
     return 1;
 }
 
+/* Moves *p past separators (any of seps) to the next list item; its length,
+ * 0 at the end of the list. */
+static size_t next_item(const char **p, const char *seps)
+{
+    *p += strspn(*p, seps);
+    return strcspn(*p, seps);
+}
+
 int rc_host_is_loopback(const char *host)
 {
     if (!host)
@@ -39,12 +47,8 @@ int rc_noproxy_match(const char *host, const char *list)
     size_t hlen = strlen(host);
     while (hlen > 0 && host[hlen - 1] == '.')
         hlen--;
-    const char *p = list;
-    while (*p) {
-        p += strspn(p, ", \t");
-        size_t n = strcspn(p, ", \t");
-        if (n == 0)
-            break;
+    size_t n;
+    for (const char *p = list; (n = next_item(&p, ", \t")) != 0; p += n) {
         const char *e = p;
         size_t elen = n;
         if (elen == 1 && e[0] == '*')
@@ -58,7 +62,6 @@ int rc_noproxy_match(const char *host, const char *list)
         if (elen > 0 && elen <= hlen && ieq_n(host + hlen - elen, e, elen) &&
             (elen == hlen || host[hlen - elen - 1] == '.'))
             return 1;
-        p += n;
     }
     return 0;
 }
@@ -90,19 +93,14 @@ int rc_wininet_bypass_match(const char *host, const char *list)
 {
     if (!host || !list)
         return 0;
-    const char *p = list;
-    while (*p) {
-        p += strspn(p, "; \t\r\n");
-        size_t n = strcspn(p, "; \t\r\n");
-        if (n == 0)
-            break;
+    size_t n;
+    for (const char *p = list; (n = next_item(&p, "; \t\r\n")) != 0; p += n) {
         if (n == 7 && ieq_n(p, "<local>", 7)) {
             if (!strchr(host, '.') && !strchr(host, ':'))
                 return 1;
         } else if (wild_match(p, n, host)) {
             return 1;
         }
-        p += n;
     }
     return 0;
 }
@@ -114,12 +112,8 @@ char *rc_wininet_pick(const char *list, int *oom)
         return NULL;
     const char *bare = NULL, *https = NULL;
     size_t bare_n = 0, https_n = 0;
-    const char *p = list;
-    while (*p) {
-        p += strspn(p, "; \t\r\n");
-        size_t n = strcspn(p, "; \t\r\n");
-        if (n == 0)
-            break;
+    size_t n;
+    for (const char *p = list; (n = next_item(&p, "; \t\r\n")) != 0; p += n) {
         const char *eq = memchr(p, '=', n);
         if (!eq) {
             if (!bare) {
@@ -130,23 +124,22 @@ char *rc_wininet_pick(const char *list, int *oom)
             https = eq + 1;
             https_n = n - 6;
         }
-        p += n;
     }
     const char *v = https ? https : bare;
     size_t vn = https ? https_n : bare_n;
     if (!v || vn == 0)
         return NULL;
-    rc_buf b = {0};
+    strbuf b = {0};
     /* "host:port" names an HTTP proxy (CONNECT); keep an explicit scheme */
     int has_scheme = 0;
     for (size_t i = 0; i + 3 <= vn; i++)
         if (memcmp(v + i, "://", 3) == 0)
             has_scheme = 1;
     if (!has_scheme)
-        rc_buf_puts(&b, "http://");
-    rc_buf_put(&b, v, vn);
+        strbuf_puts(&b, "http://");
+    strbuf_put(&b, v, vn);
     if (b.oom) {
-        rc_buf_free(&b, 0);
+        strbuf_free(&b);
         *oom = 1;
         return NULL;
     }

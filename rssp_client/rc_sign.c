@@ -13,9 +13,10 @@
 #include "rc_util.h"
 #include "util/base64.h"
 #include "util/errbuf.h"
+#include "util/text.h"
+#include "util/utf8.h"
 
 #define LOG_MODULE "rssp"
-#define JSON       "application/json"
 /* authorize's requestID: 128 random bits, base64url (22 characters) */
 #define RC_REQUEST_ID_BYTES 16
 
@@ -232,7 +233,7 @@ crpki_err rc_sign_check_request(const rssp_sign_request *req, char *err, size_t 
             E("description: longer than %d bytes", RC_MAX_DESCRIPTION);
             return CRPKI_E_INVALID_ARG;
         }
-        if (!rc_utf8_ok(req->description, dl) || !rc_no_controls(req->description)) {
+        if (!utf8_valid(req->description, dl) || !text_no_controls(req->description)) {
             E("description: not UTF-8 text without control characters");
             return CRPKI_E_INVALID_ARG;
         }
@@ -260,15 +261,6 @@ static cJSON *hashes_json(const rssp_sign_request *req, size_t hlen)
     return arr;
 }
 
-static int64_t min_nonzero(int64_t a, int64_t b)
-{
-    if (!a)
-        return b;
-    if (!b)
-        return a;
-    return a < b ? a : b;
-}
-
 /* POST body (deleted here) with the given retry class. retry_until: 0, or
  * retry until then (and the deadline) instead of max_retries times; the
  * retries then use RC_BACKOFF_APPROVAL (the user is waiting). */
@@ -277,17 +269,9 @@ static crpki_err post(rssp_client *c, const char *op, const char *path, cJSON *b
                       unsigned timeout_ms, int64_t retry_until, int *repeated_after_unknown,
                       rc_http_resp *rs, crpki_error_info *ei)
 {
-    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    cJSON_Delete(body);
-    memset(rs, 0, sizeof *rs);
-    if (!text)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", op);
     rc_call_req rq = {0};
     rq.op = op;
     rq.path = path;
-    rq.content_type = JSON;
-    rq.body = text;
-    rq.body_len = strlen(text);
     rq.auth = 1;
     rq.retry = retry;
     rq.timeout_ms = timeout_ms;
@@ -296,10 +280,7 @@ static crpki_err post(rssp_client *c, const char *op, const char *path, cJSON *b
     rq.retry_until_ms = retry_until;
     rq.backoff = retry_until ? &RC_BACKOFF_APPROVAL : NULL;
     rq.repeated_after_unknown = repeated_after_unknown;
-    crpki_err e = rc_call(c, &rq, rs, ei);
-    rc_wipe(text, strlen(text)); /* SADs */
-    free(text);
-    return e;
+    return rc_call_json(c, &rq, body, rs, ei);
 }
 
 /* Attaches item to obj (deleting item if that fails). */
@@ -414,7 +395,7 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
     int repeated = 0;
     crpki_err e = post(c, "signatures/signHash", "/csc/v2/signatures/signHash", b,
                        rc_request_retry_class(RC_REQ_SIGN_HASH), req, deadline, 0,
-                       min_nonzero(sad_end, deadline), &repeated, &rs, ei);
+                       rc_min_nonzero(sad_end, deadline), &repeated, &rs, ei);
     if (e == CRPKI_E_SAD_REJECTED && repeated) {
         /* the attempt whose connection broke may have used the SAD */
         crpki_error_info first = *ei;
@@ -466,7 +447,7 @@ static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req,
         rc_check ck;
         int64_t t0 = rc_now_ms();
         crpki_err e = do_check(c, req, az->handle, (unsigned)wait, deadline,
-                               min_nonzero(approval_end + RC_CHECK_GRACE_MS, deadline), &ck, ei);
+                               rc_min_nonzero(approval_end + RC_CHECK_GRACE_MS, deadline), &ck, ei);
         last_check = rc_now_ms();
         if (e == CRPKI_OK && ck.approved) {
             *sad = ck.sad;

@@ -197,15 +197,15 @@ static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
         free(file);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
-    rc_buf b = {0};
-    rc_buf_put(&b, file, flen);
-    rc_buf_puts(&b, "\n");
+    strbuf b = {0};
+    strbuf_put(&b, file, flen);
+    strbuf_puts(&b, "\n");
     if (roots)
-        rc_buf_put(&b, roots, rlen);
+        strbuf_put(&b, roots, rlen);
     free(file);
     free(roots);
     if (b.oom) {
-        rc_buf_free(&b, 0);
+        strbuf_free(&b);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     t->ca_pem = b.p;
@@ -352,7 +352,7 @@ static void slot_give(rc_transport *t, slot *s)
 /* ---- one transfer ------------------------------------------------------------------ */
 
 typedef struct {
-    rc_buf body;
+    strbuf body;
     int too_large;
     long retry_after_s;
 } rx;
@@ -365,7 +365,7 @@ static size_t write_cb(char *p, size_t sz, size_t n, void *u)
         r->too_large = 1;
         return 0;
     }
-    rc_buf_put(&r->body, p, len);
+    strbuf_put(&r->body, p, len);
     return r->body.oom ? 0 : len;
 }
 
@@ -464,16 +464,16 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
 
     rx r = {{0}, 0, -1};
     struct curl_slist *hdrs = NULL, *tmp;
-    rc_buf url = {0}, auth = {0};
-    rc_buf_puts(&url, t->base_url);
-    rc_buf_puts(&url, rq->path);
+    strbuf url = {0}, auth = {0};
+    strbuf_puts(&url, t->base_url);
+    strbuf_puts(&url, rq->path);
     if (rq->bearer) {
-        rc_buf_puts(&auth, "Authorization: Bearer ");
-        rc_buf_puts(&auth, rq->bearer);
+        strbuf_puts(&auth, "Authorization: Bearer ");
+        strbuf_puts(&auth, rq->bearer);
     }
-    rc_buf ct = {0};
-    rc_buf_puts(&ct, "Content-Type: ");
-    rc_buf_puts(&ct, rq->content_type ? rq->content_type : "application/json");
+    strbuf ct = {0};
+    strbuf_puts(&ct, "Content-Type: ");
+    strbuf_puts(&ct, rq->content_type ? rq->content_type : "application/json");
     int oom = url.oom || auth.oom || ct.oom;
     const char *const fixed[] = {"Accept: application/json", "Expect:", ct.p,
                                  rq->bearer ? auth.p : NULL};
@@ -486,11 +486,11 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
         else
             hdrs = tmp;
     }
-    rc_buf_free(&auth, 1);
-    rc_buf_free(&ct, 0);
+    strbuf_free(&auth);
+    strbuf_free(&ct);
     if (oom) {
         free_headers(hdrs);
-        rc_buf_free(&url, 0);
+        strbuf_free(&url);
         slot_give(t, s);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
@@ -581,17 +581,17 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
     rs->retry_after_s = r.retry_after_s;
     if (stop != CRPKI_OK) {
         rs->sent = 1; /* unknown: assume it may have arrived */
-        rc_buf_free(&r.body, 1);
+        strbuf_free(&r.body);
         crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "POST %s: %s after %ld ms", rq->path,
                   crpki_err_name(stop), rs->elapsed_ms);
-        rc_buf_free(&url, 0);
+        strbuf_free(&url);
         return stop;
     }
     /* libcurl starts the pretransfer timer when the request is about to be
      * sent: before it (resolve, connect, TLS handshake), nothing was. */
     rs->sent = !rc_curl_before_send((int)cc) && pretransfer > 0;
     if (cc != CURLE_OK) {
-        rc_buf_free(&r.body, 1);
+        strbuf_free(&r.body);
         crpki_err me =
             r.too_large ? CRPKI_E_PROTOCOL : rc_map_curl((int)cc, rs->proxy, connect_code);
         if (r.too_large)
@@ -604,12 +604,12 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
         crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "POST %s: %s after %ld ms (curl %d: %s)", rq->path,
                   crpki_err_name(me), rs->elapsed_ms, (int)cc,
                   errbuf[0] ? errbuf : curl_easy_strerror(cc));
-        rc_buf_free(&url, 0);
+        strbuf_free(&url);
         return me;
     }
-    rc_buf_free(&url, 0);
+    strbuf_free(&url);
     if (r.body.oom) {
-        rc_buf_free(&r.body, 1);
+        strbuf_free(&r.body);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     rs->status = (int)status;

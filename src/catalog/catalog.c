@@ -13,6 +13,8 @@
 #include "platform/fs.h"
 #include "platform/str.h"
 #include "util/base64.h"
+#include "util/text.h"
+#include "util/utf8.h"
 
 #define CAT_FILE      "keys.json"
 #define CAT_MAX_BYTES (4u << 20)
@@ -198,27 +200,6 @@ static const char *check_cert_key(const uint8_t *der, size_t len, crpki_key_type
     return why;
 }
 
-/* "YYYYMMDDHHMMSSZ" */
-static int is_gentime(const char *s)
-{
-    if (strlen(s) != 15 || s[14] != 'Z')
-        return 0;
-    for (int i = 0; i < 14; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-static int is_hex(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
-            return 0;
-    return 1;
-}
-
 /* A dotted OID: digits and single dots, at least two arcs. */
 static int is_oid(const char *s)
 {
@@ -236,49 +217,6 @@ static int is_oid(const char *s)
         }
     }
     return dots >= 1;
-}
-
-/* No control characters (IDs become container names). */
-static int is_plain(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 0;
-    return 1;
-}
-
-/* Index of the first byte of malformed UTF-8, or len. */
-static size_t utf8_bad_at(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        size_t need;
-        unsigned long cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            need = 1, cp = c & 0x1F, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            need = 2, cp = c & 0x0F, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            need = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            return i;
-        }
-        if (len - i <= need)
-            return i;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += need + 1;
-    }
-    return len;
 }
 
 /* ---- parsing ---------------------------------------------------------------------- */
@@ -307,7 +245,7 @@ static crpki_err get_str(pctx *p, const cJSON *obj, const char *name, int requir
         return bad(p, name, "not a string");
     if (strlen(v->valuestring) > CAT_MAX_STR)
         return bad(p, name, "too long");
-    if (!is_plain(v->valuestring))
+    if (!text_no_controls(v->valuestring))
         return bad(p, name, "holds control characters");
     if (required && !v->valuestring[0])
         return bad(p, name, "empty");
@@ -500,11 +438,11 @@ static crpki_err parse_entry(pctx *p, const cJSON *obj, crpki_cat_entry *e)
         (r = get_str(p, obj, "valid_from", 0, &e->valid_from)) != CRPKI_OK ||
         (r = get_str(p, obj, "valid_to", 0, &e->valid_to)) != CRPKI_OK)
         return r;
-    if (e->serial_hex && !is_hex(e->serial_hex))
+    if (e->serial_hex && !text_is_hex(e->serial_hex))
         return bad(p, "serial", "not hexadecimal");
-    if (e->valid_from && !is_gentime(e->valid_from))
+    if (e->valid_from && !text_is_gentime(e->valid_from))
         return bad(p, "valid_from", "not YYYYMMDDHHMMSSZ");
-    if (e->valid_to && !is_gentime(e->valid_to))
+    if (e->valid_to && !text_is_gentime(e->valid_to))
         return bad(p, "valid_to", "not YYYYMMDDHHMMSSZ");
     if ((r = get_int(p, obj, "multisign", 1, CAT_MAX_SIGS, 1, &d)) != CRPKI_OK)
         return r;
@@ -587,7 +525,7 @@ crpki_err crpki_catalog_parse(const char *json, size_t len, crpki_catalog *out,
         return crpki_fail(ei, CRPKI_E_CONFIG, CAT_FILE ": larger than %u bytes", CAT_MAX_BYTES);
     if (len && memchr(json, 0, len))
         return crpki_fail(ei, CRPKI_E_CONFIG, CAT_FILE ": holds a NUL byte");
-    size_t bad_at = utf8_bad_at((const unsigned char *)json, len);
+    size_t bad_at = utf8_invalid_at(json, len);
     if (bad_at < len)
         return crpki_fail(ei, CRPKI_E_CONFIG, CAT_FILE ": not valid UTF-8 (byte %lu)",
                           (unsigned long)(bad_at + 1));
@@ -796,7 +734,7 @@ static crpki_err entry_from_credential(const rssp_credential *cr, unsigned provi
                                        crpki_cat_entry *e, crpki_error_info *ei)
 {
     memset(e, 0, sizeof *e);
-    if (!cr->id || !cr->id[0] || strlen(cr->id) > CAT_MAX_STR || !is_plain(cr->id))
+    if (!cr->id || !cr->id[0] || strlen(cr->id) > CAT_MAX_STR || !text_no_controls(cr->id))
         return crpki_fail(ei, CRPKI_E_PROTOCOL, "credential: no usable credential ID");
     if (cr->ncerts == 0 || !cr->certs || !cr->certs[0].der || cr->certs[0].len == 0)
         return crpki_fail(ei, CRPKI_E_PROTOCOL, "credential %s: no certificate", cr->id);
@@ -857,17 +795,18 @@ static crpki_err entry_from_credential(const rssp_credential *cr, unsigned provi
     src.chain = chain;
     src.nchain = cr->ncerts - 1;
     int ok_dn = 1;
-    if (cr->subject_dn && (strlen(cr->subject_dn) > CAT_MAX_STR || !is_plain(cr->subject_dn)))
+    if (cr->subject_dn &&
+        (strlen(cr->subject_dn) > CAT_MAX_STR || !text_no_controls(cr->subject_dn)))
         ok_dn = 0;
-    if (cr->issuer_dn && (strlen(cr->issuer_dn) > CAT_MAX_STR || !is_plain(cr->issuer_dn)))
+    if (cr->issuer_dn && (strlen(cr->issuer_dn) > CAT_MAX_STR || !text_no_controls(cr->issuer_dn)))
         ok_dn = 0;
     src.subject_dn = ok_dn ? cr->subject_dn : NULL;
     src.issuer_dn = ok_dn ? cr->issuer_dn : NULL;
-    src.serial_hex = cr->serial_hex && is_hex(cr->serial_hex) && strlen(cr->serial_hex) <= 256
+    src.serial_hex = cr->serial_hex && text_is_hex(cr->serial_hex) && strlen(cr->serial_hex) <= 256
                          ? cr->serial_hex
                          : NULL;
-    src.valid_from = cr->valid_from && is_gentime(cr->valid_from) ? cr->valid_from : NULL;
-    src.valid_to = cr->valid_to && is_gentime(cr->valid_to) ? cr->valid_to : NULL;
+    src.valid_from = cr->valid_from && text_is_gentime(cr->valid_from) ? cr->valid_from : NULL;
+    src.valid_to = cr->valid_to && text_is_gentime(cr->valid_to) ? cr->valid_to : NULL;
     src.multisign = cr->multisign == 0             ? 1
                     : cr->multisign > CAT_MAX_SIGS ? CAT_MAX_SIGS
                                                    : cr->multisign;

@@ -14,6 +14,7 @@
 #include "platform/fail.h"
 #include "platform/fs.h"
 #include "platform/str.h"
+#include "util/utf8.h"
 
 #define CONFIG_MAX_BYTES (64 * 1024)
 #define CONFIG_MAX_KEYS  256
@@ -405,50 +406,6 @@ static crpki_err apply_key(pctx *p, const char *key, const cJSON *v)
     return CRPKI_OK;
 }
 
-/* Offset of the first byte that is not well-formed UTF-8 (overlong forms,
- * surrogates and NUL refused), or len if all is well. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c == 0)
-            return i;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        unsigned long cp, min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-            min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-            min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
-            return i;
-        }
-        if (len - i <= need)
-            return i;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += need + 1;
-    }
-    return len;
-}
-
 /* Parses text (NUL-terminated, len bytes) and applies it over p->cfg. */
 static crpki_err apply_text(pctx *p, const char *text, size_t len)
 {
@@ -457,7 +414,11 @@ static crpki_err apply_text(pctx *p, const char *text, size_t len)
         text += 3;
         len -= 3;
     }
-    size_t bad_at = utf8_invalid_at((const unsigned char *)text, len);
+    size_t bad_at = utf8_invalid_at(text, len);
+    /* UTF-8 allows U+0000; a configuration file does not */
+    const char *nul = memchr(text, 0, bad_at);
+    if (nul)
+        bad_at = (size_t)(nul - text);
     if (bad_at < len)
         return crpki_fail(p->ei, CRPKI_E_CONFIG, "%s: not valid UTF-8 text (byte %lu)", p->label,
                           (unsigned long)(bad_at + 1));

@@ -46,6 +46,19 @@ void crpki_pubkey_free(crpki_pubkey *k)
     free(k);
 }
 
+/* The end of both constructors: k's numbers were copied (copied: 0 when a
+ * copy failed); hands k to the backend and to *out, or frees it. */
+static crpki_err finish(crpki_pubkey *k, int copied, crpki_pubkey **out)
+{
+    crpki_err rc = copied ? cb_key_import(k) : CRPKI_E_NO_MEMORY;
+    if (rc != CRPKI_OK) {
+        crpki_pubkey_free(k);
+        return rc;
+    }
+    *out = k;
+    return CRPKI_OK;
+}
+
 crpki_err crpki_pubkey_from_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
                                 crpki_pubkey **out)
 {
@@ -72,17 +85,7 @@ crpki_err crpki_pubkey_from_rsa(const uint8_t *n, size_t nlen, const uint8_t *e,
     k->e = dup_bytes(e, elen);
     k->nlen = nlen;
     k->elen = elen;
-    if (!k->n || !k->e) {
-        crpki_pubkey_free(k);
-        return CRPKI_E_NO_MEMORY;
-    }
-    crpki_err rc = cb_key_import(k);
-    if (rc != CRPKI_OK) {
-        crpki_pubkey_free(k);
-        return rc;
-    }
-    *out = k;
-    return CRPKI_OK;
+    return finish(k, k->n && k->e, out);
 }
 
 crpki_err crpki_pubkey_from_ec(crpki_curve curve, const uint8_t *x, const uint8_t *y,
@@ -110,17 +113,7 @@ crpki_err crpki_pubkey_from_ec(crpki_curve curve, const uint8_t *x, const uint8_
     k->x = dup_bytes(x, want);
     k->y = dup_bytes(y, want);
     k->coord_len = want;
-    if (!k->x || !k->y) {
-        crpki_pubkey_free(k);
-        return CRPKI_E_NO_MEMORY;
-    }
-    crpki_err rc = cb_key_import(k);
-    if (rc != CRPKI_OK) {
-        crpki_pubkey_free(k);
-        return rc;
-    }
-    *out = k;
-    return CRPKI_OK;
+    return finish(k, k->x && k->y, out);
 }
 
 crpki_err crpki_pubkey_from_cert(const uint8_t *der, size_t len, crpki_pubkey **out,

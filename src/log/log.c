@@ -12,6 +12,7 @@
 #include "platform/env.h"
 #include "platform/fs.h"
 #include "platform/thread.h"
+#include "util/utf8.h"
 
 /* The longest line written, newline included; longer messages are cut at a
  * UTF-8 character boundary and end with "...". */
@@ -122,22 +123,6 @@ int crpki_log_enabled(crpki_log_level level)
     return cur != LEVEL_OFF && (int)level >= CRPKI_LOG_ERROR && (int)level <= cur;
 }
 
-/* n: the length written into buf (cap bytes) when the text was cut: backs off
- * to the start of the last, possibly incomplete UTF-8 character. */
-static size_t utf8_cut(const char *buf, size_t n)
-{
-    size_t i = n;
-    while (i > 0 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i > 0 && (unsigned char)buf[i - 1] >= 0xC0) {
-        unsigned char lead = (unsigned char)buf[i - 1];
-        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-        if (n - (i - 1) < need)
-            return i - 1;
-    }
-    return n;
-}
-
 void crpki_log(crpki_log_level level, const char *module, const char *fmt, ...)
 {
     if (!fmt || !crpki_log_enabled(level))
@@ -164,7 +149,8 @@ void crpki_log(crpki_log_level level, const char *module, const char *fmt, ...)
         return;
     size_t len;
     if ((size_t)m > room) {
-        len = head + utf8_cut(line + head, room);
+        /* no half of a multi-byte character before the "..." */
+        len = head + utf8_boundary(line + head, room);
         memcpy(line + len, "...", 3);
         len += 3;
     } else {

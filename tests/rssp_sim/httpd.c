@@ -19,6 +19,7 @@
 
 #include "httpd.h"
 #include "util/errbuf.h"
+#include "util/strbuf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -285,33 +286,6 @@ static enum MHD_Result send_too_large(struct MHD_Connection *c, req_ctx *r)
 
 /* ---- query string fallback ---------------------------------------------- */
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int fail;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n)
-{
-    if (b->fail)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->fail = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
 static void sb_add_encoded(strbuf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -319,10 +293,10 @@ static void sb_add_encoded(strbuf *b, const char *s)
         unsigned char ch = *p;
         if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
             ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-            sb_add(b, (const char *)p, 1);
+            strbuf_put(b, (const char *)p, 1);
         } else {
             char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-            sb_add(b, e, 3);
+            strbuf_put(b, e, 3);
         }
     }
 }
@@ -332,10 +306,10 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 {
     strbuf *b = cls;
     if (b->len)
-        sb_add(b, "&", 1);
+        strbuf_put(b, "&", 1);
     sb_add_encoded(b, key ? key : "");
     if (value) {
-        sb_add(b, "=", 1);
+        strbuf_put(b, "=", 1);
         sb_add_encoded(b, value);
     }
     return MHD_YES;
@@ -345,11 +319,11 @@ static char *rebuild_query(struct MHD_Connection *c)
 {
     strbuf b = {0};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &b);
-    if (b.fail) {
-        free(b.s);
+    if (b.oom) {
+        strbuf_free(&b);
         return NULL;
     }
-    return b.s; /* NULL when there were no arguments */
+    return b.p; /* NULL when there were no arguments */
 }
 
 /* ---- MHD callbacks ------------------------------------------------------ */

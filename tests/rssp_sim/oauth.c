@@ -14,85 +14,54 @@
 
 #include "svc.h"
 #include "util/base64.h"
+#include "util/strbuf.h"
 
 #define CODE_TTL_MS 60000
 #define FORM_TYPE   "application/x-www-form-urlencoded"
 
 /* ---- a small string builder ------------------------------------------------------ */
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void sb_html(sbuf *b, const char *s)
+static void sb_html(strbuf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
         case '&':
-            sb_str(b, "&amp;");
+            strbuf_puts(b, "&amp;");
             break;
         case '<':
-            sb_str(b, "&lt;");
+            strbuf_puts(b, "&lt;");
             break;
         case '>':
-            sb_str(b, "&gt;");
+            strbuf_puts(b, "&gt;");
             break;
         case '"':
-            sb_str(b, "&quot;");
+            strbuf_puts(b, "&quot;");
             break;
         case '\'':
-            sb_str(b, "&#39;");
+            strbuf_puts(b, "&#39;");
             break;
         default:
-            sb_add(b, s, 1);
+            strbuf_put(b, s, 1);
         }
     }
 }
 
-static void sb_pct(sbuf *b, const char *s)
+static void sb_pct(strbuf *b, const char *s)
 {
     char *e = req_pct_encode(s);
     if (!e) {
         b->oom = 1;
         return;
     }
-    sb_str(b, e);
+    strbuf_puts(b, e);
     free(e);
 }
 
 /* the string (caller frees), or NULL when out of memory */
-static char *sb_take(sbuf *b)
+static char *sb_take(strbuf *b)
 {
     if (b->oom) {
-        free(b->p);
+        strbuf_free(b);
         return NULL;
     }
     if (!b->p)
@@ -120,40 +89,40 @@ static const char PAGE_HEAD[] =
 
 static void error_page(rsspd_response *rsp, int status, const char *message)
 {
-    sbuf b = {0};
-    sb_str(&b, PAGE_HEAD);
-    sb_str(&b, "<h2>エラー</h2>\n<p class=\"error\">");
+    strbuf b = {0};
+    strbuf_puts(&b, PAGE_HEAD);
+    strbuf_puts(&b, "<h2>エラー</h2>\n<p class=\"error\">");
     sb_html(&b, message);
-    sb_str(&b, "</p>\n<p>アプリケーションからやり直してください。</p>\n</body>\n</html>\n");
+    strbuf_puts(&b, "</p>\n<p>アプリケーションからやり直してください。</p>\n</body>\n</html>\n");
     svc_html(rsp, status, sb_take(&b));
 }
 
-static void hidden(sbuf *b, const char *name, const char *value)
+static void hidden(strbuf *b, const char *name, const char *value)
 {
     if (!value)
         return;
-    sb_str(b, "<input type=\"hidden\" name=\"");
+    strbuf_puts(b, "<input type=\"hidden\" name=\"");
     sb_html(b, name);
-    sb_str(b, "\" value=\"");
+    strbuf_puts(b, "\" value=\"");
     sb_html(b, value);
-    sb_str(b, "\">\n");
+    strbuf_puts(b, "\">\n");
 }
 
 static void login_page(rsspd_response *rsp, int status, const authz_params *p, const char *message,
                        const char *username)
 {
-    sbuf b = {0};
-    sb_str(&b, PAGE_HEAD);
-    sb_str(&b, "<p>アプリケーション「");
+    strbuf b = {0};
+    strbuf_puts(&b, PAGE_HEAD);
+    strbuf_puts(&b, "<p>アプリケーション「");
     sb_html(&b, p->client_id);
-    sb_str(&b, "」が、商業登記電子証明書による電子署名（リモート署名）のため、"
-               "あなたの gBizID アカウントの利用を求めています。</p>\n");
+    strbuf_puts(&b, "」が、商業登記電子証明書による電子署名（リモート署名）のため、"
+                    "あなたの gBizID アカウントの利用を求めています。</p>\n");
     if (message) {
-        sb_str(&b, "<p class=\"error\">");
+        strbuf_puts(&b, "<p class=\"error\">");
         sb_html(&b, message);
-        sb_str(&b, "</p>\n");
+        strbuf_puts(&b, "</p>\n");
     }
-    sb_str(&b, "<form method=\"post\" action=\"/oauth2/authorize\">\n");
+    strbuf_puts(&b, "<form method=\"post\" action=\"/oauth2/authorize\">\n");
     hidden(&b, "response_type", p->response_type);
     hidden(&b, "client_id", p->client_id);
     hidden(&b, "redirect_uri", p->redirect_uri);
@@ -161,19 +130,19 @@ static void login_page(rsspd_response *rsp, int status, const authz_params *p, c
     hidden(&b, "code_challenge_method", p->code_challenge_method);
     hidden(&b, "state", p->state);
     hidden(&b, "scope", p->scope);
-    sb_str(&b, "<label>gBizID（アカウント ID）<br><input type=\"text\" name=\"username\" "
-               "autocomplete=\"username\" required value=\"");
+    strbuf_puts(&b, "<label>gBizID（アカウント ID）<br><input type=\"text\" name=\"username\" "
+                    "autocomplete=\"username\" required value=\"");
     sb_html(&b, username ? username : "");
-    sb_str(&b, "\"></label>\n"
-               "<label>パスワード<br><input type=\"password\" name=\"password\" "
-               "autocomplete=\"current-password\" required></label>\n"
-               "<p>ログインすると、このアプリケーションに署名の依頼を許可します。"
-               "署名のたびに gBizID アプリでの承認が必要です。</p>\n"
-               "<button type=\"submit\" name=\"consent\" value=\"approve\">"
-               "ログインして許可する</button>\n"
-               "<button type=\"submit\" name=\"consent\" value=\"deny\" formnovalidate>"
-               "許可しない</button>\n"
-               "</form>\n</body>\n</html>\n");
+    strbuf_puts(&b, "\"></label>\n"
+                    "<label>パスワード<br><input type=\"password\" name=\"password\" "
+                    "autocomplete=\"current-password\" required></label>\n"
+                    "<p>ログインすると、このアプリケーションに署名の依頼を許可します。"
+                    "署名のたびに gBizID アプリでの承認が必要です。</p>\n"
+                    "<button type=\"submit\" name=\"consent\" value=\"approve\">"
+                    "ログインして許可する</button>\n"
+                    "<button type=\"submit\" name=\"consent\" value=\"deny\" formnovalidate>"
+                    "許可しない</button>\n"
+                    "</form>\n</body>\n</html>\n");
     svc_html(rsp, status, sb_take(&b));
 }
 
@@ -181,8 +150,8 @@ static void login_page(rsspd_response *rsp, int status, const authz_params *p, c
  * name/value pairs (NULL value: omitted), ending with a NULL name. */
 static void redirect(rsspd_response *rsp, const char *uri, ...)
 {
-    sbuf b = {0};
-    sb_str(&b, uri);
+    strbuf b = {0};
+    strbuf_puts(&b, uri);
     char sep = strchr(uri, '?') ? '&' : '?';
     va_list ap;
     va_start(ap, uri);
@@ -191,10 +160,10 @@ static void redirect(rsspd_response *rsp, const char *uri, ...)
         const char *value = va_arg(ap, const char *);
         if (!value)
             continue;
-        sb_add(&b, &sep, 1);
+        strbuf_put(&b, &sep, 1);
         sep = '&';
-        sb_str(&b, name);
-        sb_str(&b, "=");
+        strbuf_puts(&b, name);
+        strbuf_puts(&b, "=");
         sb_pct(&b, value);
     }
     va_end(ap);

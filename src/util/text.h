@@ -1,0 +1,14 @@
+/* text: checks of the short text fields the service and the key catalog
+ * exchange (names, certificate serials and validity times). Pure functions
+ * over NUL-terminated strings. */
+#ifndef CRPKI_UTIL_TEXT_H
+#define CRPKI_UTIL_TEXT_H
+
+/* 1 when s holds no C0 control character and no DEL. */
+int text_no_controls(const char *s);
+/* 1 when s is non-empty and all hexadecimal digits (either case). */
+int text_is_hex(const char *s);
+/* 1 when s is an ASN.1 GeneralizedTime in UTC: "YYYYMMDDHHMMSSZ". */
+int text_is_gentime(const char *s);
+
+#endif
