@@ -81,6 +81,17 @@ static ksp_code get_provider(uintptr_t hp, ksp_provider **p, ksp_status *st)
     return c;
 }
 
+/* KSP_OK when hp is a live provider handle (for calls that use nothing of
+ * the provider but its validity). */
+static ksp_code provider_live(uintptr_t hp, ksp_status *st)
+{
+    ksp_provider *p;
+    ksp_code c = get_provider(hp, &p, st);
+    if (c == KSP_OK)
+        ksp_obj_put(&p->hdr);
+    return c;
+}
+
 /* The key hk, opened through the live provider hp (ncrypt's router always
  * passes the key's own provider). */
 static ksp_code get_key(uintptr_t hp, uintptr_t hk, ksp_key **k, ksp_status *st)
@@ -90,13 +101,11 @@ static ksp_code get_key(uintptr_t hp, uintptr_t hk, ksp_key **k, ksp_status *st)
     ksp_code c = ksp_handle_get(hk, KSP_KIND_KEY, &o, st);
     if (c != KSP_OK)
         return c;
-    ksp_provider *p;
-    c = get_provider(hp, &p, st);
+    c = provider_live(hp, st);
     if (c != KSP_OK) {
         ksp_obj_put(o);
         return c;
     }
-    ksp_obj_put(&p->hdr);
     if (((ksp_key *)o)->prov != hp) {
         ksp_obj_put(o);
         return ksp_fail(st, KSP_E_INVALID_HANDLE, "key 0x%llx belongs to another provider",
@@ -468,11 +477,9 @@ static uint16_t *u16_into(uint8_t **cursor, const char *s)
 ksp_code ksp_enum_keys(uintptr_t hp, const uint16_t *scope, ksp_key_name **out, void **state,
                        uint32_t flags, ksp_status *st)
 {
-    ksp_provider *p;
-    ksp_code c = get_provider(hp, &p, st);
+    ksp_code c = provider_live(hp, st);
     if (c != KSP_OK)
         return c;
-    ksp_obj_put(&p->hdr);
     if (!out || !state)
         return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "ppKeyName or ppEnumState is NULL");
     *out = NULL;
@@ -551,11 +558,9 @@ static const struct {
 ksp_code ksp_enum_algorithms(uintptr_t hp, uint32_t operations, uint32_t *count,
                              ksp_alg_name **list, uint32_t flags, ksp_status *st)
 {
-    ksp_provider *p;
-    ksp_code c = get_provider(hp, &p, st);
+    ksp_code c = provider_live(hp, st);
     if (c != KSP_OK)
         return c;
-    ksp_obj_put(&p->hdr);
     if (!count || !list)
         return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "pdwAlgCount or ppAlgList is NULL");
     *count = 0;
@@ -586,11 +591,9 @@ ksp_code ksp_enum_algorithms(uintptr_t hp, uint32_t operations, uint32_t *count,
 
 ksp_code ksp_is_alg_supported(uintptr_t hp, const uint16_t *alg, uint32_t flags, ksp_status *st)
 {
-    ksp_provider *p;
-    ksp_code c = get_provider(hp, &p, st);
+    ksp_code c = provider_live(hp, st);
     if (c != KSP_OK)
         return c;
-    ksp_obj_put(&p->hdr);
     if (!alg)
         return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "pszAlgId is NULL");
     if (ksp_flags_bad(flags, KSP_MASK_SIMPLE))
@@ -635,11 +638,9 @@ ksp_code ksp_import_key(uintptr_t hp, uintptr_t himport, const uint16_t *blob_ty
                         uintptr_t *hk, const uint8_t *data, size_t len, uint32_t flags,
                         ksp_status *st)
 {
-    ksp_provider *p;
-    ksp_code c = get_provider(hp, &p, st);
+    ksp_code c = provider_live(hp, st);
     if (c != KSP_OK)
         return c;
-    ksp_obj_put(&p->hdr);
     if (!blob_type || !hk || !data)
         return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "pszBlobType, phKey or pbData is NULL");
     *hk = 0;
