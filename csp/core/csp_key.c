@@ -7,6 +7,7 @@
 
 #include "csp_internal.h"
 #include "csp_out.h"
+#include "provider/prov_capiblob.h"
 
 #define BLOBHEADER_LEN 8u
 #define RSAPUBKEY_LEN  12u
@@ -148,10 +149,6 @@ csp_code csp_export_key(uint64_t prov, uint64_t key, uint64_t expkey, uint32_t b
         return c;
     crpki_pubkey_info info;
     crpki_pubkey_get_info(k->pub, &info);
-    size_t nbytes = ((size_t)info.bits + 7) / 8;
-    uint32_t e32 = 0;
-    for (size_t i = 0; i < info.elen; i++)
-        e32 = e32 << 8 | info.e[i];
     if (!len) {
         c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwDataLen is NULL");
     } else if (blob_type == CSP_PRIVATEKEYBLOB) {
@@ -163,25 +160,17 @@ csp_code csp_export_key(uint64_t prov, uint64_t key, uint64_t expkey, uint32_t b
         c = csp_fail(st, CSP_E_BAD_KEY, "hExpKey must be 0 for a PUBLICKEYBLOB");
     } else if (flags) {
         c = csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");
-    } else if (info.elen > 4 || info.nlen > nbytes) {
-        c = csp_fail(st, CSP_E_BAD_KEY, "the public exponent does not fit a PUBLICKEYBLOB");
     } else {
-        size_t total = BLOBHEADER_LEN + RSAPUBKEY_LEN + nbytes;
-        uint8_t *b = calloc(1, total);
-        if (!b) {
-            c = csp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
-        } else {
-            b[0] = CSP_PUBLICKEYBLOB;
-            b[1] = CSP_CUR_BLOB_VERSION;
-            csp_put_u32le(b + 4, k->algid);
-            csp_put_u32le(b + 8, CSP_RSA1_MAGIC);
-            csp_put_u32le(b + 12, info.bits);
-            csp_put_u32le(b + 16, e32);
-            /* little-endian modulus, zero-padded to the key's byte length */
-            csp_reverse(b + 20, info.n, info.nlen);
+        uint8_t *b = NULL;
+        size_t total = 0;
+        crpki_err e = prov_capi_blob_build(&info, k->algid, &b, &total);
+        if (e == CRPKI_E_NOT_SUPPORTED)
+            c = csp_fail(st, CSP_E_BAD_KEY, "the public exponent does not fit a PUBLICKEYBLOB");
+        else if (e != CRPKI_OK)
+            c = csp_fail_core(st, e, "building the PUBLICKEYBLOB");
+        else
             c = csp_out_bytes(b, total, data, len, st);
-            free(b);
-        }
+        free(b);
     }
     csp_obj_put(&k->o);
     return c;

@@ -5,6 +5,7 @@
 
 #include "ksp_out.h"
 #include "ksp_u16.h"
+#include "provider/prov_capiblob.h"
 
 ksp_blob_type ksp_blob_type_of(const uint16_t *name)
 {
@@ -89,26 +90,12 @@ ksp_code ksp_blob_build(ksp_blob_type t, const crpki_pubkey_info *k, uint32_t le
         put32(b + 4, (uint32_t)k->coord_len);
         memcpy(b + 8, k->x, k->coord_len);
         memcpy(b + 8 + k->coord_len, k->y, k->coord_len);
-    } else { /* legacy */
-        if (k->elen > 4 || k->bits % 8 || k->nlen > k->bits / 8)
-            return ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED,
-                                 "key does not fit a CryptoAPI PUBLICKEYBLOB");
-        uint32_t pubexp = 0;
-        for (size_t i = 0; i < k->elen; i++)
-            pubexp = (pubexp << 8) | k->e[i];
-        size_t mlen = k->bits / 8;
-        len = 20 + mlen;
-        if (!(b = calloc(1, len)))
-            return ksp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
-        b[0] = KSP_PUBLICKEYBLOB;
-        b[1] = KSP_CUR_BLOB_VER;
-        put32(b + 4, legacy_alg);
-        put32(b + 8, KSP_RSA1_MAGIC);
-        put32(b + 12, k->bits);
-        put32(b + 16, pubexp);
-        /* modulus little-endian, padded to bitlen/8 (nlen may be shorter) */
-        for (size_t i = 0; i < k->nlen && i < mlen; i++)
-            b[20 + i] = k->n[k->nlen - 1 - i];
+    } else { /* legacy: the CryptoAPI PUBLICKEYBLOB the CSP exports too */
+        crpki_err e = prov_capi_blob_build(k, legacy_alg, &b, &len);
+        if (e == CRPKI_E_NOT_SUPPORTED)
+            return ksp_fail_core(st, e, "key does not fit a CryptoAPI PUBLICKEYBLOB");
+        if (e != CRPKI_OK)
+            return ksp_fail_core(st, e, "building the PUBLICKEYBLOB");
     }
     c = ksp_out_bytes(b, len, out, outsz, res, st);
     free(b);

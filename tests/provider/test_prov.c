@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "provider/prov_capiblob.h"
 #include "provider/prov_handle.h"
 #include "provider/prov_status.h"
 
@@ -182,6 +183,45 @@ static void status_carries_code_core_error_and_reason(void **state)
     assert_int_equal(strlen(st.why), sizeof st.why - 1); /* cut, terminated */
 }
 
+static uint32_t rd32le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void capi_blob_is_little_endian_with_bitlen_of_whole_bytes(void **state)
+{
+    (void)state;
+    /* a 2047-bit modulus (top bit clear): CryptoAPI reads bitlen/8 bytes, so
+       the blob says 2048 and carries all 256 bytes */
+    uint8_t n[256], e[3] = {0x01, 0x00, 0x01};
+    for (size_t i = 0; i < sizeof n; i++)
+        n[i] = (uint8_t)(i + 1);
+    n[0] = 0x7f;
+    crpki_pubkey_info k = {
+        .type = CRPKI_KEY_RSA, .bits = 2047, .n = n, .nlen = 256, .e = e, .elen = 3};
+    uint8_t *b = NULL;
+    size_t len = 0;
+    assert_int_equal(prov_capi_blob_build(&k, 0x2400, &b, &len), CRPKI_OK);
+    assert_int_equal(len, 20 + 256);
+    assert_int_equal(b[0], 6);
+    assert_int_equal(b[1], 2);
+    assert_int_equal(rd32le(b + 4), 0x2400);
+    assert_int_equal(rd32le(b + 8), 0x31415352);
+    assert_int_equal(rd32le(b + 12), 2048);
+    assert_int_equal(rd32le(b + 16), 65537);
+    assert_int_equal(b[20], n[255]); /* least significant byte first */
+    assert_int_equal(b[20 + 255], 0x7f);
+    free(b);
+    /* an exponent RSAPUBKEY cannot hold, and a key that is not RSA */
+    uint8_t big_e[5] = {1, 0, 0, 0, 1};
+    k.e = big_e;
+    k.elen = 5;
+    assert_int_equal(prov_capi_blob_build(&k, 0x2400, &b, &len), CRPKI_E_NOT_SUPPORTED);
+    assert_null(b);
+    crpki_pubkey_info ec = {.type = CRPKI_KEY_EC, .bits = 256};
+    assert_int_equal(prov_capi_blob_build(&ec, 0x2400, &b, &len), CRPKI_E_NOT_SUPPORTED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +232,7 @@ int main(void)
         cmocka_unit_test(table_grows_past_its_first_block),
         cmocka_unit_test(table_refuses_before_init),
         cmocka_unit_test(status_carries_code_core_error_and_reason),
+        cmocka_unit_test(capi_blob_is_little_endian_with_bitlen_of_whole_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
