@@ -444,7 +444,6 @@ static void ksp_step(input *in)
     uintptr_t h = 0;
     size_t res = 0, n;
     const uint8_t *p;
-    ksp_pkcs1_info pk;
     ksp_pss_info ps;
     const void *pad = NULL;
     switch (u8(in) % 17) {
@@ -547,12 +546,12 @@ static void ksp_step(input *in)
     }
     default: {
         uint8_t how = u8(in);
-        if (how % 3 == 1) {
-            pk.alg = wtext(in, 3, KSP_ALGS, 7);
-            pad = &pk;
-        } else if (how % 3 == 2) {
+        /* pPaddingInfo's type is declared by the flag, and no provider can tell
+           a BCRYPT_PKCS1_PADDING_INFO from the larger PSS one: the sequence
+           always passes the larger, whose first member is pszAlgId in both */
+        if (how % 3) {
             ps.alg = wtext(in, 3, KSP_ALGS, 7);
-            ps.salt = u32(in);
+            ps.salt = how % 3 == 2 ? u32(in) : 0;
             pad = &ps;
         }
         p = bytes(in, 255, &n);
