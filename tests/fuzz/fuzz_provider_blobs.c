@@ -1,5 +1,5 @@
 /* libFuzzer target: public key blobs and signatures an application hands to
- * the providers' portable cores, over a backend with no keys. The first byte
+ * the providers' portable cores (backend: fuzz_backend.h). The first byte
  * picks the call, the second (when used) splits the rest into a blob and a
  * signature:
  *   0: CryptImportKey (csp_import_key, verification context); an imported
@@ -23,61 +23,9 @@
 #include "core/ksp_handle.h"
 #include "core/ksp_ops.h"
 #include "core/ksp_pad.h"
+#include "fuzz_backend.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static crpki_err b_open(void *ctx, crpki_error_info *ei)
-{
-    (void)ctx;
-    (void)ei;
-    return CRPKI_OK;
-}
-static crpki_err b_find(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei)
-{
-    (void)ctx;
-    (void)id;
-    (void)out;
-    (void)ei;
-    return CRPKI_E_NO_KEY;
-}
-static crpki_err b_list(void *ctx, char ***ids, size_t *n, crpki_error_info *ei)
-{
-    (void)ctx;
-    (void)ei;
-    *ids = NULL;
-    *n = 0;
-    return CRPKI_OK;
-}
-static void b_free_ids(char **ids, size_t n)
-{
-    (void)n;
-    free(ids);
-}
-static crpki_err b_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
-                        crpki_error_info *ei)
-{
-    (void)ctx;
-    (void)p;
-    (void)sig;
-    (void)sig_len;
-    (void)ei;
-    return CRPKI_E_NOT_SUPPORTED;
-}
-static crpki_err b_forget(void *ctx, const char *id, crpki_error_info *ei)
-{
-    (void)ctx;
-    (void)id;
-    (void)ei;
-    return CRPKI_E_NO_KEY;
-}
-static const prov_backend NO_KEYS = {
-    .open = b_open,
-    .find_key = b_find,
-    .list_keys = b_list,
-    .free_ids = b_free_ids,
-    .sign = b_sign,
-    .forget_key = b_forget,
-};
 
 /* Aborts with the failing rule and the core's reason (for the crash report). */
 static void broken(const char *rule, const char *why)
@@ -160,9 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
     if (!ready) {
-        if (csp_core_init(&NO_KEYS) != CRPKI_OK || ksp_core_init() != CRPKI_OK)
+        if (csp_core_init(&BACKEND) != CRPKI_OK || ksp_core_init() != CRPKI_OK)
             abort();
-        ksp_set_backend(&NO_KEYS);
+        ksp_set_backend(&BACKEND);
         ready = 1;
     }
     if (size < 2)
