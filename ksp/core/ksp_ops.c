@@ -167,19 +167,19 @@ static ksp_code get_ui_property(const uintptr_t *hwnd, char *const *use_context,
                                 const uint16_t *prop, uint8_t *out, size_t outsz, size_t *res,
                                 ksp_status *st)
 {
+    if (ksp_u16_eq_ascii(prop, "HWND Handle")) {
+        ksp_handle_lock();
+        uintptr_t w = *hwnd;
+        ksp_handle_unlock();
+        return ksp_out_bytes(&w, sizeof w, out, outsz, res, st);
+    }
     ksp_handle_lock();
-    uintptr_t w = *hwnd;
     char *u = *use_context ? plat_strdup(*use_context) : NULL;
     int oom = *use_context && !u;
     ksp_handle_unlock();
-    ksp_code c;
-    if (ksp_u16_eq_ascii(prop, "HWND Handle"))
-        c = ksp_out_bytes(&w, sizeof w, out, outsz, res, st);
-    else if (oom)
-        c = ksp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
-    else
-        c = u ? ksp_out_str(u, out, outsz, res, st)
-              : ksp_fail(st, KSP_E_NOT_FOUND, "no use context set");
+    ksp_code c = oom ? ksp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory")
+                 : u ? ksp_out_str(u, out, outsz, res, st)
+                     : ksp_fail(st, KSP_E_NOT_FOUND, "no use context set");
     free(u);
     return c;
 }
