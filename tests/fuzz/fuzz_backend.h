@@ -2,7 +2,8 @@
  * cores (fuzz_provider_calls, fuzz_provider_blobs): three keys named "rsa",
  * "rsa3072" and "ec" (certificates from the crypto test vectors, the P-384
  * one as their issuer), selected for both providers; it never signs (denied
- * or cancelled, alternately), so nothing leaves the process. Static
+ * or cancelled, alternately), so nothing leaves the process;
+ * fuzz_providers_init() hands it to both cores. Static
  * definitions: include it once per target. */
 #ifndef CRPKI_TESTS_FUZZ_BACKEND_H
 #define CRPKI_TESTS_FUZZ_BACKEND_H
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include "../crypto/vectors.h"
+#include "core/ksp_ops.h"
+#include "csp_core.h"
 #include "platform/str.h"
 #include "provider/prov_backend.h"
 
@@ -105,5 +108,17 @@ static const prov_backend BACKEND = {
     .sign = b_sign,
     .forget_key = b_forget,
 };
+
+/* Gives BACKEND to both cores, once per process (the first input). */
+static void fuzz_providers_init(void)
+{
+    static int ready;
+    if (ready)
+        return;
+    if (csp_core_init(&BACKEND) != CRPKI_OK || ksp_core_init() != CRPKI_OK)
+        abort();
+    ksp_set_backend(&BACKEND);
+    ready = 1;
+}
 
 #endif

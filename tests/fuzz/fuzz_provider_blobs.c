@@ -106,13 +106,7 @@ static void ksp_case(int which, const uint8_t *blob, size_t blen, const uint8_t 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int ready;
-    if (!ready) {
-        if (csp_core_init(&BACKEND) != CRPKI_OK || ksp_core_init() != CRPKI_OK)
-            abort();
-        ksp_set_backend(&BACKEND);
-        ready = 1;
-    }
+    fuzz_providers_init();
     if (size < 2)
         return 0;
     int which = data[0] % 5;

@@ -503,13 +503,7 @@ static void ksp_end(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int ready;
-    if (!ready) {
-        if (csp_core_init(&BACKEND) != CRPKI_OK || ksp_core_init() != CRPKI_OK)
-            abort();
-        ksp_set_backend(&BACKEND);
-        ready = 1;
-    }
+    fuzz_providers_init();
     if (size < 1)
         return 0;
     input in = {data + 1, size - 1};
