@@ -64,7 +64,7 @@ static double token_rate(const char *dir, const char *label, double secs)
     }
     uint8_t hash[32], di[64], sig[512];
     h_random(hash, sizeof hash);
-    size_t dlen = crpki_digestinfo(CRPKI_HASH_SHA256, hash, sizeof hash, di, sizeof di);
+    size_t dlen = alg_digestinfo(CRPKI_HASH_SHA256, hash, sizeof hash, di, sizeof di);
     p11_mech mech = {.scheme = CRPKI_PAD_PKCS1};
     unsigned n = 0;
     double start = h_now();

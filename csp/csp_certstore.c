@@ -10,7 +10,7 @@
 
 #include "csp_out.h"
 #include "csp_win.h"
-#include "platform/utf16_win.h"
+#include "base/platform/plat_utf16_win.h"
 
 static csp_code add_cert(HCERTSTORE store, const csp_cert_ref *r, csp_status *st)
 {

@@ -9,10 +9,10 @@
 
 #include "csp_core.h"
 #include "csp_win.h"
-#include "log/log.h"
-#include "platform/utf16_win.h"
-#include "winabi/cspdk.h"
-#include "winabi/errmap.h"
+#include "base/log/log.h"
+#include "base/platform/plat_utf16_win.h"
+#include "provider/winabi/cspdk.h"
+#include "provider/winabi/errmap.h"
 
 /* The core speaks wincrypt.h's numbers without including it. */
 _Static_assert(CSP_CALG_MD5 == CALG_MD5 && CSP_CALG_SHA1 == CALG_SHA1 &&
@@ -77,7 +77,7 @@ static DWORD win_code(const csp_status *st)
     case CSP_OK:
         return ERROR_SUCCESS;
     case CSP_E_CORE:
-        return crpki_err_to_csp_error(st->core);
+        return errmap_to_csp_error(st->core);
     case CSP_E_INVALID_PARAM:
         return ERROR_INVALID_PARAMETER;
     case CSP_E_MORE_DATA:
@@ -131,7 +131,7 @@ static BOOL done(const char *fn, csp_code c, const csp_status *st)
         lvl = CRPKI_LOG_DEBUG; /* the size protocol and enumeration ends are normal */
     else if (c == CSP_E_CORE)
         lvl = CRPKI_LOG_WARN;
-    crpki_log(lvl, "csp", "%s failed: %s (0x%08lx): %s", fn, csp_status_name(st),
+    log_write(lvl, "csp", "%s failed: %s (0x%08lx): %s", fn, csp_status_name(st),
               (unsigned long)code, st->why);
     SetLastError(code);
     return FALSE;

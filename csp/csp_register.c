@@ -7,7 +7,7 @@
 
 #include "csp_core.h"
 #include "csp_win.h"
-#include "log/log.h"
+#include "base/log/log.h"
 
 #define PROV_KEY                                                                                   \
     L"SOFTWARE\\Microsoft\\Cryptography\\Defaults\\Provider\\"                                     \

@@ -8,15 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/ksp_flags.h"
-#include "core/ksp_handle.h"
-#include "core/ksp_ops.h"
-#include "core/ksp_pad.h"
-#include "core/ksp_u16.h"
+#include "ksp_flags.h"
+#include "ksp_handle.h"
+#include "ksp_ops.h"
+#include "ksp_pad.h"
+#include "ksp_u16.h"
 #include "ksp_internal.h"
-#include "log/log.h"
-#include "winabi/errmap.h"
-#include "winabi/ncrypt_provider.h"
+#include "base/log/log.h"
+#include "provider/winabi/errmap.h"
+#include "provider/winabi/ncrypt_provider.h"
 
 /* The core's plain constants and structure mirrors are the Windows ones. */
 _Static_assert(KSP_F_NO_PADDING == NCRYPT_NO_PADDING_FLAG, "flag");
@@ -60,7 +60,7 @@ SECURITY_STATUS ksp_finish(const char *fn, ksp_code c, const ksp_status *st)
     SECURITY_STATUS s;
     switch (c) {
     case KSP_E_CORE:
-        s = crpki_err_to_security_status(st->core);
+        s = errmap_to_security_status(st->core);
         break;
     case KSP_E_INVALID_HANDLE:
         s = NTE_INVALID_HANDLE;
@@ -87,7 +87,7 @@ SECURITY_STATUS ksp_finish(const char *fn, ksp_code c, const ksp_status *st)
     /* the expected outcomes of enumeration and size protocols are not warnings */
     int routine = c == KSP_E_NO_MORE_ITEMS || c == KSP_E_NOT_FOUND ||
                   (c == KSP_E_CORE && st->core == CRPKI_E_BUFFER_TOO_SMALL);
-    crpki_log(routine ? CRPKI_LOG_DEBUG : CRPKI_LOG_WARN, "ksp", "%s: 0x%08lx %s: %s", fn,
+    log_write(routine ? CRPKI_LOG_DEBUG : CRPKI_LOG_WARN, "ksp", "%s: 0x%08lx %s: %s", fn,
               (unsigned long)s, ksp_status_name(st), st->why);
     return s;
 }

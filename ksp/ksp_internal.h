@@ -4,8 +4,8 @@
 #ifndef CRPKI_KSP_INTERNAL_H
 #define CRPKI_KSP_INTERNAL_H
 
-#include "core/ksp_status.h"
-#include "winabi/ncrypt_provider.h"
+#include "ksp_status.h"
+#include "provider/winabi/ncrypt_provider.h"
 
 /* Maps st to the SECURITY_STATUS the call returns and logs the reason
  * (failures only). fn is the table member's name. */

@@ -9,8 +9,8 @@
  * on them. regsvr32 runs these as an administrator. */
 #include <windows.h>
 
-#include "log/log.h"
-#include "winabi/ncrypt_provider.h"
+#include "base/log/log.h"
+#include "provider/winabi/ncrypt_provider.h"
 
 #define PROVIDER_NAME L"CRPKI Remote Signing Key Storage Provider"
 #define IMAGE_NAME    L"crpkiksp.dll"
@@ -25,7 +25,7 @@ static FARPROC bcrypt_fn(const char *name)
         m = LoadLibraryW(L"bcrypt.dll");
     FARPROC f = m ? GetProcAddress(m, name) : NULL;
     if (!f)
-        crpki_log(CRPKI_LOG_ERROR, "ksp", "bcrypt.dll has no %s", name);
+        log_write(CRPKI_LOG_ERROR, "ksp", "bcrypt.dll has no %s", name);
     return f;
 }
 
@@ -33,7 +33,7 @@ static HRESULT nt_result(const char *what, NTSTATUS s)
 {
     if (s >= 0)
         return S_OK;
-    crpki_log(CRPKI_LOG_ERROR, "ksp", "%s failed: 0x%08lx", what, (unsigned long)s);
+    log_write(CRPKI_LOG_ERROR, "ksp", "%s failed: 0x%08lx", what, (unsigned long)s);
     return HRESULT_FROM_NT(s);
 }
 

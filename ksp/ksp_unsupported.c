@@ -4,7 +4,7 @@
  * service; it creates, encrypts, decrypts, agrees and derives nothing. */
 #include "ksp_internal.h"
 
-#include "core/ksp_status.h"
+#include "ksp_status.h"
 
 static SECURITY_STATUS unsupported(const char *fn)
 {

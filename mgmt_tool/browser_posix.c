@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "platform/env.h"
+#include "base/platform/plat_env.h"
 
 extern char **environ;
 

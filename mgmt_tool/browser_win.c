@@ -7,7 +7,7 @@
 
 #include <shellapi.h>
 
-#include "platform/utf16_win.h"
+#include "base/platform/plat_utf16_win.h"
 
 int browser_open(const char *url)
 {

@@ -20,18 +20,18 @@
 #define CRPKI_KSP_NAME "CRPKI Remote Signing Key Storage Provider"
 
 /* 1 where certificates are linked to the providers (Windows), else 0. */
-int cs_available(void);
+int certstore_available(void);
 
 /* Adds (or replaces) the certificate in CurrentUser\MY linked to provider
  * (CRPKI_CAT_CSP or CRPKI_CAT_KSP). */
-crpki_err cs_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
+crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
                      crpki_error_info *ei);
 
 /* Deletes from CurrentUser\MY every certificate linked to our CSP or KSP
  * with that container / key name (NULL: any). *n: how many. */
-crpki_err cs_remove(const char *credential_id, size_t *n, crpki_error_info *ei);
+crpki_err certstore_remove(const char *credential_id, size_t *n, crpki_error_info *ei);
 
 /* 1 registered, 0 not, -1 not applicable (no such registry on this OS). */
-int cs_provider_registered(unsigned provider);
+int certstore_provider_registered(unsigned provider);
 
 #endif

@@ -7,9 +7,9 @@
 
 #include <wincrypt.h>
 
-#include "catalog/catalog.h"
-#include "platform/fail.h"
-#include "platform/utf16_win.h"
+#include "core/catalog/catalog.h"
+#include "base/error/fail.h"
+#include "base/platform/plat_utf16_win.h"
 
 #ifndef CERT_NCRYPT_KEY_SPEC
 #define CERT_NCRYPT_KEY_SPEC 0xFFFFFFFF
@@ -17,7 +17,7 @@
 
 #define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
 
-int cs_available(void)
+int certstore_available(void)
 {
     return 1;
 }
@@ -32,7 +32,7 @@ static HCERTSTORE open_my(crpki_error_info *ei)
     HCERTSTORE st = CertOpenStore(CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
                                   CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
     if (!st)
-        crpki_fail(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
+        fail_with(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
                    (unsigned long)GetLastError());
     return st;
 }
@@ -43,7 +43,7 @@ static crpki_err remove_copy(const uint8_t *der, size_t len, crpki_error_info *e
 {
     PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, der, (DWORD)len);
     if (!tmpl)
-        return crpki_fail(ei, CRPKI_E_INVALID_ARG, "not a certificate: 0x%08lx",
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "not a certificate: 0x%08lx",
                           (unsigned long)GetLastError());
     HCERTSTORE st = open_my(ei);
     crpki_err r = st ? CRPKI_OK : CRPKI_E_IO;
@@ -51,7 +51,7 @@ static crpki_err remove_copy(const uint8_t *der, size_t len, crpki_error_info *e
         st ? CertFindCertificateInStore(st, ENC, 0, CERT_FIND_EXISTING, tmpl, NULL) : NULL;
     /* deleting frees the context it is given */
     if (old && !CertDeleteCertificateFromStore(old))
-        r = crpki_fail(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
+        r = fail_with(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
                        (unsigned long)GetLastError());
     if (st)
         CertCloseStore(st, 0);
@@ -59,7 +59,7 @@ static crpki_err remove_copy(const uint8_t *der, size_t len, crpki_error_info *e
     return r;
 }
 
-crpki_err cs_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
+crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
                      crpki_error_info *ei)
 {
     crpki_err rr = remove_copy(der, len, ei);
@@ -67,7 +67,7 @@ crpki_err cs_install(const uint8_t *der, size_t len, const char *credential_id, 
         return rr;
     wchar_t *cont = plat_utf8_to_wide(credential_id);
     if (!cont)
-        return crpki_fail(ei, CRPKI_E_NO_MEMORY, "credential ID");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "credential ID");
     HCERTSTORE st = open_my(ei);
     if (!st) {
         free(cont);
@@ -77,7 +77,7 @@ crpki_err cs_install(const uint8_t *der, size_t len, const char *credential_id, 
     PCCERT_CONTEXT ctx = NULL;
     if (!CertAddEncodedCertificateToStore(st, ENC, der, (DWORD)len, CERT_STORE_ADD_REPLACE_EXISTING,
                                           &ctx)) {
-        r = crpki_fail(ei, CRPKI_E_IO, "CertAddEncodedCertificateToStore failed: 0x%08lx",
+        r = fail_with(ei, CRPKI_E_IO, "CertAddEncodedCertificateToStore failed: 0x%08lx",
                        (unsigned long)GetLastError());
     } else {
         CRYPT_KEY_PROV_INFO kpi;
@@ -93,7 +93,7 @@ crpki_err cs_install(const uint8_t *der, size_t len, const char *credential_id, 
             kpi.dwKeySpec = AT_SIGNATURE;
         }
         if (!CertSetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID, 0, &kpi))
-            r = crpki_fail(ei, CRPKI_E_IO,
+            r = fail_with(ei, CRPKI_E_IO,
                            "CertSetCertificateContextProperty(KEY_PROV_INFO) failed: 0x%08lx",
                            (unsigned long)GetLastError());
         CertFreeCertificateContext(ctx);
@@ -121,12 +121,12 @@ static int ours(PCCERT_CONTEXT ctx, const wchar_t *id)
     return yes;
 }
 
-crpki_err cs_remove(const char *credential_id, size_t *n, crpki_error_info *ei)
+crpki_err certstore_remove(const char *credential_id, size_t *n, crpki_error_info *ei)
 {
     *n = 0;
     wchar_t *id = NULL;
     if (credential_id && !(id = plat_utf8_to_wide(credential_id)))
-        return crpki_fail(ei, CRPKI_E_NO_MEMORY, "credential ID");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "credential ID");
     HCERTSTORE st = open_my(ei);
     if (!st) {
         free(id);
@@ -143,7 +143,7 @@ crpki_err cs_remove(const char *credential_id, size_t *n, crpki_error_info *ei)
         PCCERT_CONTEXT *grown = realloc(found, (nf + 1) * sizeof *found);
         if (!grown) {
             CertFreeCertificateContext(ctx);
-            r = crpki_fail(ei, CRPKI_E_NO_MEMORY, "certificate list");
+            r = fail_with(ei, CRPKI_E_NO_MEMORY, "certificate list");
             break;
         }
         found = grown;
@@ -154,7 +154,7 @@ crpki_err cs_remove(const char *credential_id, size_t *n, crpki_error_info *ei)
         if (r == CRPKI_OK && CertDeleteCertificateFromStore(found[i]))
             (*n)++;
         else if (r == CRPKI_OK)
-            r = crpki_fail(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
+            r = fail_with(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
                            (unsigned long)GetLastError());
         else
             CertFreeCertificateContext(found[i]);
@@ -165,7 +165,7 @@ crpki_err cs_remove(const char *credential_id, size_t *n, crpki_error_info *ei)
     return r;
 }
 
-int cs_provider_registered(unsigned provider)
+int certstore_provider_registered(unsigned provider)
 {
     const wchar_t *key =
         provider == CRPKI_CAT_KSP

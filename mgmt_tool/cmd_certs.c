@@ -28,8 +28,8 @@ int cmd_certs(mgmt_ctx *c, mgmt_args *a)
     if (rc)
         return rc;
     crpki_error_info ei;
-    crpki_catalog cat;
-    if (crpki_catalog_load(c->home, &cat, &ei) != CRPKI_OK) {
+    catalog_keys cat;
+    if (catalog_load(c->home, &cat, &ei) != CRPKI_OK) {
         out_note(
             c, L(c, "警告: keys.json を読めません (%s)\n", "warning: cannot read keys.json (%s)\n"),
             ei.detail);
@@ -42,9 +42,9 @@ int cmd_certs(mgmt_ctx *c, mgmt_args *a)
                   "No certificate is tied to this gBizID."));
     for (size_t i = 0; i < n; i++) {
         const rssp_credential *cr = &v[i];
-        const crpki_cat_entry *e = crpki_catalog_find(&cat, cr->id, CRPKI_CAT_CSP);
+        const catalog_entry *e = catalog_find(&cat, cr->id, CRPKI_CAT_CSP);
         if (!e)
-            e = crpki_catalog_find(&cat, cr->id, CRPKI_CAT_KSP);
+            e = catalog_find(&cat, cr->id, CRPKI_CAT_KSP);
         unsigned prov = e ? e->providers : 0;
         int is_ec = cr->key_type == RSSP_KEY_EC;
         char key[32], from[40], to[40];
@@ -87,7 +87,7 @@ int cmd_certs(mgmt_ctx *c, mgmt_args *a)
             out_say(c, "    %s %s\n", L(c, "使用:    ", "used by: "),
                     L(c, "未設定 (crpki-mgmt use で設定)", "not selected (crpki-mgmt use)"));
     }
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     mgmt_free_creds(v, n);
     return 0;
 }

@@ -6,9 +6,9 @@
 
 #include "mgmt.h"
 #include "out.h"
-#include "platform/fs.h"
+#include "base/platform/plat_fs.h"
 #include "term.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 /* PEM with 64-character lines, malloc'ed. */
 static char *to_pem(const uint8_t *der, size_t len, size_t *out_len)
@@ -56,14 +56,14 @@ int cmd_export_cert(mgmt_ctx *c, mgmt_args *a)
     int rc = mgmt_config(c);
     if (rc)
         return rc;
-    crpki_cat_entry key;
+    catalog_entry key;
     memset(&key, 0, sizeof key);
     if ((rc = mgmt_find_key(c, id, prov, &key)) != 0)
         return rc;
     crpki_error_info ei;
-    const crpki_cat_blob *b = ca ? (key.nchain ? &key.chain[0] : NULL) : &key.cert;
+    const catalog_blob *b = ca ? (key.nchain ? &key.chain[0] : NULL) : &key.cert;
     if (!b) {
-        crpki_cat_entry_free(&key);
+        catalog_entry_free(&key);
         memset(&ei, 0, sizeof ei);
         snprintf(ei.detail, sizeof ei.detail, "the service sent no issuing CA certificate");
         return mgmt_fail(c, CRPKI_E_NO_KEY, &ei, "crpki-mgmt use で設定し直してください",
@@ -92,6 +92,6 @@ int cmd_export_cert(mgmt_ctx *c, mgmt_args *a)
         }
     }
     free(text);
-    crpki_cat_entry_free(&key);
+    catalog_entry_free(&key);
     return r == CRPKI_OK ? 0 : mgmt_fail(c, r, &ei, NULL, NULL);
 }

@@ -44,13 +44,13 @@ int cmd_login(mgmt_ctx *c, mgmt_args *a)
         return rc;
 
     crpki_error_info ei;
-    lb_listener *lb = NULL;
+    loopback_listener *lb = NULL;
     rssp_login *login = NULL;
     char *target = NULL;
     rssp_tokens tok;
     memset(&tok, 0, sizeof tok);
     unsigned port = 0;
-    crpki_err r = lb_open(&lb, &port, &ei);
+    crpki_err r = loopback_open(&lb, &port, &ei);
     if (r == CRPKI_OK) {
         char redirect[64];
         snprintf(redirect, sizeof redirect, "http://127.0.0.1:%u/callback", port);
@@ -73,7 +73,7 @@ int cmd_login(mgmt_ctx *c, mgmt_args *a)
                  L(c, "ログインの完了を待っています (最大 %u 秒)...\n",
                    "waiting for the login to complete (up to %u s)...\n"),
                  timeout_s);
-        r = lb_wait(lb, "/callback", timeout_s * 1000u, &target, &ei);
+        r = loopback_wait(lb, "/callback", timeout_s * 1000u, &target, &ei);
     }
     if (r == CRPKI_OK) {
         /* checks state, maps error=access_denied, exchanges the code */
@@ -81,15 +81,15 @@ int cmd_login(mgmt_ctx *c, mgmt_args *a)
         if (r == CRPKI_OK)
             r = crpki_auth_save_login(c->auth, &tok, &ei);
         if (r == CRPKI_OK)
-            lb_respond(lb, 200, PAGE_OK_TITLE, PAGE_OK_BODY);
+            loopback_respond(lb, 200, PAGE_OK_TITLE, PAGE_OK_BODY);
         else
-            lb_respond(lb, 400, PAGE_FAIL_TITLE, PAGE_FAIL_BODY);
+            loopback_respond(lb, 400, PAGE_FAIL_TITLE, PAGE_FAIL_BODY);
     }
     int64_t expires = tok.access_expires_at;
     rssp_tokens_free(&tok);
     free(target);
     rssp_login_free(login);
-    lb_close(lb);
+    loopback_close(lb);
     if (r == CRPKI_E_DEADLINE)
         return mgmt_fail(c, r, &ei,
                          "もう一度 crpki-mgmt login を実行し、時間内にログインしてください",

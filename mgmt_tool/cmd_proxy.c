@@ -5,7 +5,7 @@
 
 #include "mgmt.h"
 #include "out.h"
-#include "platform/str.h"
+#include "base/platform/plat_str.h"
 #include "term.h"
 
 static const char *mode_name(rssp_proxy_mode m)

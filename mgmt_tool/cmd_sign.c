@@ -8,20 +8,20 @@
 #include "cms_sign.h"
 #include "mgmt.h"
 #include "out.h"
-#include "platform/fs.h"
+#include "base/platform/plat_fs.h"
 
 #define SIGN_MAX_FILE (512u * 1024u * 1024u)
 
-int mgmt_find_key(mgmt_ctx *c, const char *id, unsigned provider, crpki_cat_entry *out)
+int mgmt_find_key(mgmt_ctx *c, const char *id, unsigned provider, catalog_entry *out)
 {
     crpki_error_info ei;
-    crpki_catalog cat;
-    crpki_err r = crpki_catalog_load(c->home, &cat, &ei);
+    catalog_keys cat;
+    crpki_err r = catalog_load(c->home, &cat, &ei);
     if (r != CRPKI_OK)
         return mgmt_fail(c, r, &ei, NULL, NULL);
-    const crpki_cat_entry *e = crpki_catalog_find(&cat, id, provider);
-    r = e ? crpki_cat_entry_copy(e, out) : CRPKI_E_NO_KEY;
-    crpki_catalog_free(&cat);
+    const catalog_entry *e = catalog_find(&cat, id, provider);
+    r = e ? catalog_entry_copy(e, out) : CRPKI_E_NO_KEY;
+    catalog_free(&cat);
     if (r == CRPKI_E_NO_KEY) {
         memset(&ei, 0, sizeof ei);
         snprintf(ei.detail, sizeof ei.detail, "no certificate %s%sis selected for the %s",
@@ -72,7 +72,7 @@ int cmd_sign(mgmt_ctx *c, mgmt_args *a)
     if (r != CRPKI_OK)
         return mgmt_fail(c, r, &ei, "署名するファイルのパスを確認してください",
                          "check the path of the file to sign");
-    crpki_cat_entry key;
+    catalog_entry key;
     memset(&key, 0, sizeof key);
     rc = mgmt_find_key(c, id, prov, &key);
     if (rc) {
@@ -100,7 +100,7 @@ int cmd_sign(mgmt_ctx *c, mgmt_args *a)
     free(data);
     free(cms);
     if (r != CRPKI_OK) {
-        crpki_cat_entry_free(&key);
+        catalog_entry_free(&key);
         free(def_out);
         return mgmt_fail(c, r, &ei, NULL, NULL);
     }
@@ -121,7 +121,7 @@ int cmd_sign(mgmt_ctx *c, mgmt_args *a)
               "verify: openssl cms -verify -binary -inform DER -in %s -content %s -CAfile "
               "registrar-ca.pem\n"),
             outp, pos[0]);
-    crpki_cat_entry_free(&key);
+    catalog_entry_free(&key);
     free(def_out);
     return 0;
 }

@@ -7,7 +7,7 @@
 #include "certstore.h"
 #include "mgmt.h"
 #include "out.h"
-#include "platform/fs.h"
+#include "base/platform/plat_fs.h"
 
 typedef struct {
     mgmt_ctx *c;
@@ -64,9 +64,9 @@ static void certificates(checks *k)
 {
     mgmt_ctx *c = k->c;
     crpki_error_info ei;
-    crpki_catalog cat;
+    catalog_keys cat;
     char buf[512];
-    crpki_err r = crpki_catalog_load(c->home, &cat, &ei);
+    crpki_err r = catalog_load(c->home, &cat, &ei);
     if (r != CRPKI_OK) {
         err_detail(c, r, &ei, buf, sizeof buf);
         check(k, "certificates", 0, L(c, "証明書", "certificates"), buf,
@@ -82,7 +82,7 @@ static void certificates(checks *k)
             L(c, "crpki-mgmt certs で確認し crpki-mgmt use で設定してください",
               "list with crpki-mgmt certs and select one with crpki-mgmt use"));
     for (size_t i = 0; i < cat.n; i++) {
-        const crpki_cat_entry *e = &cat.v[i];
+        const catalog_entry *e = &cat.v[i];
         char to[40];
         mgmt_fmt_gtime(e->valid_to, to, sizeof to);
         int expired = mgmt_gtime_past(e->valid_to);
@@ -100,7 +100,7 @@ static void certificates(checks *k)
               L(c, "新しい証明書を取得し crpki-mgmt use で設定し直してください",
                 "obtain a new certificate and select it with crpki-mgmt use"));
     }
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
 }
 
 int cmd_status(mgmt_ctx *c, mgmt_args *a)
@@ -224,14 +224,14 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
 
     certificates(&k);
 
-    if (cs_available()) {
+    if (certstore_available()) {
         static const struct {
             unsigned p;
             const char *name, *label;
         } P[] = {{CRPKI_CAT_CSP, "provider_csp", "CSP (" CRPKI_CSP_NAME ")"},
                  {CRPKI_CAT_KSP, "provider_ksp", "KSP (" CRPKI_KSP_NAME ")"}};
         for (size_t i = 0; i < 2; i++) {
-            int reg = cs_provider_registered(P[i].p) == 1;
+            int reg = certstore_provider_registered(P[i].p) == 1;
             check(
                 &k, P[i].name, reg, P[i].label,
                 reg ? L(c, "登録されています", "registered")

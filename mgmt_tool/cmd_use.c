@@ -40,19 +40,19 @@ int cmd_use(mgmt_ctx *c, mgmt_args *a)
         out_note(c, "%s\n",
                  L(c, "警告: この証明書は有効ではありません (期限切れまたは失効)。",
                    "warning: this certificate is not valid (expired or revoked)."));
-    crpki_catalog cat;
-    crpki_err r = crpki_catalog_load(c->home, &cat, &ei);
+    catalog_keys cat;
+    crpki_err r = catalog_load(c->home, &cat, &ei);
     if (r == CRPKI_OK)
-        r = crpki_catalog_put(&cat, cr, prov, (int64_t)time(NULL), &ei);
+        r = catalog_put(&cat, cr, prov, (int64_t)time(NULL), &ei);
     if (r == CRPKI_OK)
-        r = crpki_catalog_save(c->home, &cat, &ei);
-    crpki_catalog_free(&cat);
+        r = catalog_save(c->home, &cat, &ei);
+    catalog_free(&cat);
     /* both: the store links one provider per certificate; the CSP serves
        CryptoAPI and, through CryptAcquireCertificatePrivateKey, CNG callers */
     unsigned store_prov = (prov & CRPKI_CAT_CSP) ? CRPKI_CAT_CSP : CRPKI_CAT_KSP;
     int installed = 0;
-    if (r == CRPKI_OK && cs_available() && cr->ncerts > 0) {
-        r = cs_install(cr->certs[0].der, cr->certs[0].len, cr->id, store_prov, &ei);
+    if (r == CRPKI_OK && certstore_available() && cr->ncerts > 0) {
+        r = certstore_install(cr->certs[0].der, cr->certs[0].len, cr->id, store_prov, &ei);
         installed = r == CRPKI_OK;
     }
     if (r != CRPKI_OK) {
@@ -88,25 +88,25 @@ int mgmt_unset_ids(mgmt_ctx *c, const char *id, size_t *removed)
 {
     *removed = 0;
     crpki_error_info ei;
-    crpki_catalog cat;
-    crpki_err r = crpki_catalog_load(c->home, &cat, &ei);
+    catalog_keys cat;
+    crpki_err r = catalog_load(c->home, &cat, &ei);
     if (r != CRPKI_OK)
         return mgmt_fail(c, r, &ei, NULL, NULL);
     if (id) {
-        r = crpki_catalog_remove(&cat, id);
+        r = catalog_remove(&cat, id);
         if (r == CRPKI_OK)
             *removed = 1;
     } else {
-        while (cat.n > 0 && (r = crpki_catalog_remove(&cat, cat.v[0].credential_id)) == CRPKI_OK)
+        while (cat.n > 0 && (r = catalog_remove(&cat, cat.v[0].credential_id)) == CRPKI_OK)
             (*removed)++;
     }
     size_t nstore = 0;
     crpki_err rs = CRPKI_OK;
     if (r == CRPKI_OK || r == CRPKI_E_NO_KEY)
-        rs = cs_remove(id, &nstore, &ei);
+        rs = certstore_remove(id, &nstore, &ei);
     if (r == CRPKI_OK && *removed > 0)
-        r = crpki_catalog_save(c->home, &cat, &ei);
-    crpki_catalog_free(&cat);
+        r = catalog_save(c->home, &cat, &ei);
+    catalog_free(&cat);
     if (r == CRPKI_E_NO_KEY && nstore == 0) {
         snprintf(ei.detail, sizeof ei.detail, "'%s' is not selected", id ? id : "");
         return mgmt_fail(c, r, &ei, "crpki-mgmt status で設定中の証明書を確認してください",

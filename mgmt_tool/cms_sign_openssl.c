@@ -3,7 +3,7 @@
  * key, so the signer is added with the certificate's public key and
  * CMS_PARTIAL; the signed attributes are added here, their DER encoding
  * (what RFC 5652 §5.4 says is signed: the SET OF, DER-sorted) hashed, and
- * the signature from crpki_session_sign set into the SignerInfo. */
+ * the signature from signing_sign set into the SignerInfo. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +14,9 @@
 #include <openssl/x509.h>
 
 #include "cms_sign.h"
-#include "crypto/crypto.h"
-#include "platform/fail.h"
-#include "session/session.h"
+#include "core/crypto/crypto.h"
+#include "base/error/fail.h"
+#include "core/signing/signing.h"
 
 typedef struct {
     unsigned char *der;
@@ -87,28 +87,28 @@ static crpki_err ossl_fail(crpki_error_info *ei, const char *what)
     if (e)
         ERR_error_string_n(e, buf, sizeof buf);
     ERR_clear_error();
-    return crpki_fail(ei, CRPKI_E_INTERNAL, "%s failed: %s", what, buf);
+    return fail_with(ei, CRPKI_E_INTERNAL, "%s failed: %s", what, buf);
 }
 
-static X509 *der_cert(const crpki_cat_blob *b)
+static X509 *der_cert(const catalog_blob *b)
 {
     const unsigned char *p = b->der;
     return d2i_X509(NULL, &p, (long)b->len);
 }
 
-crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned provider,
+crpki_err cms_sign_detached(mgmt_ctx *c, const catalog_entry *key, unsigned provider,
                             const char *what, const uint8_t *data, size_t len, uint8_t **der,
                             size_t *der_len, crpki_error_info *ei)
 {
     *der = NULL;
     *der_len = 0;
     uint8_t md[32];
-    crpki_err r = crpki_digest(CRPKI_HASH_SHA256, data, len, md, sizeof md);
+    crpki_err r = crypto_digest(CRPKI_HASH_SHA256, data, len, md, sizeof md);
     if (r != CRPKI_OK)
-        return crpki_fail(ei, r, "SHA-256 of the content failed");
+        return fail_with(ei, r, "SHA-256 of the content failed");
     X509 *cert = der_cert(&key->cert);
     if (!cert)
-        return crpki_fail(ei, CRPKI_E_CONFIG, "keys.json: the certificate of %s does not parse",
+        return fail_with(ei, CRPKI_E_CONFIG, "keys.json: the certificate of %s does not parse",
                           key->credential_id);
     EVP_PKEY *pub = X509_get0_pubkey(cert);
     CMS_ContentInfo *cms = NULL;
@@ -116,7 +116,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     ASN1_TIME *now = X509_gmtime_adj(NULL, 0);
     uint8_t *attrs = NULL, *sig = NULL;
     size_t attrs_len = 0;
-    crpki_session *s = NULL;
+    signing_session *s = NULL;
     const unsigned flags = CMS_PARTIAL | CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP;
 
     if (!pub || !now) {
@@ -151,21 +151,21 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
         goto out;
     }
     uint8_t adigest[32];
-    if ((r = crpki_digest(CRPKI_HASH_SHA256, attrs, attrs_len, adigest, sizeof adigest)) !=
+    if ((r = crypto_digest(CRPKI_HASH_SHA256, attrs, attrs_len, adigest, sizeof adigest)) !=
         CRPKI_OK) {
-        crpki_fail(ei, r, "SHA-256 of the signed attributes failed");
+        fail_with(ei, r, "SHA-256 of the signed attributes failed");
         goto out;
     }
 
-    if ((r = crpki_session_open(c->home, &s, ei)) != CRPKI_OK)
+    if ((r = signing_open(c->home, &s, ei)) != CRPKI_OK)
         goto out;
-    size_t sig_cap = crpki_cat_entry_sig_len(key) + 16, sig_len = sig_cap;
+    size_t sig_cap = catalog_entry_sig_len(key) + 16, sig_len = sig_cap;
     /* DER ECDSA is at most 9 bytes longer than r||s */
     if (!(sig = malloc(sig_cap + 16))) {
-        r = crpki_fail(ei, CRPKI_E_NO_MEMORY, "signature");
+        r = fail_with(ei, CRPKI_E_NO_MEMORY, "signature");
         goto out;
     }
-    crpki_sign_params p;
+    signing_params p;
     memset(&p, 0, sizeof p);
     p.key = key;
     p.scheme = key->key_type == CRPKI_KEY_EC ? CRPKI_PAD_ECDSA : CRPKI_PAD_PKCS1;
@@ -177,15 +177,15 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
              : c->ja       ? "テスト署名 (crpki-mgmt sign)"
                            : "test signature (crpki-mgmt sign)";
     (void)provider; /* Linux: the same library path for either provider */
-    if ((r = crpki_session_sign(s, &p, sig, &sig_len, ei)) != CRPKI_OK)
+    if ((r = signing_sign(s, &p, sig, &sig_len, ei)) != CRPKI_OK)
         goto out;
     if (key->key_type == CRPKI_KEY_EC) {
         uint8_t tmp[160];
         size_t tl = sizeof tmp;
         if (sig_len > sizeof tmp ||
-            (r = crpki_ecdsa_p1363_to_der(sig, sig_len, tmp, &tl)) != CRPKI_OK ||
+            (r = crypto_ecdsa_p1363_to_der(sig, sig_len, tmp, &tl)) != CRPKI_OK ||
             tl > sig_cap + 16) {
-            r = crpki_fail(ei, CRPKI_E_INTERNAL, "ECDSA signature encoding failed");
+            r = fail_with(ei, CRPKI_E_INTERNAL, "ECDSA signature encoding failed");
             goto out;
         }
         memcpy(sig, tmp, tl);
@@ -203,7 +203,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     }
     if (!(*der = malloc((size_t)ol))) {
         OPENSSL_free(o);
-        r = crpki_fail(ei, CRPKI_E_NO_MEMORY, "CMS");
+        r = fail_with(ei, CRPKI_E_NO_MEMORY, "CMS");
         goto out;
     }
     memcpy(*der, o, (size_t)ol);
@@ -211,7 +211,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     OPENSSL_free(o);
     r = CRPKI_OK;
 out:
-    crpki_session_close(s);
+    signing_close(s);
     free(sig);
     free(attrs);
     ASN1_TIME_free(now);

@@ -11,8 +11,8 @@
 
 #include "certstore.h"
 #include "cms_sign.h"
-#include "platform/fail.h"
-#include "winabi/errmap.h"
+#include "base/error/fail.h"
+#include "provider/winabi/errmap.h"
 
 #define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
 
@@ -21,8 +21,8 @@
 static crpki_err from_windows(DWORD e)
 {
     for (int i = 1; i < CRPKI_E__COUNT; i++)
-        if (crpki_err_to_csp_error((crpki_err)i) == e ||
-            (DWORD)crpki_err_to_hresult((crpki_err)i) == e)
+        if (errmap_to_csp_error((crpki_err)i) == e ||
+            (DWORD)errmap_to_hresult((crpki_err)i) == e)
             return (crpki_err)i;
     return CRPKI_E_INTERNAL;
 }
@@ -41,7 +41,7 @@ static void prov_name(PCCERT_CONTEXT ctx, wchar_t *out, size_t n)
     free(kpi);
 }
 
-crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned provider,
+crpki_err cms_sign_detached(mgmt_ctx *c, const catalog_entry *key, unsigned provider,
                             const char *what, const uint8_t *data, size_t len, uint8_t **der,
                             size_t *der_len, crpki_error_info *ei)
 {
@@ -53,7 +53,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     HCERTSTORE st =
         CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
     if (!st)
-        return crpki_fail(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
+        return fail_with(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
                           (unsigned long)GetLastError());
     PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, key->cert.der, (DWORD)key->cert.len);
     PCCERT_CONTEXT signer =
@@ -63,7 +63,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     BYTE *time_der = NULL;
     wchar_t pn[128];
     if (!signer) {
-        r = crpki_fail(ei, CRPKI_E_NO_KEY,
+        r = fail_with(ei, CRPKI_E_NO_KEY,
                        "the certificate of %s is not in CurrentUser\\MY (run crpki-mgmt use)",
                        key->credential_id);
         goto out;
@@ -71,7 +71,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     prov_name(signer, pn, sizeof pn / sizeof pn[0]);
     const wchar_t *want = provider == CRPKI_CAT_KSP ? L"" CRPKI_KSP_NAME : L"" CRPKI_CSP_NAME;
     if (wcscmp(pn, want) != 0) {
-        r = crpki_fail(ei, CRPKI_E_NO_KEY,
+        r = fail_with(ei, CRPKI_E_NO_KEY,
                        "the certificate of %s is linked to another provider in the store "
                        "(run crpki-mgmt use %s --provider %s)",
                        key->credential_id, key->credential_id,
@@ -79,14 +79,14 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
         goto out;
     }
     if (!certs) {
-        r = crpki_fail(ei, CRPKI_E_NO_MEMORY, "certificates");
+        r = fail_with(ei, CRPKI_E_NO_MEMORY, "certificates");
         goto out;
     }
     certs[0] = signer;
     for (size_t i = 0; i < key->nchain; i++)
         if (!(certs[1 + i] =
                   CertCreateCertificateContext(ENC, key->chain[i].der, (DWORD)key->chain[i].len))) {
-            r = crpki_fail(ei, CRPKI_E_CONFIG, "keys.json: a chain certificate does not parse");
+            r = fail_with(ei, CRPKI_E_CONFIG, "keys.json: a chain certificate does not parse");
             goto out;
         }
 
@@ -96,7 +96,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
     if (!CryptEncodeObject(ENC, szOID_RSA_signingTime, &ft, NULL, &tl) ||
         !(time_der = malloc(tl)) ||
         !CryptEncodeObject(ENC, szOID_RSA_signingTime, &ft, time_der, &tl)) {
-        r = crpki_fail(ei, CRPKI_E_INTERNAL, "encoding signingTime failed: 0x%08lx",
+        r = fail_with(ei, CRPKI_E_INTERNAL, "encoding signingTime failed: 0x%08lx",
                        (unsigned long)GetLastError());
         goto out;
     }
@@ -127,12 +127,12 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const crpki_cat_entry *key, unsigned pr
             e == (DWORD)NTE_PROVIDER_DLL_FAIL || e == (DWORD)CRYPT_E_NO_KEY_PROPERTY ||
             e == (DWORD)NTE_KEYSET_NOT_DEF)
             /* the key could not be reached through the provider at all */
-            r = crpki_fail(ei, CRPKI_E_CONFIG,
+            r = fail_with(ei, CRPKI_E_CONFIG,
                            "CryptSignMessage failed: 0x%08lx: the provider is not registered or "
                            "cannot be loaded (reinstall the driver; see crpki-mgmt status)",
                            (unsigned long)e);
         else
-            r = crpki_fail(ei, from_windows(e), "CryptSignMessage failed: 0x%08lx",
+            r = fail_with(ei, from_windows(e), "CryptSignMessage failed: 0x%08lx",
                            (unsigned long)e);
         goto out;
     }

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/auth_internal.h"
-#include "log/log.h"
+#include "core/auth/auth_internal.h"
+#include "base/log/log.h"
 #include "mgmt.h"
 #include "out.h"
-#include "platform/fail.h"
+#include "base/error/fail.h"
 
 int mgmt_exit_for(crpki_err e)
 {
@@ -102,7 +102,7 @@ int mgmt_fail(mgmt_ctx *c, crpki_err e, const crpki_error_info *ei, const char *
               const char *fix_en)
 {
     const char *fix = fix_en ? L(c, fix_ja, fix_en) : default_fix(c, e);
-    crpki_log(CRPKI_LOG_WARN, "mgmt", "%s failed: %s: %s", c->cmd ? c->cmd : "?", crpki_err_name(e),
+    log_write(CRPKI_LOG_WARN, "mgmt", "%s failed: %s: %s", c->cmd ? c->cmd : "?", crpki_err_name(e),
               ei ? ei->detail : "");
     return out_error(c, mgmt_exit_for(e), crpki_err_name(e),
                      c->ja ? crpki_strerror_ja(e) : crpki_strerror(e), ei ? ei->detail : NULL, fix);
@@ -118,7 +118,7 @@ int mgmt_config(mgmt_ctx *c)
         return mgmt_fail(c, r, &ei, NULL, NULL);
     c->cfg_loaded = 1;
     crpki_config_open_log(&c->cfg);
-    crpki_log(CRPKI_LOG_INFO, "mgmt", "crpki-mgmt %s", c->cmd ? c->cmd : "");
+    log_write(CRPKI_LOG_INFO, "mgmt", "crpki-mgmt %s", c->cmd ? c->cmd : "");
     return 0;
 }
 
@@ -128,9 +128,9 @@ int mgmt_connect(mgmt_ctx *c)
     if (rc || c->client)
         return rc;
     crpki_error_info ei;
-    crpki_ei_clear(&ei);
+    fail_clear(&ei);
     if (!c->cfg.service_url) {
-        crpki_fail(&ei, CRPKI_E_CONFIG, "config.json: service_url is not set");
+        fail_with(&ei, CRPKI_E_CONFIG, "config.json: service_url is not set");
         return mgmt_fail(
             c, CRPKI_E_CONFIG, &ei,
             "config.json に service_url (署名サービスの https:// URL) を設定してください",
@@ -161,13 +161,13 @@ int mgmt_connect(mgmt_ctx *c)
  * through it (only the proxy password and the login status are used). */
 static crpki_err off_refresh(void *ctx, const char *rt, rssp_tokens *out, crpki_error_info *ei)
 {
-    return crpki_fail(ei, CRPKI_E_CONFIG, "no service_url: cannot refresh");
+    return fail_with(ei, CRPKI_E_CONFIG, "no service_url: cannot refresh");
 }
 
 crpki_err mgmt_offline_auth(mgmt_ctx *c, crpki_auth **out, crpki_error_info *ei)
 {
-    crpki_auth_ops ops = {NULL, off_refresh, rssp_tokens_free, NULL, NULL};
-    return crpki_auth_new_with_ops(c->home, &ops, out, ei);
+    auth_ops ops = {NULL, off_refresh, rssp_tokens_free, NULL, NULL};
+    return auth_new_with_ops(c->home, &ops, out, ei);
 }
 
 void mgmt_free_creds(rssp_credential *v, size_t n)
@@ -189,7 +189,7 @@ static crpki_err fetch_creds(mgmt_ctx *c, rssp_credential **out, size_t *n, crpk
     rssp_credential *v = calloc(nids ? nids : 1, sizeof *v);
     if (!v) {
         rssp_free_strings(ids, nids);
-        return crpki_fail(ei, CRPKI_E_NO_MEMORY, "credentials");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "credentials");
     }
     for (size_t i = 0; i < nids && r == CRPKI_OK; i++)
         r = rssp_get_credential(c->client, ids[i], &v[i], ei);

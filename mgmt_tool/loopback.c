@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/fail.h"
-#include "platform/thread.h"
+#include "base/error/fail.h"
+#include "base/platform/plat_thread.h"
 #include "sock.h"
 
 #define LB_MAX_REQUEST 16384
@@ -16,20 +16,20 @@
     "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>%s</title></head>"      \
     "<body><h1>%s</h1><p>%s</p></body></html>\n"
 
-struct lb_listener {
+struct loopback_listener {
     sock_t srv;
-    sock_t conn; /* the request waiting for lb_respond */
+    sock_t conn; /* the request waiting for loopback_respond */
 };
 
-crpki_err lb_open(lb_listener **out, unsigned *port, crpki_error_info *ei)
+crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_info *ei)
 {
-    lb_listener *l = calloc(1, sizeof *l);
+    loopback_listener *l = calloc(1, sizeof *l);
     if (!l)
-        return crpki_fail(ei, CRPKI_E_NO_MEMORY, "loopback listener");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "loopback listener");
     l->conn = SOCK_NONE;
     if (sock_listen_loopback(&l->srv, port) != 0) {
         free(l);
-        return crpki_fail(ei, CRPKI_E_IO, "cannot listen on 127.0.0.1 for the login redirect");
+        return fail_with(ei, CRPKI_E_IO, "cannot listen on 127.0.0.1 for the login redirect");
     }
     *out = l;
     return CRPKI_OK;
@@ -98,7 +98,7 @@ static char *read_request(sock_t s, uint64_t deadline, int *bad)
     return target;
 }
 
-crpki_err lb_wait(lb_listener *l, const char *path, unsigned timeout_ms, char **target,
+crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms, char **target,
                   crpki_error_info *ei)
 {
     *target = NULL;
@@ -107,14 +107,14 @@ crpki_err lb_wait(lb_listener *l, const char *path, unsigned timeout_ms, char **
     for (;;) {
         uint64_t now = plat_monotonic_ms();
         if (now >= deadline)
-            return crpki_fail(ei, CRPKI_E_DEADLINE,
+            return fail_with(ei, CRPKI_E_DEADLINE,
                               "no login redirect reached the loopback listener in %u s",
                               timeout_ms / 1000);
         /* wake at least once a second: the deadline is checked above */
         unsigned slice = (unsigned)(deadline - now > 1000 ? 1000 : deadline - now);
         int w = sock_wait_readable(l->srv, slice);
         if (w < 0)
-            return crpki_fail(ei, CRPKI_E_IO, "loopback listener failed");
+            return fail_with(ei, CRPKI_E_IO, "loopback listener failed");
         if (w == 0)
             continue;
         sock_t c = sock_accept(l->srv);
@@ -135,7 +135,7 @@ crpki_err lb_wait(lb_listener *l, const char *path, unsigned timeout_ms, char **
     }
 }
 
-void lb_respond(lb_listener *l, int status, const char *title, const char *body_html)
+void loopback_respond(loopback_listener *l, int status, const char *title, const char *body_html)
 {
     if (!l || l->conn == SOCK_NONE)
         return;
@@ -144,7 +144,7 @@ void lb_respond(lb_listener *l, int status, const char *title, const char *body_
     l->conn = SOCK_NONE;
 }
 
-void lb_close(lb_listener *l)
+void loopback_close(loopback_listener *l)
 {
     if (!l)
         return;

@@ -6,23 +6,23 @@
 
 #include "crpki/error.h"
 
-typedef struct lb_listener lb_listener;
+typedef struct loopback_listener loopback_listener;
 
 /* Listens on 127.0.0.1:0; *port receives the port. */
-crpki_err lb_open(lb_listener **out, unsigned *port, crpki_error_info *ei);
+crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_info *ei);
 
 /* Waits up to timeout_ms for a GET of path (e.g. "/callback"); other
  * requests are answered 404 and waiting goes on; a connection that sends
  * nothing within a few seconds is dropped. *target (malloc'ed) receives the
  * request target ("/callback?code=...&state=..."); the connection stays
- * open for lb_respond. CRPKI_E_DEADLINE when the time ran out. */
-crpki_err lb_wait(lb_listener *l, const char *path, unsigned timeout_ms, char **target,
+ * open for loopback_respond. CRPKI_E_DEADLINE when the time ran out. */
+crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms, char **target,
                   crpki_error_info *ei);
 
 /* Answers the pending request with a small HTML page (UTF-8) and closes
  * the connection. */
-void lb_respond(lb_listener *l, int status, const char *title, const char *body_html);
+void loopback_respond(loopback_listener *l, int status, const char *title, const char *body_html);
 
-void lb_close(lb_listener *l); /* NULL ok */
+void loopback_close(loopback_listener *l); /* NULL ok */
 
 #endif

@@ -6,7 +6,7 @@
 #include <shellapi.h>
 
 #include "mgmt.h"
-#include "platform/utf16_win.h"
+#include "base/platform/plat_utf16_win.h"
 
 int main(void)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog/catalog.h"
+#include "core/catalog/catalog.h"
 #include "crpki/auth.h"
 #include "crpki/config.h"
 #include "crpki/error.h"
@@ -88,8 +88,8 @@ void mgmt_free_creds(rssp_credential *v, size_t n);
 long mgmt_pick_cred(const rssp_credential *v, size_t n, const char *id_or_index);
 
 /* A copy of the catalog entry id (NULL: the provider's default); reports
- * the error itself. Exit code or 0. Free with crpki_cat_entry_free. */
-int mgmt_find_key(mgmt_ctx *c, const char *id, unsigned provider, crpki_cat_entry *out);
+ * the error itself. Exit code or 0. Free with catalog_entry_free. */
+int mgmt_find_key(mgmt_ctx *c, const char *id, unsigned provider, catalog_entry *out);
 
 /* "YYYYMMDDHHMMSSZ" -> "YYYY-MM-DD HH:MM:SS UTC" into buf; the input when
  * not of that form. */

@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log/log.h"
+#include "base/log/log.h"
 #include "mgmt.h"
 #include "out.h"
-#include "platform/str.h"
+#include "base/platform/plat_str.h"
 #include "term.h"
 
 static const struct {
@@ -24,7 +24,7 @@ static void ctx_free(mgmt_ctx *c)
     if (c->cfg_loaded)
         crpki_config_free(&c->cfg);
     free(c->home);
-    crpki_log_close();
+    log_close();
 }
 
 /* Global options may stand anywhere; they are taken out here, so commands

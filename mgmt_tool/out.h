@@ -9,7 +9,7 @@
 #include <cJSON.h>
 
 #include "mgmt.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
 #define L(c, t_ja, t_en) ((c)->ja ? (t_ja) : (t_en))
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <windows.h>
 
-#include "platform/utf16_win.h"
+#include "base/platform/plat_utf16_win.h"
 
 int term_lang_ja(void)
 {

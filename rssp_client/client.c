@@ -7,8 +7,9 @@
 #include "crpki/rssp_client.h"
 #include "rc_client.h"
 #include "rc_errmap.h"
-#include "platform/thread.h"
-#include "rc_platform.h"
+#include "base/platform/plat_thread.h"
+#include "base/platform/plat_clock.h"
+#include "base/platform/plat_random.h"
 #include "rc_transport.h"
 #include "rc_url.h"
 #include "rc_util.h"
@@ -112,8 +113,8 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
     c->lock = plat_mutex_new();
     if (!c->client_id || !c->lock)
         goto oom;
-    if (rc_random_bytes(&c->rng, sizeof c->rng) < 0)
-        c->rng = (uint64_t)rc_now_ms() ^ (uint64_t)(uintptr_t)c;
+    if (plat_random_bytes(&c->rng, sizeof c->rng) < 0)
+        c->rng = (uint64_t)plat_now_ms() ^ (uint64_t)(uintptr_t)c;
 
     if (opt->proxy_mode == RSSP_PROXY_EXPLICIT) {
         strbuf_puts(&proxy, "http://");

@@ -7,11 +7,12 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
-#include "log/log.h"
+#include "base/log/log.h"
 #include "rc_backoff.h"
 #include "rc_errmap.h"
 #include "rc_parse.h"
 #include "rc_util.h"
+#include "base/platform/plat_clock.h"
 
 #define LOG_MODULE "rssp"
 
@@ -66,7 +67,7 @@ static int64_t retry_delay(rssp_client *c, const rc_call_req *rq, unsigned attem
     plat_mutex_unlock(c->lock);
     int64_t end = rc_min_nonzero(rq->deadline_ms, rq->retry_until_ms);
     return rc_backoff_clamp_ms(d, rc_backoff_floor_ms(p, retry_after_s),
-                               end ? end - rc_now_ms() : -1, RC_ATTEMPT_MARGIN_MS);
+                               end ? end - plat_now_ms() : -1, RC_ATTEMPT_MARGIN_MS);
 }
 
 /* The error a non-2xx response means, with the service's words in ei. */
@@ -149,7 +150,7 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
             refreshed = 1;
             char fresh[RC_TOKEN_BUF];
             memset(fresh, 0, sizeof fresh);
-            crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "%s: access token refused, refreshing", rq->op);
+            log_write(CRPKI_LOG_INFO, LOG_MODULE, "%s: access token refused, refreshing", rq->op);
             e = check_token(rq->op, "refreshed access token",
                             ts.refresh(ts.ctx, tok, fresh, sizeof fresh), fresh, ei);
             if (e != CRPKI_OK) {
@@ -173,7 +174,7 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
         if ((f == RC_FAIL_DROPPED || f == RC_FAIL_TIMEOUT) && rq->repeated_after_unknown)
             *rq->repeated_after_unknown = 1;
         attempt++;
-        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "%s: retry %u in %ld ms after %s", rq->op, attempt,
+        log_write(CRPKI_LOG_INFO, LOG_MODULE, "%s: retry %u in %ld ms after %s", rq->op, attempt,
                   (long)delay, crpki_err_name(e));
         rc_http_resp_free(rs);
         crpki_error_info last = *ei;

@@ -3,8 +3,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "platform/thread.h"
-#include "rc_platform.h"
+#include "base/platform/plat_thread.h"
 
 struct rssp_cancel {
     atomic_int triggered;

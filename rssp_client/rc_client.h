@@ -7,9 +7,8 @@
 #include <stdint.h>
 
 #include "crpki/rssp_client.h"
-#include "platform/thread.h"
+#include "base/platform/plat_thread.h"
 #include "rc_backoff.h"
-#include "rc_platform.h"
 #include "rc_transport.h"
 
 struct cJSON; /* <cjson/cJSON.h> */

@@ -10,7 +10,7 @@
 #include "rc_errmap.h"
 #include "rc_parse.h"
 #include "rc_util.h"
-#include "log/log.h"
+#include "base/log/log.h"
 
 /* POST path with body (a cJSON object, deleted here); the 2xx response in rs. */
 static crpki_err csc_post_x(rssp_client *c, const char *op, const char *path, cJSON *body, int auth,
@@ -72,11 +72,11 @@ int rc_csc_authz_idem(rssp_client *c, rssp_cancel *cancel, int64_t deadline_ms,
         return -1;
     }
     if (e != CRPKI_OK) {
-        crpki_log(CRPKI_LOG_INFO, "rssp", "info: %s; authorize goes on a new connection this time",
+        log_write(CRPKI_LOG_INFO, "rssp", "info: %s; authorize goes on a new connection this time",
                   pei.detail);
         return 0;
     }
-    crpki_log(CRPKI_LOG_INFO, "rssp", "the service %s authorize's requestID",
+    log_write(CRPKI_LOG_INFO, "rssp", "the service %s authorize's requestID",
               offered ? "deduplicates" : "does not deduplicate");
     return offered;
 }

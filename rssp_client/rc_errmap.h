@@ -6,7 +6,7 @@
 
 #include "crpki/error.h"
 #include "rc_backoff.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
 /* The service answered status (not 2xx) with service_error ("" or NULL when
  * the body had none). The caller handles 401 refresh and 429/503 retries

@@ -3,12 +3,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "platform/thread.h"
-#include "rc_platform.h"
+#include "base/platform/plat_thread.h"
+#include "base/platform/plat_once.h"
 #include "rc_util.h"
-#include "util/errbuf.h"
-#include "util/text.h"
-#include "util/utf8.h"
+#include "base/util/errbuf.h"
+#include "base/util/text.h"
+#include "base/util/utf8.h"
 
 /* cJSON keeps the position of the last parse error in a global: parses are
  * serialized so that concurrent requests never race on it. */
@@ -30,7 +30,7 @@ static int prescan(const char *s, size_t len, char *err, size_t errsz)
             if (c == '\\') {
                 if (i + 1 < len && s[i + 1] == 'u' && i + 5 < len && s[i + 2] == '0' &&
                     s[i + 3] == '0' && s[i + 4] == '0' && s[i + 5] == '0') {
-                    crpki_errf(err, errsz, "JSON string holds \\u0000");
+                    errbuf_set(err, errsz, "JSON string holds \\u0000");
                     return -1;
                 }
                 i++;
@@ -41,7 +41,7 @@ static int prescan(const char *s, size_t len, char *err, size_t errsz)
             in_str = 1;
         } else if (c == '{' || c == '[') {
             if (++depth > RC_JSON_MAX_DEPTH) {
-                crpki_errf(err, errsz, "JSON nested deeper than %d levels", RC_JSON_MAX_DEPTH);
+                errbuf_set(err, errsz, "JSON nested deeper than %d levels", RC_JSON_MAX_DEPTH);
                 return -1;
             }
         } else if (c == '}' || c == ']') {
@@ -54,18 +54,18 @@ static int prescan(const char *s, size_t len, char *err, size_t errsz)
 cJSON *rc_json_parse(const char *body, size_t len, char *err, size_t errsz)
 {
     if (!body || len == 0) {
-        crpki_errf(err, errsz, "empty body where JSON was expected");
+        errbuf_set(err, errsz, "empty body where JSON was expected");
         return NULL;
     }
     if (memchr(body, '\0', len)) {
-        crpki_errf(err, errsz, "NUL byte in the JSON body");
+        errbuf_set(err, errsz, "NUL byte in the JSON body");
         return NULL;
     }
     if (prescan(body, len, err, errsz) < 0)
         return NULL;
-    rc_once_run(RC_ONCE_GLOBALS, parse_lock_init);
+    plat_once_run(PLAT_ONCE_CLIENT, parse_lock_init);
     if (!PARSE_LOCK) {
-        crpki_errf(err, errsz, "out of memory");
+        errbuf_set(err, errsz, "out of memory");
         return NULL;
     }
     const char *end = NULL;
@@ -76,7 +76,7 @@ cJSON *rc_json_parse(const char *body, size_t len, char *err, size_t errsz)
     cJSON *j = cJSON_ParseWithLengthOpts(body, len, &end, 0);
     plat_mutex_unlock(PARSE_LOCK);
     if (!j) {
-        crpki_errf(err, errsz, "malformed JSON");
+        errbuf_set(err, errsz, "malformed JSON");
         return NULL;
     }
     /* nothing but whitespace after the value */
@@ -85,13 +85,13 @@ cJSON *rc_json_parse(const char *body, size_t len, char *err, size_t errsz)
         char c = body[off];
         if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
             cJSON_Delete(j);
-            crpki_errf(err, errsz, "data after the JSON value");
+            errbuf_set(err, errsz, "data after the JSON value");
             return NULL;
         }
     }
     if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
-        crpki_errf(err, errsz, "JSON body is not an object");
+        errbuf_set(err, errsz, "JSON body is not an object");
         return NULL;
     }
     return j;
@@ -104,7 +104,7 @@ int rc_json_member(const cJSON *obj, const char *name, const char *path, int req
     for (const cJSON *c = obj ? obj->child : NULL; c; c = c->next) {
         if (c->string && strcmp(c->string, name) == 0) {
             if (found) {
-                crpki_errf(err, errsz, "%s: appears twice", path);
+                errbuf_set(err, errsz, "%s: appears twice", path);
                 return -1;
             }
             found = c;
@@ -112,7 +112,7 @@ int rc_json_member(const cJSON *obj, const char *name, const char *path, int req
     }
     if (!found) {
         if (required) {
-            crpki_errf(err, errsz, "%s: missing", path);
+            errbuf_set(err, errsz, "%s: missing", path);
             return -1;
         }
         return 1;
@@ -156,7 +156,7 @@ int rc_json_string(const cJSON *obj, const char *name, const char *path, int req
         return r;
     const char *why = NULL;
     if (!string_ok(v, maxlen, &why)) {
-        crpki_errf(err, errsz, "%s: %s", path, why);
+        errbuf_set(err, errsz, "%s: %s", path, why);
         return -1;
     }
     *out = v->valuestring;
@@ -168,7 +168,7 @@ int rc_json_string_value(const cJSON *v, const char *path, size_t index, size_t 
 {
     const char *why = NULL;
     if (!string_ok(v, maxlen, &why)) {
-        crpki_errf(err, errsz, "%s[%u]: %s", path, (unsigned)index, why);
+        errbuf_set(err, errsz, "%s[%u]: %s", path, (unsigned)index, why);
         return -1;
     }
     *out = v->valuestring;
@@ -183,21 +183,21 @@ int rc_json_int(const cJSON *obj, const char *name, const char *path, int requir
     if (r != 0)
         return r;
     if (!cJSON_IsNumber(v)) {
-        crpki_errf(err, errsz, "%s: expected an integer", path);
+        errbuf_set(err, errsz, "%s: expected an integer", path);
         return -1;
     }
     double d = v->valuedouble;
     if (!isfinite(d)) {
-        crpki_errf(err, errsz, "%s: expected an integer", path);
+        errbuf_set(err, errsz, "%s: expected an integer", path);
         return -1;
     }
     if (d < (double)min || d > (double)max) {
-        crpki_errf(err, errsz, "%s: out of range", path);
+        errbuf_set(err, errsz, "%s: out of range", path);
         return -1;
     }
     int64_t i = (int64_t)d; /* in range: defined */
     if ((double)i != d) {
-        crpki_errf(err, errsz, "%s: expected an integer", path);
+        errbuf_set(err, errsz, "%s: expected an integer", path);
         return -1;
     }
     *out = i;
@@ -212,7 +212,7 @@ int rc_json_bool(const cJSON *obj, const char *name, const char *path, int requi
     if (r != 0)
         return r;
     if (!cJSON_IsBool(v)) {
-        crpki_errf(err, errsz, "%s: expected true or false", path);
+        errbuf_set(err, errsz, "%s: expected true or false", path);
         return -1;
     }
     *out = cJSON_IsTrue(v) ? 1 : 0;
@@ -227,7 +227,7 @@ int rc_json_object(const cJSON *obj, const char *name, const char *path, int req
     if (r != 0)
         return r;
     if (!cJSON_IsObject(v)) {
-        crpki_errf(err, errsz, "%s: expected an object", path);
+        errbuf_set(err, errsz, "%s: expected an object", path);
         return -1;
     }
     *out = v;
@@ -242,13 +242,13 @@ int rc_json_array(const cJSON *obj, const char *name, const char *path, int requ
     if (r != 0)
         return r;
     if (!cJSON_IsArray(v)) {
-        crpki_errf(err, errsz, "%s: expected an array", path);
+        errbuf_set(err, errsz, "%s: expected an array", path);
         return -1;
     }
     size_t count = 0;
     for (const cJSON *c = v->child; c; c = c->next) {
         if (++count > max) {
-            crpki_errf(err, errsz, "%s: more than %u elements", path, (unsigned)max);
+            errbuf_set(err, errsz, "%s: more than %u elements", path, (unsigned)max);
             return -1;
         }
     }

@@ -4,13 +4,15 @@
 #include <string.h>
 
 #include "crpki/rssp_client.h"
-#include "log/log.h"
+#include "base/log/log.h"
 #include "rc_client.h"
 #include "rc_errmap.h"
 #include "rc_parse.h"
 #include "rc_url.h"
 #include "rc_util.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
+#include "base/platform/plat_clock.h"
+#include "base/platform/plat_random.h"
 
 #define LOG_MODULE "rssp"
 #define FORM       "application/x-www-form-urlencoded"
@@ -26,7 +28,7 @@ struct rssp_login {
 int rc_pkce_challenge(const char *verifier, char out[44])
 {
     uint8_t d[32];
-    if (!verifier || rc_sha256(verifier, strlen(verifier), d) < 0)
+    if (!verifier || plat_sha256(verifier, strlen(verifier), d) < 0)
         return -1;
     size_t n = b64url_encode(d, sizeof d, out, 44);
     return n == 43 ? 0 : -1;
@@ -60,7 +62,7 @@ static char *random_b64url(size_t nbytes)
 {
     uint8_t raw[64];
     char out[90];
-    if (nbytes > sizeof raw || rc_random_bytes(raw, nbytes) < 0)
+    if (nbytes > sizeof raw || plat_random_bytes(raw, nbytes) < 0)
         return NULL;
     size_t n = b64url_encode(raw, nbytes, out, sizeof out);
     rc_wipe(raw, sizeof raw);
@@ -135,7 +137,7 @@ static crpki_err token_request(rssp_client *c, const char *op, const strbuf *for
     crpki_err e = rc_call(c, &rq, &rs, ei);
     if (e == CRPKI_OK) {
         char err[160];
-        if (rc_parse_tokens(rs.body, rs.body_len, rc_unix_time(), out, err, sizeof err) < 0)
+        if (rc_parse_tokens(rs.body, rs.body_len, plat_unix_time(), out, err, sizeof err) < 0)
             e = rc_fail(ei, CRPKI_E_PROTOCOL, "%s: %s", op, err);
         else
             ei->http_status = rs.status;
@@ -198,9 +200,9 @@ crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redir
     e = token_request(c, "oauth2/token (authorization_code)", &form, out, &ei);
     strbuf_free(&form);
     if (e == CRPKI_OK)
-        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "login completed");
+        log_write(CRPKI_LOG_INFO, LOG_MODULE, "login completed");
     else
-        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "login failed: %s", ei.detail);
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "login failed: %s", ei.detail);
 out:
     rc_authz_response_free(&r);
     return rc_report(&ei, ei_out);
@@ -229,7 +231,7 @@ crpki_err rssp_refresh(rssp_client *c, const char *refresh_token, rssp_tokens *o
         e = token_request(c, "oauth2/token (refresh_token)", &form, out, &ei);
     strbuf_free(&form);
     if (e != CRPKI_OK)
-        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "refresh failed: %s", ei.detail);
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "refresh failed: %s", ei.detail);
     return rc_report(&ei, ei_out);
 }
 

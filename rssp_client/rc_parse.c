@@ -3,14 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 #include "rc_json.h"
 #include "rc_util.h"
-#include "util/base64.h"
-#include "util/errbuf.h"
-#include "util/text.h"
+#include "base/util/base64.h"
+#include "base/util/errbuf.h"
+#include "base/util/text.h"
 
-#define E(...) crpki_errf(err, errsz, __VA_ARGS__)
+#define E(...) errbuf_set(err, errsz, __VA_ARGS__)
 
 /* ---- DER ---------------------------------------------------------------- */
 
@@ -341,7 +341,7 @@ static int parse_key(const cJSON *key, rssp_credential *out, char *err, size_t e
         if (dup_into(&out->algos[i], oid, err, errsz) < 0)
             return -1;
         out->nalgos = i + 1;
-        const crpki_sigalg_info *sa = crpki_sigalg_by_oid(oid);
+        const alg_sigalg_info *sa = alg_sigalg_by_oid(oid);
         if (sa && sa->key == CRPKI_KEY_RSA)
             rsa = 1;
         else if (sa && sa->key == CRPKI_KEY_EC)

@@ -5,16 +5,18 @@
 
 #include <cjson/cJSON.h>
 
-#include "alg/alg.h"
-#include "log/log.h"
+#include "base/alg/alg.h"
+#include "base/log/log.h"
 #include "rc_client.h"
 #include "rc_errmap.h"
 #include "rc_parse.h"
 #include "rc_util.h"
-#include "util/base64.h"
-#include "util/errbuf.h"
-#include "util/text.h"
-#include "util/utf8.h"
+#include "base/util/base64.h"
+#include "base/util/errbuf.h"
+#include "base/util/text.h"
+#include "base/util/utf8.h"
+#include "base/platform/plat_clock.h"
+#include "base/platform/plat_random.h"
 
 #define LOG_MODULE "rssp"
 /* authorize's requestID: 128 random bits, base64url (22 characters) */
@@ -81,7 +83,7 @@ static void dw_hash_algid(der_w *w, const uint8_t *oid, size_t oidlen)
 
 size_t rc_pss_params_der(const char *hash_oid, unsigned salt, uint8_t *out, size_t outsz)
 {
-    const crpki_hash_info *h = crpki_hash_by_oid(hash_oid);
+    const alg_hash_info *h = alg_hash_by_oid(hash_oid);
     if (!h)
         return 0;
     const uint8_t *oid;
@@ -147,7 +149,7 @@ size_t rc_pss_params_der(const char *hash_oid, unsigned salt, uint8_t *out, size
 
 const char *rc_sign_algo_oid(rssp_sig_scheme scheme, const char *hash_oid)
 {
-    const crpki_hash_info *h = crpki_hash_by_oid(hash_oid);
+    const alg_hash_info *h = alg_hash_by_oid(hash_oid);
     if (!h)
         return NULL;
     switch (scheme) {
@@ -156,9 +158,9 @@ const char *rc_sign_algo_oid(rssp_sig_scheme scheme, const char *hash_oid)
     case RSSP_SIG_RSA_PSS:
         return CRPKI_OID_RSASSA_PSS;
     case RSSP_SIG_ECDSA: {
-        const char *const *algs = crpki_sigalgs_for_key(CRPKI_KEY_EC);
+        const char *const *algs = alg_sigalgs_for_key(CRPKI_KEY_EC);
         for (size_t i = 0; algs && algs[i]; i++) {
-            const crpki_sigalg_info *sa = crpki_sigalg_by_oid(algs[i]);
+            const alg_sigalg_info *sa = alg_sigalg_by_oid(algs[i]);
             if (sa && sa->scheme == CRPKI_PAD_ECDSA && sa->hash == h->id)
                 return sa->oid;
         }
@@ -169,7 +171,7 @@ const char *rc_sign_algo_oid(rssp_sig_scheme scheme, const char *hash_oid)
     }
 }
 
-#define E(...) crpki_errf(err, errsz, __VA_ARGS__)
+#define E(...) errbuf_set(err, errsz, __VA_ARGS__)
 
 crpki_err rc_sign_check_request(const rssp_sign_request *req, char *err, size_t errsz)
 {
@@ -203,7 +205,7 @@ crpki_err rc_sign_check_request(const rssp_sign_request *req, char *err, size_t 
         E("key_type: neither RSA nor EC");
         return CRPKI_E_INVALID_ARG;
     }
-    const crpki_hash_info *h = crpki_hash_by_oid(req->hash_oid);
+    const alg_hash_info *h = alg_hash_by_oid(req->hash_oid);
     if (!req->hash_oid || !h) {
         E("hash_oid: unknown hash algorithm");
         return req->hash_oid ? CRPKI_E_UNSUPPORTED_ALG : CRPKI_E_INVALID_ARG;
@@ -304,7 +306,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
     char request_id[32] = "";
     if (keyed) {
         uint8_t rnd[RC_REQUEST_ID_BYTES];
-        if (rc_random_bytes(rnd, sizeof rnd) < 0 ||
+        if (plat_random_bytes(rnd, sizeof rnd) < 0 ||
             b64url_encode(rnd, sizeof rnd, request_id, sizeof request_id) == 0)
             return rc_fail(ei, CRPKI_E_INTERNAL, "credentials/authorize: no random requestID");
         rc_wipe(rnd, sizeof rnd);
@@ -422,13 +424,13 @@ static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req,
                                    int64_t deadline, char **sad, int64_t *sad_end,
                                    crpki_error_info *ei)
 {
-    int64_t approval_end = rc_now_ms() + (int64_t)az->expires_in * 1000;
+    int64_t approval_end = plat_now_ms() + (int64_t)az->expires_in * 1000;
     unsigned interval_ms = (az->interval ? az->interval : 1) * 1000;
     int64_t last_check = 0;
     for (;;) {
         if (rc_stop_requested(req->cancel, deadline, ei))
             return ei->code;
-        int64_t now = rc_now_ms();
+        int64_t now = plat_now_ms();
         int64_t wait = RC_LONG_POLL_S;
         if (deadline && (deadline - now) / 1000 < wait)
             wait = (deadline - now) / 1000;
@@ -445,10 +447,10 @@ static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req,
             continue;
         }
         rc_check ck;
-        int64_t t0 = rc_now_ms();
+        int64_t t0 = plat_now_ms();
         crpki_err e = do_check(c, req, az->handle, (unsigned)wait, deadline,
                                rc_min_nonzero(approval_end + RC_CHECK_GRACE_MS, deadline), &ck, ei);
-        last_check = rc_now_ms();
+        last_check = plat_now_ms();
         if (e == CRPKI_OK && ck.approved) {
             *sad = ck.sad;
             ck.sad = NULL;
@@ -469,7 +471,7 @@ static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req,
         } else if (strcmp(ei->service_error, "slow_down") == 0) {
             interval_ms = interval_ms * 2 > 30000 ? 30000 : interval_ms * 2;
             pause = interval_ms;
-            crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "authorizeCheck: slow_down, interval now %u ms",
+            log_write(CRPKI_LOG_INFO, LOG_MODULE, "authorizeCheck: slow_down, interval now %u ms",
                       interval_ms);
         } else {
             return e;
@@ -494,9 +496,9 @@ crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signature
     crpki_err e = rc_sign_check_request(req, err, sizeof err);
     if (e != CRPKI_OK)
         return rc_fail(ei_out, e, "rssp_sign: %s", err);
-    int64_t start = rc_now_ms();
+    int64_t start = plat_now_ms();
     int64_t deadline = req->timeout_ms ? start + req->timeout_ms : 0;
-    size_t hlen = crpki_hash_by_oid(req->hash_oid)->len;
+    size_t hlen = alg_hash_by_oid(req->hash_oid)->len;
     if (rc_stop_requested(req->cancel, deadline, &ei))
         return rc_report(&ei, ei_out);
 
@@ -511,10 +513,10 @@ crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signature
         return rc_report(&ei, ei_out);
     e = do_authorize(c, req, hlen, deadline, keyed, &az, &ei);
     if (e != CRPKI_OK) {
-        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "sign: authorize failed: %s", ei.detail);
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "sign: authorize failed: %s", ei.detail);
         return rc_report(&ei, ei_out);
     }
-    crpki_log(CRPKI_LOG_INFO, LOG_MODULE,
+    log_write(CRPKI_LOG_INFO, LOG_MODULE,
               "sign: %u hash(es) waiting for approval in the app (expires in %u s)",
               (unsigned)req->num_hashes, az.expires_in);
     if (req->on_approval) {
@@ -526,16 +528,16 @@ crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signature
     e = wait_for_approval(c, req, &az, deadline, &sad, &sad_end, &ei);
     rc_authz_free(&az);
     if (e != CRPKI_OK) {
-        crpki_log(e == CRPKI_E_CANCELLED || e == CRPKI_E_DENIED ? CRPKI_LOG_INFO : CRPKI_LOG_WARN,
+        log_write(e == CRPKI_E_CANCELLED || e == CRPKI_E_DENIED ? CRPKI_LOG_INFO : CRPKI_LOG_WARN,
                   LOG_MODULE, "sign: no approval: %s", ei.detail);
         return rc_report(&ei, ei_out);
     }
     e = do_sign_hash(c, req, hlen, sad, deadline, sad_end, out, &ei);
     rc_free_secret(sad);
     if (e != CRPKI_OK)
-        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "sign: signHash failed: %s", ei.detail);
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "sign: signHash failed: %s", ei.detail);
     else
-        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "sign: %u signature(s) in %ld ms", (unsigned)out->n,
-                  (long)(rc_now_ms() - start));
+        log_write(CRPKI_LOG_INFO, LOG_MODULE, "sign: %u signature(s) in %ld ms", (unsigned)out->n,
+                  (long)(plat_now_ms() - start));
     return rc_report(&ei, ei_out);
 }

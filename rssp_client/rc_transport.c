@@ -5,13 +5,15 @@
 
 #include <curl/curl.h>
 
-#include "log/log.h"
+#include "base/log/log.h"
 #include "rc_backoff.h"
 #include "rc_cancel.h"
 #include "rc_errmap.h"
-#include "platform/fs.h"
-#include "platform/thread.h"
-#include "rc_platform.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_thread.h"
+#include "base/platform/plat_once.h"
+#include "base/platform/plat_clock.h"
+#include "base/platform/plat_net.h"
 #include "rc_proxy.h"
 #include "rc_util.h"
 
@@ -166,7 +168,7 @@ static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
         src.env_proxy = env_first("all_proxy", "ALL_PROXY");
     src.env_no_proxy = env_first("no_proxy", "NO_PROXY");
     char *wp = NULL, *wb = NULL;
-    if (rc_platform_system_proxy(&wp, &wb) < 0)
+    if (plat_system_proxy(&wp, &wb) < 0)
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     src.win_proxy = wp;
     src.win_bypass = wb;
@@ -183,7 +185,7 @@ static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
     /* Linux/OpenSSL: CURLOPT_CAINFO adds to the default CA path. Windows/
      * Schannel: curl trusts only the CA file once one is given, so the blob
      * is the system roots plus the file. */
-    if (!t->ca_bundle || !rc_platform_is_windows())
+    if (!t->ca_bundle || !plat_is_windows())
         return CRPKI_OK;
     uint8_t *file = NULL;
     char *roots = NULL;
@@ -193,7 +195,7 @@ static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
         return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: %s", rei.detail);
     if (!file)
         return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: the file is not found");
-    if (rc_platform_root_store_pem(&roots, &rlen) < 0) {
+    if (plat_root_store_pem(&roots, &rlen) < 0) {
         free(file);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
@@ -215,7 +217,7 @@ static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
 
 static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
 {
-    rc_once_run(RC_ONCE_CURL, global_init);
+    plat_once_run(PLAT_ONCE_CURL, global_init);
     if (GLOBAL_INIT_RC != CURLE_OK)
         return rc_fail(ei, CRPKI_E_INTERNAL, "curl_global_init failed (%d)", (int)GLOBAL_INIT_RC);
     crpki_err e = CRPKI_OK;
@@ -248,7 +250,7 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
         goto out;
     t->ready = 1;
     if (t->proxy)
-        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service go through a proxy (%s)",
+        log_write(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service go through a proxy (%s)",
                   t->proxy_mode == RSSP_PROXY_EXPLICIT ? "configured" : "system setting");
 out:
     plat_mutex_unlock(t->lock);
@@ -297,7 +299,7 @@ static slot *slot_new(rc_transport *t)
     SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
     SETOPT(CURLOPT_USERAGENT, t->user_agent);
     SETOPT(CURLOPT_WRITEFUNCTION, discard_cb);
-    if (rc_platform_is_windows()) {
+    if (plat_is_windows()) {
         /* Schannel: a CRL or OCSP server that cannot be reached (firewalls)
          * does not fail the handshake; a certificate known revoked still does */
         SETOPT(CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_REVOKE_BEST_EFFORT);
@@ -389,7 +391,7 @@ static size_t header_cb(char *p, size_t sz, size_t n, void *u)
             char v[128];
             memcpy(v, p + i, len - i);
             v[len - i] = '\0';
-            r->retry_after_s = rc_parse_retry_after(v, rc_unix_time());
+            r->retry_after_s = rc_parse_retry_after(v, plat_unix_time());
         }
     }
     return len;
@@ -406,7 +408,7 @@ int rc_stop_requested(rssp_cancel *cn, int64_t deadline_ms, crpki_error_info *ei
         rc_fail(ei, CRPKI_E_CANCELLED, "cancelled");
         return 1;
     }
-    if (deadline_ms && rc_now_ms() >= deadline_ms) {
+    if (deadline_ms && plat_now_ms() >= deadline_ms) {
         rc_fail(ei, CRPKI_E_DEADLINE, "the time limit of the call passed");
         return 1;
     }
@@ -442,7 +444,7 @@ static int poll_timeout(const rc_transport *t, int64_t deadline_ms)
 {
     int to = t->poll_ms;
     if (deadline_ms) {
-        int64_t left = deadline_ms - rc_now_ms();
+        int64_t left = deadline_ms - plat_now_ms();
         if (left < to)
             to = left > 0 ? (int)left : 0;
     }
@@ -512,7 +514,7 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
     if (rq->method && strcmp(rq->method, "POST") != 0)
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
 
-    int64_t t0 = rc_now_us();
+    int64_t t0 = plat_now_us();
     rc_cancel_reg reg = {wake_multi, s->multi, NULL};
     rc_cancel_register(rq->cancel, &reg);
     CURLcode cc = CURLE_OK;
@@ -549,7 +551,7 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
         curl_multi_remove_handle(s->multi, h);
     }
     rc_cancel_unregister(rq->cancel, &reg);
-    int64_t us = rc_now_us() - t0;
+    int64_t us = plat_now_us() - t0;
     rs->elapsed_ms = (long)(us / 1000);
     rs->elapsed_exact_ms = (double)us / 1000.0;
 
@@ -582,7 +584,7 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
     if (stop != CRPKI_OK) {
         rs->sent = 1; /* unknown: assume it may have arrived */
         strbuf_free(&r.body);
-        crpki_log(CRPKI_LOG_INFO, LOG_MODULE, "POST %s: %s after %ld ms", rq->path,
+        log_write(CRPKI_LOG_INFO, LOG_MODULE, "POST %s: %s after %ld ms", rq->path,
                   crpki_err_name(stop), rs->elapsed_ms);
         strbuf_free(&url);
         return stop;
@@ -601,7 +603,7 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
         else
             rc_fail(ei, me, "POST %s: %s (curl %d)", rq->path,
                     errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
-        crpki_log(CRPKI_LOG_WARN, LOG_MODULE, "POST %s: %s after %ld ms (curl %d: %s)", rq->path,
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "POST %s: %s after %ld ms (curl %d: %s)", rq->path,
                   crpki_err_name(me), rs->elapsed_ms, (int)cc,
                   errbuf[0] ? errbuf : curl_easy_strerror(cc));
         strbuf_free(&url);
@@ -616,7 +618,7 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
     rs->body = r.body.p;
     rs->body_len = r.body.len;
     rs->sent = 1;
-    crpki_log(CRPKI_LOG_DEBUG, LOG_MODULE, "POST %s: HTTP %d in %ld ms", rq->path, rs->status,
+    log_write(CRPKI_LOG_DEBUG, LOG_MODULE, "POST %s: HTTP %d in %ld ms", rq->path, rs->status,
               rs->elapsed_ms);
     return CRPKI_OK;
 }
@@ -634,14 +636,14 @@ crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int6
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
     rc_cancel_reg reg = {wake_multi, s->multi, NULL};
     rc_cancel_register(cn, &reg);
-    int64_t end = rc_now_ms() + ms;
+    int64_t end = plat_now_ms() + ms;
     crpki_err out = CRPKI_OK;
     for (;;) {
         if (rc_stop_requested(cn, deadline_ms, ei)) {
             out = ei->code;
             break;
         }
-        int64_t left = end - rc_now_ms();
+        int64_t left = end - plat_now_ms();
         if (left <= 0)
             break;
         int to = poll_timeout(t, deadline_ms);

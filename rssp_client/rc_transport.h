@@ -26,6 +26,7 @@
 
 #include "crpki/error.h"
 #include "crpki/rssp_client.h"
+#include "base/platform/plat_clock.h"
 
 #define RC_MAX_RESPONSE (8u * 1024 * 1024) /* larger bodies: CRPKI_E_PROTOCOL */
 #define RC_POLL_MS      50                 /* longest sleep between checks of cancel/deadline */
@@ -58,7 +59,7 @@ typedef struct {
     unsigned timeout_ms; /* the whole attempt */
     int fresh_connect;   /* a new connection: never a reused one libcurl might resend on */
     rssp_cancel *cancel; /* may be NULL */
-    int64_t deadline_ms; /* rc_now_ms() time, 0: none */
+    int64_t deadline_ms; /* plat_now_ms() time, 0: none */
 } rc_http_req;
 
 typedef struct {

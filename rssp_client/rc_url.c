@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "rc_util.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
-#define E(...) crpki_errf(err, errsz, __VA_ARGS__)
+#define E(...) errbuf_set(err, errsz, __VA_ARGS__)
 
 static int unreserved(int c)
 {

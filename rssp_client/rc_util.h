@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/strbuf.h"
+#include "base/util/strbuf.h"
 
 /* Appends s percent-encoded: everything but RFC 3986 unreserved characters
  * [A-Za-z0-9-._~] becomes %XX (upper-case hex). */

@@ -59,7 +59,7 @@ typedef struct {
 typedef struct {
     csp_cert_ref *v;
     size_t n;
-    crpki_cat_entry *keys; /* owns what v points into */
+    catalog_entry *keys; /* owns what v points into */
     size_t nkeys;
 } csp_cert_set;
 csp_code csp_prov_certs(uint64_t prov, int roots_only, csp_cert_set *out, csp_status *st);

@@ -10,8 +10,8 @@
 static void hash_destroy(csp_obj *o)
 {
     csp_hash *h = (csp_hash *)o;
-    crpki_hash_free(h->h1);
-    crpki_hash_free(h->h2);
+    crypto_hash_free(h->h1);
+    crypto_hash_free(h->h2);
     plat_mutex_free(h->mu);
     free(h);
 }
@@ -76,12 +76,12 @@ csp_code csp_create_hash(uint64_t prov, uint32_t algid, uint64_t key, uint32_t f
     h->size = size;
     crpki_err e;
     if (algid == CSP_CALG_SSL3_SHAMD5) {
-        e = crpki_hash_new(CRPKI_HASH_MD5, &h->h1);
+        e = crypto_hash_new(CRPKI_HASH_MD5, &h->h1);
         if (e == CRPKI_OK)
-            e = crpki_hash_new(CRPKI_HASH_SHA1, &h->h2);
+            e = crypto_hash_new(CRPKI_HASH_SHA1, &h->h2);
     } else {
         h->hid = csp_alg_by_id(algid)->hid;
-        e = crpki_hash_new(h->hid, &h->h1);
+        e = crypto_hash_new(h->hid, &h->h1);
     }
     if (e == CRPKI_OK)
         e = csp_handle_new(&h->o, out);
@@ -109,9 +109,9 @@ csp_code csp_hash_data(uint64_t prov, uint64_t hash, const uint8_t *data, uint32
     if (h->finished) {
         c = csp_fail(st, CSP_E_BAD_HASH_STATE, "the hash is finished (value read or set)");
     } else if (len) {
-        crpki_err e = crpki_hash_update(h->h1, data, len);
+        crpki_err e = crypto_hash_update(h->h1, data, len);
         if (e == CRPKI_OK && h->h2)
-            e = crpki_hash_update(h->h2, data, len);
+            e = crypto_hash_update(h->h2, data, len);
         if (e != CRPKI_OK)
             c = csp_fail_core(st, e, "hash update failed");
     }
@@ -126,11 +126,11 @@ csp_code csp_hash_finish_locked(csp_hash *h, csp_status *st)
         return CSP_OK;
     crpki_err e;
     if (h->h2) {
-        e = crpki_hash_final(h->h1, h->value, 16);
+        e = crypto_hash_final(h->h1, h->value, 16);
         if (e == CRPKI_OK)
-            e = crpki_hash_final(h->h2, h->value + 16, sizeof(h->value) - 16);
+            e = crypto_hash_final(h->h2, h->value + 16, sizeof(h->value) - 16);
     } else {
-        e = crpki_hash_final(h->h1, h->value, sizeof(h->value));
+        e = crypto_hash_final(h->h1, h->value, sizeof(h->value));
     }
     if (e != CRPKI_OK)
         return csp_fail_core(st, e, "hash finalisation failed");
@@ -221,9 +221,9 @@ csp_code csp_duplicate_hash(uint64_t prov, uint64_t hash, const void *reserved, 
         d->finished = h->finished;
         memcpy(d->value, h->value, sizeof(d->value));
         if (!h->finished) {
-            e = crpki_hash_dup(h->h1, &d->h1);
+            e = crypto_hash_dup(h->h1, &d->h1);
             if (e == CRPKI_OK && h->h2)
-                e = crpki_hash_dup(h->h2, &d->h2);
+                e = crypto_hash_dup(h->h2, &d->h2);
         }
         plat_mutex_unlock(h->mu);
         if (e == CRPKI_OK)

@@ -5,19 +5,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog/catalog.h"
-#include "crypto/crypto.h"
+#include "core/catalog/catalog.h"
+#include "core/crypto/crypto.h"
 #include "csp_core.h"
 #include "csp_handle.h"
-#include "platform/thread.h"
+#include "base/platform/plat_thread.h"
 
 typedef struct {
     csp_obj o;
     int verify;          /* CRYPT_VERIFYCONTEXT (or no default container): no key */
     int silent;          /* CRYPT_SILENT */
     char *container;     /* the credential ID; "" for a verification context */
-    crpki_cat_entry key; /* valid when !verify */
-    crpki_pubkey *pub;   /* the key's public key, from its certificate */
+    catalog_entry key; /* valid when !verify */
+    crypto_pubkey *pub;   /* the key's public key, from its certificate */
     csp_window_src win;
     /* under the table lock: */
     void *client_hwnd; /* PP_CLIENT_HWND */
@@ -33,8 +33,8 @@ typedef struct {
     csp_obj o;
     plat_mutex *mu; /* over everything below */
     uint32_t algid;
-    crpki_hash_id hid;       /* CRPKI_HASH_NONE for SSL3 SHAMD5 */
-    crpki_hash_ctx *h1, *h2; /* SSL3 SHAMD5: MD5 and SHA-1 of the same data */
+    alg_hash_id hid;       /* CRPKI_HASH_NONE for SSL3 SHAMD5 */
+    crypto_hash_ctx *h1, *h2; /* SSL3 SHAMD5: MD5 and SHA-1 of the same data */
     size_t size;
     int finished;
     uint8_t value[CSP_MAX_HASH];
@@ -45,7 +45,7 @@ typedef struct {
     uint32_t algid;
     unsigned bits;
     int is_user; /* the context's own key (has a certificate) */
-    crpki_pubkey *pub;
+    crypto_pubkey *pub;
     uint8_t *cert; /* user key: the certificate, DER */
     size_t cert_len;
 } csp_key;
@@ -69,7 +69,7 @@ csp_code csp_hash_value(csp_hash *h, uint8_t *digest, size_t *len, csp_status *s
 /* ---- algorithms (csp_algs.c) ---- */
 typedef struct {
     uint32_t algid;
-    crpki_hash_id hid; /* NONE for SSL3 SHAMD5 and the key algorithms */
+    alg_hash_id hid; /* NONE for SSL3 SHAMD5 and the key algorithms */
     uint32_t bits, min_bits, max_bits, protocols;
     const char *name, *long_name;
 } csp_alg;
@@ -79,7 +79,7 @@ const csp_alg *csp_alg_at(size_t i);          /* the PP_ENUMALGS order; NULL at 
 size_t csp_alg_hash_size(uint32_t algid);
 
 /* A new key object (refs 1) for pub. */
-csp_code csp_key_register(uint64_t prov, uint32_t algid, crpki_pubkey *pub, const uint8_t *cert,
+csp_code csp_key_register(uint64_t prov, uint32_t algid, crypto_pubkey *pub, const uint8_t *cert,
                           size_t cert_len, uint64_t *out, csp_status *st);
 
 #endif

@@ -15,7 +15,7 @@
 static void key_destroy(csp_obj *o)
 {
     csp_key *k = (csp_key *)o;
-    crpki_pubkey_free(k->pub);
+    crypto_pubkey_free(k->pub);
     free(k->cert);
     free(k);
 }
@@ -28,12 +28,12 @@ csp_code csp_key_get(uint64_t prov, uint64_t h, csp_key **out, csp_status *st)
     return c;
 }
 
-csp_code csp_key_register(uint64_t prov, uint32_t algid, crpki_pubkey *pub, const uint8_t *cert,
+csp_code csp_key_register(uint64_t prov, uint32_t algid, crypto_pubkey *pub, const uint8_t *cert,
                           size_t cert_len, uint64_t *out, csp_status *st)
 {
     csp_key *k = calloc(1, sizeof(*k));
     if (!k) {
-        crpki_pubkey_free(pub);
+        crypto_pubkey_free(pub);
         return csp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
     }
     k->o.kind = CSP_KIND_KEY;
@@ -41,8 +41,8 @@ csp_code csp_key_register(uint64_t prov, uint32_t algid, crpki_pubkey *pub, cons
     k->o.destroy = key_destroy;
     k->algid = algid;
     k->pub = pub;
-    crpki_pubkey_info info;
-    crpki_pubkey_get_info(pub, &info);
+    crypto_pubkey_info info;
+    crypto_pubkey_get_info(pub, &info);
     k->bits = info.bits;
     if (cert) {
         k->is_user = 1;
@@ -78,9 +78,9 @@ csp_code csp_get_user_key(uint64_t prov, uint32_t keyspec, uint64_t *out, csp_st
         *out = 0;
         c = csp_fail(st, CSP_E_NO_KEY, "a verification context has no key");
     } else {
-        crpki_pubkey *pub = NULL;
+        crypto_pubkey *pub = NULL;
         crpki_error_info ei = {0};
-        crpki_err e = crpki_pubkey_from_cert(p->key.cert.der, p->key.cert.len, &pub, &ei);
+        crpki_err e = crypto_pubkey_from_cert(p->key.cert.der, p->key.cert.len, &pub, &ei);
         if (e != CRPKI_OK)
             c = csp_fail_core(st, e, "the certificate's key: %s", ei.detail);
         else
@@ -131,8 +131,8 @@ csp_code csp_import_key(uint64_t prov, const uint8_t *data, uint32_t len, uint64
     e[1] = (uint8_t)(e32 >> 16);
     e[2] = (uint8_t)(e32 >> 8);
     e[3] = (uint8_t)e32;
-    crpki_pubkey *pub = NULL;
-    crpki_err er = crpki_pubkey_from_rsa(n, nlen, e, sizeof(e), &pub);
+    crypto_pubkey *pub = NULL;
+    crpki_err er = crypto_pubkey_from_rsa(n, nlen, e, sizeof(e), &pub);
     free(n);
     if (er != CRPKI_OK)
         return csp_fail(st, CSP_E_BAD_DATA, "the crypto backend refused the key: %s",
@@ -147,8 +147,8 @@ csp_code csp_export_key(uint64_t prov, uint64_t key, uint64_t expkey, uint32_t b
     csp_code c = csp_key_get(prov, key, &k, st);
     if (c != CSP_OK)
         return c;
-    crpki_pubkey_info info;
-    crpki_pubkey_get_info(k->pub, &info);
+    crypto_pubkey_info info;
+    crypto_pubkey_get_info(k->pub, &info);
     if (!len) {
         c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwDataLen is NULL");
     } else if (blob_type == CSP_PRIVATEKEYBLOB) {
@@ -244,10 +244,10 @@ csp_code csp_duplicate_key(uint64_t prov, uint64_t key, const void *reserved, ui
         *out = 0;
         c = csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");
     } else {
-        crpki_pubkey_info info;
-        crpki_pubkey *pub = NULL;
-        crpki_pubkey_get_info(k->pub, &info);
-        crpki_err e = crpki_pubkey_from_rsa(info.n, info.nlen, info.e, info.elen, &pub);
+        crypto_pubkey_info info;
+        crypto_pubkey *pub = NULL;
+        crypto_pubkey_get_info(k->pub, &info);
+        crpki_err e = crypto_pubkey_from_rsa(info.n, info.nlen, info.e, info.elen, &pub);
         if (e != CRPKI_OK)
             c = csp_fail_core(st, e, "cannot copy the key");
         else

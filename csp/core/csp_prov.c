@@ -5,8 +5,8 @@
 
 #include "csp_internal.h"
 #include "csp_out.h"
-#include "log/log.h"
-#include "platform/str.h"
+#include "base/log/log.h"
+#include "base/platform/plat_str.h"
 
 static const prov_backend *g_backend;
 
@@ -33,8 +33,8 @@ static void prov_destroy(csp_obj *o)
 {
     csp_prov *p = (csp_prov *)o;
     free(p->container);
-    crpki_cat_entry_free(&p->key);
-    crpki_pubkey_free(p->pub);
+    catalog_entry_free(&p->key);
+    crypto_pubkey_free(p->pub);
     free(p->prompt);
     free_ids(p->enum_ids, p->enum_n);
     free(p);
@@ -67,7 +67,7 @@ csp_code csp_owned_get(uint64_t prov, uint64_t h, csp_kind kind, csp_obj **o, cs
 
 /* The catalog entry of container (NULL/"": the default): CSP_E_BAD_KEYSET
  * when it does not exist or is not an RSA key (PROV_RSA_FULL). */
-static csp_code find_container(const char *container, crpki_cat_entry *out, csp_status *st)
+static csp_code find_container(const char *container, catalog_entry *out, csp_status *st)
 {
     crpki_error_info ei = {0};
     crpki_err e = g_backend->find_key(g_backend->ctx, container, out, &ei);
@@ -78,7 +78,7 @@ static csp_code find_container(const char *container, crpki_cat_entry *out, csp_
         return csp_fail_core(st, e, "key catalog: %s",
                              ei.detail[0] ? ei.detail : crpki_strerror(e));
     if (out->key_type != CRPKI_KEY_RSA) {
-        crpki_cat_entry_free(out);
+        catalog_entry_free(out);
         return csp_fail(st, CSP_E_BAD_KEYSET,
                         "container %s holds an EC key: PROV_RSA_FULL takes RSA keys only (use "
                         "the KSP)",
@@ -111,13 +111,13 @@ csp_code csp_acquire_context(uint64_t *out, const char *container, uint32_t flag
         return csp_fail_core(st, e, "cannot open the session: %s",
                              ei.detail[0] ? ei.detail : crpki_strerror(e));
 
-    crpki_cat_entry key = {0};
+    catalog_entry key = {0};
     csp_code c;
     if (!verify && (flags & (CSP_CRYPT_NEWKEYSET | CSP_CRYPT_DELETEKEYSET))) {
         /* Keys live in the service's HSM: this CSP neither creates nor
          * deletes containers (crpki-mgmt selects them). */
         c = find_container(container, &key, st);
-        crpki_cat_entry_free(&key);
+        catalog_entry_free(&key);
         if (flags & CSP_CRYPT_NEWKEYSET) {
             if (c == CSP_OK)
                 return csp_fail(st, CSP_E_EXISTS, "CRYPT_NEWKEYSET: the container exists");
@@ -144,7 +144,7 @@ csp_code csp_acquire_context(uint64_t *out, const char *container, uint32_t flag
 
     csp_prov *p = calloc(1, sizeof(*p));
     if (!p) {
-        crpki_cat_entry_free(&key);
+        catalog_entry_free(&key);
         return csp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
     }
     p->o.kind = CSP_KIND_PROV;
@@ -155,7 +155,7 @@ csp_code csp_acquire_context(uint64_t *out, const char *container, uint32_t flag
         p->win = *win;
     if (!verify) {
         p->key = key;
-        e = crpki_pubkey_from_cert(key.cert.der, key.cert.len, &p->pub, &ei);
+        e = crypto_pubkey_from_cert(key.cert.der, key.cert.len, &p->pub, &ei);
         if (e != CRPKI_OK) {
             prov_destroy(&p->o);
             return csp_fail_core(st, e, "the certificate of %s: %s", key.credential_id,
@@ -172,7 +172,7 @@ csp_code csp_acquire_context(uint64_t *out, const char *container, uint32_t flag
         prov_destroy(&p->o);
         return csp_fail_core(st, e, "handle table full");
     }
-    crpki_log(CRPKI_LOG_DEBUG, "csp", "context %s%s%s acquired", verify ? "(verify)" : p->container,
+    log_write(CRPKI_LOG_DEBUG, "csp", "context %s%s%s acquired", verify ? "(verify)" : p->container,
               p->silent ? " silent" : "", (flags & CSP_CRYPT_MACHINE_KEYSET) ? " machine" : "");
     return CSP_OK;
 }
@@ -200,10 +200,10 @@ static csp_code list_rsa_containers(char ***ids, size_t *n, csp_status *st)
         return csp_fail_core(st, e, "key catalog: %s",
                              ei.detail[0] ? ei.detail : crpki_strerror(e));
     for (size_t i = 0; i < nall; i++) {
-        crpki_cat_entry ent = {0};
+        catalog_entry ent = {0};
         int keep = g_backend->find_key(g_backend->ctx, all[i], &ent, &ei) == CRPKI_OK &&
                    ent.key_type == CRPKI_KEY_RSA;
-        crpki_cat_entry_free(&ent);
+        catalog_entry_free(&ent);
         if (keep) {
             all[k++] = all[i];
         } else {
@@ -411,7 +411,7 @@ static int have_der(const csp_cert_set *s, const uint8_t *der, size_t len)
     return 0;
 }
 
-static void add_entry_certs(csp_cert_set *s, const crpki_cat_entry *k, int roots_only)
+static void add_entry_certs(csp_cert_set *s, const catalog_entry *k, int roots_only)
 {
     if (!roots_only) {
         if (k->cert.len && !have_der(s, k->cert.der, k->cert.len))
@@ -420,7 +420,7 @@ static void add_entry_certs(csp_cert_set *s, const crpki_cat_entry *k, int roots
             if (!have_der(s, k->chain[i].der, k->chain[i].len))
                 s->v[s->n++] = (csp_cert_ref){k->chain[i].der, k->chain[i].len, NULL};
     } else if (k->nchain) {
-        const crpki_cat_blob *ca = &k->chain[k->nchain - 1];
+        const catalog_blob *ca = &k->chain[k->nchain - 1];
         if (!have_der(s, ca->der, ca->len))
             s->v[s->n++] = (csp_cert_ref){ca->der, ca->len, NULL};
     }
@@ -450,7 +450,7 @@ csp_code csp_prov_certs(uint64_t prov, int roots_only, csp_cert_set *out, csp_st
             crpki_error_info ei = {0};
             e = g_backend->find_key(g_backend->ctx, ids[i], &out->keys[out->nkeys], &ei);
         } else {
-            e = crpki_cat_entry_copy(&p->key, &out->keys[out->nkeys]);
+            e = catalog_entry_copy(&p->key, &out->keys[out->nkeys]);
         }
         if (e == CRPKI_OK)
             total += 1 + out->keys[out->nkeys++].nchain;
@@ -475,7 +475,7 @@ void csp_cert_set_free(csp_cert_set *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->nkeys; i++)
-        crpki_cat_entry_free(&s->keys[i]);
+        catalog_entry_free(&s->keys[i]);
     free(s->keys);
     free(s->v);
     memset(s, 0, sizeof(*s));
@@ -490,7 +490,7 @@ csp_code csp_gen_random(uint64_t prov, uint32_t len, uint8_t *buf, csp_status *s
     if (!buf && len) {
         c = csp_fail(st, CSP_E_INVALID_PARAM, "pbBuffer is NULL");
     } else if (len) {
-        crpki_err e = crpki_random(buf, len);
+        crpki_err e = crypto_random(buf, len);
         if (e != CRPKI_OK)
             c = csp_fail_core(st, e, "the random generator failed");
     }

@@ -8,8 +8,8 @@
 
 #include "csp_internal.h"
 #include "csp_out.h"
-#include "log/log.h"
-#include "platform/str.h"
+#include "base/log/log.h"
+#include "base/platform/plat_str.h"
 
 #define SIGN_FLAGS (CSP_CRYPT_NOHASHOID | CSP_CRYPT_X931_FORMAT)
 
@@ -37,7 +37,7 @@ csp_code csp_sign_hash(uint64_t prov, uint64_t hash, uint32_t keyspec, const cha
         c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwSigLen is NULL");
         goto out;
     }
-    size_t need = crpki_cat_entry_sig_len(&p->key);
+    size_t need = catalog_entry_sig_len(&p->key);
     int fits;
     if ((c = csp_out_check((uint32_t)need, sig, sig_len, &fits, st)) != CSP_OK || !fits)
         goto out; /* a size query or a short buffer: the key catalog answers, no approval */
@@ -67,7 +67,7 @@ csp_code csp_sign_hash(uint64_t prov, uint64_t hash, uint32_t keyspec, const cha
     csp_handle_unlock();
     if (!hwnd && p->win.resolve)
         hwnd = p->win.resolve(p->win.raw);
-    crpki_sign_params sp = {
+    signing_params sp = {
         .key = &p->key,
         .scheme = CRPKI_PAD_PKCS1,
         .hash = h->hid,
@@ -143,7 +143,7 @@ csp_code csp_verify_signature(uint64_t prov, uint64_t hash, const uint8_t *sig, 
     size_t dlen;
     if ((c = csp_hash_value(h, digest, &dlen, st)) != CSP_OK)
         goto out;
-    crpki_sig_params vp = {.scheme = CRPKI_PAD_PKCS1, .hash = h->hid};
+    crypto_sig_params vp = {.scheme = CRPKI_PAD_PKCS1, .hash = h->hid};
     if (flags & CSP_CRYPT_NOHASHOID)
         vp.hash = CRPKI_HASH_NONE; /* the bare digest under the padding */
     be = malloc(klen);
@@ -152,7 +152,7 @@ csp_code csp_verify_signature(uint64_t prov, uint64_t hash, const uint8_t *sig, 
         goto out;
     }
     csp_reverse(be, sig, klen);
-    crpki_err e = crpki_verify(k->pub, &vp, digest, dlen, be, klen);
+    crpki_err e = crypto_verify(k->pub, &vp, digest, dlen, be, klen);
     if (e == CRPKI_E_BAD_SIGNATURE)
         c = csp_fail(st, CSP_E_BAD_SIGNATURE, "the signature does not verify");
     else if (e != CRPKI_OK)

@@ -6,6 +6,7 @@
 #define CRPKI_CONFIG_H
 
 #include "crpki/error.h"
+#include "crpki/log.h"
 #include "crpki/rssp_client.h"
 
 #ifdef __cplusplus
@@ -13,12 +14,6 @@ extern "C" {
 #endif
 
 typedef enum { CRPKI_UI_DIALOG = 0, CRPKI_UI_CONSOLE, CRPKI_UI_NONE } crpki_approval_ui;
-typedef enum {
-    CRPKI_LOG_ERROR = 0,
-    CRPKI_LOG_WARN,
-    CRPKI_LOG_INFO,
-    CRPKI_LOG_DEBUG
-} crpki_log_level;
 
 typedef struct {
     char *home;                 /* the per-user state directory this came from */
@@ -58,7 +53,7 @@ void crpki_config_free(crpki_config *cfg);
  * store, not from here. */
 void crpki_config_client_options(const crpki_config *cfg, rssp_options *opt);
 
-/* Opens the log (crpki_log_open) in cfg->home at cfg->log_level, then logs
+/* Opens the log (log_open) in cfg->home at cfg->log_level, then logs
  * cfg->warnings: the load runs before the log is open, so this is where its
  * warnings reach crpki.log. */
 void crpki_config_open_log(const crpki_config *cfg);

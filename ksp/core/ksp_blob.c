@@ -41,7 +41,7 @@ static uint32_t get32(const uint8_t *p)
     return v;
 }
 
-static ksp_code type_check(ksp_blob_type *t, crpki_key_type kt, ksp_status *st)
+static ksp_code type_check(ksp_blob_type *t, alg_key_type kt, ksp_status *st)
 {
     if (*t == KSP_BLOB_PRIVATE)
         return ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED,
@@ -57,7 +57,7 @@ static ksp_code type_check(ksp_blob_type *t, crpki_key_type kt, ksp_status *st)
     return KSP_OK;
 }
 
-ksp_code ksp_blob_build(ksp_blob_type t, const crpki_pubkey_info *k, uint32_t legacy_alg,
+ksp_code ksp_blob_build(ksp_blob_type t, const crypto_pubkey_info *k, uint32_t legacy_alg,
                         uint8_t *out, size_t outsz, size_t *res, ksp_status *st)
 {
     if (!k)

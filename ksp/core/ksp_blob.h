@@ -1,5 +1,5 @@
 /* ksp_blob: the public key blobs a KSP exports and imports, built from and
- * parsed into crpki_pubkey_info (big-endian key material):
+ * parsed into crypto_pubkey_info (big-endian key material):
  *   BCRYPT_RSAPUBLIC_BLOB  BCRYPT_RSAKEY_BLOB {Magic 'RSA1', BitLength,
  *                          cbPublicExp, cbModulus, cbPrime1 0, cbPrime2 0}
  *                          + exponent + modulus, both big-endian;
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/crypto.h"
+#include "core/crypto/crypto.h"
 #include "ksp_status.h"
 
 typedef enum {
@@ -43,13 +43,13 @@ ksp_blob_type ksp_blob_type_of(const uint16_t *name);
  * output protocol (ksp_out.h). legacy_alg: aiKeyAlg of the legacy blob.
  * A private type: CRPKI_E_NOT_SUPPORTED (private keys never leave the HSM);
  * unknown, or a type the key's algorithm cannot take: KSP_E_BAD_TYPE. */
-ksp_code ksp_blob_build(ksp_blob_type t, const crpki_pubkey_info *k, uint32_t legacy_alg,
+ksp_code ksp_blob_build(ksp_blob_type t, const crypto_pubkey_info *k, uint32_t legacy_alg,
                         uint8_t *out, size_t outsz, size_t *res, ksp_status *st);
 
 /* A parsed public blob; the buffers are owned (ksp_blob_parsed_free). */
 typedef struct {
-    crpki_key_type type;
-    crpki_curve curve;
+    alg_key_type type;
+    crypto_curve curve;
     unsigned bits;
     uint8_t *n, *e; /* RSA, big-endian */
     size_t nlen, elen;

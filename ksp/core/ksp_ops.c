@@ -3,14 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "core/crypto/crypto.h"
 #include "ksp_blob.h"
 #include "ksp_flags.h"
 #include "ksp_handle.h"
 #include "ksp_out.h"
 #include "ksp_pad.h"
 #include "ksp_u16.h"
-#include "platform/str.h"
+#include "base/platform/plat_str.h"
 
 #ifndef CRPKI_VERSION_MAJOR
 #define CRPKI_VERSION_MAJOR 0
@@ -31,10 +31,10 @@ typedef struct {
     ksp_obj hdr;
     uintptr_t prov; /* the provider handle that opened it (may go stale) */
     int persisted;  /* 1: a catalog key (signs); 0: an imported public key */
-    crpki_cat_entry entry;
+    catalog_entry entry;
     char *name;        /* UTF-8 key name (credential ID), persisted keys */
-    crpki_pubkey *pub; /* built at open, NULL until the cert is parsed */
-    crpki_pubkey_info info;
+    crypto_pubkey *pub; /* built at open, NULL until the cert is parsed */
+    crypto_pubkey_info info;
     uint32_t legacy_spec;
     uint32_t open_flags;
     uintptr_t hwnd; /* mutable: under ksp_handle_lock */
@@ -66,8 +66,8 @@ static void key_destroy(ksp_obj *o)
 {
     ksp_key *k = (ksp_key *)o;
     if (k->persisted)
-        crpki_cat_entry_free(&k->entry);
-    crpki_pubkey_free(k->pub);
+        catalog_entry_free(&k->entry);
+    crypto_pubkey_free(k->pub);
     free(k->name);
     free(k->use_context);
     free(k);
@@ -268,11 +268,11 @@ ksp_code ksp_set_provider_property(uintptr_t hp, const uint16_t *prop, const uin
 static ksp_code key_pubkey(ksp_key *k, ksp_status *st)
 {
     crpki_error_info ei = {0};
-    crpki_err e = crpki_pubkey_from_cert(k->entry.cert.der, k->entry.cert.len, &k->pub, &ei);
+    crpki_err e = crypto_pubkey_from_cert(k->entry.cert.der, k->entry.cert.len, &k->pub, &ei);
     if (e != CRPKI_OK)
         return ksp_fail_core(st, e, "the catalog's certificate for \"%s\" has no usable key: %s",
                              k->name, ei.detail);
-    crpki_pubkey_get_info(k->pub, &k->info);
+    crypto_pubkey_get_info(k->pub, &k->info);
     return KSP_OK;
 }
 
@@ -375,7 +375,7 @@ ksp_code ksp_delete_key(uintptr_t hp, uintptr_t hk, uint32_t flags, ksp_status *
     return c;
 }
 
-static const char *alg_name(const crpki_pubkey_info *i)
+static const char *alg_name(const crypto_pubkey_info *i)
 {
     if (i->type == CRPKI_KEY_RSA)
         return "RSA";
@@ -389,7 +389,7 @@ ksp_code ksp_get_key_property(uintptr_t hp, uintptr_t hk, const uint16_t *prop, 
     ksp_code c = get_key(hp, hk, &k, st);
     if (c != KSP_OK)
         return c;
-    const crpki_pubkey_info *i = &k->info;
+    const crypto_pubkey_info *i = &k->info;
     if (!prop || !res)
         c = ksp_fail_core(st, CRPKI_E_INVALID_ARG, "pszProperty or pcbResult is NULL");
     else if (ksp_flags_bad(flags, KSP_MASK_GET_PROPERTY))
@@ -496,7 +496,7 @@ ksp_code ksp_enum_keys(uintptr_t hp, const uint16_t *scope, ksp_key_name **out, 
     if (e != CRPKI_OK)
         return backend_err(st, e, &ei, "listing the catalog");
     size_t idx = es ? es->next : 0;
-    crpki_cat_entry ent = {0};
+    catalog_entry ent = {0};
     /* skip entries that vanished or cannot be described */
     while (idx < n && g_backend->find_key(g_backend->ctx, ids[idx], &ent, &ei) != CRPKI_OK)
         idx++;
@@ -545,7 +545,7 @@ ksp_code ksp_enum_keys(uintptr_t hp, const uint16_t *scope, ksp_key_name **out, 
     *out = kn;
     c = KSP_OK;
 done:
-    crpki_cat_entry_free(&ent);
+    catalog_entry_free(&ent);
     g_backend->free_ids(ids, n);
     return c;
 }
@@ -661,15 +661,15 @@ ksp_code ksp_import_key(uintptr_t hp, uintptr_t himport, const uint16_t *blob_ty
     k->hdr.destroy = key_destroy;
     k->prov = hp;
     crpki_err e = b.type == CRPKI_KEY_RSA
-                      ? crpki_pubkey_from_rsa(b.n, b.nlen, b.e, b.elen, &k->pub)
-                      : crpki_pubkey_from_ec(b.curve, b.x, b.y, b.coord_len, &k->pub);
+                      ? crypto_pubkey_from_rsa(b.n, b.nlen, b.e, b.elen, &k->pub)
+                      : crypto_pubkey_from_ec(b.curve, b.x, b.y, b.coord_len, &k->pub);
     ksp_blob_parsed_free(&b);
     if (e != CRPKI_OK) {
         key_destroy(&k->hdr);
         return ksp_fail(st, KSP_E_BAD_DATA, "blob holds no valid public key (%s)",
                         crpki_err_name(e));
     }
-    crpki_pubkey_get_info(k->pub, &k->info);
+    crypto_pubkey_get_info(k->pub, &k->info);
     c = ksp_handle_new(&k->hdr, hk, st);
     if (c != KSP_OK)
         key_destroy(&k->hdr);
@@ -706,7 +706,7 @@ ksp_code ksp_sign_hash(uintptr_t hp, uintptr_t hk, const void *padding, const ui
         c = ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED, "an imported public key cannot sign");
         goto out;
     }
-    size_t need = crpki_cat_entry_sig_len(&k->entry);
+    size_t need = catalog_entry_sig_len(&k->entry);
     /* size rules from the catalog: no network for a size query */
     *res = need;
     if (!sig)
@@ -720,7 +720,7 @@ ksp_code ksp_sign_hash(uintptr_t hp, uintptr_t hk, const void *padding, const ui
     void *hwnd = (void *)k->hwnd;
     what = k->use_context ? plat_strdup(k->use_context) : NULL;
     ksp_handle_unlock();
-    crpki_sign_params sp = {
+    signing_params sp = {
         .key = &k->entry,
         .scheme = req.scheme,
         .hash = req.hash,
@@ -762,8 +762,8 @@ ksp_code ksp_verify_signature(uintptr_t hp, uintptr_t hk, const void *padding, c
     c = ksp_pad_parse(&pk, flags, padding, hash, hash_len, &req, st);
     if (c != KSP_OK)
         goto out;
-    crpki_sig_params vp = {req.scheme, req.hash, req.salt_len};
-    crpki_err e = crpki_verify(k->pub, &vp, req.digest, req.digest_len, sig, sig_len);
+    crypto_sig_params vp = {req.scheme, req.hash, req.salt_len};
+    crpki_err e = crypto_verify(k->pub, &vp, req.digest, req.digest_len, sig, sig_len);
     if (e != CRPKI_OK)
         c = ksp_fail_core(st, e, "signature does not verify (%s)", crpki_err_name(e));
 out:

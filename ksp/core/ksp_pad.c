@@ -5,12 +5,12 @@
 #include "ksp_flags.h"
 #include "ksp_u16.h"
 
-static const crpki_hash_info *hash_named(const uint16_t *name)
+static const alg_hash_info *hash_named(const uint16_t *name)
 {
-    static const crpki_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
+    static const alg_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
                                         CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
     for (size_t i = 0; i < sizeof IDS / sizeof IDS[0]; i++) {
-        const crpki_hash_info *h = crpki_hash_by_id(IDS[i]);
+        const alg_hash_info *h = alg_hash_by_id(IDS[i]);
         if (h && ksp_u16_eq_ascii(name, h->name))
             return h;
     }
@@ -18,12 +18,12 @@ static const crpki_hash_info *hash_named(const uint16_t *name)
 }
 
 /* A DER DigestInfo of a known hash: the whole input is prefix || digest. */
-static const crpki_hash_info *digestinfo_of(const uint8_t *b, size_t len)
+static const alg_hash_info *digestinfo_of(const uint8_t *b, size_t len)
 {
-    static const crpki_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
+    static const alg_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
                                         CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
     for (size_t i = 0; i < sizeof IDS / sizeof IDS[0]; i++) {
-        const crpki_hash_info *h = crpki_hash_by_id(IDS[i]);
+        const alg_hash_info *h = alg_hash_by_id(IDS[i]);
         if (h && len == h->digestinfo_prefix_len + h->len &&
             memcmp(b, h->digestinfo_prefix, h->digestinfo_prefix_len) == 0)
             return h;
@@ -31,7 +31,7 @@ static const crpki_hash_info *digestinfo_of(const uint8_t *b, size_t len)
     return NULL;
 }
 
-static ksp_code usable_hash(const crpki_hash_info *h, const uint16_t *name, ksp_status *st)
+static ksp_code usable_hash(const alg_hash_info *h, const uint16_t *name, ksp_status *st)
 {
     if (!h)
         return ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED, "unknown hash algorithm in pszAlgId");
@@ -56,7 +56,7 @@ ksp_code ksp_pad_parse(const ksp_pad_key *key, uint32_t flags, const void *paddi
         if (pad)
             return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "padding flag 0x%x on an ECDSA key",
                                  (unsigned)pad);
-        crpki_hash_id id = hash_len == 20   ? CRPKI_HASH_SHA1
+        alg_hash_id id = hash_len == 20   ? CRPKI_HASH_SHA1
                            : hash_len == 32 ? CRPKI_HASH_SHA256
                            : hash_len == 48 ? CRPKI_HASH_SHA384
                            : hash_len == 64 ? CRPKI_HASH_SHA512
@@ -82,7 +82,7 @@ ksp_code ksp_pad_parse(const ksp_pad_key *key, uint32_t flags, const void *paddi
     if (!padding)
         return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "padding flag without pPaddingInfo");
 
-    const crpki_hash_info *h;
+    const alg_hash_info *h;
     if (pad == KSP_F_PAD_PKCS1) {
         const ksp_pkcs1_info *pi = padding;
         out->scheme = CRPKI_PAD_PKCS1;

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 #include "ksp_status.h"
 
 /* The layouts of BCRYPT_PKCS1_PADDING_INFO and BCRYPT_PSS_PADDING_INFO
@@ -38,13 +38,13 @@ typedef struct {
 } ksp_pss_info;
 
 typedef struct {
-    crpki_key_type key_type;
+    alg_key_type key_type;
     unsigned key_bytes; /* RSA modulus bytes (PSS salt limit) */
 } ksp_pad_key;
 
 typedef struct {
-    crpki_sig_scheme scheme;
-    crpki_hash_id hash;
+    alg_sig_scheme scheme;
+    alg_hash_id hash;
     unsigned salt_len;
     const uint8_t *digest; /* into the caller's bytes */
     size_t digest_len;

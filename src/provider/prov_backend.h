@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog/catalog.h"
+#include "core/catalog/catalog.h"
 #include "crpki/error.h"
-#include "session/session.h"
+#include "core/signing/signing.h"
 
 typedef struct {
     /* Makes the backend ready (the session opened: configuration + log).
@@ -19,12 +19,12 @@ typedef struct {
     crpki_err (*open)(void *ctx, crpki_error_info *ei);
     /* A copy of the provider's catalog entry named id (NULL/"": the
      * provider's default); CRPKI_E_NO_KEY when there is none. */
-    crpki_err (*find_key)(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei);
+    crpki_err (*find_key)(void *ctx, const char *id, catalog_entry *out, crpki_error_info *ei);
     /* The credential IDs selected for the provider (free with free_ids). */
     crpki_err (*list_keys)(void *ctx, char ***ids, size_t *n, crpki_error_info *ei);
     void (*free_ids)(char **ids, size_t n);
-    /* crpki_session_sign's contract (cache, silent, UI, verification). */
-    crpki_err (*sign)(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
+    /* signing_sign's contract (cache, silent, UI, verification). */
+    crpki_err (*sign)(void *ctx, const signing_params *p, uint8_t *sig, size_t *sig_len,
                       crpki_error_info *ei);
     /* Drops the provider's local association with the credential (its
      * catalog selection); never the key in the service. NCryptDeleteKey. */
@@ -32,7 +32,7 @@ typedef struct {
     void *ctx;
 } prov_backend;
 
-/* The DLLs' backend: one crpki_session per process, opened by the first
+/* The DLLs' backend: one signing_session per process, opened by the first
  * open (configuration and log only: no network, no token read) and kept for
  * the process's life, with the DLL pinned (the session holds the signature
  * cache and the approval UI's threads). which: CRPKI_CAT_CSP or

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/crypto.h"
+#include "core/crypto/crypto.h"
 
 #define PROV_CAPI_PUBLICKEYBLOB 0x06u       /* wincrypt.h PUBLICKEYBLOB */
 #define PROV_CAPI_BLOB_VERSION  0x02u       /* CUR_BLOB_VERSION */
@@ -21,7 +21,7 @@
 /* The blob of k with aiKeyAlg alg, malloc'ed into *out (*len bytes).
  * CRPKI_E_NOT_SUPPORTED when k is not RSA or its exponent needs more than
  * 32 bits (RSAPUBKEY cannot hold it); CRPKI_E_NO_MEMORY. */
-crpki_err prov_capi_blob_build(const crpki_pubkey_info *k, uint32_t alg, uint8_t **out,
+crpki_err prov_capi_blob_build(const crypto_pubkey_info *k, uint32_t alg, uint8_t **out,
                                size_t *len);
 
 #endif

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "crpki/error.h"
-#include "platform/thread.h"
+#include "base/platform/plat_thread.h"
 
 typedef struct prov_obj prov_obj;
 struct prov_obj {

@@ -1,13 +1,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log/log.h"
-#include "platform/proc.h"
-#include "platform/thread.h"
+#include "base/log/log.h"
+#include "base/platform/plat_proc.h"
+#include "base/platform/plat_thread.h"
 #include "prov_backend.h"
 
 static plat_mutex *g_mu;
-static crpki_session *g_session;
+static signing_session *g_session;
 
 static unsigned which_of(const void *ctx)
 {
@@ -19,44 +19,44 @@ static crpki_err s_open(void *ctx, crpki_error_info *ei)
     crpki_err e = CRPKI_OK;
     plat_mutex_lock(g_mu);
     if (!g_session) {
-        e = crpki_session_open(NULL, &g_session, ei);
+        e = signing_open(NULL, &g_session, ei);
         if (e == CRPKI_OK) {
             const char *who = which_of(ctx) == CRPKI_CAT_CSP ? "csp" : "ksp";
             if (plat_pin_module((const void *)&g_session) != 0)
-                crpki_log(CRPKI_LOG_WARN, who, "could not pin the provider DLL");
-            crpki_log(CRPKI_LOG_INFO, who, "session opened for %s", crpki_session_program());
+                log_write(CRPKI_LOG_WARN, who, "could not pin the provider DLL");
+            log_write(CRPKI_LOG_INFO, who, "session opened for %s", signing_program());
         }
     }
     plat_mutex_unlock(g_mu);
     return e;
 }
 
-static crpki_session *session(void)
+static signing_session *session(void)
 {
     plat_mutex_lock(g_mu);
-    crpki_session *s = g_session;
+    signing_session *s = g_session;
     plat_mutex_unlock(g_mu);
     return s;
 }
 
-static crpki_err s_find(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei)
+static crpki_err s_find(void *ctx, const char *id, catalog_entry *out, crpki_error_info *ei)
 {
-    crpki_session *s = session();
-    return s ? crpki_session_find_key(s, id, which_of(ctx), out, ei) : CRPKI_E_INTERNAL;
+    signing_session *s = session();
+    return s ? signing_find_key(s, id, which_of(ctx), out, ei) : CRPKI_E_INTERNAL;
 }
 
 static crpki_err s_list(void *ctx, char ***ids, size_t *n, crpki_error_info *ei)
 {
-    crpki_session *s = session();
-    return s ? crpki_session_list_keys(s, which_of(ctx), ids, n, ei) : CRPKI_E_INTERNAL;
+    signing_session *s = session();
+    return s ? signing_list_keys(s, which_of(ctx), ids, n, ei) : CRPKI_E_INTERNAL;
 }
 
-static crpki_err s_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
+static crpki_err s_sign(void *ctx, const signing_params *p, uint8_t *sig, size_t *sig_len,
                         crpki_error_info *ei)
 {
     (void)ctx;
-    crpki_session *s = session();
-    return s ? crpki_session_sign(s, p, sig, sig_len, ei) : CRPKI_E_INTERNAL;
+    signing_session *s = session();
+    return s ? signing_sign(s, p, sig, sig_len, ei) : CRPKI_E_INTERNAL;
 }
 
 /* Clears the provider's bit in the entry's selection (and the default),
@@ -64,18 +64,18 @@ static crpki_err s_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, siz
 static crpki_err s_forget(void *ctx, const char *id, crpki_error_info *ei)
 {
     unsigned which = which_of(ctx);
-    crpki_session *s = session();
+    signing_session *s = session();
     if (!s)
         return CRPKI_E_INTERNAL;
-    const crpki_config *cfg = crpki_session_config(s);
-    crpki_catalog cat;
-    crpki_err e = crpki_catalog_load(cfg->home, &cat, ei);
+    const crpki_config *cfg = signing_config(s);
+    catalog_keys cat;
+    crpki_err e = catalog_load(cfg->home, &cat, ei);
     if (e != CRPKI_OK)
         return e;
     char **dflt = which == CRPKI_CAT_CSP ? &cat.default_csp : &cat.default_ksp;
     e = CRPKI_E_NO_KEY;
     for (size_t i = 0; i < cat.n; i++) {
-        crpki_cat_entry *en = &cat.v[i];
+        catalog_entry *en = &cat.v[i];
         if (strcmp(en->credential_id, id) != 0 || !(en->providers & which))
             continue;
         if (*dflt && strcmp(*dflt, id) == 0) {
@@ -83,12 +83,12 @@ static crpki_err s_forget(void *ctx, const char *id, crpki_error_info *ei)
             *dflt = NULL;
         }
         en->providers &= ~which;
-        e = en->providers ? CRPKI_OK : crpki_catalog_remove(&cat, id);
+        e = en->providers ? CRPKI_OK : catalog_remove(&cat, id);
         if (e == CRPKI_OK)
-            e = crpki_catalog_save(cfg->home, &cat, ei);
+            e = catalog_save(cfg->home, &cat, ei);
         break;
     }
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     return e;
 }
 
@@ -105,7 +105,7 @@ const prov_backend *prov_session_backend(unsigned which)
         .open = s_open,
         .find_key = s_find,
         .list_keys = s_list,
-        .free_ids = crpki_session_free_ids,
+        .free_ids = signing_free_ids,
         .sign = s_sign,
         .forget_key = s_forget,
         .ctx = &which_ctx[i],

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "crpki/error.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
 #define PROV_OK     0
 #define PROV_E_CORE 1

@@ -327,7 +327,7 @@ void ci_app_stop(ci_app *a)
 /* ------------------------------------------------------------------ */
 /* signing                                                             */
 
-crpki_sig_scheme ci_scheme(rssp_sig_scheme s)
+alg_sig_scheme ci_scheme(rssp_sig_scheme s)
 {
     switch (s) {
     case RSSP_SIG_RSA_PKCS1:
@@ -337,10 +337,10 @@ crpki_sig_scheme ci_scheme(rssp_sig_scheme s)
     case RSSP_SIG_ECDSA:
         return CRPKI_PAD_ECDSA;
     }
-    return (crpki_sig_scheme)0;
+    return (alg_sig_scheme)0;
 }
 
-const h_cred *ci_cred(const char *user, crpki_key_type kt, unsigned bits)
+const h_cred *ci_cred(const char *user, alg_key_type kt, unsigned bits)
 {
     const h_user *u = h_user_by_id(user);
     for (size_t i = 0; u && i < u->ncreds; i++)
@@ -350,10 +350,10 @@ const h_cred *ci_cred(const char *user, crpki_key_type kt, unsigned bits)
 }
 
 void ci_sign_prepare(ci_sign_call *call, rssp_client *c, const h_cred *cred, rssp_sig_scheme scheme,
-                     crpki_hash_id hash, const uint8_t *hashes, size_t n, ci_app *app)
+                     alg_hash_id hash, const uint8_t *hashes, size_t n, ci_app *app)
 {
     memset(call, 0, sizeof *call);
-    const crpki_hash_info *hi = crpki_hash_by_id(hash);
+    const alg_hash_info *hi = alg_hash_by_id(hash);
     assert_non_null(hi);
     call->c = c;
     rssp_sign_request *r = &call->req;
@@ -404,10 +404,10 @@ void ci_sign_free(ci_sign_call *call)
     memset(&call->out, 0, sizeof call->out);
 }
 
-void ci_verify_all_ok(const ci_sign_call *call, X509 *cert, crpki_hash_id hash)
+void ci_verify_all_ok(const ci_sign_call *call, X509 *cert, alg_hash_id hash)
 {
     const rssp_sign_request *r = &call->req;
-    const crpki_hash_info *hi = crpki_hash_by_id(hash);
+    const alg_hash_info *hi = alg_hash_by_id(hash);
     assert_non_null(hi);
     if (call->out.n != r->num_hashes || !call->out.sigs)
         fail_msg("rssp_sign: %zu signatures for %zu hashes", call->out.n, r->num_hashes);

@@ -110,22 +110,22 @@ typedef struct {
 
 /* Fills call->req for cred (key type and bits from sim.json). */
 void ci_sign_prepare(ci_sign_call *call, rssp_client *c, const h_cred *cred, rssp_sig_scheme scheme,
-                     crpki_hash_id hash, const uint8_t *hashes, size_t n, ci_app *app);
+                     alg_hash_id hash, const uint8_t *hashes, size_t n, ci_app *app);
 void ci_sign_run(ci_sign_call *call);
 void ci_sign_start(ci_sign_call *call); /* on a thread */
 void ci_sign_join(ci_sign_call *call);
 void ci_sign_free(ci_sign_call *call);
 
 /* Verifies every signature of call->out against cert with OpenSSL. */
-void ci_verify_all_ok(const ci_sign_call *call, X509 *cert, crpki_hash_id hash);
+void ci_verify_all_ok(const ci_sign_call *call, X509 *cert, alg_hash_id hash);
 
 /* The user certificate as rssp_get_credential gives it (certs[0]),
  * cross-checked with the PEM file sim.json lists. Fails the test. */
 X509 *ci_cred_cert_ok(rssp_client *c, const h_cred *cred);
 X509 *ci_blob_cert(const rssp_blob *b);
 
-crpki_sig_scheme ci_scheme(rssp_sig_scheme s);
-const h_cred *ci_cred(const char *user, crpki_key_type kt, unsigned bits);
+alg_sig_scheme ci_scheme(rssp_sig_scheme s);
+const h_cred *ci_cred(const char *user, alg_key_type kt, unsigned bits);
 
 /* ---- the server's access log (one line per request, on completion) ---- */
 

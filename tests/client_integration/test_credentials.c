@@ -116,7 +116,7 @@ static void check_credential(const h_user *u, const h_cred *hc)
         assert_int_equal(cr.key_bits, hc->key_bits);
         assert_null(cr.curve_oid);
     }
-    const char *const *want = crpki_sigalgs_for_key(hc->key_type);
+    const char *const *want = alg_sigalgs_for_key(hc->key_type);
     size_t nwant = 0;
     for (; want[nwant]; nwant++)
         if (!has_string(cr.algos, cr.nalgos, want[nwant]))

@@ -43,19 +43,19 @@ static rssp_client *client(void)
 
 typedef struct {
     const char *name;
-    crpki_key_type kt;
+    alg_key_type kt;
     unsigned bits;
     rssp_sig_scheme scheme;
-    crpki_hash_id hash;
+    alg_hash_id hash;
 } sign_case;
 
 /* Signs n random hashes with the app approving; verifies every signature
  * and what the approval callback was told. Returns the approval code. */
 static void sign_approved_ok(rssp_client *c, const char *user, const h_cred *cred,
-                             rssp_sig_scheme scheme, crpki_hash_id hash, size_t n, X509 *cert,
+                             rssp_sig_scheme scheme, alg_hash_id hash, size_t n, X509 *cert,
                              char *code_out, size_t code_sz)
 {
-    const crpki_hash_info *hi = crpki_hash_by_id(hash);
+    const alg_hash_info *hi = alg_hash_by_id(hash);
     uint8_t *hashes = malloc(n * hi->len);
     assert_non_null(hashes);
     h_random(hashes, n * hi->len);
@@ -232,7 +232,7 @@ static void mismatched_scheme_for_key_is_refused_before_any_approval(void **stat
     uint8_t hash[32];
     h_random(hash, sizeof hash);
     struct {
-        crpki_key_type kt;
+        alg_key_type kt;
         unsigned bits;
         rssp_sig_scheme scheme;
     } bad[] = {{CRPKI_KEY_RSA, 2048, RSSP_SIG_ECDSA},

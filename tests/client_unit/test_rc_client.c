@@ -12,10 +12,11 @@
 #include <string.h>
 
 #include "crpki/rssp_client.h"
-#include "platform/thread.h"
+#include "base/platform/plat_thread.h"
 #include "rc_client.h"
 #include "rc_sign.h"
 #include "rc_transport.h"
+#include "base/platform/plat_clock.h"
 
 #define NOWHERE "https://127.0.0.1:9"
 
@@ -330,7 +331,7 @@ static void trigger_later(void *arg)
 {
     trigger_arg *a = arg;
     plat_sleep_ms(a->delay_ms);
-    a->triggered_us = rc_now_us();
+    a->triggered_us = plat_now_us();
     rssp_cancel_trigger(a->cn);
 }
 
@@ -356,9 +357,9 @@ static void cancel_from_another_thread_ends_a_wait_within_100ms(void **state)
         trigger_arg a = {cn, 150 + 37 * (unsigned)round, 0};
         plat_thread *th = plat_thread_start(trigger_later, &a);
         assert_non_null(th);
-        int64_t t0 = rc_now_us();
+        int64_t t0 = plat_now_us();
         crpki_err e = rc_transport_sleep(c->tr, 20000, cn, 0, &ei);
-        int64_t t1 = rc_now_us();
+        int64_t t1 = plat_now_us();
         plat_thread_join(th);
         assert_int_equal(e, CRPKI_E_CANCELLED);
         lat[round] = (double)(t1 - a.triggered_us) / 1000.0;
@@ -385,14 +386,14 @@ static void deadline_ends_a_wait_on_time(void **state)
     rssp_client *c;
     crpki_error_info ei;
     assert_int_equal(rssp_client_new(&o, &c, &ei), CRPKI_OK);
-    int64_t t0 = rc_now_ms();
+    int64_t t0 = plat_now_ms();
     assert_int_equal(rc_transport_sleep(c->tr, 20000, NULL, t0 + 300, &ei), CRPKI_E_DEADLINE);
-    int64_t el = rc_now_ms() - t0;
+    int64_t el = plat_now_ms() - t0;
     assert_true(el >= 290 && el < 1500);
     /* a wait shorter than the deadline just sleeps */
-    t0 = rc_now_ms();
+    t0 = plat_now_ms();
     assert_int_equal(rc_transport_sleep(c->tr, 120, NULL, t0 + 5000, &ei), CRPKI_OK);
-    el = rc_now_ms() - t0;
+    el = plat_now_ms() - t0;
     assert_true(el >= 115 && el < 1500);
     rssp_client_free(c);
 }
@@ -406,9 +407,9 @@ static void closed_port_gives_network_after_the_retries(void **state)
     crpki_error_info ei;
     assert_int_equal(rssp_client_new(&o, &c, &ei), CRPKI_OK);
     rssp_service_info info;
-    int64_t t0 = rc_now_ms();
+    int64_t t0 = plat_now_ms();
     crpki_err e = rssp_info(c, &info, &ei);
-    int64_t el = rc_now_ms() - t0;
+    int64_t el = plat_now_ms() - t0;
     if (e != CRPKI_E_NETWORK)
         fail_msg("info on a closed port: %s \"%s\"", crpki_err_name(e), ei.detail);
     assert_int_equal(ei.code, CRPKI_E_NETWORK);

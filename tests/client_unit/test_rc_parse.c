@@ -11,7 +11,7 @@
 
 #include "rc_json.h"
 #include "rc_parse.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
 

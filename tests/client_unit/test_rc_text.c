@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 #include "rc_proxy.h"
 #include "rc_sign.h"
 #include "rc_url.h"

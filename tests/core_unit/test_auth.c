@@ -1,5 +1,5 @@
 /* auth: the token source over the store with a fake refresh grant (the
- * service operations are replaceable: crpki_auth_new_with_ops), including
+ * service operations are replaceable: auth_new_with_ops), including
  * refreshers racing in two processes and in threads. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,11 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/auth_internal.h"
-#include "auth/tokstore.h"
-#include "platform/fs.h"
-#include "platform/thread.h"
-#include "platform/xlock.h"
+#include "core/auth/auth_internal.h"
+#include "core/auth/tokstore.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_thread.h"
+#include "base/platform/plat_xlock.h"
 #include "testutil.h"
 
 /* ---- the fake service ------------------------------------------------------------ */
@@ -148,10 +148,10 @@ static crpki_err fake_revoke(void *ctx, const char *token, crpki_error_info *ei)
 
 static crpki_auth *new_auth(const char *home, fake_svc *s)
 {
-    crpki_auth_ops ops = {s, fake_refresh, fake_free_tokens, fake_revoke, NULL};
+    auth_ops ops = {s, fake_refresh, fake_free_tokens, fake_revoke, NULL};
     crpki_auth *a = NULL;
     crpki_error_info ei;
-    if (crpki_auth_new_with_ops(home, &ops, &a, &ei) != CRPKI_OK)
+    if (auth_new_with_ops(home, &ops, &a, &ei) != CRPKI_OK)
         return NULL;
     return a;
 }
@@ -207,7 +207,7 @@ static void expect_access(crpki_auth *a, const char *want)
 {
     char buf[128];
     crpki_error_info ei;
-    crpki_err r = crpki_auth_get_access(a, buf, sizeof buf, &ei);
+    crpki_err r = auth_get_access(a, buf, sizeof buf, &ei);
     if (r != CRPKI_OK)
         print_error("get_access: %s %s\n", crpki_err_name(r), ei.detail);
     assert_int_equal(r, CRPKI_OK);
@@ -229,9 +229,9 @@ static void no_store_is_not_logged_in(void **state)
     fixture *f = *state;
     char buf[64];
     crpki_error_info ei;
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
     assert_int_equal(ei.code, CRPKI_E_NOT_LOGGED_IN);
-    assert_int_equal(crpki_auth_refresh(f->auth, "AT-x", buf, sizeof buf, &ei),
+    assert_int_equal(auth_refresh(f->auth, "AT-x", buf, sizeof buf, &ei),
                      CRPKI_E_NOT_LOGGED_IN);
     crpki_auth_status st;
     assert_int_equal(crpki_auth_get_status(f->auth, &st, &ei), CRPKI_OK);
@@ -313,7 +313,7 @@ static void refused_token_is_refreshed_even_if_unexpired(void **state)
     login(f, 3600);
     char buf[64];
     crpki_error_info ei;
-    assert_int_equal(crpki_auth_refresh(f->auth, "AT-1", buf, sizeof buf, &ei), CRPKI_OK);
+    assert_int_equal(auth_refresh(f->auth, "AT-1", buf, sizeof buf, &ei), CRPKI_OK);
     assert_string_equal(buf, "AT-2");
     assert_int_equal(svc_count_calls(&f->svc, "refresh RT-1"), 1);
 }
@@ -329,7 +329,7 @@ static void refused_token_already_replaced_by_another_process_is_not_refreshed(v
     crpki_error_info ei;
     assert_int_equal(tok_save(f->home, &ts, &ei), CRPKI_OK);
     char buf[64];
-    assert_int_equal(crpki_auth_refresh(f->auth, "AT-1", buf, sizeof buf, &ei), CRPKI_OK);
+    assert_int_equal(auth_refresh(f->auth, "AT-1", buf, sizeof buf, &ei), CRPKI_OK);
     assert_string_equal(buf, "AT-7");
     assert_int_equal(svc_count_calls(&f->svc, "refresh"), 0);
 }
@@ -354,7 +354,7 @@ static void invalid_grant_logs_out_and_keeps_no_secret(void **state)
     login(f, -1);
     svc_set_current(&f->svc, "RT-someone-else"); /* RT-1 was rotated away */
     char buf[64];
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
     assert_int_equal(ei.code, CRPKI_E_NOT_LOGGED_IN);
     assert_non_null(strstr(ei.detail, "log in again"));
     assert_string_equal(buf, "");
@@ -367,7 +367,7 @@ static void invalid_grant_logs_out_and_keeps_no_secret(void **state)
     assert_int_equal(crpki_auth_get_status(f->auth, &st, &ei), CRPKI_OK);
     assert_false(st.logged_in);
     /* no second attempt with the dead token */
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
     assert_int_equal(svc_count_calls(&f->svc, "refresh"), 1);
 }
 
@@ -378,7 +378,7 @@ static void invalid_grant_without_proxy_password_deletes_the_store(void **state)
     svc_set_current(&f->svc, "RT-other");
     char buf[64];
     crpki_error_info ei;
-    assert_int_equal(crpki_auth_refresh(f->auth, NULL, buf, sizeof buf, &ei),
+    assert_int_equal(auth_refresh(f->auth, NULL, buf, sizeof buf, &ei),
                      CRPKI_E_NOT_LOGGED_IN);
     char *p = plat_path_join(f->home, "tokens.dat");
     assert_false(tu_exists(p));
@@ -392,7 +392,7 @@ static void network_failure_during_refresh_keeps_the_store(void **state)
     f->svc.refresh_result = CRPKI_E_NETWORK;
     char buf[64];
     crpki_error_info ei;
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NETWORK);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NETWORK);
     assert_string_equal(ei.detail, "fake failure");
     tok_store ts = stored(f);
     assert_string_equal(ts.access_token, "AT-1");
@@ -409,7 +409,7 @@ static void refreshed_tokens_that_cannot_be_saved_are_an_error(void **state)
     plat_fs_set_fault(PLAT_FAULT_RENAME);
     char buf[64];
     crpki_error_info ei;
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_IO);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_IO);
     plat_fs_set_fault(PLAT_FAULT_NONE);
     tok_store ts = stored(f); /* the old store is whole */
     assert_string_equal(ts.refresh_token, "RT-1");
@@ -438,10 +438,10 @@ static void short_buffer_is_buffer_too_small(void **state)
     login(f, 3600);
     char buf[4];
     crpki_error_info ei;
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei),
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei),
                      CRPKI_E_BUFFER_TOO_SMALL);
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, 0, &ei), CRPKI_E_INVALID_ARG);
-    assert_int_equal(crpki_auth_get_access(NULL, buf, sizeof buf, &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(auth_get_access(f->auth, buf, 0, &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(auth_get_access(NULL, buf, sizeof buf, &ei), CRPKI_E_INVALID_ARG);
 }
 
 static void token_source_callbacks_serve_the_client(void **state)
@@ -449,7 +449,7 @@ static void token_source_callbacks_serve_the_client(void **state)
     fixture *f = *state;
     login(f, 3600);
     rssp_token_source src;
-    crpki_auth_token_source(f->auth, &src);
+    auth_token_source(f->auth, &src);
     assert_ptr_equal(src.ctx, f->auth);
     char buf[64];
     assert_int_equal(src.get_access(src.ctx, buf, sizeof buf), CRPKI_OK);
@@ -469,7 +469,7 @@ static void damaged_store_is_token_store_error(void **state)
 #endif
     char buf[64];
     crpki_error_info ei;
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_TOKEN_STORE);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_TOKEN_STORE);
     crpki_auth_status st;
     assert_int_equal(crpki_auth_get_status(f->auth, &st, &ei), CRPKI_E_TOKEN_STORE);
     /* a new login repairs it */
@@ -490,14 +490,14 @@ static void refresh_thread(void *p)
 {
     refresh_arg *a = p;
     crpki_error_info ei;
-    a->r = crpki_auth_get_access(a->auth, a->token, sizeof a->token, &ei);
+    a->r = auth_get_access(a->auth, a->token, sizeof a->token, &ei);
 }
 
 static void refresh_while_the_lock_is_held_elsewhere_is_crpki_e_lock(void **state)
 {
     fixture *f = *state;
     login(f, -1);
-    crpki_auth_set_lock_timeout(f->auth, 200);
+    auth_set_lock_timeout(f->auth, 200);
     plat_xlock *l;
     crpki_error_info ei;
     assert_int_equal(plat_xlock_acquire(f->home, 1000, &l, &ei), CRPKI_OK);
@@ -573,7 +573,7 @@ int tu_child_main(const char *role, const char *arg)
     } else {
         char buf[64];
         crpki_error_info ei;
-        crpki_err r = crpki_auth_get_access(a, buf, sizeof buf, &ei);
+        crpki_err r = auth_get_access(a, buf, sizeof buf, &ei);
         if (r != CRPKI_OK)
             snprintf(buf, sizeof buf, "error %s", crpki_err_name(r));
         rc = tu_write_str(out, buf) == 0 ? 0 : 4;
@@ -653,7 +653,7 @@ static void logout_revokes_and_deletes_the_tokens(void **state)
     assert_false(tu_exists(p));
     free(p);
     char buf[64];
-    assert_int_equal(crpki_auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
     /* logging out twice: nothing to revoke, fine */
     assert_int_equal(crpki_auth_logout(f->auth, &ei), CRPKI_OK);
     assert_int_equal(svc_count_calls(&f->svc, "revoke"), 1);

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/tokstore.h"
+#include "core/auth/tokstore.h"
 #include "crpki/auth.h"
-#include "platform/fs.h"
+#include "base/platform/plat_fs.h"
 #include "testutil.h"
 
 typedef struct {

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "crpki/config.h"
-#include "log/log.h"
-#include "platform/fs.h"
+#include "base/log/log.h"
+#include "base/platform/plat_fs.h"
 #include "testutil.h"
 
 typedef struct {
@@ -36,7 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    crpki_log_close();
+    log_close();
     tu_rmtree(f->dir);
     free(f->dir);
     free(f->user);
@@ -380,7 +380,7 @@ static void unknown_key_is_ignored_with_a_warning_in_the_log(void **state)
     assert_string_equal(cfg.warnings, "config.json: colour: unknown key ignored\n"
                                       "config.json: x?y: unknown key ignored");
     crpki_config_open_log(&cfg);
-    crpki_log_close();
+    log_close();
     char *logf = plat_path_join(f->dir, "crpki.log");
     char *text = tu_read(logf, NULL);
     assert_non_null(text);

@@ -1,4 +1,4 @@
-/* crpki_log: crpki.log lines, level filter, CRPKI_LOG_LEVEL, length cap,
+/* log_write: crpki.log lines, level filter, CRPKI_LOG_LEVEL, length cap,
  * and no interleaving between threads or processes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log/log.h"
-#include "platform/env.h"
-#include "platform/fs.h"
-#include "platform/thread.h"
+#include "base/log/log.h"
+#include "base/platform/plat_env.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_thread.h"
 #include "testutil.h"
 
 typedef struct {
@@ -35,7 +35,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    crpki_log_close();
+    log_close();
     plat_setenv("CRPKI_LOG_LEVEL", NULL);
     tu_rmtree(f->dir);
     free(f->dir);
@@ -114,20 +114,20 @@ static const char *check_line(const char *line, const char *level, unsigned long
 static void log_before_open_writes_nothing_and_never_crashes(void **state)
 {
     fixture *f = *state;
-    assert_false(crpki_log_enabled(CRPKI_LOG_ERROR));
-    crpki_log(CRPKI_LOG_ERROR, "test", "nowhere %d", 1);
-    crpki_log(CRPKI_LOG_ERROR, NULL, "no module");
-    crpki_log_close();
+    assert_false(log_enabled(CRPKI_LOG_ERROR));
+    log_write(CRPKI_LOG_ERROR, "test", "nowhere %d", 1);
+    log_write(CRPKI_LOG_ERROR, NULL, "no module");
+    log_close();
     assert_false(tu_exists(f->file));
 }
 
 static void log_line_has_time_level_pid_thread_module_and_message(void **state)
 {
     fixture *f = *state;
-    crpki_log_open(f->dir, CRPKI_LOG_INFO);
-    crpki_log(CRPKI_LOG_INFO, "auth", "hello %d", 42);
-    crpki_log(CRPKI_LOG_ERROR, NULL, "no module");
-    crpki_log_close();
+    log_open(f->dir, CRPKI_LOG_INFO);
+    log_write(CRPKI_LOG_INFO, "auth", "hello %d", 42);
+    log_write(CRPKI_LOG_ERROR, NULL, "no module");
+    log_close();
     size_t n;
     char **lines = read_lines(f->file, &n);
     assert_int_equal(n, 2);
@@ -139,18 +139,18 @@ static void log_line_has_time_level_pid_thread_module_and_message(void **state)
 static void level_filter_drops_less_severe_messages(void **state)
 {
     fixture *f = *state;
-    crpki_log_open(f->dir, CRPKI_LOG_WARN);
-    assert_true(crpki_log_enabled(CRPKI_LOG_ERROR));
-    assert_true(crpki_log_enabled(CRPKI_LOG_WARN));
-    assert_false(crpki_log_enabled(CRPKI_LOG_INFO));
-    assert_false(crpki_log_enabled(CRPKI_LOG_DEBUG));
-    assert_false(crpki_log_enabled((crpki_log_level)99));
-    crpki_log(CRPKI_LOG_DEBUG, "t", "debug");
-    crpki_log(CRPKI_LOG_INFO, "t", "info");
-    crpki_log(CRPKI_LOG_WARN, "t", "warn");
-    crpki_log(CRPKI_LOG_ERROR, "t", "error");
-    crpki_log((crpki_log_level)7, "t", "bogus level");
-    crpki_log_close();
+    log_open(f->dir, CRPKI_LOG_WARN);
+    assert_true(log_enabled(CRPKI_LOG_ERROR));
+    assert_true(log_enabled(CRPKI_LOG_WARN));
+    assert_false(log_enabled(CRPKI_LOG_INFO));
+    assert_false(log_enabled(CRPKI_LOG_DEBUG));
+    assert_false(log_enabled((crpki_log_level)99));
+    log_write(CRPKI_LOG_DEBUG, "t", "debug");
+    log_write(CRPKI_LOG_INFO, "t", "info");
+    log_write(CRPKI_LOG_WARN, "t", "warn");
+    log_write(CRPKI_LOG_ERROR, "t", "error");
+    log_write((crpki_log_level)7, "t", "bogus level");
+    log_close();
     size_t n;
     char **lines = read_lines(f->file, &n);
     assert_int_equal(n, 2);
@@ -163,31 +163,31 @@ static void env_log_level_overrides_the_configured_level(void **state)
 {
     fixture *f = *state;
     plat_setenv("CRPKI_LOG_LEVEL", "debug");
-    crpki_log_open(f->dir, CRPKI_LOG_ERROR);
-    assert_true(crpki_log_enabled(CRPKI_LOG_DEBUG));
+    log_open(f->dir, CRPKI_LOG_ERROR);
+    assert_true(log_enabled(CRPKI_LOG_DEBUG));
     plat_setenv("CRPKI_LOG_LEVEL", "ERROR");
-    crpki_log_open(f->dir, CRPKI_LOG_DEBUG);
-    assert_false(crpki_log_enabled(CRPKI_LOG_WARN));
-    assert_true(crpki_log_enabled(CRPKI_LOG_ERROR));
+    log_open(f->dir, CRPKI_LOG_DEBUG);
+    assert_false(log_enabled(CRPKI_LOG_WARN));
+    assert_true(log_enabled(CRPKI_LOG_ERROR));
 }
 
 static void env_log_level_unknown_value_is_ignored(void **state)
 {
     fixture *f = *state;
     plat_setenv("CRPKI_LOG_LEVEL", "loud");
-    crpki_log_open(f->dir, CRPKI_LOG_INFO);
-    assert_true(crpki_log_enabled(CRPKI_LOG_INFO));
-    assert_false(crpki_log_enabled(CRPKI_LOG_DEBUG));
+    log_open(f->dir, CRPKI_LOG_INFO);
+    assert_true(log_enabled(CRPKI_LOG_INFO));
+    assert_false(log_enabled(CRPKI_LOG_DEBUG));
 }
 
 static void env_log_level_is_read_once_at_open(void **state)
 {
     fixture *f = *state;
     plat_setenv("CRPKI_LOG_LEVEL", "debug");
-    crpki_log_open(f->dir, CRPKI_LOG_ERROR);
+    log_open(f->dir, CRPKI_LOG_ERROR);
     plat_setenv("CRPKI_LOG_LEVEL", "error");
-    crpki_log(CRPKI_LOG_DEBUG, "t", "still debug");
-    crpki_log_close();
+    log_write(CRPKI_LOG_DEBUG, "t", "still debug");
+    log_close();
     size_t n;
     char **lines = read_lines(f->file, &n);
     assert_int_equal(n, 1);
@@ -219,12 +219,12 @@ static void long_message_is_cut_to_one_line_at_a_character_boundary(void **state
     for (size_t i = 0; i + 3 <= big; i += 3)
         memcpy(msg + i, "\xE7\xBD\xB2", 3);
     msg[big - big % 3] = 0;
-    crpki_log_open(f->dir, CRPKI_LOG_INFO);
-    crpki_log(CRPKI_LOG_INFO, "t", "%s", msg);
-    crpki_log(CRPKI_LOG_INFO, "t", "x%s", msg);
-    crpki_log(CRPKI_LOG_INFO, "t", "xy%s", msg);
-    crpki_log(CRPKI_LOG_INFO, "t", "after");
-    crpki_log_close();
+    log_open(f->dir, CRPKI_LOG_INFO);
+    log_write(CRPKI_LOG_INFO, "t", "%s", msg);
+    log_write(CRPKI_LOG_INFO, "t", "x%s", msg);
+    log_write(CRPKI_LOG_INFO, "t", "xy%s", msg);
+    log_write(CRPKI_LOG_INFO, "t", "after");
+    log_close();
     free(msg);
     size_t n;
     char **lines = read_lines(f->file, &n);
@@ -243,9 +243,9 @@ static void long_message_is_cut_to_one_line_at_a_character_boundary(void **state
 static void control_characters_never_split_a_line(void **state)
 {
     fixture *f = *state;
-    crpki_log_open(f->dir, CRPKI_LOG_INFO);
-    crpki_log(CRPKI_LOG_INFO, "t", "a\nb\r\nc\td%ce", 1);
-    crpki_log_close();
+    log_open(f->dir, CRPKI_LOG_INFO);
+    log_write(CRPKI_LOG_INFO, "t", "a\nb\r\nc\td%ce", 1);
+    log_close();
     size_t n;
     char **lines = read_lines(f->file, &n);
     assert_int_equal(n, 1);
@@ -258,13 +258,13 @@ static void reopen_switches_file_and_close_stops_writing(void **state)
     fixture *f = *state;
     char *dir2 = plat_path_join(f->dir, "second");
     char *file2 = plat_path_join(dir2, "crpki.log");
-    crpki_log_open(f->dir, CRPKI_LOG_INFO);
-    crpki_log(CRPKI_LOG_INFO, "t", "one");
-    crpki_log_open(dir2, CRPKI_LOG_INFO); /* creates the directory */
-    crpki_log(CRPKI_LOG_INFO, "t", "two");
-    crpki_log_close();
-    assert_false(crpki_log_enabled(CRPKI_LOG_ERROR));
-    crpki_log(CRPKI_LOG_ERROR, "t", "three");
+    log_open(f->dir, CRPKI_LOG_INFO);
+    log_write(CRPKI_LOG_INFO, "t", "one");
+    log_open(dir2, CRPKI_LOG_INFO); /* creates the directory */
+    log_write(CRPKI_LOG_INFO, "t", "two");
+    log_close();
+    assert_false(log_enabled(CRPKI_LOG_ERROR));
+    log_write(CRPKI_LOG_ERROR, "t", "three");
     size_t n1, n2;
     char **l1 = read_lines(f->file, &n1), **l2 = read_lines(file2, &n2);
     assert_int_equal(n1, 1);
@@ -282,11 +282,11 @@ static void open_in_unusable_directory_leaves_logging_off(void **state)
     char *blocker = plat_path_join(f->dir, "file");
     assert_int_equal(tu_write_str(blocker, "x"), 0);
     char *home = plat_path_join(blocker, "sub");
-    crpki_log_open(home, CRPKI_LOG_DEBUG);
-    assert_false(crpki_log_enabled(CRPKI_LOG_ERROR));
-    crpki_log(CRPKI_LOG_ERROR, "t", "lost");
-    crpki_log_open(NULL, CRPKI_LOG_DEBUG);
-    assert_false(crpki_log_enabled(CRPKI_LOG_ERROR));
+    log_open(home, CRPKI_LOG_DEBUG);
+    assert_false(log_enabled(CRPKI_LOG_ERROR));
+    log_write(CRPKI_LOG_ERROR, "t", "lost");
+    log_open(NULL, CRPKI_LOG_DEBUG);
+    assert_false(log_enabled(CRPKI_LOG_ERROR));
     free(home);
     free(blocker);
 }
@@ -302,7 +302,7 @@ static void open_in_unusable_directory_leaves_logging_off(void **state)
 static void write_lines(const char *who, int idx)
 {
     for (int i = 0; i < PER_WRITE; i++)
-        crpki_log(CRPKI_LOG_INFO, "mt", "%s %d line %d %s end", who, idx, i, FILLER);
+        log_write(CRPKI_LOG_INFO, "mt", "%s %d line %d %s end", who, idx, i, FILLER);
 }
 
 static void writer_thread(void *arg)
@@ -335,13 +335,13 @@ static void check_concurrent_lines(const char *file, const char *who, int writer
 static void concurrent_threads_never_interleave_lines(void **state)
 {
     fixture *f = *state;
-    crpki_log_open(f->dir, CRPKI_LOG_INFO);
+    log_open(f->dir, CRPKI_LOG_INFO);
     plat_thread *t[WRITERS];
     for (int i = 0; i < WRITERS; i++)
         assert_non_null(t[i] = plat_thread_start(writer_thread, (void *)(intptr_t)i));
     for (int i = 0; i < WRITERS; i++)
         plat_thread_join(t[i]);
-    crpki_log_close();
+    log_close();
     check_concurrent_lines(f->file, "thread", WRITERS);
 }
 
@@ -354,9 +354,9 @@ int tu_child_main(const char *role, const char *arg)
     free(go);
     if (!ok)
         return 3;
-    crpki_log_open(arg, CRPKI_LOG_INFO);
+    log_open(arg, CRPKI_LOG_INFO);
     write_lines("proc", role[6] - '0');
-    crpki_log_close();
+    log_close();
     return 0;
 }
 

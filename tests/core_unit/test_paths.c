@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "crpki/config.h"
-#include "platform/env.h"
-#include "platform/fs.h"
+#include "base/platform/plat_env.h"
+#include "base/platform/plat_fs.h"
 #include "testutil.h"
 
 static const char *const SAVED[] = {"CRPKI_HOME", "XDG_CONFIG_HOME", "HOME", "APPDATA"};

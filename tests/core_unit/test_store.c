@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/tokstore.h"
-#include "platform/fs.h"
-#include "platform/protect.h"
-#include "platform/thread.h"
-#include "platform/xlock.h"
+#include "core/auth/tokstore.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_protect.h"
+#include "base/platform/plat_thread.h"
+#include "base/platform/plat_xlock.h"
 #include "testutil.h"
 
 #ifndef _WIN32

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "platform/thread.h"
+#include "base/platform/plat_thread.h"
 #include "testutil.h"
 
 int tu_write_str(const char *path, const char *s)

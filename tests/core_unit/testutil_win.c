@@ -9,7 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "platform/utf16_win.h"
+#include "base/platform/plat_utf16_win.h"
 
 char *tu_tempdir(const char *name_hint)
 {

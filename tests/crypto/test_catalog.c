@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog/catalog.h"
-#include "platform/fs.h"
+#include "core/catalog/catalog.h"
+#include "base/platform/plat_fs.h"
 #include "testutil.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 #include "vectors.h"
 
 int tu_child_main(const char *role, const char *arg)
@@ -66,19 +66,19 @@ static void make_cred(fake_cred *f, const char *id, int key, int chain_key)
 
 /* RSA-2048 "rsa-1" (both providers, chain: the 3072 cert) and P-256 "ec-1"
  * (KSP): default_csp rsa-1, default_ksp ec-1. */
-static void make_catalog(crpki_catalog *cat)
+static void make_catalog(catalog_keys *cat)
 {
     fake_cred a, b;
     crpki_error_info ei;
     memset(cat, 0, sizeof *cat);
     make_cred(&a, "rsa-1", TV_RSA2048, TV_RSA3072);
     make_cred(&b, "ec-1", TV_P256, -1);
-    assert_int_equal(crpki_catalog_put(cat, &a.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 1000, &ei),
+    assert_int_equal(catalog_put(cat, &a.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 1000, &ei),
                      CRPKI_OK);
-    assert_int_equal(crpki_catalog_put(cat, &b.cr, CRPKI_CAT_KSP, 2000, &ei), CRPKI_OK);
+    assert_int_equal(catalog_put(cat, &b.cr, CRPKI_CAT_KSP, 2000, &ei), CRPKI_OK);
 }
 
-static void assert_entries_equal(const crpki_cat_entry *x, const crpki_cat_entry *y)
+static void assert_entries_equal(const catalog_entry *x, const catalog_entry *y)
 {
     assert_string_equal(x->credential_id, y->credential_id);
     assert_int_equal(x->providers, y->providers);
@@ -107,13 +107,13 @@ static void assert_entries_equal(const crpki_cat_entry *x, const crpki_cat_entry
 static void save_then_load_gives_the_same_catalog(void **state)
 {
     (void)state;
-    crpki_catalog cat, back;
+    catalog_keys cat, back;
     crpki_error_info ei;
     make_catalog(&cat);
     char *tmp = tu_tempdir("cat"), *home = plat_path_join(tmp, "sub");
     char *home2 = plat_path_join(home, "home"); /* two missing levels */
-    assert_int_equal(crpki_catalog_save(home2, &cat, &ei), CRPKI_OK);
-    assert_int_equal(crpki_catalog_load(home2, &back, &ei), CRPKI_OK);
+    assert_int_equal(catalog_save(home2, &cat, &ei), CRPKI_OK);
+    assert_int_equal(catalog_load(home2, &back, &ei), CRPKI_OK);
     assert_int_equal(back.n, 2);
     for (size_t i = 0; i < 2; i++)
         assert_entries_equal(&cat.v[i], &back.v[i]);
@@ -127,15 +127,15 @@ static void save_then_load_gives_the_same_catalog(void **state)
     assert_int_equal(tu_file_mode(home2), 0700);
 #endif
     /* saving again over the file replaces it */
-    assert_int_equal(crpki_catalog_remove(&cat, "ec-1"), CRPKI_OK);
-    assert_int_equal(crpki_catalog_save(home2, &cat, &ei), CRPKI_OK);
-    crpki_catalog_free(&back);
-    assert_int_equal(crpki_catalog_load(home2, &back, &ei), CRPKI_OK);
+    assert_int_equal(catalog_remove(&cat, "ec-1"), CRPKI_OK);
+    assert_int_equal(catalog_save(home2, &cat, &ei), CRPKI_OK);
+    catalog_free(&back);
+    assert_int_equal(catalog_load(home2, &back, &ei), CRPKI_OK);
     assert_int_equal(back.n, 1);
     assert_null(back.default_ksp);
-    crpki_catalog_free(&back);
-    crpki_catalog_free(&cat);
-    crpki_catalog_free(&cat); /* zeroed: a second free is harmless */
+    catalog_free(&back);
+    catalog_free(&cat);
+    catalog_free(&cat); /* zeroed: a second free is harmless */
     tu_rmtree(tmp);
     free(home2);
     free(home);
@@ -146,17 +146,17 @@ static void missing_file_is_an_empty_catalog(void **state)
 {
     (void)state;
     char *tmp = tu_tempdir("cat"), *nowhere = plat_path_join(tmp, "absent");
-    crpki_catalog cat;
+    catalog_keys cat;
     crpki_error_info ei;
     memset(&cat, 0xff, sizeof cat); /* zeroed by load */
-    assert_int_equal(crpki_catalog_load(tmp, &cat, &ei), CRPKI_OK);
+    assert_int_equal(catalog_load(tmp, &cat, &ei), CRPKI_OK);
     assert_int_equal(cat.n, 0);
     assert_null(cat.v);
     assert_null(cat.default_csp);
-    assert_null(crpki_catalog_find(&cat, NULL, CRPKI_CAT_CSP));
-    assert_int_equal(crpki_catalog_load(nowhere, &cat, &ei), CRPKI_OK);
+    assert_null(catalog_find(&cat, NULL, CRPKI_CAT_CSP));
+    assert_int_equal(catalog_load(nowhere, &cat, &ei), CRPKI_OK);
     assert_int_equal(cat.n, 0);
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     tu_rmtree(tmp);
     free(nowhere);
     free(tmp);
@@ -166,13 +166,13 @@ static void missing_file_is_an_empty_catalog(void **state)
 
 static char *good_text(void)
 {
-    crpki_catalog cat;
+    catalog_keys cat;
     char *json = NULL;
     size_t len;
     crpki_error_info ei;
     make_catalog(&cat);
-    assert_int_equal(crpki_catalog_format(&cat, &json, &len, &ei), CRPKI_OK);
-    crpki_catalog_free(&cat);
+    assert_int_equal(catalog_format(&cat, &json, &len, &ei), CRPKI_OK);
+    catalog_free(&cat);
     return json;
 }
 
@@ -296,9 +296,9 @@ static void each_malformed_member_is_named(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *text = mutate(cases[i].path, cases[i].value);
-        crpki_catalog cat;
+        catalog_keys cat;
         crpki_error_info ei;
-        crpki_err r = crpki_catalog_parse(text, strlen(text), &cat, &ei);
+        crpki_err r = catalog_parse(text, strlen(text), &cat, &ei);
         if (r != CRPKI_E_CONFIG || !strstr(ei.detail, cases[i].detail))
             fail_msg("%s = %s: %s \"%s\", wanted \"%s\"", cases[i].path,
                      cases[i].value ? cases[i].value : "(deleted)", crpki_err_name(r), ei.detail,
@@ -316,25 +316,25 @@ static void unknown_members_are_ignored(void **state)
     const char *paths[] = {"comment", "keys[0].future_field", "keys[1].x"};
     for (size_t i = 0; i < 3; i++) {
         char *text = mutate(paths[i], "{\"any\":[1,2]}");
-        crpki_catalog cat;
+        catalog_keys cat;
         crpki_error_info ei;
-        assert_int_equal(crpki_catalog_parse(text, strlen(text), &cat, &ei), CRPKI_OK);
+        assert_int_equal(catalog_parse(text, strlen(text), &cat, &ei), CRPKI_OK);
         assert_int_equal(cat.n, 2);
-        crpki_catalog_free(&cat);
+        catalog_free(&cat);
         free(text);
     }
     /* null optional members and "" defaults mean none */
     char *text = mutate("default_csp", "\"\"");
-    crpki_catalog cat;
+    catalog_keys cat;
     crpki_error_info ei;
-    assert_int_equal(crpki_catalog_parse(text, strlen(text), &cat, &ei), CRPKI_OK);
+    assert_int_equal(catalog_parse(text, strlen(text), &cat, &ei), CRPKI_OK);
     assert_null(cat.default_csp);
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     free(text);
     text = mutate("keys[0].subject", "null");
-    assert_int_equal(crpki_catalog_parse(text, strlen(text), &cat, &ei), CRPKI_OK);
+    assert_int_equal(catalog_parse(text, strlen(text), &cat, &ei), CRPKI_OK);
     assert_null(cat.v[0].subject_dn);
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     free(text);
 }
 
@@ -354,16 +354,16 @@ static void malformed_text_is_a_config_error(void **state)
         {"{\"version\":1,\"keys\":[]} x", 25, "keys.json: invalid JSON"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        crpki_catalog cat;
+        catalog_keys cat;
         crpki_error_info ei;
-        assert_int_equal(crpki_catalog_parse(cases[i].text, cases[i].len, &cat, &ei),
+        assert_int_equal(catalog_parse(cases[i].text, cases[i].len, &cat, &ei),
                          CRPKI_E_CONFIG);
         if (!strstr(ei.detail, cases[i].detail))
             fail_msg("case %zu: \"%s\"", i, ei.detail);
     }
-    crpki_catalog cat;
+    catalog_keys cat;
     crpki_error_info ei;
-    assert_int_equal(crpki_catalog_parse("{\"version\":1,\"keys\":[]}", 23, &cat, &ei), CRPKI_OK);
+    assert_int_equal(catalog_parse("{\"version\":1,\"keys\":[]}", 23, &cat, &ei), CRPKI_OK);
     assert_int_equal(cat.n, 0);
     /* too large a file: refused before parsing */
     char *tmp = tu_tempdir("cat"), *path = plat_path_join(tmp, "keys.json");
@@ -372,12 +372,12 @@ static void malformed_text_is_a_config_error(void **state)
     assert_non_null(blob);
     memset(blob, ' ', big);
     assert_int_equal(tu_write(path, blob, big), 0);
-    assert_int_equal(crpki_catalog_load(tmp, &cat, &ei), CRPKI_E_CONFIG);
+    assert_int_equal(catalog_load(tmp, &cat, &ei), CRPKI_E_CONFIG);
     assert_non_null(strstr(ei.detail, "larger than"));
-    assert_int_equal(crpki_catalog_parse(blob, big, &cat, &ei), CRPKI_E_CONFIG);
+    assert_int_equal(catalog_parse(blob, big, &cat, &ei), CRPKI_E_CONFIG);
     /* a malformed file through load */
     assert_int_equal(tu_write_str(path, "{\"version\":1,\"keys\":[{}]}"), 0);
-    assert_int_equal(crpki_catalog_load(tmp, &cat, &ei), CRPKI_E_CONFIG);
+    assert_int_equal(catalog_load(tmp, &cat, &ei), CRPKI_E_CONFIG);
     assert_non_null(strstr(ei.detail, "keys[0].credential_id: missing"));
     free(blob);
     tu_rmtree(tmp);
@@ -390,47 +390,47 @@ static void malformed_text_is_a_config_error(void **state)
 static void null_and_empty_names_resolve_to_the_provider_default(void **state)
 {
     (void)state;
-    crpki_catalog cat;
+    catalog_keys cat;
     make_catalog(&cat);
-    const crpki_cat_entry *e;
-    e = crpki_catalog_find(&cat, NULL, CRPKI_CAT_CSP);
+    const catalog_entry *e;
+    e = catalog_find(&cat, NULL, CRPKI_CAT_CSP);
     assert_non_null(e);
     assert_string_equal(e->credential_id, "rsa-1");
-    e = crpki_catalog_find(&cat, "", CRPKI_CAT_CSP);
+    e = catalog_find(&cat, "", CRPKI_CAT_CSP);
     assert_non_null(e);
     assert_string_equal(e->credential_id, "rsa-1");
-    e = crpki_catalog_find(&cat, NULL, CRPKI_CAT_KSP);
+    e = catalog_find(&cat, NULL, CRPKI_CAT_KSP);
     assert_non_null(e);
     assert_string_equal(e->credential_id, "ec-1");
-    e = crpki_catalog_find(&cat, "", CRPKI_CAT_KSP);
+    e = catalog_find(&cat, "", CRPKI_CAT_KSP);
     assert_string_equal(e->credential_id, "ec-1");
     /* by name, only where selected */
-    assert_non_null(crpki_catalog_find(&cat, "rsa-1", CRPKI_CAT_KSP));
-    assert_non_null(crpki_catalog_find(&cat, "ec-1", CRPKI_CAT_KSP));
-    assert_null(crpki_catalog_find(&cat, "ec-1", CRPKI_CAT_CSP));
-    assert_null(crpki_catalog_find(&cat, "nope", CRPKI_CAT_KSP));
-    assert_null(crpki_catalog_find(&cat, "rsa-1", CRPKI_CAT_CSP | CRPKI_CAT_KSP));
-    assert_null(crpki_catalog_find(NULL, "rsa-1", CRPKI_CAT_CSP));
+    assert_non_null(catalog_find(&cat, "rsa-1", CRPKI_CAT_KSP));
+    assert_non_null(catalog_find(&cat, "ec-1", CRPKI_CAT_KSP));
+    assert_null(catalog_find(&cat, "ec-1", CRPKI_CAT_CSP));
+    assert_null(catalog_find(&cat, "nope", CRPKI_CAT_KSP));
+    assert_null(catalog_find(&cat, "rsa-1", CRPKI_CAT_CSP | CRPKI_CAT_KSP));
+    assert_null(catalog_find(NULL, "rsa-1", CRPKI_CAT_CSP));
     /* no default: NULL */
     free(cat.default_ksp);
     cat.default_ksp = NULL;
-    assert_null(crpki_catalog_find(&cat, NULL, CRPKI_CAT_KSP));
-    crpki_catalog_free(&cat);
+    assert_null(catalog_find(&cat, NULL, CRPKI_CAT_KSP));
+    catalog_free(&cat);
 }
 
 static void put_replaces_the_entry_and_takes_the_default(void **state)
 {
     (void)state;
-    crpki_catalog cat;
+    catalog_keys cat;
     crpki_error_info ei;
     make_catalog(&cat);
     fake_cred a;
     make_cred(&a, "rsa-1", TV_RSA2048, -1);
     a.cr.multisign = 9;
     /* now selected for the KSP only */
-    assert_int_equal(crpki_catalog_put(&cat, &a.cr, CRPKI_CAT_KSP, 3000, &ei), CRPKI_OK);
+    assert_int_equal(catalog_put(&cat, &a.cr, CRPKI_CAT_KSP, 3000, &ei), CRPKI_OK);
     assert_int_equal(cat.n, 2);
-    const crpki_cat_entry *e = crpki_catalog_find(&cat, "rsa-1", CRPKI_CAT_KSP);
+    const catalog_entry *e = catalog_find(&cat, "rsa-1", CRPKI_CAT_KSP);
     assert_non_null(e);
     assert_int_equal(e->multisign, 9);
     assert_int_equal(e->nchain, 0);
@@ -441,136 +441,136 @@ static void put_replaces_the_entry_and_takes_the_default(void **state)
     /* a third key is appended and becomes both defaults */
     fake_cred c;
     make_cred(&c, "ec-384", TV_P384, TV_RSA2048);
-    assert_int_equal(crpki_catalog_put(&cat, &c.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 4000, &ei),
+    assert_int_equal(catalog_put(&cat, &c.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 4000, &ei),
                      CRPKI_OK);
     assert_int_equal(cat.n, 3);
     assert_string_equal(cat.default_csp, "ec-384");
     assert_string_equal(cat.default_ksp, "ec-384");
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
 }
 
 static void put_refuses_credentials_unusable_offline(void **state)
 {
     (void)state;
-    crpki_catalog cat;
+    catalog_keys cat;
     crpki_error_info ei;
     memset(&cat, 0, sizeof cat);
     fake_cred f;
     make_cred(&f, "x", TV_RSA2048, -1);
     f.cr.ncerts = 0;
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     assert_non_null(strstr(ei.detail, "no certificate"));
     make_cred(&f, "x", TV_RSA2048, -1);
     f.cr.key_bits = 3072;
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_RSA2048, -1);
     f.cr.key_type = RSSP_KEY_EC;
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_P256, -1);
     f.cr.curve_oid = CRPKI_OID_P384;
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_P256, -1);
     f.certs[0].len -= 1; /* a truncated certificate */
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "", TV_P256, -1);
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_P256, -1);
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, 0, 0, &ei), CRPKI_E_INVALID_ARG);
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, 4, 0, &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(catalog_put(&cat, &f.cr, 0, 0, &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(catalog_put(&cat, &f.cr, 4, 0, &ei), CRPKI_E_INVALID_ARG);
     assert_int_equal(cat.n, 0);
     assert_null(cat.default_csp);
     /* display fields keys.json would refuse are dropped, not fatal */
     f.cr.serial_hex = "not hex";
     f.cr.valid_to = "tomorrow";
     f.cr.multisign = 0;
-    assert_int_equal(crpki_catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_OK);
+    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_OK);
     assert_null(cat.v[0].serial_hex);
     assert_null(cat.v[0].valid_to);
     assert_int_equal(cat.v[0].multisign, 1);
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
 }
 
 static void remove_clears_the_defaults_naming_it(void **state)
 {
     (void)state;
-    crpki_catalog cat;
+    catalog_keys cat;
     make_catalog(&cat);
-    assert_int_equal(crpki_catalog_remove(&cat, "ec-1"), CRPKI_OK);
+    assert_int_equal(catalog_remove(&cat, "ec-1"), CRPKI_OK);
     assert_int_equal(cat.n, 1);
     assert_null(cat.default_ksp);
     assert_string_equal(cat.default_csp, "rsa-1");
-    assert_int_equal(crpki_catalog_remove(&cat, "ec-1"), CRPKI_E_NO_KEY);
-    assert_int_equal(crpki_catalog_remove(&cat, NULL), CRPKI_E_INVALID_ARG);
+    assert_int_equal(catalog_remove(&cat, "ec-1"), CRPKI_E_NO_KEY);
+    assert_int_equal(catalog_remove(&cat, NULL), CRPKI_E_INVALID_ARG);
     /* the default's own string as the argument */
-    assert_int_equal(crpki_catalog_remove(&cat, cat.default_csp), CRPKI_OK);
+    assert_int_equal(catalog_remove(&cat, cat.default_csp), CRPKI_OK);
     assert_int_equal(cat.n, 0);
     assert_null(cat.default_csp);
     assert_null(cat.v);
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
 }
 
 static void entry_copy_outlives_the_catalog(void **state)
 {
     (void)state;
-    crpki_catalog cat;
+    catalog_keys cat;
     make_catalog(&cat);
-    crpki_cat_entry copy, copy2;
-    assert_int_equal(crpki_cat_entry_copy(&cat.v[0], &copy), CRPKI_OK);
-    assert_int_equal(crpki_cat_entry_copy(&cat.v[1], &copy2), CRPKI_OK);
+    catalog_entry copy, copy2;
+    assert_int_equal(catalog_entry_copy(&cat.v[0], &copy), CRPKI_OK);
+    assert_int_equal(catalog_entry_copy(&cat.v[1], &copy2), CRPKI_OK);
     assert_entries_equal(&copy, &cat.v[0]);
     assert_ptr_not_equal(copy.cert.der, cat.v[0].cert.der);
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     assert_string_equal(copy.credential_id, "rsa-1");
     assert_int_equal(copy.nchain, 1);
     assert_memory_equal(copy.chain[0].der, TV_KEYS[TV_RSA3072].cert, TV_KEYS[TV_RSA3072].cert_len);
     assert_memory_equal(copy2.cert.der, TV_KEYS[TV_P256].cert, TV_KEYS[TV_P256].cert_len);
-    crpki_cat_entry_free(&copy);
-    crpki_cat_entry_free(&copy); /* zeroed by the first */
-    crpki_cat_entry_free(&copy2);
-    crpki_cat_entry_free(NULL);
-    assert_int_equal(crpki_cat_entry_copy(NULL, &copy), CRPKI_E_INVALID_ARG);
+    catalog_entry_free(&copy);
+    catalog_entry_free(&copy); /* zeroed by the first */
+    catalog_entry_free(&copy2);
+    catalog_entry_free(NULL);
+    assert_int_equal(catalog_entry_copy(NULL, &copy), CRPKI_E_INVALID_ARG);
 }
 
 static void sig_len_is_modulus_or_twice_the_field(void **state)
 {
     (void)state;
-    crpki_cat_entry e;
+    catalog_entry e;
     memset(&e, 0, sizeof e);
     e.key_type = CRPKI_KEY_RSA;
     e.key_bits = 2048;
-    assert_int_equal(crpki_cat_entry_sig_len(&e), 256);
+    assert_int_equal(catalog_entry_sig_len(&e), 256);
     e.key_bits = 3072;
-    assert_int_equal(crpki_cat_entry_sig_len(&e), 384);
+    assert_int_equal(catalog_entry_sig_len(&e), 384);
     e.key_type = CRPKI_KEY_EC;
     e.key_bits = 256;
-    assert_int_equal(crpki_cat_entry_sig_len(&e), 64);
+    assert_int_equal(catalog_entry_sig_len(&e), 64);
     e.key_bits = 384;
-    assert_int_equal(crpki_cat_entry_sig_len(&e), 96);
-    assert_int_equal(crpki_cat_entry_sig_len(NULL), 0);
+    assert_int_equal(catalog_entry_sig_len(&e), 96);
+    assert_int_equal(catalog_entry_sig_len(NULL), 0);
 }
 
 static void failed_save_keeps_the_old_file(void **state)
 {
     (void)state;
-    crpki_catalog cat, back;
+    catalog_keys cat, back;
     crpki_error_info ei;
     make_catalog(&cat);
     char *tmp = tu_tempdir("cat");
-    assert_int_equal(crpki_catalog_save(tmp, &cat, &ei), CRPKI_OK);
-    assert_int_equal(crpki_catalog_remove(&cat, "rsa-1"), CRPKI_OK);
+    assert_int_equal(catalog_save(tmp, &cat, &ei), CRPKI_OK);
+    assert_int_equal(catalog_remove(&cat, "rsa-1"), CRPKI_OK);
     plat_fs_set_fault(PLAT_FAULT_RENAME);
-    assert_int_not_equal(crpki_catalog_save(tmp, &cat, &ei), CRPKI_OK);
+    assert_int_not_equal(catalog_save(tmp, &cat, &ei), CRPKI_OK);
     plat_fs_set_fault(PLAT_FAULT_NONE);
-    assert_int_equal(crpki_catalog_load(tmp, &back, &ei), CRPKI_OK);
+    assert_int_equal(catalog_load(tmp, &back, &ei), CRPKI_OK);
     assert_int_equal(back.n, 2);
     assert_int_equal(tu_count_entries(tmp, "keys.json"), 1); /* no temporary left */
-    crpki_catalog_free(&back);
+    catalog_free(&back);
     /* a catalog that would not load back is not written */
     free(cat.v[0].valid_to);
     cat.v[0].valid_to = plat_path_join("x", "y");
-    assert_int_equal(crpki_catalog_save(tmp, &cat, &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(catalog_save(tmp, &cat, &ei), CRPKI_E_INVALID_ARG);
     assert_non_null(strstr(ei.detail, "keys[0].valid_to"));
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     tu_rmtree(tmp);
     free(tmp);
 }

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/alg.h"
-#include "crypto/crypto.h"
+#include "base/alg/alg.h"
+#include "core/crypto/crypto.h"
 
 #define TV_FOX "The quick brown fox jumps over the lazy dog"
 
@@ -103,7 +103,7 @@ static const uint8_t tv_sha512_m3[] = {
 };
 
 typedef struct {
-    crpki_hash_id hash;
+    alg_hash_id hash;
     const char *msg;
     const uint8_t *digest;
     size_t len;
@@ -376,9 +376,9 @@ static const uint8_t tv_e65537[] = {0x01, 0x00, 0x01};
 
 typedef struct {
     const char *name;
-    crpki_key_type type;
+    alg_key_type type;
     unsigned bits;
-    crpki_curve curve;
+    crypto_curve curve;
     const uint8_t *cert;
     size_t cert_len;
     const uint8_t *n, *e, *x, *y;
@@ -766,8 +766,8 @@ static const uint8_t tv_sig_p384_ecdsa_sha256[] = {
 typedef struct {
     const char *name;
     int key; /* index into TV_KEYS */
-    crpki_sig_scheme scheme;
-    crpki_hash_id hash;
+    alg_sig_scheme scheme;
+    alg_hash_id hash;
     unsigned salt_len;
     const uint8_t *digest;
     size_t digest_len;

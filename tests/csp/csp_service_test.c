@@ -39,7 +39,7 @@
 
 #include "cspt.h"
 #include "svctest.h"
-#include "ui/ui_internal.h"
+#include "core/ui/ui_internal.h"
 
 static int g_checks;
 

@@ -17,8 +17,8 @@
 #include "csp_core.h"
 #include "csp_handle.h"
 #include "csp_out.h"
-#include "platform/str.h"
-#include "platform/thread.h"
+#include "base/platform/plat_str.h"
+#include "base/platform/plat_thread.h"
 
 /* ---- keys and certificates ---- */
 
@@ -89,7 +89,7 @@ static int teardown_keys(void **state)
 typedef struct {
     int signs;
     crpki_err sign_err;     /* returned instead of signing when set */
-    crpki_sign_params last; /* its pointers are the caller's: only during sign */
+    signing_params last; /* its pointers are the caller's: only during sign */
     uint8_t last_digest[64];
     char last_what[128];
     int last_silent;
@@ -105,7 +105,7 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t n)
     return d;
 }
 
-static void fill_entry(crpki_cat_entry *e, const char *id, int ec)
+static void fill_entry(catalog_entry *e, const char *id, int ec)
 {
     memset(e, 0, sizeof(*e));
     e->credential_id = plat_strdup(id);
@@ -129,7 +129,7 @@ static crpki_err fake_open(void *ctx, crpki_error_info *ei)
     return CRPKI_OK;
 }
 
-static crpki_err fake_find(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei)
+static crpki_err fake_find(void *ctx, const char *id, catalog_entry *out, crpki_error_info *ei)
 {
     if (!id || !*id || strcmp(id, ID_RSA) == 0)
         fill_entry(out, ID_RSA, 0);
@@ -156,7 +156,7 @@ static void fake_free_ids(char **ids, size_t n)
     free(ids);
 }
 
-static const EVP_MD *md_of(crpki_hash_id h)
+static const EVP_MD *md_of(alg_hash_id h)
 {
     switch (h) {
     case CRPKI_HASH_SHA1:
@@ -172,7 +172,7 @@ static const EVP_MD *md_of(crpki_hash_id h)
     }
 }
 
-static crpki_err fake_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
+static crpki_err fake_sign(void *ctx, const signing_params *p, uint8_t *sig, size_t *sig_len,
                            crpki_error_info *ei)
 {
     g_fake.signs++;
@@ -762,7 +762,7 @@ static void test_import_rejects_malformed_blobs(void **state)
 
 /* ---- signatures ---- */
 
-static void verify_with_openssl(const uint8_t *sig_le, size_t n, crpki_hash_id hid,
+static void verify_with_openssl(const uint8_t *sig_le, size_t n, alg_hash_id hid,
                                 const uint8_t *digest, size_t dlen)
 {
     uint8_t be[512];
@@ -780,7 +780,7 @@ static void test_sign_each_hash_little_endian_and_verify(void **state)
 {
     static const struct {
         uint32_t alg;
-        crpki_hash_id hid;
+        alg_hash_id hid;
     } A[] = {{CSP_CALG_SHA1, CRPKI_HASH_SHA1},
              {CSP_CALG_SHA_256, CRPKI_HASH_SHA256},
              {CSP_CALG_SHA_384, CRPKI_HASH_SHA384},
@@ -829,7 +829,7 @@ static void test_verify_with_imported_public_key_and_hashval(void **state)
     uint32_t bn = sizeof(blob), n = sizeof(sig);
     assert_int_equal(csp_export_key(p, k, 0, CSP_PUBLICKEYBLOB, 0, blob, &bn, &st), CSP_OK);
     /* HP_HASHVAL: the application hashed elsewhere */
-    assert_int_equal(crpki_digest(CRPKI_HASH_SHA256, "elsewhere", 9, digest, sizeof(digest)),
+    assert_int_equal(crypto_digest(CRPKI_HASH_SHA256, "elsewhere", 9, digest, sizeof(digest)),
                      CRPKI_OK);
     uint64_t h;
     assert_int_equal(csp_create_hash(p, CSP_CALG_SHA_256, 0, 0, &h, &st), CSP_OK);

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "cspt.h"
-#include "winabi/cspdk.h"
+#include "provider/winabi/cspdk.h"
 
 /* RSA-2048 test vector (openssl genrsa; openssl dgst -sha256 -sign over "abc"):
  * modulus and PKCS#1 v1.5 signature, big-endian hex, e = 65537. */

@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "../crypto/vectors.h"
-#include "core/ksp_ops.h"
+#include "ksp_ops.h"
 #include "csp_core.h"
-#include "platform/str.h"
+#include "base/platform/plat_str.h"
 #include "provider/prov_backend.h"
 
 static const struct {
@@ -35,7 +35,7 @@ static uint8_t *dup(const uint8_t *p, size_t n)
         memcpy(d, p, n);
     return d;
 }
-static crpki_err b_find(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei)
+static crpki_err b_find(void *ctx, const char *id, catalog_entry *out, crpki_error_info *ei)
 {
     (void)ctx;
     (void)ei;
@@ -83,7 +83,7 @@ static void b_free_ids(char **ids, size_t n)
     free(ids);
 }
 static unsigned g_signs;
-static crpki_err b_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
+static crpki_err b_sign(void *ctx, const signing_params *p, uint8_t *sig, size_t *sig_len,
                         crpki_error_info *ei)
 {
     (void)ctx;

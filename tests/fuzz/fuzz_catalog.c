@@ -1,80 +1,80 @@
 /* libFuzzer target: the key catalog's loader and the certificate / public
  * key parser under it. The first byte picks what the rest is fed to:
- *   0: keys.json text (crpki_catalog_parse); what loads must format and
+ *   0: keys.json text (catalog_parse); what loads must format and
  *      load back the same;
- *   1: a DER certificate (crpki_pubkey_from_cert, then a verification);
- *   2: a bare subjectPublicKeyInfo (crpki_der_parse_spki);
- *   3: an ECDSA DER signature (crpki_ecdsa_der_to_p1363 and back). */
+ *   1: a DER certificate (crypto_pubkey_from_cert, then a verification);
+ *   2: a bare subjectPublicKeyInfo (crypto_der_parse_spki);
+ *   3: an ECDSA DER signature (crypto_ecdsa_der_to_p1363 and back). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog/catalog.h"
-#include "crypto/der.h"
+#include "core/catalog/catalog.h"
+#include "core/crypto/crypto_der.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fuzz_json(const uint8_t *p, size_t n)
 {
-    crpki_catalog cat, back;
+    catalog_keys cat, back;
     crpki_error_info ei;
-    if (crpki_catalog_parse((const char *)p, n, &cat, &ei) != CRPKI_OK) {
+    if (catalog_parse((const char *)p, n, &cat, &ei) != CRPKI_OK) {
         if (cat.n != 0 || cat.v || ei.code != CRPKI_E_CONFIG || !ei.detail[0])
             abort(); /* a failure returns nothing and says why */
         return;
     }
     char *text = NULL;
     size_t len = 0;
-    if (crpki_catalog_format(&cat, &text, &len, &ei) != CRPKI_OK)
+    if (catalog_format(&cat, &text, &len, &ei) != CRPKI_OK)
         abort();
-    if (crpki_catalog_parse(text, len, &back, &ei) != CRPKI_OK || back.n != cat.n)
+    if (catalog_parse(text, len, &back, &ei) != CRPKI_OK || back.n != cat.n)
         abort();
     for (size_t i = 0; i < cat.n; i++) {
         if (strcmp(cat.v[i].credential_id, back.v[i].credential_id) != 0 ||
             cat.v[i].cert.len != back.v[i].cert.len ||
-            crpki_catalog_find(&cat, cat.v[i].credential_id, CRPKI_CAT_CSP) !=
+            catalog_find(&cat, cat.v[i].credential_id, CRPKI_CAT_CSP) !=
                 (cat.v[i].providers & CRPKI_CAT_CSP ? &cat.v[i] : NULL))
             abort();
-        crpki_cat_entry copy;
-        if (crpki_cat_entry_copy(&cat.v[i], &copy) == CRPKI_OK)
-            crpki_cat_entry_free(&copy);
-        (void)crpki_cat_entry_sig_len(&cat.v[i]);
+        catalog_entry copy;
+        if (catalog_entry_copy(&cat.v[i], &copy) == CRPKI_OK)
+            catalog_entry_free(&copy);
+        (void)catalog_entry_sig_len(&cat.v[i]);
     }
-    (void)crpki_catalog_find(&cat, NULL, CRPKI_CAT_KSP);
+    (void)catalog_find(&cat, NULL, CRPKI_CAT_KSP);
     if (cat.n)
-        (void)crpki_catalog_remove(&cat, cat.v[0].credential_id);
+        (void)catalog_remove(&cat, cat.v[0].credential_id);
     free(text);
-    crpki_catalog_free(&back);
-    crpki_catalog_free(&cat);
+    catalog_free(&back);
+    catalog_free(&cat);
 }
 
 static void fuzz_cert(const uint8_t *p, size_t n)
 {
-    crpki_pubkey *k = NULL;
+    crypto_pubkey *k = NULL;
     crpki_error_info ei;
-    if (crpki_pubkey_from_cert(p, n, &k, &ei) != CRPKI_OK) {
+    if (crypto_pubkey_from_cert(p, n, &k, &ei) != CRPKI_OK) {
         if (k || !ei.detail[0])
             abort();
         return;
     }
-    crpki_pubkey_info info;
-    crpki_pubkey_get_info(k, &info);
+    crypto_pubkey_info info;
+    crypto_pubkey_get_info(k, &info);
     /* a verification of garbage must fail cleanly */
     uint8_t digest[32] = {1}, sig[1024] = {0};
     size_t sig_len = info.type == CRPKI_KEY_RSA ? info.nlen : 2 * info.coord_len;
-    crpki_sig_params sp = {info.type == CRPKI_KEY_RSA ? CRPKI_PAD_PKCS1 : CRPKI_PAD_ECDSA,
+    crypto_sig_params sp = {info.type == CRPKI_KEY_RSA ? CRPKI_PAD_PKCS1 : CRPKI_PAD_ECDSA,
                            CRPKI_HASH_SHA256, 0};
-    if (sig_len <= sizeof sig && crpki_verify(k, &sp, digest, 32, sig, sig_len) == CRPKI_OK)
+    if (sig_len <= sizeof sig && crypto_verify(k, &sp, digest, 32, sig, sig_len) == CRPKI_OK)
         abort();
-    crpki_pubkey_free(k);
+    crypto_pubkey_free(k);
 }
 
 static void fuzz_spki(const uint8_t *p, size_t n)
 {
-    crpki_spki pk;
+    crypto_spki pk;
     char why[128];
-    if (crpki_der_parse_spki(p, n, &pk, why, sizeof why) == 0) {
+    if (crypto_der_parse_spki(p, n, &pk, why, sizeof why) == 0) {
         /* views stay inside the input */
         const uint8_t *lo = p, *hi = p + n;
         if (pk.type == CRPKI_KEY_RSA
@@ -90,9 +90,9 @@ static void fuzz_ecdsa(const uint8_t *p, size_t n)
     for (int i = 0; i < 2; i++) {
         uint8_t rs[96], der[120];
         size_t rs_len = sizeof rs, der_len = sizeof der;
-        if (crpki_ecdsa_der_to_p1363(p, n, coords[i], rs, &rs_len) != CRPKI_OK)
+        if (crypto_ecdsa_der_to_p1363(p, n, coords[i], rs, &rs_len) != CRPKI_OK)
             continue;
-        if (crpki_ecdsa_p1363_to_der(rs, rs_len, der, &der_len) != CRPKI_OK)
+        if (crypto_ecdsa_p1363_to_der(rs, rs_len, der, &der_len) != CRPKI_OK)
             abort();
         /* strict DER: what was accepted is what we would write */
         if (der_len != n || memcmp(der, p, n) != 0)

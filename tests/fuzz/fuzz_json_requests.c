@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     req_authorize a;
     if (req_parse_authorize(body, 64, &a, &e) == 0) {
-        const crpki_hash_info *h = req_hash_alg(a.hash_oid, &e);
+        const alg_hash_info *h = req_hash_alg(a.hash_oid, &e);
         if (h)
             req_check_hashes(h, a.num_signatures, &a.hashes, &e);
         req_authorize_free(&a);

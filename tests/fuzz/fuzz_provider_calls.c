@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ksp_flags.h"
-#include "core/ksp_handle.h"
-#include "core/ksp_ops.h"
-#include "core/ksp_pad.h"
+#include "ksp_flags.h"
+#include "ksp_handle.h"
+#include "ksp_ops.h"
+#include "ksp_pad.h"
 #include "csp_core.h"
 #include "csp_handle.h"
 #include "fuzz_backend.h"

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     req_err e;
-    crpki_hash_id hash, mgf1;
+    alg_hash_id hash, mgf1;
     long salt;
     req_parse_pss_params(data, size, &hash, &mgf1, &salt, &e);
     return 0;

@@ -25,7 +25,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509_vfy.h>
 
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 #ifndef RSSPD_EXE
 #error "RSSPD_EXE (path of crpki-rsspd) must be defined by the build"
@@ -1366,9 +1366,9 @@ static size_t der_hdr(uint8_t *out, uint8_t tag, size_t len)
     return 3;
 }
 
-char *h_pss_params_b64(crpki_hash_id hash, unsigned salt)
+char *h_pss_params_b64(alg_hash_id hash, unsigned salt)
 {
-    const crpki_hash_info *h = crpki_hash_by_id(hash);
+    const alg_hash_info *h = alg_hash_by_id(hash);
     if (!h)
         return NULL;
     /* AlgorithmIdentifier of the hash = DigestInfo prefix minus its SEQUENCE
@@ -1403,11 +1403,11 @@ char *h_pss_params_b64(crpki_hash_id hash, unsigned salt)
     return b64_encode_alloc(der, d + n);
 }
 
-void h_sign_flow_ok(const char *bearer, const char *cred, crpki_hash_id hash, const char *sign_algo,
+void h_sign_flow_ok(const char *bearer, const char *cred, alg_hash_id hash, const char *sign_algo,
                     const char *params_b64, const uint8_t *hashes, size_t n, uint8_t **sigs,
                     size_t *lens, char **handle_out)
 {
-    const crpki_hash_info *h = crpki_hash_by_id(hash);
+    const alg_hash_info *h = alg_hash_by_id(hash);
     assert_non_null(h);
     h_approval a;
     h_authorize_ok(bearer, cred, h->oid, hashes, n, h->len, &a);
@@ -1482,10 +1482,10 @@ X509 *h_cred_cert_ok(const char *bearer, const h_cred *cred)
     return x;
 }
 
-int h_verify_sig(X509 *cert, crpki_sig_scheme scheme, crpki_hash_id hash, unsigned pss_salt,
+int h_verify_sig(X509 *cert, alg_sig_scheme scheme, alg_hash_id hash, unsigned pss_salt,
                  const uint8_t *hash_val, size_t hash_len, const uint8_t *sig, size_t sig_len)
 {
-    const crpki_hash_info *h = crpki_hash_by_id(hash);
+    const alg_hash_info *h = alg_hash_by_id(hash);
     EVP_PKEY *pk = X509_get0_pubkey(cert);
     if (!h || !pk)
         return 0;

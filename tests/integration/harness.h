@@ -22,8 +22,8 @@
 #include <curl/curl.h>
 #include <openssl/x509.h>
 
-#include "alg/alg.h"
-#include "util/base64.h"
+#include "base/alg/alg.h"
+#include "base/util/base64.h"
 
 /* ---- test data (DIR/sim.json) ---- */
 
@@ -32,7 +32,7 @@
 
 typedef struct {
     char *id;
-    crpki_key_type key_type;
+    alg_key_type key_type;
     unsigned key_bits;
     char *curve; /* EC only, else NULL */
     char *cert;  /* absolute path of the PEM user certificate */
@@ -234,11 +234,11 @@ void h_sign_hash(const char *bearer, const char *cred, const char *sad, const ch
 /* Decodes the n signatures of a 200 signHash response (malloc'ed). */
 void h_resp_signatures_ok(const h_resp *r, size_t n, uint8_t **sigs, size_t *lens);
 /* RSASSA-PSS-params DER (same hash for digest and MGF1, salt), base64. */
-char *h_pss_params_b64(crpki_hash_id hash, unsigned salt);
+char *h_pss_params_b64(alg_hash_id hash, unsigned salt);
 
 /* authorize -> approve via CLI -> authorizeCheck -> signHash; returns the
  * decoded signatures (sigs[i], lens[i], malloc'ed). Fails the test. */
-void h_sign_flow_ok(const char *bearer, const char *cred, crpki_hash_id hash, const char *sign_algo,
+void h_sign_flow_ok(const char *bearer, const char *cred, alg_hash_id hash, const char *sign_algo,
                     const char *params_b64, const uint8_t *hashes, size_t n, uint8_t **sigs,
                     size_t *lens, char **handle_out);
 
@@ -250,7 +250,7 @@ X509 *h_cred_cert_ok(const char *bearer, const h_cred *cred);
 X509 *h_load_pem_cert(const char *path);
 X509 *h_der_cert(const char *b64);
 /* 1 when sig verifies over hash with the scheme; pss salt used for PSS. */
-int h_verify_sig(X509 *cert, crpki_sig_scheme scheme, crpki_hash_id hash, unsigned pss_salt,
+int h_verify_sig(X509 *cert, alg_sig_scheme scheme, alg_hash_id hash, unsigned pss_salt,
                  const uint8_t *hash_val, size_t hash_len, const uint8_t *sig, size_t sig_len);
 /* 1 when cert chains to DIR/pki/registrar-ca.pem. */
 int h_verify_chain(X509 *cert);

@@ -38,7 +38,7 @@ static const char *t2(void)
     return tok2.access;
 }
 
-static const h_cred *cred(const char *user, crpki_key_type kt)
+static const h_cred *cred(const char *user, alg_key_type kt)
 {
     const h_user *u = h_user_by_id(user);
     for (size_t i = 0; i < u->ncreds; i++)

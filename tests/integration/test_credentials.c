@@ -242,7 +242,7 @@ static void info_key_reports_algos_len_and_curve_of_each_key(void **state)
         H_EXPECT_STATUS(&r, 200);
         const cJSON *key = cJSON_GetObjectItemCaseSensitive(r.json, "key");
         const cJSON *algo = cJSON_GetObjectItemCaseSensitive(key, "algo");
-        if (!strset_equal(algo, crpki_sigalgs_for_key(c->key_type)))
+        if (!strset_equal(algo, alg_sigalgs_for_key(c->key_type)))
             fail_msg("%s: key.algo %s is not the documented list", c->id,
                      cJSON_PrintUnformatted(algo));
         assert_int_equal((unsigned)h_jnum(key, "len", -1), c->key_bits);

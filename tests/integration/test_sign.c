@@ -23,21 +23,21 @@ static const char *bearer(void)
     return tok.access;
 }
 
-static const crpki_hash_id HASHES[] = {CRPKI_HASH_SHA1, CRPKI_HASH_SHA256, CRPKI_HASH_SHA384,
+static const alg_hash_id HASHES[] = {CRPKI_HASH_SHA1, CRPKI_HASH_SHA256, CRPKI_HASH_SHA384,
                                        CRPKI_HASH_SHA512};
 
 /* The key's signAlgo that implies hash (sha256WithRSAEncryption, ...). */
-static const char *implied_algo(crpki_key_type kt, crpki_hash_id hash)
+static const char *implied_algo(alg_key_type kt, alg_hash_id hash)
 {
-    for (const char *const *o = crpki_sigalgs_for_key(kt); *o; o++) {
-        const crpki_sigalg_info *si = crpki_sigalg_by_oid(*o);
+    for (const char *const *o = alg_sigalgs_for_key(kt); *o; o++) {
+        const alg_sigalg_info *si = alg_sigalg_by_oid(*o);
         if (si && si->hash == hash)
             return si->oid;
     }
     return NULL;
 }
 
-static const h_cred *cred_of(const char *user, crpki_key_type kt, unsigned bits)
+static const h_cred *cred_of(const char *user, alg_key_type kt, unsigned bits)
 {
     const h_user *u = h_user_by_id(user);
     for (size_t i = 0; u && i < u->ncreds; i++)
@@ -52,10 +52,10 @@ static int g_signatures; /* made in this program, for the audit test */
 static int g_verified;   /* checked with OpenSSL */
 
 /* One signature of a fresh random hash; verified against cert. */
-static void sign_and_verify(const char *tokn, const h_cred *c, X509 *cert, crpki_hash_id hash,
-                            const char *algo, crpki_sig_scheme scheme)
+static void sign_and_verify(const char *tokn, const h_cred *c, X509 *cert, alg_hash_id hash,
+                            const char *algo, alg_sig_scheme scheme)
 {
-    const crpki_hash_info *h = crpki_hash_by_id(hash);
+    const alg_hash_info *h = alg_hash_by_id(hash);
     uint8_t digest[64];
     h_random(digest, h->len);
     char *params = NULL;
@@ -168,7 +168,7 @@ static void signhash_without_hash_oid_when_signalgo_implies_it_verifies(void **s
     const char *t = bearer();
     const h_cred *c = cred_of("user1", CRPKI_KEY_EC, 256);
     X509 *cert = h_cred_cert_ok(t, c);
-    const crpki_hash_info *h = crpki_hash_by_id(CRPKI_HASH_SHA384);
+    const alg_hash_info *h = alg_hash_by_id(CRPKI_HASH_SHA384);
     uint8_t digest[48];
     h_random(digest, sizeof digest);
     h_approval a;

@@ -9,7 +9,7 @@
 
 #include <windows.h>
 
-#include "winabi/ncrypt_provider.h"
+#include "provider/winabi/ncrypt_provider.h"
 
 #define RT_PROVIDER L"CRPKI Remote Signing Key Storage Provider"
 

@@ -38,11 +38,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "core/crypto/crypto.h"
 #include "ksp_router.h"
 #include "svctest.h"
 #include "svctest_dialog.h"
-#include "ui/ui_internal.h" /* CRPKI_UI_ID_*: the dialog's controls */
+#include "core/ui/ui_internal.h" /* CRPKI_UI_ID_*: the dialog's controls */
 
 #ifndef SCARD_W_CANCELLED_BY_USER
 #define SCARD_W_CANCELLED_BY_USER ((HRESULT)0x8010006EL)
@@ -109,10 +109,10 @@ static key_t_ *find(const WCHAR *alg, DWORD bits)
     exit(1);
 }
 
-static void digest_of(const char *text, crpki_hash_id h, BYTE *out, size_t len)
+static void digest_of(const char *text, alg_hash_id h, BYTE *out, size_t len)
 {
-    if (crpki_digest(h, text, strlen(text), out, len) != CRPKI_OK)
-        fatal("crpki_digest");
+    if (crypto_digest(h, text, strlen(text), out, len) != CRPKI_OK)
+        fatal("crypto_digest");
 }
 
 /* Signs and leaves name.sig/.digest/.cert.pem/.pkeyopt for OpenSSL. */
@@ -129,7 +129,7 @@ static void sign_artifact(const char *name, key_t_ *k, void *pad, DWORD flags, c
     if (wcscmp(k->alg, L"RSA") != 0) {
         BYTE der[160];
         size_t dl = sizeof der;
-        if (crpki_ecdsa_p1363_to_der(sig, got, der, &dl) != CRPKI_OK)
+        if (crypto_ecdsa_p1363_to_der(sig, got, der, &dl) != CRPKI_OK)
             fatal("P1363 -> DER");
         svctest_write_sig(name, k->cert, k->cert_len, hash, hlen, der, dl, pkeyopts);
     } else {
@@ -267,7 +267,7 @@ static int flow(void)
     static const struct {
         const char *name;
         const WCHAR *alg;
-        crpki_hash_id h;
+        alg_hash_id h;
         DWORD len;
         const char *opt;
     } P1[] = {{"pkcs1-sha256", BCRYPT_SHA256_ALGORITHM, CRPKI_HASH_SHA256, 32, "digest:sha256\n"},
@@ -342,7 +342,7 @@ static int flow(void)
         RT_OK(T->OpenKey(g_prov, &k, r2->name, AT_SIGNATURE, NCRYPT_SILENT_FLAG));
         BYTE di[19 + 32];
         digest_of("rdpsign", CRPKI_HASH_SHA256, h, 32);
-        RT_CHECK(crpki_digestinfo(CRPKI_HASH_SHA256, h, 32, di, sizeof di) == sizeof di);
+        RT_CHECK(alg_digestinfo(CRPKI_HASH_SHA256, h, 32, di, sizeof di) == sizeof di);
         BCRYPT_PKCS1_PADDING_INFO pi = {NULL};
         key_t_ tmp = *r2;
         tmp.k = k;
@@ -609,7 +609,7 @@ static int threads(void)
         if (wcscmp(k->alg, L"RSA") != 0) {
             BYTE der[160];
             size_t dl = sizeof der;
-            if (crpki_ecdsa_p1363_to_der(s[i].sig, s[i].got, der, &dl) != CRPKI_OK)
+            if (crypto_ecdsa_p1363_to_der(s[i].sig, s[i].got, der, &dl) != CRPKI_OK)
                 fatal("P1363 -> DER");
             svctest_write_sig(name, k->cert, k->cert_len, s[i].hash, 32, der, dl,
                               "digest:sha256\n");

@@ -10,12 +10,12 @@
 
 #include <cmocka.h>
 
-#include "core/ksp_blob.h"
-#include "core/ksp_flags.h"
-#include "core/ksp_handle.h"
-#include "core/ksp_out.h"
-#include "core/ksp_pad.h"
-#include "core/ksp_u16.h"
+#include "ksp_blob.h"
+#include "ksp_flags.h"
+#include "ksp_handle.h"
+#include "ksp_out.h"
+#include "ksp_pad.h"
+#include "ksp_u16.h"
 
 static const uint16_t *W(const char *ascii)
 {
@@ -142,12 +142,12 @@ static void in_str_accepts_with_or_without_terminator(void **state)
 static uint8_t N2048[256];
 static const uint8_t E65537[] = {0x01, 0x00, 0x01};
 
-static crpki_pubkey_info rsa_info(void)
+static crypto_pubkey_info rsa_info(void)
 {
     for (size_t i = 0; i < sizeof N2048; i++)
         N2048[i] = (uint8_t)(i * 7 + 1);
     N2048[0] |= 0x80;
-    crpki_pubkey_info k = {0};
+    crypto_pubkey_info k = {0};
     k.type = CRPKI_KEY_RSA;
     k.bits = 2048;
     k.n = N2048;
@@ -164,7 +164,7 @@ static uint32_t rd32(const uint8_t *p)
 
 static void blob_rsapublic_layout(void **state)
 {
-    crpki_pubkey_info k = rsa_info();
+    crypto_pubkey_info k = rsa_info();
     ksp_status st;
     size_t res = 0;
     assert_int_equal(ksp_blob_build(KSP_BLOB_RSAPUBLIC, &k, 0, NULL, 0, &res, &st), KSP_OK);
@@ -191,7 +191,7 @@ static void blob_rsapublic_layout(void **state)
 
 static void blob_legacy_rsapublic_is_little_endian_publickeyblob(void **state)
 {
-    crpki_pubkey_info k = rsa_info();
+    crypto_pubkey_info k = rsa_info();
     ksp_status st;
     uint8_t b[20 + 256];
     size_t res = 0;
@@ -217,7 +217,7 @@ static void blob_eccpublic_p256_layout_and_round_trip(void **state)
         x[i] = (uint8_t)i;
         y[i] = (uint8_t)(0xff - i);
     }
-    crpki_pubkey_info k = {0};
+    crypto_pubkey_info k = {0};
     k.type = CRPKI_KEY_EC;
     k.bits = 256;
     k.curve = CRPKI_CURVE_P256;
@@ -247,7 +247,7 @@ static void blob_eccpublic_p256_layout_and_round_trip(void **state)
 
 static void blob_parse_round_trips_rsa_and_legacy(void **state)
 {
-    crpki_pubkey_info k = rsa_info();
+    crypto_pubkey_info k = rsa_info();
     ksp_status st;
     uint8_t b[24 + 3 + 256];
     size_t res;
@@ -273,7 +273,7 @@ static void blob_parse_round_trips_rsa_and_legacy(void **state)
 
 static void blob_malformed_is_bad_data(void **state)
 {
-    crpki_pubkey_info k = rsa_info();
+    crypto_pubkey_info k = rsa_info();
     ksp_status st;
     uint8_t b[24 + 3 + 256];
     size_t res;
@@ -298,7 +298,7 @@ static void blob_types_private_unsupported_unknown_bad_type(void **state)
     assert_int_equal(ksp_blob_type_of(W("RSAFULLPRIVATEBLOB")), KSP_BLOB_PRIVATE);
     assert_int_equal(ksp_blob_type_of(W("PKCS8_PRIVATEKEY")), KSP_BLOB_PRIVATE);
     assert_int_equal(ksp_blob_type_of(W("NOSUCHBLOB")), KSP_BLOB_UNKNOWN);
-    crpki_pubkey_info k = rsa_info();
+    crypto_pubkey_info k = rsa_info();
     ksp_status st;
     size_t res;
     assert_int_equal(ksp_blob_build(KSP_BLOB_PRIVATE, &k, 0, NULL, 0, &res, &st), KSP_E_CORE);
@@ -317,7 +317,7 @@ static void pad_pkcs1_alg_selects_hash(void **state)
 {
     static const struct {
         const char *name;
-        crpki_hash_id id;
+        alg_hash_id id;
         size_t len;
     } T[] = {{"SHA256", CRPKI_HASH_SHA256, 32},
              {"sha384", CRPKI_HASH_SHA384, 48},
@@ -354,9 +354,9 @@ static void pad_flags_are_masks_silent_pkcs1_valid(void **state)
 
 static void pad_pkcs1_null_alg_accepts_digestinfo(void **state)
 {
-    const crpki_hash_info *h = crpki_hash_by_id(CRPKI_HASH_SHA256);
+    const alg_hash_info *h = alg_hash_by_id(CRPKI_HASH_SHA256);
     uint8_t di[19 + 32];
-    assert_int_equal(crpki_digestinfo(CRPKI_HASH_SHA256, H64, 32, di, sizeof di), sizeof di);
+    assert_int_equal(alg_digestinfo(CRPKI_HASH_SHA256, H64, 32, di, sizeof di), sizeof di);
     ksp_pkcs1_info pi = {NULL};
     ksp_sign_req r;
     ksp_status st;

@@ -14,13 +14,13 @@
 
 #include <cmocka.h>
 
-#include "core/ksp_flags.h"
-#include "core/ksp_handle.h"
-#include "core/ksp_ops.h"
-#include "core/ksp_pad.h"
-#include "core/ksp_u16.h"
+#include "ksp_flags.h"
+#include "ksp_handle.h"
+#include "ksp_ops.h"
+#include "ksp_pad.h"
+#include "ksp_u16.h"
 #include "ksp_test_vectors.h"
-#include "platform/str.h"
+#include "base/platform/plat_str.h"
 
 static const uint16_t *W(const char *ascii)
 {
@@ -36,15 +36,15 @@ static const uint16_t *W(const char *ascii)
 
 /* ---- the fake backend ---- */
 
-static crpki_cat_entry g_ent[2];
+static catalog_entry g_ent[2];
 static int g_forgotten;
 static int g_signs;
-static crpki_sign_params g_last;
+static signing_params g_last;
 static char g_last_what[128];
 static crpki_err g_sign_result;
 
-static void make_entry(crpki_cat_entry *e, const char *id, crpki_key_type t, unsigned bits,
-                       crpki_curve curve, const uint8_t *der, size_t len)
+static void make_entry(catalog_entry *e, const char *id, alg_key_type t, unsigned bits,
+                       crypto_curve curve, const uint8_t *der, size_t len)
 {
     memset(e, 0, sizeof *e);
     e->credential_id = plat_strdup(id);
@@ -62,12 +62,12 @@ static crpki_err f_open(void *ctx, crpki_error_info *ei)
     return CRPKI_OK;
 }
 
-static crpki_err f_find(void *ctx, const char *id, crpki_cat_entry *out, crpki_error_info *ei)
+static crpki_err f_find(void *ctx, const char *id, catalog_entry *out, crpki_error_info *ei)
 {
     const char *want = (!id || !*id) ? "rsa-cred" : id;
     for (int i = 0; i < 2; i++)
         if (!(g_forgotten & (1 << i)) && strcmp(g_ent[i].credential_id, want) == 0)
-            return crpki_cat_entry_copy(&g_ent[i], out);
+            return catalog_entry_copy(&g_ent[i], out);
     return CRPKI_E_NO_KEY;
 }
 
@@ -88,7 +88,7 @@ static void f_free_ids(char **ids, size_t n)
     free(ids);
 }
 
-static crpki_err f_sign(void *ctx, const crpki_sign_params *p, uint8_t *sig, size_t *sig_len,
+static crpki_err f_sign(void *ctx, const signing_params *p, uint8_t *sig, size_t *sig_len,
                         crpki_error_info *ei)
 {
     g_signs++;
@@ -148,8 +148,8 @@ static int teardown(void **state)
 {
     ksp_status st;
     ksp_free_provider(g_prov, &st);
-    crpki_cat_entry_free(&g_ent[0]);
-    crpki_cat_entry_free(&g_ent[1]);
+    catalog_entry_free(&g_ent[0]);
+    catalog_entry_free(&g_ent[1]);
     /* every test frees what it opened: no handle or buffer outlives it */
     assert_int_equal(ksp_handle_live(), 0);
     assert_int_equal(ksp_buf_live(), 0);

@@ -17,7 +17,7 @@
 
 #include <wincrypt.h>
 
-#include "catalog/catalog.h"
+#include "core/catalog/catalog.h"
 #include "certstore.h"
 #include "mgmt.h"
 #include "svctest.h"
@@ -56,11 +56,11 @@ static int mgmt(const char *a1, const char *a2, const char *a3, const char *a4, 
 }
 
 /* The RSA-2048 credential the setup put in the catalog (malloc'ed). */
-static char *rsa2048_id(const char *home, crpki_cat_blob *cert)
+static char *rsa2048_id(const char *home, catalog_blob *cert)
 {
-    crpki_catalog cat;
+    catalog_keys cat;
     crpki_error_info ei;
-    if (crpki_catalog_load(home, &cat, &ei) != CRPKI_OK) {
+    if (catalog_load(home, &cat, &ei) != CRPKI_OK) {
         fprintf(stderr, "keys.json: %s\n", ei.detail);
         return NULL;
     }
@@ -72,12 +72,12 @@ static char *rsa2048_id(const char *home, crpki_cat_blob *cert)
             cert->der = malloc(cert->len);
             memcpy(cert->der, cat.v[i].cert.der, cert->len);
         }
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     return id;
 }
 
 /* The certificate in CurrentUser\MY (NULL if absent); caller frees. */
-static PCCERT_CONTEXT find_in_my(HCERTSTORE st, const crpki_cat_blob *cert)
+static PCCERT_CONTEXT find_in_my(HCERTSTORE st, const catalog_blob *cert)
 {
     PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, cert->der, (DWORD)cert->len);
     if (!tmpl)
@@ -87,7 +87,7 @@ static PCCERT_CONTEXT find_in_my(HCERTSTORE st, const crpki_cat_blob *cert)
     return c;
 }
 
-static void check_prov_info(const crpki_cat_blob *cert, const char *id, int ksp)
+static void check_prov_info(const catalog_blob *cert, const char *id, int ksp)
 {
     HCERTSTORE st =
         CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
@@ -122,7 +122,7 @@ static void check_prov_info(const crpki_cat_blob *cert, const char *id, int ksp)
     CertCloseStore(st, 0);
 }
 
-static int in_my(const crpki_cat_blob *cert)
+static int in_my(const catalog_blob *cert)
 {
     HCERTSTORE st =
         CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
@@ -139,7 +139,7 @@ static int in_my(const crpki_cat_blob *cert)
  * registration the installer makes, for this test's prefix. */
 static void register_csp(const char *dll)
 {
-    if (cs_provider_registered(CRPKI_CAT_CSP) == 1 || !dll)
+    if (certstore_provider_registered(CRPKI_CAT_CSP) == 1 || !dll)
         return;
     char path[1024];
     if (dll[0] == '/') /* a Unix path from CMake: Wine's Z: drive is / */
@@ -170,7 +170,7 @@ int main(int argc, char **argv)
     const char *home = svctest_env("CRPKI_HOME");
     const char *out = svctest_env("CRPKI_TEST_OUT");
     register_csp(argc > 1 ? argv[1] : NULL);
-    crpki_cat_blob cert = {NULL, 0};
+    catalog_blob cert = {NULL, 0};
     char *id = rsa2048_id(home, &cert);
     CHECK(id != NULL, "no RSA-2048 credential in keys.json");
     if (!id)
@@ -208,11 +208,11 @@ int main(int argc, char **argv)
     /* unset: the certificate leaves the store and the catalog */
     CHECK(mgmt("unset", id, NULL, NULL, NULL, NULL) == 0, "unset");
     CHECK(in_my(&cert) == 0, "the certificate is still in CurrentUser\\MY after unset");
-    crpki_catalog cat;
+    catalog_keys cat;
     crpki_error_info ei;
-    if (crpki_catalog_load(home, &cat, &ei) == CRPKI_OK) {
-        CHECK(crpki_catalog_find(&cat, id, CRPKI_CAT_CSP) == NULL, "%s still in keys.json", id);
-        crpki_catalog_free(&cat);
+    if (catalog_load(home, &cat, &ei) == CRPKI_OK) {
+        CHECK(catalog_find(&cat, id, CRPKI_CAT_CSP) == NULL, "%s still in keys.json", id);
+        catalog_free(&cat);
     }
     free(id);
     free(cert.der);

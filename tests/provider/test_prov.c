@@ -197,7 +197,7 @@ static void capi_blob_is_little_endian_with_bitlen_of_whole_bytes(void **state)
     for (size_t i = 0; i < sizeof n; i++)
         n[i] = (uint8_t)(i + 1);
     n[0] = 0x7f;
-    crpki_pubkey_info k = {
+    crypto_pubkey_info k = {
         .type = CRPKI_KEY_RSA, .bits = 2047, .n = n, .nlen = 256, .e = e, .elen = 3};
     uint8_t *b = NULL;
     size_t len = 0;
@@ -218,7 +218,7 @@ static void capi_blob_is_little_endian_with_bitlen_of_whole_bytes(void **state)
     k.elen = 5;
     assert_int_equal(prov_capi_blob_build(&k, 0x2400, &b, &len), CRPKI_E_NOT_SUPPORTED);
     assert_null(b);
-    crpki_pubkey_info ec = {.type = CRPKI_KEY_EC, .bits = 256};
+    crypto_pubkey_info ec = {.type = CRPKI_KEY_EC, .bits = 256};
     assert_int_equal(prov_capi_blob_build(&ec, 0x2400, &b, &len), CRPKI_E_NOT_SUPPORTED);
 }
 

@@ -17,7 +17,7 @@
 #include <openssl/x509.h>
 
 #include "svc.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 static X509 *read_pem(const char *path, char *err, size_t errsz)
 {
@@ -225,7 +225,7 @@ cJSON *cred_info_json(const rsspd_service *svc, const svc_cred *c, int certifica
     if (!cJSON_AddStringToObject(o, "description", c->description) || !key || !algo ||
         !cJSON_AddStringToObject(key, "status", "enabled"))
         goto fail;
-    const char *const *algs = crpki_sigalgs_for_key(c->key_type);
+    const char *const *algs = alg_sigalgs_for_key(c->key_type);
     for (size_t i = 0; algs && algs[i]; i++) {
         cJSON *s = cJSON_CreateString(algs[i]);
         if (!s)

@@ -12,7 +12,7 @@
 #include <openssl/hmac.h>
 
 #include "svc.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 #define INTERVAL_S 1
 #define SIG_MAX    1024 /* RSA-8192 or any ECDSA DER */
@@ -353,7 +353,7 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
         bad(rsp, 400, "invalid_credential", "credentialID: unknown credential");
         goto out;
     }
-    const crpki_hash_info *h = req_hash_alg(a.hash_oid, &e);
+    const alg_hash_info *h = req_hash_alg(a.hash_oid, &e);
     if (!h || req_check_hashes(h, a.num_signatures, &a.hashes, &e) < 0) {
         svc_error(rsp, &e);
         goto out;
@@ -543,7 +543,7 @@ out:
 
 /* The SAD binding (user, credential, hash algorithm, exact hashes). */
 static const char *sad_mismatch(const store_approval *a, const char *user, const svc_cred *c,
-                                const crpki_hash_info *h, const req_blobs *hashes)
+                                const alg_hash_info *h, const req_blobs *hashes)
 {
     if (strcmp(a->user_id, user) != 0)
         return "SAD invalid";
@@ -633,7 +633,7 @@ void csc_signatures_sign_hash(rsspd_service *svc, const rsspd_request *req, rssp
         const uint8_t *data = s.hashes.v[i].data;
         size_t dlen = s.hashes.v[i].len, slen = sizeof sig;
         if (plan.scheme == CRPKI_PAD_PKCS1) {
-            dlen = crpki_digestinfo(plan.hash->id, data, dlen, di, sizeof di);
+            dlen = alg_digestinfo(plan.hash->id, data, dlen, di, sizeof di);
             data = di;
             if (dlen == 0) {
                 cJSON_Delete(o);

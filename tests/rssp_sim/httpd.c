@@ -18,8 +18,8 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "httpd.h"
-#include "util/errbuf.h"
-#include "util/strbuf.h"
+#include "base/util/errbuf.h"
+#include "base/util/strbuf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -101,7 +101,7 @@ int rsspd_httpd_parse_listen(const char *s, struct sockaddr_storage *ss, socklen
                              char *err, size_t errsz)
 {
     if (!s || !*s) {
-        crpki_errf(err, errsz, "empty listen address");
+        errbuf_set(err, errsz, "empty listen address");
         return -1;
     }
     char host[64];
@@ -109,7 +109,7 @@ int rsspd_httpd_parse_listen(const char *s, struct sockaddr_storage *ss, socklen
     if (s[0] == '[') {
         const char *close = strchr(s, ']');
         if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host || close == s + 1) {
-            crpki_errf(err, errsz, "'%s': expected [IPv6]:PORT", s);
+            errbuf_set(err, errsz, "'%s': expected [IPv6]:PORT", s);
             return -1;
         }
         memcpy(host, s + 1, (size_t)(close - s - 1));
@@ -119,7 +119,7 @@ int rsspd_httpd_parse_listen(const char *s, struct sockaddr_storage *ss, socklen
         const char *colon = strrchr(s, ':');
         if (!colon || colon == s || (size_t)(colon - s) >= sizeof host ||
             memchr(s, ':', (size_t)(colon - s))) {
-            crpki_errf(err, errsz, "'%s': expected ADDR:PORT", s);
+            errbuf_set(err, errsz, "'%s': expected ADDR:PORT", s);
             return -1;
         }
         memcpy(host, s, (size_t)(colon - s));
@@ -128,18 +128,18 @@ int rsspd_httpd_parse_listen(const char *s, struct sockaddr_storage *ss, socklen
     }
     unsigned long port = 0;
     if (!*port_s || strlen(port_s) > 5) {
-        crpki_errf(err, errsz, "'%s': bad port", s);
+        errbuf_set(err, errsz, "'%s': bad port", s);
         return -1;
     }
     for (const char *p = port_s; *p; p++) {
         if (*p < '0' || *p > '9') {
-            crpki_errf(err, errsz, "'%s': bad port", s);
+            errbuf_set(err, errsz, "'%s': bad port", s);
             return -1;
         }
         port = port * 10 + (unsigned long)(*p - '0');
     }
     if (port > 65535) {
-        crpki_errf(err, errsz, "'%s': port out of range 0-65535", s);
+        errbuf_set(err, errsz, "'%s': port out of range 0-65535", s);
         return -1;
     }
     memset(ss, 0, sizeof *ss);
@@ -159,7 +159,7 @@ int rsspd_httpd_parse_listen(const char *s, struct sockaddr_storage *ss, socklen
         *sslen = sizeof *in6;
         return 0;
     }
-    crpki_errf(err, errsz, "'%s': address must be a numeric IPv4, [IPv6] or localhost", s);
+    errbuf_set(err, errsz, "'%s': address must be a numeric IPv4, [IPv6] or localhost", s);
     return -1;
 }
 
@@ -552,12 +552,12 @@ int rsspd_httpd_create(const rsspd_httpd_config *cfg, rsspd_httpd **out, char *e
 {
     *out = NULL;
     if (!cfg->tls_cert_pem || !cfg->tls_key_pem) {
-        crpki_errf(err, errsz, "TLS certificate and key are required");
+        errbuf_set(err, errsz, "TLS certificate and key are required");
         return -1;
     }
     const rsspd_faults *f = &cfg->faults;
     if (f->pct_503 > 100 || f->pct_429 > 100 || f->pct_drop > 100 || f->hang_pct > 100) {
-        crpki_errf(err, errsz, "fault percentage over 100");
+        errbuf_set(err, errsz, "fault percentage over 100");
         return -1;
     }
     struct sockaddr_storage ss;
@@ -568,7 +568,7 @@ int rsspd_httpd_create(const rsspd_httpd_config *cfg, rsspd_httpd **out, char *e
 
     rsspd_httpd *h = calloc(1, sizeof *h);
     if (!h) {
-        crpki_errf(err, errsz, "out of memory");
+        errbuf_set(err, errsz, "out of memory");
         return -1;
     }
     h->fd = -1;
@@ -588,14 +588,14 @@ int rsspd_httpd_create(const rsspd_httpd_config *cfg, rsspd_httpd **out, char *e
     h->fault_prefix = dup_str(f->path_prefix);
     h->faults.path_prefix = NULL; /* use h->fault_prefix */
     if (!h->cert || !h->key || (f->path_prefix && !h->fault_prefix)) {
-        crpki_errf(err, errsz, "out of memory");
+        errbuf_set(err, errsz, "out of memory");
         free_httpd(h);
         return -1;
     }
 
     h->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (h->fd < 0) {
-        crpki_errf(err, errsz, "socket: %s", strerror(errno));
+        errbuf_set(err, errsz, "socket: %s", strerror(errno));
         free_httpd(h);
         return -1;
     }
@@ -604,20 +604,20 @@ int rsspd_httpd_create(const rsspd_httpd_config *cfg, rsspd_httpd **out, char *e
     if (ss.ss_family == AF_INET6)
         setsockopt(h->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (bind(h->fd, (struct sockaddr *)&ss, sslen) != 0) {
-        crpki_errf(err, errsz, "cannot bind %s: %s", cfg->listen ? cfg->listen : "127.0.0.1:0",
+        errbuf_set(err, errsz, "cannot bind %s: %s", cfg->listen ? cfg->listen : "127.0.0.1:0",
                    strerror(errno));
         free_httpd(h);
         return -1;
     }
     if (listen(h->fd, 128) != 0) {
-        crpki_errf(err, errsz, "listen: %s", strerror(errno));
+        errbuf_set(err, errsz, "listen: %s", strerror(errno));
         free_httpd(h);
         return -1;
     }
     struct sockaddr_storage bound;
     socklen_t blen = sizeof bound;
     if (getsockname(h->fd, (struct sockaddr *)&bound, &blen) != 0) {
-        crpki_errf(err, errsz, "getsockname: %s", strerror(errno));
+        errbuf_set(err, errsz, "getsockname: %s", strerror(errno));
         free_httpd(h);
         return -1;
     }
@@ -635,7 +635,7 @@ unsigned rsspd_httpd_port(const rsspd_httpd *h)
 int rsspd_httpd_start(rsspd_httpd *h, rsspd_service *svc, char *err, size_t errsz)
 {
     if (h->daemon || h->fd < 0) {
-        crpki_errf(err, errsz, "server already started");
+        errbuf_set(err, errsz, "server already started");
         return -1;
     }
     h->svc = svc;
@@ -655,7 +655,7 @@ int rsspd_httpd_start(rsspd_httpd *h, rsspd_service *svc, char *err, size_t errs
         /* MHD closed fd on the failures that can happen here (TLS setup);
          * on others it may not. Never close it twice: leaking one socket on
          * a failing start is the lesser harm. */
-        crpki_errf(err, errsz, "cannot start the HTTPS server (certificate or key unusable?)");
+        errbuf_set(err, errsz, "cannot start the HTTPS server (certificate or key unusable?)");
         return -1;
     }
     return 0;

@@ -195,7 +195,7 @@ static char *random_password(size_t n)
 }
 
 typedef struct {
-    crpki_key_type type;
+    alg_key_type type;
     unsigned bits;
 } cred_spec;
 

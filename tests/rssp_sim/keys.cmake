@@ -6,7 +6,7 @@ pkg_check_modules(P11KIT REQUIRED p11-kit-1)
 add_library(rsspd_keys STATIC simcfg.c p11.c pki.c init.c)
 target_include_directories(rsspd_keys PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_include_directories(rsspd_keys PRIVATE ${P11KIT_INCLUDE_DIRS})
-target_link_libraries(rsspd_keys PUBLIC crpki_util OpenSSL::Crypto PkgConfig::LIBCJSON
+target_link_libraries(rsspd_keys PUBLIC base_util base_alg OpenSSL::Crypto PkgConfig::LIBCJSON
                       ${CMAKE_DL_LIBS} Threads::Threads m)
 crpki_warnings(rsspd_keys)
 

@@ -13,8 +13,8 @@
 #include <openssl/evp.h>
 
 #include "svc.h"
-#include "util/base64.h"
-#include "util/strbuf.h"
+#include "base/util/base64.h"
+#include "base/util/strbuf.h"
 
 #define CODE_TTL_MS 60000
 #define FORM_TYPE   "application/x-www-form-urlencoded"

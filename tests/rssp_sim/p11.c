@@ -14,7 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "p11.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -96,7 +96,7 @@ static const char *ckr_name(CK_RV rv)
 }
 
 #define CKERR(err, errsz, what, rv)                                                                \
-    crpki_errf(err, errsz, "pkcs11: %s failed: %s (0x%lx)", what, ckr_name(rv), (unsigned long)(rv))
+    errbuf_set(err, errsz, "pkcs11: %s failed: %s (0x%lx)", what, ckr_name(rv), (unsigned long)(rv))
 
 /* ---- module registry ------------------------------------------------------ */
 
@@ -132,20 +132,20 @@ static int module_init_locked(p11_module *m, char *err, size_t errsz)
 static p11_module *module_acquire(const char *path, char *err, size_t errsz)
 {
     if (!path || !*path) {
-        crpki_errf(err, errsz, "pkcs11: no module path");
+        errbuf_set(err, errsz, "pkcs11: no module path");
         return NULL;
     }
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
         const char *why = dlerror();
-        crpki_errf(err, errsz, "pkcs11: cannot load module %s: %s", path, why ? why : "?");
+        errbuf_set(err, errsz, "pkcs11: cannot load module %s: %s", path, why ? why : "?");
         return NULL;
     }
     CK_C_GetFunctionList gfl;
     *(void **)&gfl = dlsym(dl, "C_GetFunctionList");
     CK_FUNCTION_LIST_PTR f = NULL;
     if (!gfl || gfl(&f) != CKR_OK || !f) {
-        crpki_errf(err, errsz, "pkcs11: %s has no usable C_GetFunctionList", path);
+        errbuf_set(err, errsz, "pkcs11: %s has no usable C_GetFunctionList", path);
         dlclose(dl);
         return NULL;
     }
@@ -162,7 +162,7 @@ static p11_module *module_acquire(const char *path, char *err, size_t errsz)
     if (!m) {
         pthread_mutex_unlock(&g_mod_mu);
         dlclose(dl);
-        crpki_errf(err, errsz, "pkcs11: out of memory");
+        errbuf_set(err, errsz, "pkcs11: out of memory");
         return NULL;
     }
     m->dl = dl;
@@ -243,7 +243,7 @@ static int get_slots(CK_FUNCTION_LIST_PTR f, CK_BBOOL present, CK_SLOT_ID **slot
         }
         CK_SLOT_ID *s = calloc(cnt ? cnt : 1, sizeof *s);
         if (!s) {
-            crpki_errf(err, errsz, "pkcs11: out of memory");
+            errbuf_set(err, errsz, "pkcs11: out of memory");
             return -1;
         }
         rv = f->C_GetSlotList(present, s, &cnt);
@@ -260,7 +260,7 @@ static int get_slots(CK_FUNCTION_LIST_PTR f, CK_BBOOL present, CK_SLOT_ID **slot
         *n = cnt;
         return 0;
     }
-    crpki_errf(err, errsz, "pkcs11: C_GetSlotList keeps changing");
+    errbuf_set(err, errsz, "pkcs11: C_GetSlotList keeps changing");
     return -1;
 }
 
@@ -282,7 +282,7 @@ static int find_token_slot(CK_FUNCTION_LIST_PTR f, const char *label, CK_SLOT_ID
             continue;
         if (found) {
             free(slots);
-            crpki_errf(err, errsz, "pkcs11: more than one token is labelled '%s'", label);
+            errbuf_set(err, errsz, "pkcs11: more than one token is labelled '%s'", label);
             return -1;
         }
         found = 1;
@@ -317,7 +317,7 @@ int p11_open(const char *module_path, const char *token_label, const char *user_
 {
     *out = NULL;
     if (!token_label || !user_pin) {
-        crpki_errf(err, errsz, "pkcs11: token label and user PIN are required");
+        errbuf_set(err, errsz, "pkcs11: token label and user PIN are required");
         return -1;
     }
     p11_module *m = module_acquire(module_path, err, errsz);
@@ -328,7 +328,7 @@ int p11_open(const char *module_path, const char *token_label, const char *user_
     int r = find_token_slot(f, token_label, &slot, err, errsz);
     if (r != 0) {
         if (r > 0)
-            crpki_errf(err, errsz, "pkcs11: no token labelled '%s' in %s", token_label,
+            errbuf_set(err, errsz, "pkcs11: no token labelled '%s' in %s", token_label,
                        module_path);
         module_release(m);
         return -1;
@@ -349,7 +349,7 @@ int p11_open(const char *module_path, const char *token_label, const char *user_
     }
     p11_token *t = calloc(1, sizeof *t);
     if (!t) {
-        crpki_errf(err, errsz, "pkcs11: out of memory");
+        errbuf_set(err, errsz, "pkcs11: out of memory");
         f->C_CloseSession(s);
         module_release(m);
         return -1;
@@ -499,7 +499,7 @@ static int find_private_key(p11_token *tok, CK_SESSION_HANDLE s, const char *lab
     if (n == 0)
         return 1;
     if (n > 1) {
-        crpki_errf(err, errsz, "pkcs11: more than one private key is labelled '%s'", label);
+        errbuf_set(err, errsz, "pkcs11: more than one private key is labelled '%s'", label);
         return -1;
     }
     *h = found[0];
@@ -517,7 +517,7 @@ static int find_private_key(p11_token *tok, CK_SESSION_HANDLE s, const char *lab
 static int check_label(const char *label, char *err, size_t errsz)
 {
     if (!label || !*label || strlen(label) > LABEL_MAX) {
-        crpki_errf(err, errsz, "pkcs11: key label must be 1-%d characters", LABEL_MAX);
+        errbuf_set(err, errsz, "pkcs11: key label must be 1-%d characters", LABEL_MAX);
         return -1;
     }
     return 0;
@@ -532,18 +532,18 @@ static int get_attr(p11_token *tok, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, CK_
     CK_ATTRIBUTE a = {type, NULL, 0};
     CK_RV rv = tok->f->C_GetAttributeValue(s, h, &a, 1);
     if (rv != CKR_OK || a.ulValueLen == (CK_ULONG)-1 || a.ulValueLen == 0) {
-        crpki_errf(err, errsz, "pkcs11: cannot read %s: %s", name, ckr_name(rv));
+        errbuf_set(err, errsz, "pkcs11: cannot read %s: %s", name, ckr_name(rv));
         return -1;
     }
     a.pValue = malloc(a.ulValueLen);
     if (!a.pValue) {
-        crpki_errf(err, errsz, "pkcs11: out of memory");
+        errbuf_set(err, errsz, "pkcs11: out of memory");
         return -1;
     }
     rv = tok->f->C_GetAttributeValue(s, h, &a, 1);
     if (rv != CKR_OK) {
         free(a.pValue);
-        crpki_errf(err, errsz, "pkcs11: cannot read %s: %s", name, ckr_name(rv));
+        errbuf_set(err, errsz, "pkcs11: cannot read %s: %s", name, ckr_name(rv));
         return -1;
     }
     *val = a.pValue;
@@ -556,17 +556,17 @@ static int spki_der(EVP_PKEY *pkey, uint8_t **spki, size_t *spki_len, char *err,
 {
     int n = i2d_PUBKEY(pkey, NULL);
     if (n <= 0) {
-        crpki_errf(err, errsz, "openssl: cannot encode the public key");
+        errbuf_set(err, errsz, "openssl: cannot encode the public key");
         return -1;
     }
     uint8_t *buf = malloc((size_t)n), *p = buf;
     if (!buf) {
-        crpki_errf(err, errsz, "out of memory");
+        errbuf_set(err, errsz, "out of memory");
         return -1;
     }
     if (i2d_PUBKEY(pkey, &p) != n) {
         free(buf);
-        crpki_errf(err, errsz, "openssl: cannot encode the public key");
+        errbuf_set(err, errsz, "openssl: cannot encode the public key");
         return -1;
     }
     *spki = buf;
@@ -606,7 +606,7 @@ static int rsa_spki(p11_token *tok, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE pub, u
     if (!n || !e || !bld || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
         !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
         !(pkey = pkey_fromdata("RSA", bld))) {
-        crpki_errf(err, errsz, "openssl: cannot build the RSA public key");
+        errbuf_set(err, errsz, "openssl: cannot build the RSA public key");
         goto out;
     }
     ret = spki_der(pkey, spki, spki_len, err, errsz);
@@ -656,14 +656,14 @@ static int ec_spki(p11_token *tok, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE pub, co
     else if (len == point_len)
         point = val;
     if (!point || point[0] != 0x04) {
-        crpki_errf(err, errsz, "pkcs11: CKA_EC_POINT is not an uncompressed point of %s", group);
+        errbuf_set(err, errsz, "pkcs11: CKA_EC_POINT is not an uncompressed point of %s", group);
         goto out;
     }
     bld = OSSL_PARAM_BLD_new();
     if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
         !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, point_len) ||
         !(pkey = pkey_fromdata("EC", bld))) {
-        crpki_errf(err, errsz, "openssl: cannot build the EC public key");
+        errbuf_set(err, errsz, "openssl: cannot build the EC public key");
         goto out;
     }
     ret = spki_der(pkey, spki, spki_len, err, errsz);
@@ -690,7 +690,7 @@ static int generate(p11_token *tok, const char *label, gen_kind kind, unsigned b
     uint8_t *ec_params = NULL;
     int ec_params_len = 0;
     if (kind == GEN_RSA && bits != 2048 && bits != 3072 && bits != 4096) {
-        crpki_errf(err, errsz, "pkcs11: RSA key size %u not supported (2048, 3072, 4096)", bits);
+        errbuf_set(err, errsz, "pkcs11: RSA key size %u not supported (2048, 3072, 4096)", bits);
         return -1;
     }
     if (kind == GEN_EC) {
@@ -700,7 +700,7 @@ static int generate(p11_token *tok, const char *label, gen_kind kind, unsigned b
             ec_params_len = i2d_ASN1_OBJECT(obj, &ec_params);
         ASN1_OBJECT_free(obj);
         if (!group || ec_params_len <= 0) {
-            crpki_errf(err, errsz, "pkcs11: EC curve %s not supported (P-256 %s, P-384 %s)",
+            errbuf_set(err, errsz, "pkcs11: EC curve %s not supported (P-256 %s, P-384 %s)",
                        curve_oid ? curve_oid : "(none)", CRPKI_OID_P256, CRPKI_OID_P384);
             OPENSSL_free(ec_params);
             return -1;
@@ -717,7 +717,7 @@ static int generate(p11_token *tok, const char *label, gen_kind kind, unsigned b
     int r = find_private_key(tok, s, label, &priv, NULL, err, errsz);
     if (r <= 0) {
         if (r == 0)
-            crpki_errf(err, errsz, "pkcs11: a key labelled '%s' already exists", label);
+            errbuf_set(err, errsz, "pkcs11: a key labelled '%s' already exists", label);
         priv = CK_INVALID_HANDLE; /* not ours to destroy */
         healthy = r == 0;
         goto out;
@@ -800,7 +800,7 @@ int p11_generate_ec(p11_token *tok, const char *label, const char *curve_oid, ui
 
 /* ---- signing -------------------------------------------------------------- */
 
-static int pss_params(crpki_hash_id h, CK_RSA_PKCS_PSS_PARAMS *p, size_t *hash_len)
+static int pss_params(alg_hash_id h, CK_RSA_PKCS_PSS_PARAMS *p, size_t *hash_len)
 {
     switch (h) {
     case CRPKI_HASH_SHA1:
@@ -856,7 +856,7 @@ int p11_sign(p11_token *tok, const char *label, const p11_mech *mech, const uint
              size_t data_len, uint8_t *sig, size_t *sig_len, char *err, size_t errsz)
 {
     if (!tok || !mech || !sig_len || (!data && data_len) || data_len == 0) {
-        crpki_errf(err, errsz, "pkcs11: sign: bad arguments");
+        errbuf_set(err, errsz, "pkcs11: sign: bad arguments");
         return -1;
     }
     if (check_label(label, err, errsz) != 0)
@@ -870,11 +870,11 @@ int p11_sign(p11_token *tok, const char *label, const p11_mech *mech, const uint
     case CRPKI_PAD_PSS: {
         size_t hlen;
         if (pss_params(mech->pss_hash, &pss, &hlen) != 0) {
-            crpki_errf(err, errsz, "pkcs11: sign: PSS needs SHA-1, SHA-256, SHA-384 or SHA-512");
+            errbuf_set(err, errsz, "pkcs11: sign: PSS needs SHA-1, SHA-256, SHA-384 or SHA-512");
             return -1;
         }
         if (data_len != hlen) {
-            crpki_errf(err, errsz, "pkcs11: sign: PSS hash is %zu bytes, expected %zu", data_len,
+            errbuf_set(err, errsz, "pkcs11: sign: PSS hash is %zu bytes, expected %zu", data_len,
                        hlen);
             return -1;
         }
@@ -888,7 +888,7 @@ int p11_sign(p11_token *tok, const char *label, const p11_mech *mech, const uint
         m.mechanism = CKM_ECDSA;
         break;
     default:
-        crpki_errf(err, errsz, "pkcs11: sign: unknown signature scheme %d", (int)mech->scheme);
+        errbuf_set(err, errsz, "pkcs11: sign: unknown signature scheme %d", (int)mech->scheme);
         return -1;
     }
 
@@ -911,7 +911,7 @@ int p11_sign(p11_token *tok, const char *label, const p11_mech *mech, const uint
             int r = find_private_key(tok, s, label, &key, &type, err, errsz);
             if (r != 0) {
                 if (r > 0)
-                    crpki_errf(err, errsz, "pkcs11: no private key labelled '%s'", label);
+                    errbuf_set(err, errsz, "pkcs11: no private key labelled '%s'", label);
                 healthy = r > 0;
                 goto out;
             }
@@ -919,7 +919,7 @@ int p11_sign(p11_token *tok, const char *label, const p11_mech *mech, const uint
         if (type != want) {
             if (!cached)
                 cache_put(tok, label, key, type);
-            crpki_errf(err, errsz, "pkcs11: key '%s' is not an %s key: cannot sign with %s", label,
+            errbuf_set(err, errsz, "pkcs11: key '%s' is not an %s key: cannot sign with %s", label,
                        want == CKK_EC ? "EC" : "RSA",
                        mech->scheme == CRPKI_PAD_ECDSA ? "ECDSA"
                        : mech->scheme == CRPKI_PAD_PSS ? "RSASSA-PSS"
@@ -936,13 +936,13 @@ int p11_sign(p11_token *tok, const char *label, const p11_mech *mech, const uint
         break;
     }
     if (rv != CKR_OK) {
-        crpki_errf(err, errsz, "pkcs11: C_SignInit with key '%s' refused: %s (0x%lx)", label,
+        errbuf_set(err, errsz, "pkcs11: C_SignInit with key '%s' refused: %s (0x%lx)", label,
                    ckr_name(rv), (unsigned long)rv);
         goto out;
     }
     rv = tok->f->C_Sign(s, (CK_BYTE_PTR)data, data_len, raw, &rawlen);
     if (rv != CKR_OK) {
-        crpki_errf(err, errsz, "pkcs11: C_Sign with key '%s' failed: %s (0x%lx)", label,
+        errbuf_set(err, errsz, "pkcs11: C_Sign with key '%s' failed: %s (0x%lx)", label,
                    ckr_name(rv), (unsigned long)rv);
         healthy = 0; /* CKR_BUFFER_TOO_SMALL leaves the operation active */
         goto out;
@@ -951,14 +951,14 @@ int p11_sign(p11_token *tok, const char *label, const p11_mech *mech, const uint
     size_t outlen = rawlen;
     if (mech->scheme == CRPKI_PAD_ECDSA) {
         if (ecdsa_to_der(raw, rawlen, &der, &outlen) != 0) {
-            crpki_errf(err, errsz, "pkcs11: ECDSA signature of %lu bytes cannot be encoded",
+            errbuf_set(err, errsz, "pkcs11: ECDSA signature of %lu bytes cannot be encoded",
                        (unsigned long)rawlen);
             goto out;
         }
         outp = der;
     }
     if (!sig || *sig_len < outlen) {
-        crpki_errf(err, errsz, "pkcs11: signature buffer too small: %zu bytes needed, %zu given",
+        errbuf_set(err, errsz, "pkcs11: signature buffer too small: %zu bytes needed, %zu given",
                    outlen, *sig_len);
         *sig_len = outlen;
         goto out;
@@ -980,7 +980,7 @@ int p11_init_token(const char *module_path, const char *token_label, const char 
 {
     if (!token_label || !*token_label || strlen(token_label) > TOKEN_LABEL || !so_pin ||
         !user_pin) {
-        crpki_errf(err, errsz,
+        errbuf_set(err, errsz,
                    "pkcs11: init: token label (1-32 bytes), SO PIN and user PIN required");
         return -1;
     }
@@ -998,7 +998,7 @@ int p11_init_token(const char *module_path, const char *token_label, const char 
     int r = find_token_slot(f, token_label, &slot, err, errsz);
     if (r <= 0) {
         if (r == 0)
-            crpki_errf(err, errsz, "pkcs11: a token labelled '%s' already exists", token_label);
+            errbuf_set(err, errsz, "pkcs11: a token labelled '%s' already exists", token_label);
         goto out;
     }
     if (get_slots(f, CK_TRUE, &slots, &n, err, errsz) != 0)
@@ -1012,7 +1012,7 @@ int p11_init_token(const char *module_path, const char *token_label, const char 
         }
     }
     if (!have) {
-        crpki_errf(err, errsz, "pkcs11: no slot with an uninitialized token in %s", module_path);
+        errbuf_set(err, errsz, "pkcs11: no slot with an uninitialized token in %s", module_path);
         goto out;
     }
     CK_UTF8CHAR label32[TOKEN_LABEL];
@@ -1030,7 +1030,7 @@ int p11_init_token(const char *module_path, const char *token_label, const char 
         r = find_token_slot(f, token_label, &slot, err, errsz);
     if (r != 0) {
         if (r > 0)
-            crpki_errf(err, errsz, "pkcs11: token '%s' not found after C_InitToken", token_label);
+            errbuf_set(err, errsz, "pkcs11: token '%s' not found after C_InitToken", token_label);
         goto out;
     }
     rv = f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s);

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 
 typedef struct p11_token p11_token;
 
@@ -42,8 +42,8 @@ int p11_generate_ec(p11_token *tok, const char *label, const char *curve_oid, ui
                     size_t *spki_len, char *err, size_t errsz);
 
 typedef struct {
-    crpki_sig_scheme scheme; /* PKCS1: data is a DigestInfo; PSS and ECDSA: data is the hash */
-    crpki_hash_id pss_hash;  /* PSS: hash and MGF1 hash */
+    alg_sig_scheme scheme; /* PKCS1: data is a DigestInfo; PSS and ECDSA: data is the hash */
+    alg_hash_id pss_hash;  /* PSS: hash and MGF1 hash */
     unsigned long pss_salt_len;
 } p11_mech;
 

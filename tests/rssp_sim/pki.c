@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "pki.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +27,7 @@
 /* A message, then the OpenSSL error behind it, if any. */
 #define seterr(err, errsz, ...)                                                                    \
     do {                                                                                           \
-        crpki_errf(err, errsz, __VA_ARGS__);                                                       \
+        errbuf_set(err, errsz, __VA_ARGS__);                                                       \
         append_openssl_error(err, errsz);                                                          \
     } while (0)
 
@@ -37,7 +37,7 @@ static void append_openssl_error(char *err, size_t errsz)
     if (e) {
         char buf[256];
         ERR_error_string_n(e, buf, sizeof buf);
-        crpki_errf_append(err, errsz, " (%s)", buf);
+        errbuf_append(err, errsz, " (%s)", buf);
     }
     ERR_clear_error();
 }

@@ -14,7 +14,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 int req_fail(req_err *e, int status, const char *error, const char *fmt, ...)
 {
@@ -847,9 +847,9 @@ void req_sign_hash_free(req_sign_hash *s)
     s->has_params = 0;
 }
 
-const crpki_hash_info *req_hash_alg(const char *oid, req_err *e)
+const alg_hash_info *req_hash_alg(const char *oid, req_err *e)
 {
-    const crpki_hash_info *h = crpki_hash_by_oid(oid);
+    const alg_hash_info *h = alg_hash_by_oid(oid);
     if (!h || h->id == CRPKI_HASH_MD5) {
         req_fail(e, 400, "unsupported_algorithm", "hashAlgorithmOID: %s",
                  h ? "MD5 is not accepted" : "unsupported hash algorithm");
@@ -858,7 +858,7 @@ const crpki_hash_info *req_hash_alg(const char *oid, req_err *e)
     return h;
 }
 
-int req_check_hashes(const crpki_hash_info *h, long num_signatures, const req_blobs *hashes,
+int req_check_hashes(const alg_hash_info *h, long num_signatures, const req_blobs *hashes,
                      req_err *e)
 {
     if (num_signatures < 0 || hashes->n != (size_t)num_signatures)
@@ -871,7 +871,7 @@ int req_check_hashes(const crpki_hash_info *h, long num_signatures, const req_bl
     return 0;
 }
 
-static crpki_hash_id hash_of_algor(const X509_ALGOR *alg)
+static alg_hash_id hash_of_algor(const X509_ALGOR *alg)
 {
     const ASN1_OBJECT *obj = NULL;
     int ptype = 0;
@@ -883,12 +883,12 @@ static crpki_hash_id hash_of_algor(const X509_ALGOR *alg)
     char oid[64];
     if (OBJ_obj2txt(oid, sizeof oid, obj, 1) <= 0)
         return CRPKI_HASH_NONE;
-    const crpki_hash_info *h = crpki_hash_by_oid(oid);
+    const alg_hash_info *h = alg_hash_by_oid(oid);
     return h ? h->id : CRPKI_HASH_NONE;
 }
 
-int req_parse_pss_params(const uint8_t *der, size_t len, crpki_hash_id *hash,
-                         crpki_hash_id *mgf1_hash, long *salt_len, req_err *e)
+int req_parse_pss_params(const uint8_t *der, size_t len, alg_hash_id *hash,
+                         alg_hash_id *mgf1_hash, long *salt_len, req_err *e)
 {
     if (!der || len == 0 || len > 1024)
         return BAD(e, "signAlgoParams: not RSASSA-PSS-params");
@@ -962,24 +962,24 @@ out:
     return rc;
 }
 
-static int key_has_alg(crpki_key_type key_type, const char *oid)
+static int key_has_alg(alg_key_type key_type, const char *oid)
 {
-    const char *const *algs = crpki_sigalgs_for_key(key_type);
+    const char *const *algs = alg_sigalgs_for_key(key_type);
     for (size_t i = 0; algs && algs[i]; i++)
         if (strcmp(algs[i], oid) == 0)
             return 1;
     return 0;
 }
 
-int req_sign_plan_resolve(const req_sign_hash *s, crpki_key_type key_type, unsigned key_bits,
+int req_sign_plan_resolve(const req_sign_hash *s, alg_key_type key_type, unsigned key_bits,
                           req_sign_plan *out, req_err *e)
 {
     memset(out, 0, sizeof *out);
-    const crpki_sigalg_info *sa = crpki_sigalg_by_oid(s->sign_algo);
+    const alg_sigalg_info *sa = alg_sigalg_by_oid(s->sign_algo);
     if (!sa || !key_has_alg(key_type, s->sign_algo) || sa->key != key_type)
         return req_fail(e, 400, "unsupported_algorithm", "signAlgo: %s",
                         sa ? "not an algorithm of this key" : "unsupported signature algorithm");
-    const crpki_hash_info *h = NULL;
+    const alg_hash_info *h = NULL;
     if (s->hash_oid) {
         h = req_hash_alg(s->hash_oid, e);
         if (!h)
@@ -988,7 +988,7 @@ int req_sign_plan_resolve(const req_sign_hash *s, crpki_key_type key_type, unsig
             return req_fail(e, 400, "unsupported_algorithm",
                             "signAlgo: implies another hash than hashAlgorithmOID");
     } else if (sa->hash != CRPKI_HASH_NONE) {
-        h = crpki_hash_by_id(sa->hash);
+        h = alg_hash_by_id(sa->hash);
     } else {
         return BAD(e, "hashAlgorithmOID: required with this signAlgo");
     }
@@ -997,7 +997,7 @@ int req_sign_plan_resolve(const req_sign_hash *s, crpki_key_type key_type, unsig
     if (sa->scheme == CRPKI_PAD_PSS) {
         if (!s->has_params)
             return BAD(e, "signAlgoParams: required for RSASSA-PSS");
-        crpki_hash_id ph, mh;
+        alg_hash_id ph, mh;
         long salt;
         if (req_parse_pss_params(s->params.data, s->params.len, &ph, &mh, &salt, e) < 0)
             return -1;

@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 
 typedef struct {
     int status;        /* HTTP status */
@@ -150,16 +150,16 @@ void req_sign_hash_free(req_sign_hash *s);
 
 /* hashAlgorithmOID accepted for signing (SHA-1/256/384/512; MD5 and unknown
  * OIDs: 400 unsupported_algorithm). */
-const crpki_hash_info *req_hash_alg(const char *oid, req_err *e);
+const alg_hash_info *req_hash_alg(const char *oid, req_err *e);
 
 /* Each hash exactly h->len bytes, and as many as numSignatures
  * (400 invalid_hash). */
-int req_check_hashes(const crpki_hash_info *h, long num_signatures, const req_blobs *hashes,
+int req_check_hashes(const alg_hash_info *h, long num_signatures, const req_blobs *hashes,
                      req_err *e);
 
 typedef struct {
-    crpki_sig_scheme scheme;
-    const crpki_hash_info *hash; /* the hash the signature is over */
+    alg_sig_scheme scheme;
+    const alg_hash_info *hash; /* the hash the signature is over */
     unsigned long pss_salt_len;  /* PSS only */
 } req_sign_plan;
 
@@ -168,13 +168,13 @@ typedef struct {
  * key's algorithms, the hash supported and the one signAlgo implies, PSS
  * parameters well formed with that hash for digest and MGF1 and a salt that
  * fits the key. 400 unsupported_algorithm or invalid_request. */
-int req_sign_plan_resolve(const req_sign_hash *s, crpki_key_type key_type, unsigned key_bits,
+int req_sign_plan_resolve(const req_sign_hash *s, alg_key_type key_type, unsigned key_bits,
                           req_sign_plan *out, req_err *e);
 
 /* RSASSA-PSS-params (RFC 4055) DER: digest hash, MGF1 hash, salt length,
  * trailer field (must be 1). Defaults SHA-1 / MGF1-SHA-1 / 20 / 1. */
-int req_parse_pss_params(const uint8_t *der, size_t len, crpki_hash_id *hash,
-                         crpki_hash_id *mgf1_hash, long *salt_len, req_err *e);
+int req_parse_pss_params(const uint8_t *der, size_t len, alg_hash_id *hash,
+                         alg_hash_id *mgf1_hash, long *salt_len, req_err *e);
 
 /* ---- OAuth values ------------------------------------------------------------ */
 

@@ -3,7 +3,7 @@
  * documented range; an option given twice, an unknown option or a stray
  * argument is a usage error. */
 #include "serve.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -121,7 +121,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
         if (strcmp(arg, "-h") == 0)
             arg = "--help";
         if (strncmp(arg, "--", 2) != 0) {
-            crpki_errf(err, errsz, "unexpected argument '%s'", arg);
+            errbuf_set(err, errsz, "unexpected argument '%s'", arg);
             return -1;
         }
         const char *eq = strchr(arg, '=');
@@ -131,18 +131,18 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             if (strlen(opts[k].name) == nlen && strncmp(arg, opts[k].name, nlen) == 0)
                 o = k;
         if (o < 0) {
-            crpki_errf(err, errsz, "unknown option '%.*s'", (int)nlen, arg);
+            errbuf_set(err, errsz, "unknown option '%.*s'", (int)nlen, arg);
             return -1;
         }
         const char *name = opts[o].name;
         if (seen[o]) {
-            crpki_errf(err, errsz, "%s given twice", name);
+            errbuf_set(err, errsz, "%s given twice", name);
             return -1;
         }
         seen[o] = 1;
         if (o == O_HELP) {
             if (eq) {
-                crpki_errf(err, errsz, "--help takes no value");
+                errbuf_set(err, errsz, "--help takes no value");
                 return -1;
             }
             a->help = 1;
@@ -154,19 +154,19 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
         } else if (i + 1 < argc) {
             val = argv[++i];
         } else {
-            crpki_errf(err, errsz, "%s needs a value", name);
+            errbuf_set(err, errsz, "%s needs a value", name);
             return -1;
         }
         uint64_t n = 0;
         if (opts[o].numeric && parse_u64(val, opts[o].min, opts[o].max, &n) != 0) {
-            crpki_errf(err, errsz, "%s: '%s' is not a number in %llu-%llu", name, val,
+            errbuf_set(err, errsz, "%s: '%s' is not a number in %llu-%llu", name, val,
                        (unsigned long long)opts[o].min, (unsigned long long)opts[o].max);
             return -1;
         }
         switch (o) {
         case O_DIR:
             if (!*val) {
-                crpki_errf(err, errsz, "--dir: empty directory name");
+                errbuf_set(err, errsz, "--dir: empty directory name");
                 return -1;
             }
             a->dir = val;
@@ -176,7 +176,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             socklen_t sslen;
             char why[160];
             if (rsspd_httpd_parse_listen(val, &ss, &sslen, why, sizeof why) != 0) {
-                crpki_errf(err, errsz, "--listen: %s", why);
+                errbuf_set(err, errsz, "--listen: %s", why);
                 return -1;
             }
             a->listen = val;
@@ -199,7 +199,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             break;
         case O_PHONE:
             if (!*val) {
-                crpki_errf(err, errsz, "--phone: empty file name");
+                errbuf_set(err, errsz, "--phone: empty file name");
                 return -1;
             }
             a->opt.phone_file = val;
@@ -224,7 +224,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             break;
         case O_FPATH:
             if (val[0] != '/') {
-                crpki_errf(err, errsz, "--fault-path: '%s' must start with '/'", val);
+                errbuf_set(err, errsz, "--fault-path: '%s' must start with '/'", val);
                 return -1;
             }
             a->faults.path_prefix = val;
@@ -239,7 +239,7 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
     if (a->help)
         return 0;
     if (!a->dir) {
-        crpki_errf(err, errsz, "--dir is required");
+        errbuf_set(err, errsz, "--dir is required");
         return -1;
     }
     return 0;

@@ -13,7 +13,7 @@
 #include <openssl/rand.h>
 
 #include "svc.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 void rsspd_options_default(rsspd_options *opt)
 {

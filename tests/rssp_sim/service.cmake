@@ -2,12 +2,12 @@
 # rsspd_req: pure request parsing and validation (unit tests, fuzz targets).
 add_library(rsspd_req STATIC req.c)
 target_include_directories(rsspd_req PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(rsspd_req PUBLIC crpki_util OpenSSL::Crypto PkgConfig::LIBCJSON Threads::Threads m)
+target_link_libraries(rsspd_req PUBLIC base_util base_alg OpenSSL::Crypto PkgConfig::LIBCJSON Threads::Threads m)
 crpki_warnings(rsspd_req)
 
 add_library(rsspd_service STATIC service.c store.c cred.c oauth.c csc.c serve.c admin.c phone.c)
 target_include_directories(rsspd_service PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(rsspd_service PUBLIC rsspd_req rsspd_keys crpki_util OpenSSL::Crypto
+target_link_libraries(rsspd_service PUBLIC rsspd_req rsspd_keys base_util base_alg OpenSSL::Crypto
                       PkgConfig::MHD PkgConfig::SQLITE3 PkgConfig::LIBCJSON Threads::Threads)
 crpki_warnings(rsspd_service)
 
@@ -20,7 +20,7 @@ if(NOT TARGET PkgConfig::RSSPD_CURL)
 endif()
 crpki_unit_test(test_httpd
   SOURCES test_httpd.c httpd.c serve_args.c test_serve_fake_service.c
-  LIBS crpki_util PkgConfig::MHD PkgConfig::LIBCJSON PkgConfig::RSSPD_CURL OpenSSL::Crypto
+  LIBS base_util base_alg PkgConfig::MHD PkgConfig::LIBCJSON PkgConfig::RSSPD_CURL OpenSSL::Crypto
        Threads::Threads)
 target_include_directories(test_httpd PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 # rsspd_serve: the serve command as a process (exit codes, DIR/port, base URL,

@@ -5,7 +5,7 @@
 #define _XOPEN_SOURCE 700
 
 #include "simcfg.h"
-#include "util/errbuf.h"
+#include "base/util/errbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +40,7 @@ static const cJSON *member(const cJSON *obj, const char *key)
 
 static int bad(ld *l, const char *path, const char *key, const char *what)
 {
-    crpki_errf(l->err, l->errsz, SIMCFG_FILE ": %s%s%s: %s", path, *path ? "." : "", key, what);
+    errbuf_set(l->err, l->errsz, SIMCFG_FILE ": %s%s%s: %s", path, *path ? "." : "", key, what);
     return -1;
 }
 
@@ -48,7 +48,7 @@ static int dupstr(ld *l, const char *s, char **out)
 {
     *out = strdup(s);
     if (!*out) {
-        crpki_errf(l->err, l->errsz, SIMCFG_FILE ": out of memory");
+        errbuf_set(l->err, l->errsz, SIMCFG_FILE ": out of memory");
         return -1;
     }
     return 0;
@@ -87,7 +87,7 @@ static int get_path(ld *l, const cJSON *obj, const char *path, const char *key, 
     if (!abs) {
         free(rel);
         *out = NULL;
-        crpki_errf(l->err, l->errsz, SIMCFG_FILE ": out of memory");
+        errbuf_set(l->err, l->errsz, SIMCFG_FILE ": out of memory");
         return -1;
     }
     snprintf(abs, n, "%s/%s", l->dir, rel);
@@ -141,7 +141,7 @@ static const cJSON *get_arr(ld *l, const cJSON *obj, const char *path, const cha
 static int load_cred(ld *l, const cJSON *o, const char *path, simcfg_credential *c)
 {
     if (!cJSON_IsObject(o)) {
-        crpki_errf(l->err, l->errsz, SIMCFG_FILE ": %s: expected an object", path);
+        errbuf_set(l->err, l->errsz, SIMCFG_FILE ": %s: expected an object", path);
         return -1;
     }
     char *kt = NULL;
@@ -166,7 +166,7 @@ static int load_cred(ld *l, const cJSON *o, const char *path, simcfg_credential 
 static int load_user(ld *l, const cJSON *o, const char *path, simcfg_user *u)
 {
     if (!cJSON_IsObject(o)) {
-        crpki_errf(l->err, l->errsz, SIMCFG_FILE ": %s: expected an object", path);
+        errbuf_set(l->err, l->errsz, SIMCFG_FILE ": %s: expected an object", path);
         return -1;
     }
     if (get_str(l, o, path, "id", 0, &u->id) != 0 ||
@@ -181,7 +181,7 @@ static int load_user(ld *l, const cJSON *o, const char *path, simcfg_user *u)
     size_t n = (size_t)cJSON_GetArraySize(creds);
     u->creds = calloc(n ? n : 1, sizeof *u->creds);
     if (!u->creds) {
-        crpki_errf(l->err, l->errsz, SIMCFG_FILE ": out of memory");
+        errbuf_set(l->err, l->errsz, SIMCFG_FILE ": out of memory");
         return -1;
     }
     const cJSON *c;
@@ -203,7 +203,7 @@ static int check_unique(ld *l, const simcfg *cfg)
         const simcfg_user *u = &cfg->users[i];
         for (size_t j = 0; j < i; j++) {
             if (strcmp(cfg->users[j].id, u->id) == 0) {
-                crpki_errf(l->err, l->errsz, SIMCFG_FILE ": users[%zu].id: duplicate user ID '%s'",
+                errbuf_set(l->err, l->errsz, SIMCFG_FILE ": users[%zu].id: duplicate user ID '%s'",
                            i, u->id);
                 return -1;
             }
@@ -215,7 +215,7 @@ static int check_unique(ld *l, const simcfg *cfg)
                 size_t lim = i2 == i ? k : u2->ncreds;
                 for (size_t k2 = 0; k2 < lim; k2++) {
                     if (strcmp(u2->creds[k2].id, cid) == 0) {
-                        crpki_errf(l->err, l->errsz,
+                        errbuf_set(l->err, l->errsz,
                                    SIMCFG_FILE ": users[%zu].credentials[%zu].id: duplicate "
                                                "credential ID '%s'",
                                    i, k, cid);
@@ -231,7 +231,7 @@ static int check_unique(ld *l, const simcfg *cfg)
 static int load_root(ld *l, const cJSON *root, simcfg *cfg)
 {
     if (!cJSON_IsObject(root)) {
-        crpki_errf(l->err, l->errsz, SIMCFG_FILE ": expected a JSON object");
+        errbuf_set(l->err, l->errsz, SIMCFG_FILE ": expected a JSON object");
         return -1;
     }
     const cJSON *ver = member(root, "version");
@@ -264,7 +264,7 @@ static int load_root(ld *l, const cJSON *root, simcfg *cfg)
     size_t n = (size_t)cJSON_GetArraySize(users);
     cfg->users = calloc(n ? n : 1, sizeof *cfg->users);
     if (!cfg->users) {
-        crpki_errf(l->err, l->errsz, SIMCFG_FILE ": out of memory");
+        errbuf_set(l->err, l->errsz, SIMCFG_FILE ": out of memory");
         return -1;
     }
     const cJSON *u;
@@ -284,7 +284,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errsz)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        crpki_errf(err, errsz, "cannot open %s: %s", path, strerror(errno));
+        errbuf_set(err, errsz, "cannot open %s: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 8192, n = 0;
@@ -299,7 +299,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errsz)
                 free(buf);
                 buf = NULL;
                 fclose(f);
-                crpki_errf(err, errsz, "%s: larger than %d bytes", path, SIMCFG_MAXSIZE);
+                errbuf_set(err, errsz, "%s: larger than %d bytes", path, SIMCFG_MAXSIZE);
                 return NULL;
             }
             char *nb = realloc(buf, cap * 2);
@@ -316,7 +316,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errsz)
     fclose(f);
     if (!buf || rerr) {
         free(buf);
-        crpki_errf(err, errsz, "cannot read %s", path);
+        errbuf_set(err, errsz, "cannot read %s", path);
         return NULL;
     }
     *len = n;
@@ -327,12 +327,12 @@ int simcfg_load(const char *dir, simcfg *out, char *err, size_t errsz)
 {
     memset(out, 0, sizeof *out);
     if (!dir || !*dir) {
-        crpki_errf(err, errsz, "no data directory given");
+        errbuf_set(err, errsz, "no data directory given");
         return -1;
     }
     char *absdir = realpath(dir, NULL);
     if (!absdir) {
-        crpki_errf(err, errsz, "data directory %s: %s", dir, strerror(errno));
+        errbuf_set(err, errsz, "data directory %s: %s", dir, strerror(errno));
         return -1;
     }
     out->dir = absdir;
@@ -340,7 +340,7 @@ int simcfg_load(const char *dir, simcfg *out, char *err, size_t errsz)
     char *path = malloc(n);
     if (!path) {
         simcfg_free(out);
-        crpki_errf(err, errsz, "out of memory");
+        errbuf_set(err, errsz, "out of memory");
         return -1;
     }
     snprintf(path, n, "%s/" SIMCFG_FILE, absdir);
@@ -354,7 +354,7 @@ int simcfg_load(const char *dir, simcfg *out, char *err, size_t errsz)
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
-        crpki_errf(err, errsz, SIMCFG_FILE ": not valid JSON (near byte %zu)",
+        errbuf_set(err, errsz, SIMCFG_FILE ": not valid JSON (near byte %zu)",
                    end && end >= text ? (size_t)(end - text) : (size_t)0);
         free(text);
         simcfg_free(out);
@@ -468,7 +468,7 @@ static cJSON *build_json(const simcfg *cfg, char *err, size_t errsz)
     }
     if (!ok) {
         cJSON_Delete(root);
-        crpki_errf(err, errsz,
+        errbuf_set(err, errsz,
                    SIMCFG_FILE ": cannot save: a required value is missing, or out of "
                                "memory");
         return NULL;
@@ -479,7 +479,7 @@ static cJSON *build_json(const simcfg *cfg, char *err, size_t errsz)
 int simcfg_save(const simcfg *cfg, char *err, size_t errsz)
 {
     if (!cfg || !cfg->dir || cfg->dir[0] != '/') {
-        crpki_errf(err, errsz, SIMCFG_FILE ": cannot save: the data directory must be absolute");
+        errbuf_set(err, errsz, SIMCFG_FILE ": cannot save: the data directory must be absolute");
         return -1;
     }
     cJSON *root = build_json(cfg, err, errsz);
@@ -488,14 +488,14 @@ int simcfg_save(const simcfg *cfg, char *err, size_t errsz)
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text) {
-        crpki_errf(err, errsz, SIMCFG_FILE ": cannot save: out of memory");
+        errbuf_set(err, errsz, SIMCFG_FILE ": cannot save: out of memory");
         return -1;
     }
     size_t n = strlen(cfg->dir) + sizeof "/" SIMCFG_FILE ".tmp";
     char *path = malloc(n), *tmp = malloc(n);
     int ret = -1, fd = -1;
     if (!path || !tmp) {
-        crpki_errf(err, errsz, SIMCFG_FILE ": cannot save: out of memory");
+        errbuf_set(err, errsz, SIMCFG_FILE ": cannot save: out of memory");
         goto out;
     }
     snprintf(path, n, "%s/" SIMCFG_FILE, cfg->dir);
@@ -503,7 +503,7 @@ int simcfg_save(const simcfg *cfg, char *err, size_t errsz)
     /* 0600: the file holds the token PINs and the test passwords */
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        crpki_errf(err, errsz, "cannot create %s: %s", tmp, strerror(errno));
+        errbuf_set(err, errsz, "cannot create %s: %s", tmp, strerror(errno));
         goto out;
     }
     size_t len = strlen(text), off = 0;
@@ -513,23 +513,23 @@ int simcfg_save(const simcfg *cfg, char *err, size_t errsz)
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            crpki_errf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
+            errbuf_set(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
             goto out;
         }
         off += (size_t)w;
     }
     if (fsync(fd) != 0) {
-        crpki_errf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
+        errbuf_set(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
         goto out;
     }
     if (close(fd) != 0) {
         fd = -1;
-        crpki_errf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
+        errbuf_set(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
         goto out;
     }
     fd = -1;
     if (rename(tmp, path) != 0) {
-        crpki_errf(err, errsz, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        errbuf_set(err, errsz, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
         goto out;
     }
     int dfd = open(cfg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

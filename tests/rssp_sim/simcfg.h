@@ -7,11 +7,11 @@
 
 #include <stddef.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 
 typedef struct {
     char *id; /* credential ID = CKA_LABEL of the private key */
-    crpki_key_type key_type;
+    alg_key_type key_type;
     unsigned key_bits; /* RSA modulus bits, or EC field bits (256) */
     char *curve_oid;   /* EC only, else NULL */
     char *cert_pem;    /* path of the user certificate (PEM) */

@@ -14,7 +14,7 @@
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 #define POOL_MAX        16
 #define BUSY_TIMEOUT_MS 10000

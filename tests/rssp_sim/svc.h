@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 #include "p11.h"
 #include "phone.h"
 #include "req.h"
@@ -23,7 +23,7 @@
 typedef struct {
     const simcfg_credential *cfg;
     const simcfg_user *owner;
-    crpki_key_type key_type;
+    alg_key_type key_type;
     unsigned key_bits;  /* RSA modulus bits or EC field bits */
     char curve_oid[64]; /* EC: dotted OID of the named curve; else "" */
     uint8_t *der;       /* user certificate */

@@ -21,7 +21,7 @@
 #include <openssl/rand.h>
 
 #include "commands.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 static char at1[64], at2[64]; /* user1, user2 */
 
@@ -114,11 +114,11 @@ static EVP_PKEY *cert_key(const char *cred_id)
     return k;
 }
 
-static int verify(const char *cred_id, crpki_sig_scheme scheme, crpki_hash_id hash, int salt,
+static int verify(const char *cred_id, alg_sig_scheme scheme, alg_hash_id hash, int salt,
                   const uint8_t *digest, const char *sig_b64, size_t *sig_len)
 {
     EVP_PKEY *k = cert_key(cred_id);
-    const crpki_hash_info *h = crpki_hash_by_id(hash);
+    const alg_hash_info *h = alg_hash_by_id(hash);
     const EVP_MD *md = EVP_get_digestbyname(h->name);
     uint8_t sig[1024];
     size_t sl = 0;
@@ -221,11 +221,11 @@ static cJSON *sign_ok(const char *access, const char *body)
     return sigs;
 }
 
-static void sign_and_verify(const char *cred, const char *hash_oid, crpki_hash_id hid,
-                            const char *sign_algo, crpki_sig_scheme scheme, const char *params,
+static void sign_and_verify(const char *cred, const char *hash_oid, alg_hash_id hid,
+                            const char *sign_algo, alg_sig_scheme scheme, const char *params,
                             int salt, size_t n, size_t want_len)
 {
-    const crpki_hash_info *h = crpki_hash_by_id(hid);
+    const alg_hash_info *h = alg_hash_by_id(hid);
     uint8_t digests[3 * 64];
     tsf_random(digests, n * h->len);
     char sad[64];

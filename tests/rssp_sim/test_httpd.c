@@ -26,7 +26,7 @@
 #include "serve.h"
 #include "service.h"
 #include "test_serve_fake_service.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 /* ---- test PKI ----------------------------------------------------------- */
 

@@ -74,7 +74,7 @@ static void sign_and_verify(p11_token *tok, const simcfg_credential *c, X509 *ce
     memcpy(data, hash, 32);
     if (c->key_type == CRPKI_KEY_RSA) {
         m.scheme = CRPKI_PAD_PKCS1;
-        dlen = crpki_digestinfo(CRPKI_HASH_SHA256, hash, 32, data, sizeof data);
+        dlen = alg_digestinfo(CRPKI_HASH_SHA256, hash, 32, data, sizeof data);
         assert_int_not_equal(dlen, 0);
     }
     size_t siglen = sizeof sig;

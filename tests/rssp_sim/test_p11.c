@@ -25,7 +25,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 #include "p11.h"
 #include "test_util.h"
 
@@ -121,7 +121,7 @@ static void sha256(const void *data, size_t len, uint8_t out[32])
 }
 
 /* Verifies sig over hash with OpenSSL; scheme decides padding. */
-static int verify(EVP_PKEY *pub, crpki_sig_scheme scheme, int salt, const uint8_t *hash,
+static int verify(EVP_PKEY *pub, alg_sig_scheme scheme, int salt, const uint8_t *hash,
                   size_t hlen, const uint8_t *sig, size_t siglen)
 {
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pub, NULL);
@@ -143,7 +143,7 @@ static int sign_pkcs1(p11_token *tok, const uint8_t hash[32], uint8_t *sig, size
                       char *err, size_t errsz)
 {
     uint8_t di[128];
-    size_t dilen = crpki_digestinfo(CRPKI_HASH_SHA256, hash, 32, di, sizeof di);
+    size_t dilen = alg_digestinfo(CRPKI_HASH_SHA256, hash, 32, di, sizeof di);
     if (dilen == 0)
         return -1;
     p11_mech m = {CRPKI_PAD_PKCS1, CRPKI_HASH_NONE, 0};

@@ -335,7 +335,7 @@ static void hash_checks_refuse_md5_unknown_lengths_and_counts(void **state)
     expect_err(&e, 400, "unsupported_algorithm", "MD5");
     assert_null(req_hash_alg("1.2.3", &e));
     expect_err(&e, 400, "unsupported_algorithm", "hashAlgorithmOID");
-    const crpki_hash_info *h = crpki_hash_by_id(CRPKI_HASH_SHA256);
+    const alg_hash_info *h = alg_hash_by_id(CRPKI_HASH_SHA256);
     uint8_t a[32], b[20];
     req_blob v[2] = {{a, 32}, {a, 32}};
     req_blobs hs = {v, 2};
@@ -394,7 +394,7 @@ static void sign_plan_resolves_algorithms_against_the_key(void **state)
 
     struct {
         const char *algo, *hash;
-        crpki_key_type key;
+        alg_key_type key;
         const uint8_t *params;
         size_t plen;
         const char *error, *desc;
@@ -425,7 +425,7 @@ static void sign_plan_resolves_algorithms_against_the_key(void **state)
 static void pss_params_defaults_salt_bound_and_trailing_garbage(void **state)
 {
     (void)state;
-    crpki_hash_id h, m;
+    alg_hash_id h, m;
     long salt;
     req_err e;
     const uint8_t empty[] = {0x30, 0x00};

@@ -12,7 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "service.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 struct rsspd_service {
     char *base_url;

@@ -14,7 +14,7 @@
 #include "commands.h"
 #include "req.h"
 #include "test_util.h"
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 rsspd_service *tsf_svc;
 simcfg tsf_cfg;
@@ -286,7 +286,7 @@ void tsf_login(const char *user, char access[64], char refresh[64])
     tsf_resp_free(&r);
 }
 
-const simcfg_credential *tsf_cred(const char *user, crpki_key_type type, unsigned bits)
+const simcfg_credential *tsf_cred(const char *user, alg_key_type type, unsigned bits)
 {
     const simcfg_user *u = simcfg_find_user(&tsf_cfg, user);
     assert_non_null(u);

@@ -73,7 +73,7 @@ void tsf_login(const char *user, char access[64], char refresh[64]);
 const char *tsf_password(const char *user);
 
 /* The first credential of user with that key type and size. */
-const simcfg_credential *tsf_cred(const char *user, crpki_key_type type, unsigned bits);
+const simcfg_credential *tsf_cred(const char *user, alg_key_type type, unsigned bits);
 
 /* JSON array of base64 hashes (caller frees). */
 char *tsf_hashes_json(const uint8_t *hashes, size_t n, size_t hlen);

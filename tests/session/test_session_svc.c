@@ -1,4 +1,4 @@
-/* crpki_session_sign against the reference service (crpki_service_test:
+/* signing_sign against the reference service (crpki_service_test:
  * linux and under Wine; the phone file plays the gBizID app). Modes:
  *   sign    every key of user1 with each scheme it takes, approved by the
  *           phone, artifacts left for the driver's OpenSSL; the same digest
@@ -23,19 +23,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
-#include "platform/thread.h"
-#include "session/session.h"
+#include "core/crypto/crypto.h"
+#include "base/platform/plat_thread.h"
+#include "core/signing/signing.h"
 #include "svctest.h"
 #ifdef _WIN32
 #include <stdatomic.h>
 
 #include "svctest_dialog.h"
-#include "ui/ui_internal.h" /* CRPKI_UI_ID_*: the dialog's controls */
+#include "core/ui/ui_internal.h" /* CRPKI_UI_ID_*: the dialog's controls */
 #endif
 
-static crpki_session *S;
-static crpki_cat_entry keys[3];
+static signing_session *S;
+static catalog_entry keys[3];
 static size_t nkeys;
 static unsigned artifacts;
 
@@ -44,20 +44,20 @@ static int group_setup(void **state)
     (void)state;
     svctest_env("CRPKI_HOME");
     crpki_error_info ei;
-    if (crpki_session_open(NULL, &S, &ei) != CRPKI_OK) {
-        fprintf(stderr, "crpki_session_open: %s\n", ei.detail);
+    if (signing_open(NULL, &S, &ei) != CRPKI_OK) {
+        fprintf(stderr, "signing_open: %s\n", ei.detail);
         return -1;
     }
     char **ids;
     size_t n;
-    if (crpki_session_list_keys(S, CRPKI_CAT_CSP, &ids, &n, &ei) != CRPKI_OK || n != 3) {
+    if (signing_list_keys(S, CRPKI_CAT_CSP, &ids, &n, &ei) != CRPKI_OK || n != 3) {
         fprintf(stderr, "user1 should have 3 keys selected\n");
         return -1;
     }
     for (size_t i = 0; i < n; i++)
-        if (crpki_session_find_key(S, ids[i], CRPKI_CAT_CSP, &keys[nkeys++], &ei) != CRPKI_OK)
+        if (signing_find_key(S, ids[i], CRPKI_CAT_CSP, &keys[nkeys++], &ei) != CRPKI_OK)
             return -1;
-    crpki_session_free_ids(ids, n);
+    signing_free_ids(ids, n);
     return 0;
 }
 
@@ -65,12 +65,12 @@ static int group_teardown(void **state)
 {
     (void)state;
     for (size_t i = 0; i < nkeys; i++)
-        crpki_cat_entry_free(&keys[i]);
-    crpki_session_close(S);
+        catalog_entry_free(&keys[i]);
+    signing_close(S);
     return 0;
 }
 
-static const crpki_cat_entry *key_of(crpki_key_type t, unsigned bits)
+static const catalog_entry *key_of(alg_key_type t, unsigned bits)
 {
     for (size_t i = 0; i < nkeys; i++)
         if (keys[i].key_type == t && keys[i].key_bits == bits)
@@ -79,15 +79,15 @@ static const crpki_cat_entry *key_of(crpki_key_type t, unsigned bits)
     return NULL;
 }
 
-static crpki_err sign(const crpki_cat_entry *k, crpki_sig_scheme sc, crpki_hash_id h, unsigned salt,
+static crpki_err sign(const catalog_entry *k, alg_sig_scheme sc, alg_hash_id h, unsigned salt,
                       const uint8_t *dg, const char *what, int silent, unsigned timeout_ms,
                       uint8_t *sig, size_t *n, crpki_error_info *ei)
 {
-    crpki_sign_params p = {
-        k, sc, h, salt, dg, crpki_hash_by_id(h)->len, what, silent, NULL, timeout_ms,
+    signing_params p = {
+        k, sc, h, salt, dg, alg_hash_by_id(h)->len, what, silent, NULL, timeout_ms,
     };
     *n = 1024;
-    return crpki_session_sign(S, &p, sig, n, ei);
+    return signing_sign(S, &p, sig, n, ei);
 }
 
 /* ---- sign ------------------------------------------------------------------------ */
@@ -96,10 +96,10 @@ static void each_key_and_scheme_signs_with_the_phone_approving(void **state)
 {
     (void)state;
     static const struct {
-        crpki_key_type type;
+        alg_key_type type;
         unsigned bits;
-        crpki_sig_scheme sc;
-        crpki_hash_id h;
+        alg_sig_scheme sc;
+        alg_hash_id h;
         unsigned salt;
     } cases[] = {
         {CRPKI_KEY_RSA, 2048, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0},
@@ -116,10 +116,10 @@ static void each_key_and_scheme_signs_with_the_phone_approving(void **state)
     };
     svctest_phone("approve 0");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const crpki_cat_entry *k = key_of(cases[i].type, cases[i].bits);
-        const crpki_hash_info *hi = crpki_hash_by_id(cases[i].h);
+        const catalog_entry *k = key_of(cases[i].type, cases[i].bits);
+        const alg_hash_info *hi = alg_hash_by_id(cases[i].h);
         uint8_t dg[64], sig[1024];
-        crpki_random(dg, hi->len);
+        crypto_random(dg, hi->len);
         size_t n;
         crpki_error_info ei;
         int before = svctest_phone_log_count();
@@ -128,7 +128,7 @@ static void each_key_and_scheme_signs_with_the_phone_approving(void **state)
         if (e != CRPKI_OK)
             fail_msg("case %u: %s (%s)", (unsigned)i, crpki_err_name(e), ei.detail);
         assert_int_equal(svctest_phone_log_count(), before + 1);
-        assert_int_equal(n, crpki_cat_entry_sig_len(k)); /* RSA: modulus, EC: r||s */
+        assert_int_equal(n, catalog_entry_sig_len(k)); /* RSA: modulus, EC: r||s */
 
         /* the driver's OpenSSL wants ECDSA in DER; RSA as is */
         uint8_t der[160];
@@ -136,7 +136,7 @@ static void each_key_and_scheme_signs_with_the_phone_approving(void **state)
         size_t outlen = n;
         if (cases[i].sc == CRPKI_PAD_ECDSA) {
             outlen = sizeof der;
-            assert_int_equal(crpki_ecdsa_p1363_to_der(sig, n, der, &outlen), CRPKI_OK);
+            assert_int_equal(crypto_ecdsa_p1363_to_der(sig, n, der, &outlen), CRPKI_OK);
             out = der;
         }
         char name[64], opts[160], lower[16];
@@ -166,9 +166,9 @@ static void the_same_digest_twice_is_one_approval(void **state)
 {
     (void)state;
     svctest_phone("approve 0");
-    const crpki_cat_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    const catalog_entry *k = key_of(CRPKI_KEY_RSA, 2048);
     uint8_t dg[32], s1[1024], s2[1024];
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     size_t n1, n2;
     crpki_error_info ei;
     int before = svctest_phone_log_count();
@@ -194,7 +194,7 @@ static void silent_fails_without_an_approval(void **state)
     (void)state;
     svctest_phone("approve 0");
     uint8_t dg[32], sig[1024];
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     size_t n;
     crpki_error_info ei;
     int before = svctest_phone_log_count();
@@ -209,7 +209,7 @@ static void the_description_names_the_program_and_what(void **state)
     (void)state;
     svctest_phone("approve 0");
     uint8_t dg[32], sig[1024];
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     size_t n;
     crpki_error_info ei;
     assert_int_equal(sign(key_of(CRPKI_KEY_RSA, 3072), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
@@ -217,8 +217,8 @@ static void the_description_names_the_program_and_what(void **state)
                      CRPKI_OK);
     char desc[512], want[512];
     assert_int_equal(svctest_phone_log_last(desc, sizeof desc), 0);
-    assert_non_null(strstr(crpki_session_program(), "test_session_svc"));
-    snprintf(want, sizeof want, "%s: 登記申請書 (2024).xml", crpki_session_program());
+    assert_non_null(strstr(signing_program(), "test_session_svc"));
+    snprintf(want, sizeof want, "%s: 登記申請書 (2024).xml", signing_program());
     assert_string_equal(desc, want);
 }
 
@@ -227,7 +227,7 @@ static void deny_in_the_app_is_denied(void **state)
     (void)state;
     svctest_phone("deny 300");
     uint8_t dg[32], sig[1024];
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     size_t n;
     crpki_error_info ei;
     int before = svctest_phone_log_count();
@@ -252,7 +252,7 @@ static void canceller(void *arg)
     (void)arg;
     plat_sleep_ms(1500);
     cancelled_at = svctest_now_ms();
-    crpki_session_cancel(S);
+    signing_cancel(S);
 }
 
 static void cancel_from_another_thread_returns_promptly(void **state)
@@ -260,7 +260,7 @@ static void cancel_from_another_thread_returns_promptly(void **state)
     (void)state;
     svctest_phone("ignore");
     uint8_t dg[32], sig[1024];
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     size_t n;
     crpki_error_info ei;
     plat_thread *t = plat_thread_start(canceller, NULL);
@@ -281,7 +281,7 @@ static void ignored_request_expires(void **state)
     (void)state;
     svctest_phone("ignore");
     uint8_t dg[32], sig[1024];
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     size_t n;
     crpki_error_info ei;
     uint64_t t0 = svctest_now_ms();
@@ -298,7 +298,7 @@ static void service_down_is_a_network_error_within_the_deadline(void **state)
 {
     (void)state;
     uint8_t dg[32], sig[1024];
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     size_t n;
     crpki_error_info ei;
     uint64_t t0 = svctest_now_ms();
@@ -326,7 +326,7 @@ static void phone_code(char *code, size_t n)
 /* One RSA-2048 PKCS#1 signature over a fresh digest, left for OpenSSL. */
 static void verified_artifact(const char *name, const uint8_t *dg, const uint8_t *sig, size_t n)
 {
-    const crpki_cat_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    const catalog_entry *k = key_of(CRPKI_KEY_RSA, 2048);
     svctest_write_sig(name, k->cert.der, k->cert.len, dg, 32, sig, n, "digest:sha256\n");
     artifacts++;
 }
@@ -335,15 +335,15 @@ static void console_approval_signs_and_denial_fails(void **state)
 {
     (void)state;
     /* the configuration crpki-test-setup wrote: this is the console path */
-    assert_int_equal(crpki_session_config(S)->approval_ui, CRPKI_UI_CONSOLE);
-    const crpki_cat_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    assert_int_equal(signing_config(S)->approval_ui, CRPKI_UI_CONSOLE);
+    const catalog_entry *k = key_of(CRPKI_KEY_RSA, 2048);
     uint8_t dg[32], sig[1024];
     size_t n;
     crpki_error_info ei;
     char line[512], want[512], code[16];
 
     svctest_phone("approve 500");
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     int before = svctest_phone_log_count();
     crpki_err e =
         sign(k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg, "console.pdf", 0, 30000, sig, &n, &ei);
@@ -356,12 +356,12 @@ static void console_approval_signs_and_denial_fails(void **state)
     phone_code(code, sizeof code);
     assert_int_equal(strlen(code), 4);
     snprintf(want, sizeof want, " %s 1 approve %s: console.pdf", k->credential_id,
-             crpki_session_program());
+             signing_program());
     if (!strstr(line, want))
         fail_msg("phone log '%s' lacks '%s'", line, want);
 
     svctest_phone("deny 300");
-    crpki_random(dg, sizeof dg);
+    crypto_random(dg, sizeof dg);
     e = sign(k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg, "console-deny.pdf", 0, 30000, sig, &n,
              &ei);
     assert_int_equal(e, CRPKI_E_DENIED);
@@ -403,12 +403,12 @@ static int countdown_seconds(const char *text)
 static void dialog_shows_the_code_counts_down_and_goes_with_the_signature(void **state)
 {
     (void)state;
-    assert_int_equal(crpki_session_config(S)->approval_ui, CRPKI_UI_DIALOG);
+    assert_int_equal(signing_config(S)->approval_ui, CRPKI_UI_DIALOG);
     /* the phone approves once the checks below are done: they take ~2 s
        after the dialog appears, which a loaded machine may delay by seconds */
     svctest_phone("approve 12000");
     static bg_sign b;
-    crpki_random(b.dg, sizeof b.dg);
+    crypto_random(b.dg, sizeof b.dg);
     int before = svctest_phone_log_count();
     plat_thread *t = plat_thread_start(sign_in_background, &b);
     assert_non_null(t);
@@ -423,10 +423,10 @@ static void dialog_shows_the_code_counts_down_and_goes_with_the_signature(void *
     assert_int_equal(svctest_phone_log_count(), before + 1);
     phone_code(code, sizeof code);
     assert_string_equal(text, code);
-    snprintf(want, sizeof want, "署名する内容: %s: dialog.pdf", crpki_session_program());
+    snprintf(want, sizeof want, "署名する内容: %s: dialog.pdf", signing_program());
     assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_WHAT, text, sizeof text), 0);
     assert_string_equal(text, want);
-    snprintf(want, sizeof want, "要求元プログラム: %s", crpki_session_program());
+    snprintf(want, sizeof want, "要求元プログラム: %s", signing_program());
     assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_PROGRAM, text, sizeof text), 0);
     assert_string_equal(text, want);
 

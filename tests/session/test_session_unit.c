@@ -1,7 +1,7 @@
 /* The signing session without a service: the description (program, what,
  * control characters, bad UTF-8, the 256-byte cut on a character), the
  * signature cache (hit, miss on any key part, expiry, the bound, refresh)
- * with a fake clock, and crpki_session_sign's refusals that need no
+ * with a fake clock, and signing_sign's refusals that need no
  * network (MD5, digest length, scheme vs key, PSS salt, buffer size,
  * silent). Runs natively and under Wine. */
 #include <setjmp.h>
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/fs.h"
-#include "platform/thread.h"
-#include "session/session.h"
-#include "session/session_internal.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_thread.h"
+#include "core/signing/signing.h"
+#include "core/signing/signing_internal.h"
 
 /* ---- description ------------------------------------------------------------------ */
 
@@ -25,14 +25,14 @@ static void description_is_program_colon_what(void **state)
 {
     (void)state;
     char d[CRPKI_DESC_MAX + 1];
-    size_t n = crpki_session_description("WINWORD.EXE", "契約書.docx", d);
+    size_t n = signing_description("WINWORD.EXE", "契約書.docx", d);
     assert_int_equal(n, strlen(d));
     assert_string_equal(d, "WINWORD.EXE: 契約書.docx");
-    crpki_session_description("WINWORD.EXE", NULL, d);
+    signing_description("WINWORD.EXE", NULL, d);
     assert_string_equal(d, "WINWORD.EXE");
-    crpki_session_description("WINWORD.EXE", "", d);
+    signing_description("WINWORD.EXE", "", d);
     assert_string_equal(d, "WINWORD.EXE");
-    crpki_session_description(NULL, "x", d);
+    signing_description(NULL, "x", d);
     assert_string_equal(d, "unknown: x");
 }
 
@@ -40,10 +40,10 @@ static void description_replaces_controls_and_bad_utf8(void **state)
 {
     (void)state;
     char d[CRPKI_DESC_MAX + 1];
-    crpki_session_description("a.exe", "line1\nline2\ttab\x7f", d);
+    signing_description("a.exe", "line1\nline2\ttab\x7f", d);
     assert_string_equal(d, "a.exe: line1 line2 tab ");
     /* a lone continuation byte, a truncated sequence, an overlong, a surrogate */
-    crpki_session_description("a.exe", "x\x80y\xe3\x81z\xc0\xafw\xed\xa0\x80v", d);
+    signing_description("a.exe", "x\x80y\xe3\x81z\xc0\xafw\xed\xa0\x80v", d);
     assert_string_equal(d, "a.exe: x?y??z??w???v");
 }
 
@@ -54,7 +54,7 @@ static void description_is_cut_to_256_bytes_on_a_character(void **state)
     for (int i = 0; i < 200; i++)
         strcat(what, "あ"); /* 3 bytes each */
     char d[CRPKI_DESC_MAX + 1];
-    size_t n = crpki_session_description("p.exe", what, d);
+    size_t n = signing_description("p.exe", what, d);
     /* "p.exe: " is 7 bytes; 249 left hold 83 characters (249 bytes) */
     assert_int_equal(n, 7 + 83 * 3);
     assert_int_equal(strlen(d), n);
@@ -63,7 +63,7 @@ static void description_is_cut_to_256_bytes_on_a_character(void **state)
     char what4[1024] = "ab";
     for (int i = 0; i < 100; i++)
         strcat(what4, "\xf0\x9f\x98\x80");
-    n = crpki_session_description("p.exe", what4, d);
+    n = signing_description("p.exe", what4, d);
     assert_int_equal(n, 7 + 2 + 61 * 4);
     assert_int_equal((unsigned char)d[n - 4], 0xf0);
 }
@@ -75,16 +75,16 @@ static void description_of_long_ascii_is_exactly_256(void **state)
     memset(what, 'x', sizeof what - 1);
     what[sizeof what - 1] = '\0';
     char d[CRPKI_DESC_MAX + 1];
-    assert_int_equal(crpki_session_description("p.exe", what, d), CRPKI_DESC_MAX);
+    assert_int_equal(signing_description("p.exe", what, d), CRPKI_DESC_MAX);
 }
 
 static void program_name_is_this_executable(void **state)
 {
     (void)state;
-    const char *p = crpki_session_program();
+    const char *p = signing_program();
     assert_non_null(p);
     assert_non_null(strstr(p, "test_session_unit"));
-    assert_ptr_equal(p, crpki_session_program());
+    assert_ptr_equal(p, signing_program());
 }
 
 /* ---- signature cache ---------------------------------------------------------------- */
@@ -96,9 +96,9 @@ static uint64_t fake_clock(void *ctx)
     return fake_now;
 }
 
-static sigcache_key key_of(const char *cred, const uint8_t *digest)
+static signing_cache_key key_of(const char *cred, const uint8_t *digest)
 {
-    sigcache_key k = {cred, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, digest, 32};
+    signing_cache_key k = {cred, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, digest, 32};
     return k;
 }
 
@@ -106,32 +106,32 @@ static void cache_hit_returns_the_same_signature(void **state)
 {
     (void)state;
     fake_now = 1000;
-    sigcache *c = sigcache_new(4, 120000, fake_clock, NULL);
+    signing_cache *c = signing_cache_new(4, 120000, fake_clock, NULL);
     assert_non_null(c);
     uint8_t dg[32] = {1, 2, 3}, sig[256], out[512];
     memset(sig, 0xab, sizeof sig);
-    sigcache_key k = key_of("cred-a", dg);
+    signing_cache_key k = key_of("cred-a", dg);
     size_t n = sizeof out;
-    assert_int_equal(sigcache_get(c, &k, out, &n), 0);
-    sigcache_put(c, &k, sig, sizeof sig);
+    assert_int_equal(signing_cache_get(c, &k, out, &n), 0);
+    signing_cache_put(c, &k, sig, sizeof sig);
     n = sizeof out;
-    assert_int_equal(sigcache_get(c, &k, out, &n), 1);
+    assert_int_equal(signing_cache_get(c, &k, out, &n), 1);
     assert_int_equal(n, sizeof sig);
     assert_memory_equal(out, sig, sizeof sig);
     n = 100; /* too small: a miss, nothing written past it */
-    assert_int_equal(sigcache_get(c, &k, out, &n), 0);
-    sigcache_free(c);
+    assert_int_equal(signing_cache_get(c, &k, out, &n), 0);
+    signing_cache_free(c);
 }
 
 static void cache_misses_when_any_part_of_the_key_differs(void **state)
 {
     (void)state;
     fake_now = 0;
-    sigcache *c = sigcache_new(8, 120000, fake_clock, NULL);
+    signing_cache *c = signing_cache_new(8, 120000, fake_clock, NULL);
     uint8_t dg[32] = {9}, dg2[32] = {8}, sig[64] = {7}, out[64];
-    sigcache_key k = key_of("cred-a", dg);
-    sigcache_put(c, &k, sig, sizeof sig);
-    sigcache_key v[6];
+    signing_cache_key k = key_of("cred-a", dg);
+    signing_cache_put(c, &k, sig, sizeof sig);
+    signing_cache_key v[6];
     for (int i = 0; i < 6; i++)
         v[i] = k;
     v[0].credential_id = "cred-b";
@@ -142,77 +142,77 @@ static void cache_misses_when_any_part_of_the_key_differs(void **state)
     v[5].digest_len = 20;
     for (int i = 0; i < 6; i++) {
         size_t n = sizeof out;
-        if (sigcache_get(c, &v[i], out, &n))
+        if (signing_cache_get(c, &v[i], out, &n))
             fail_msg("variant %d hit", i);
     }
-    sigcache_free(c);
+    signing_cache_free(c);
 }
 
 static void cache_entries_expire_after_the_ttl(void **state)
 {
     (void)state;
     fake_now = 5000;
-    sigcache *c = sigcache_new(4, 120000, fake_clock, NULL);
+    signing_cache *c = signing_cache_new(4, 120000, fake_clock, NULL);
     uint8_t dg[32] = {1}, sig[8] = {1}, out[8];
-    sigcache_key k = key_of("cred-a", dg);
-    sigcache_put(c, &k, sig, sizeof sig);
+    signing_cache_key k = key_of("cred-a", dg);
+    signing_cache_put(c, &k, sig, sizeof sig);
     size_t n = sizeof out;
     fake_now += 119999;
-    assert_int_equal(sigcache_get(c, &k, out, &n), 1);
+    assert_int_equal(signing_cache_get(c, &k, out, &n), 1);
     fake_now += 1;
     n = sizeof out;
-    assert_int_equal(sigcache_get(c, &k, out, &n), 0);
-    assert_int_equal(sigcache_size(c), 0); /* dropped on the expired lookup */
-    sigcache_free(c);
+    assert_int_equal(signing_cache_get(c, &k, out, &n), 0);
+    assert_int_equal(signing_cache_size(c), 0); /* dropped on the expired lookup */
+    signing_cache_free(c);
 }
 
 static void cache_is_bounded_and_drops_the_oldest(void **state)
 {
     (void)state;
     fake_now = 0;
-    sigcache *c = sigcache_new(3, 120000, fake_clock, NULL);
+    signing_cache *c = signing_cache_new(3, 120000, fake_clock, NULL);
     uint8_t dg[5][32], sig[8] = {0}, out[8];
     for (int i = 0; i < 5; i++) {
         memset(dg[i], i + 1, 32);
-        sigcache_key k = key_of("cred", dg[i]);
+        signing_cache_key k = key_of("cred", dg[i]);
         fake_now += 10;
-        sigcache_put(c, &k, sig, sizeof sig);
-        assert_true(sigcache_size(c) <= 3);
+        signing_cache_put(c, &k, sig, sizeof sig);
+        assert_true(signing_cache_size(c) <= 3);
     }
     for (int i = 0; i < 5; i++) {
-        sigcache_key k = key_of("cred", dg[i]);
+        signing_cache_key k = key_of("cred", dg[i]);
         size_t n = sizeof out;
-        assert_int_equal(sigcache_get(c, &k, out, &n), i >= 2); /* 0 and 1 went */
+        assert_int_equal(signing_cache_get(c, &k, out, &n), i >= 2); /* 0 and 1 went */
     }
     /* putting a key again refreshes it in place */
-    sigcache_key k2 = key_of("cred", dg[2]);
+    signing_cache_key k2 = key_of("cred", dg[2]);
     fake_now += 10;
-    sigcache_put(c, &k2, sig, sizeof sig);
-    assert_int_equal(sigcache_size(c), 3);
-    sigcache_free(c);
+    signing_cache_put(c, &k2, sig, sizeof sig);
+    assert_int_equal(signing_cache_size(c), 3);
+    signing_cache_free(c);
 }
 
 static void cache_refuses_what_it_cannot_hold(void **state)
 {
     (void)state;
-    sigcache *c = sigcache_new(2, 1000, NULL, NULL);
+    signing_cache *c = signing_cache_new(2, 1000, NULL, NULL);
     uint8_t dg[80] = {0}, big[2048] = {0}, out[2048];
-    sigcache_key k = key_of("c", dg);
-    sigcache_put(c, &k, big, sizeof big); /* too long a signature */
+    signing_cache_key k = key_of("c", dg);
+    signing_cache_put(c, &k, big, sizeof big); /* too long a signature */
     k.digest_len = 80;                    /* too long a digest */
-    sigcache_put(c, &k, big, 16);
-    assert_int_equal(sigcache_size(c), 0);
+    signing_cache_put(c, &k, big, 16);
+    assert_int_equal(signing_cache_size(c), 0);
     size_t n = sizeof out;
-    assert_int_equal(sigcache_get(c, NULL, out, &n), 0);
-    sigcache_free(c);
-    sigcache_free(NULL);
-    assert_null(sigcache_new(0, 1000, NULL, NULL));
+    assert_int_equal(signing_cache_get(c, NULL, out, &n), 0);
+    signing_cache_free(c);
+    signing_cache_free(NULL);
+    assert_null(signing_cache_new(0, 1000, NULL, NULL));
 }
 
-/* ---- crpki_session_sign refusals ----------------------------------------------------- */
+/* ---- signing_sign refusals ----------------------------------------------------- */
 
 static char home[512];
-static crpki_session *S;
+static signing_session *S;
 
 static int session_setup(void **state)
 {
@@ -221,13 +221,13 @@ static int session_setup(void **state)
     crpki_error_info ei;
     if (plat_mkdir_p(home, PLAT_FILE_PRIVATE, &ei) != CRPKI_OK)
         return -1;
-    return crpki_session_open(home, &S, &ei) == CRPKI_OK ? 0 : -1;
+    return signing_open(home, &S, &ei) == CRPKI_OK ? 0 : -1;
 }
 
 static int session_teardown(void **state)
 {
     (void)state;
-    crpki_session_close(S);
+    signing_close(S);
     S = NULL;
     char *log = plat_path_join(home, "crpki.log");
     plat_remove(log, NULL);
@@ -238,9 +238,9 @@ static int session_teardown(void **state)
 
 static uint8_t fake_der[16] = {0x30, 0x03, 0x02, 0x01, 0x01};
 
-static crpki_cat_entry rsa_key(void)
+static catalog_entry rsa_key(void)
 {
-    crpki_cat_entry k;
+    catalog_entry k;
     memset(&k, 0, sizeof k);
     k.credential_id = "cred-rsa";
     k.providers = CRPKI_CAT_CSP | CRPKI_CAT_KSP;
@@ -251,20 +251,20 @@ static crpki_cat_entry rsa_key(void)
     return k;
 }
 
-static crpki_err sign_with(const crpki_cat_entry *k, crpki_sig_scheme sc, crpki_hash_id h,
+static crpki_err sign_with(const catalog_entry *k, alg_sig_scheme sc, alg_hash_id h,
                            size_t dlen, unsigned salt, int silent, size_t buflen)
 {
     uint8_t dg[64] = {0}, sig[1024];
     size_t n = buflen;
-    crpki_sign_params p = {k, sc, h, salt, dg, dlen, "x", silent, NULL, 1000};
+    signing_params p = {k, sc, h, salt, dg, dlen, "x", silent, NULL, 1000};
     crpki_error_info ei;
-    return crpki_session_sign(S, &p, sig, &n, &ei);
+    return signing_sign(S, &p, sig, &n, &ei);
 }
 
 static void sign_refuses_without_network(void **state)
 {
     (void)state;
-    crpki_cat_entry r = rsa_key(), e = rsa_key();
+    catalog_entry r = rsa_key(), e = rsa_key();
     e.key_type = CRPKI_KEY_EC;
     e.key_bits = 256;
     e.curve = CRPKI_CURVE_P256;
@@ -297,22 +297,22 @@ static void sign_refuses_without_network(void **state)
                      CRPKI_E_CONFIG);
     uint8_t sig[8];
     size_t n = sizeof sig;
-    assert_int_equal(crpki_session_sign(S, NULL, sig, &n, NULL), CRPKI_E_INVALID_ARG);
+    assert_int_equal(signing_sign(S, NULL, sig, &n, NULL), CRPKI_E_INVALID_ARG);
 }
 
 static void empty_catalog_has_no_keys(void **state)
 {
     (void)state;
-    crpki_cat_entry k;
+    catalog_entry k;
     crpki_error_info ei;
-    assert_int_equal(crpki_session_find_key(S, NULL, CRPKI_CAT_CSP, &k, &ei), CRPKI_E_NO_KEY);
+    assert_int_equal(signing_find_key(S, NULL, CRPKI_CAT_CSP, &k, &ei), CRPKI_E_NO_KEY);
     char **ids = (char **)1;
     size_t n = 99;
-    assert_int_equal(crpki_session_list_keys(S, CRPKI_CAT_KSP, &ids, &n, &ei), CRPKI_OK);
+    assert_int_equal(signing_list_keys(S, CRPKI_CAT_KSP, &ids, &n, &ei), CRPKI_OK);
     assert_int_equal(n, 0);
-    crpki_session_free_ids(ids, n);
-    assert_non_null(crpki_session_config(S));
-    crpki_session_cancel(S); /* nothing waiting: no effect */
+    signing_free_ids(ids, n);
+    assert_non_null(signing_config(S));
+    signing_cancel(S); /* nothing waiting: no effect */
 }
 
 int main(void)

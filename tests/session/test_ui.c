@@ -21,10 +21,10 @@
 #include <unistd.h>
 #endif
 
-#include "ui/approval_ui.h"
-#include "ui/ui_internal.h"
+#include "core/ui/ui.h"
+#include "core/ui/ui_internal.h"
 
-static const crpki_ui_request REQ = {
+static const ui_request REQ = {
     .approval_code = "4821",
     .expires_in_s = 120,
     .description = "winword.exe: 契約書.pdf",
@@ -99,7 +99,7 @@ static void console_text_truncates_safely_and_reports_the_length_needed(void **s
 static void console_text_leaves_out_what_is_unknown(void **state)
 {
     (void)state;
-    crpki_ui_request r = {.approval_code = "0007", .expires_in_s = 5, .num_hashes = 3};
+    ui_request r = {.approval_code = "0007", .expires_in_s = 5, .num_hashes = 3};
     char buf[2048];
     ui_console_text(&r, buf, sizeof buf);
     assert_null(strstr(buf, "署名する内容:"));
@@ -135,10 +135,10 @@ static void countdown_and_outcome_texts(void **state)
 static void none_shows_nothing_and_returns_no_handle(void **state)
 {
     (void)state;
-    crpki_ui *ui = (crpki_ui *)(uintptr_t)1;
+    ui_handle *ui = (ui_handle *)(uintptr_t)1;
     capture_begin();
-    crpki_err e = crpki_ui_show(CRPKI_UI_NONE, &REQ, NULL, &ui);
-    crpki_ui_close(ui, CRPKI_OK);
+    crpki_err e = ui_show(CRPKI_UI_NONE, &REQ, NULL, &ui);
+    ui_close(ui, CRPKI_OK);
     char *out = capture_end();
     assert_int_equal(e, CRPKI_OK);
     assert_null(ui);
@@ -149,10 +149,10 @@ static void none_shows_nothing_and_returns_no_handle(void **state)
 static void console_writes_the_block_then_the_outcome(void **state)
 {
     (void)state;
-    crpki_ui *ui = NULL;
+    ui_handle *ui = NULL;
     capture_begin();
-    crpki_err e = crpki_ui_show(CRPKI_UI_CONSOLE, &REQ, NULL, &ui);
-    crpki_ui_close(ui, CRPKI_E_APPROVAL_EXPIRED);
+    crpki_err e = ui_show(CRPKI_UI_CONSOLE, &REQ, NULL, &ui);
+    ui_close(ui, CRPKI_E_APPROVAL_EXPIRED);
     char *out = capture_end();
     assert_int_equal(e, CRPKI_OK);
     assert_non_null(ui);
@@ -167,24 +167,24 @@ static void console_writes_the_block_then_the_outcome(void **state)
 static void bad_arguments_are_refused(void **state)
 {
     (void)state;
-    crpki_ui *ui;
-    crpki_ui_request r = REQ;
+    ui_handle *ui;
+    ui_request r = REQ;
     r.approval_code = NULL;
-    assert_int_equal(crpki_ui_show(CRPKI_UI_CONSOLE, &r, NULL, &ui), CRPKI_E_INVALID_ARG);
+    assert_int_equal(ui_show(CRPKI_UI_CONSOLE, &r, NULL, &ui), CRPKI_E_INVALID_ARG);
     assert_null(ui);
-    assert_int_equal(crpki_ui_show(CRPKI_UI_CONSOLE, NULL, NULL, &ui), CRPKI_E_INVALID_ARG);
-    assert_int_equal(crpki_ui_show(CRPKI_UI_CONSOLE, &REQ, NULL, NULL), CRPKI_E_INVALID_ARG);
-    crpki_ui_close(NULL, CRPKI_OK);
+    assert_int_equal(ui_show(CRPKI_UI_CONSOLE, NULL, NULL, &ui), CRPKI_E_INVALID_ARG);
+    assert_int_equal(ui_show(CRPKI_UI_CONSOLE, &REQ, NULL, NULL), CRPKI_E_INVALID_ARG);
+    ui_close(NULL, CRPKI_OK);
 }
 
 #ifndef _WIN32
 static void dialog_without_windows_falls_back_to_the_console(void **state)
 {
     (void)state;
-    crpki_ui *ui = NULL;
+    ui_handle *ui = NULL;
     capture_begin();
-    crpki_err e = crpki_ui_show(CRPKI_UI_DIALOG, &REQ, NULL, &ui);
-    crpki_ui_close(ui, CRPKI_OK);
+    crpki_err e = ui_show(CRPKI_UI_DIALOG, &REQ, NULL, &ui);
+    ui_close(ui, CRPKI_OK);
     char *out = capture_end();
     assert_int_equal(e, CRPKI_OK);
     assert_non_null(strstr(out, "CRPKI-APPROVAL-CODE: 4821\n"));

@@ -1,7 +1,7 @@
 /* The approval dialog (src/ui/dialog_win.c) under Wine with a display
  * (xvfb-run): it is a real window of its class with the code, what is
  * signed and the program in it, its countdown ticks, キャンセル (BM_CLICK)
- * and the title bar's close trigger the sign call's cancel, crpki_ui_close
+ * and the title bar's close trigger the sign call's cancel, ui_close
  * takes it down and joins its thread. Windows only. */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
@@ -18,10 +18,10 @@
 #include <wchar.h>
 
 #include "crpki/rssp_client.h"
-#include "ui/approval_ui.h"
-#include "ui/ui_internal.h"
+#include "core/ui/ui.h"
+#include "core/ui/ui_internal.h"
 
-static const crpki_ui_request REQ = {
+static const ui_request REQ = {
     .approval_code = "4821",
     .expires_in_s = 90,
     .description = "test_ui_dialog.exe: 契約書.pdf",
@@ -85,8 +85,8 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
 {
     (void)state;
     rssp_cancel *c = rssp_cancel_new();
-    crpki_ui *ui = NULL;
-    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
+    ui_handle *ui = NULL;
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
     assert_non_null(ui);
     HWND h = find_dialog();
     if (!h)
@@ -114,7 +114,7 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     assert_false(rssp_cancel_is_triggered(c));
     DWORD tid = GetWindowThreadProcessId(h, NULL);
     assert_true(tid != GetCurrentThreadId()); /* its own thread */
-    crpki_ui_close(ui, CRPKI_OK);
+    ui_close(ui, CRPKI_OK);
     assert_false(IsWindow(h));
     assert_null(own_dialog());
     assert_false(rssp_cancel_is_triggered(c)); /* our close is not a cancel */
@@ -125,8 +125,8 @@ static void cancel_button_triggers_the_cancel(void **state)
 {
     (void)state;
     rssp_cancel *c = rssp_cancel_new();
-    crpki_ui *ui = NULL;
-    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
+    ui_handle *ui = NULL;
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
     HWND h = find_dialog();
     assert_non_null(h);
     HWND button = GetDlgItem(h, CRPKI_UI_ID_CANCEL);
@@ -139,7 +139,7 @@ static void cancel_button_triggers_the_cancel(void **state)
     text_of(h, CRPKI_UI_ID_COUNTDOWN, buf, sizeof buf);
     assert_string_equal(buf, CRPKI_UI_CANCELLING);
     assert_true(IsWindow(h)); /* stays until the sign call returns */
-    crpki_ui_close(ui, CRPKI_E_CANCELLED);
+    ui_close(ui, CRPKI_E_CANCELLED);
     assert_false(IsWindow(h));
     rssp_cancel_free(c);
 }
@@ -148,14 +148,14 @@ static void closing_from_the_title_bar_cancels(void **state)
 {
     (void)state;
     rssp_cancel *c = rssp_cancel_new();
-    crpki_ui *ui = NULL;
-    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
+    ui_handle *ui = NULL;
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
     HWND h = find_dialog();
     assert_non_null(h);
     PostMessageW(h, WM_CLOSE, 0, 0);
     if (!wait_cancel(c, 2000))
         fail_msg("WM_CLOSE from the user did not trigger the cancel");
-    crpki_ui_close(ui, CRPKI_E_CANCELLED);
+    ui_close(ui, CRPKI_E_CANCELLED);
     assert_false(IsWindow(h));
     rssp_cancel_free(c);
 }
@@ -164,23 +164,23 @@ static void two_dialogs_at_once_and_again_after(void **state)
 {
     (void)state;
     rssp_cancel *c1 = rssp_cancel_new(), *c2 = rssp_cancel_new();
-    crpki_ui *u1 = NULL, *u2 = NULL;
-    crpki_ui_request r2 = REQ;
+    ui_handle *u1 = NULL, *u2 = NULL;
+    ui_request r2 = REQ;
     r2.approval_code = "1357";
-    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c1, &u1), CRPKI_OK);
-    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &r2, c2, &u2), CRPKI_OK);
-    crpki_ui_close(u1, CRPKI_OK);
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &REQ, c1, &u1), CRPKI_OK);
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &r2, c2, &u2), CRPKI_OK);
+    ui_close(u1, CRPKI_OK);
     HWND h = find_dialog();
     assert_non_null(h);
     char buf[32];
     text_of(h, CRPKI_UI_ID_CODE, buf, sizeof buf);
     assert_string_equal(buf, "1357");
-    crpki_ui_close(u2, CRPKI_OK);
+    ui_close(u2, CRPKI_OK);
     assert_null(own_dialog());
     /* the class was unregistered with the last one; it comes back */
-    assert_int_equal(crpki_ui_show(CRPKI_UI_DIALOG, &REQ, c1, &u1), CRPKI_OK);
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &REQ, c1, &u1), CRPKI_OK);
     assert_non_null(find_dialog());
-    crpki_ui_close(u1, CRPKI_OK);
+    ui_close(u1, CRPKI_OK);
     rssp_cancel_free(c1);
     rssp_cancel_free(c2);
 }

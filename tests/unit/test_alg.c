@@ -5,20 +5,20 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "alg/alg.h"
+#include "base/alg/alg.h"
 
 static void hash_lookup_by_oid_name_and_id_agree(void **state)
 {
     (void)state;
-    const crpki_hash_info *h = crpki_hash_by_oid("2.16.840.1.101.3.4.2.1");
+    const alg_hash_info *h = alg_hash_by_oid("2.16.840.1.101.3.4.2.1");
     assert_non_null(h);
     assert_int_equal(h->id, CRPKI_HASH_SHA256);
     assert_int_equal(h->len, 32);
-    assert_ptr_equal(crpki_hash_by_name("SHA256"), h);
-    assert_ptr_equal(crpki_hash_by_id(CRPKI_HASH_SHA256), h);
-    assert_null(crpki_hash_by_oid("2.16.840.1.101.3.4.2.99"));
-    assert_null(crpki_hash_by_oid(NULL));
-    assert_null(crpki_hash_by_id(CRPKI_HASH_NONE));
+    assert_ptr_equal(alg_hash_by_name("SHA256"), h);
+    assert_ptr_equal(alg_hash_by_id(CRPKI_HASH_SHA256), h);
+    assert_null(alg_hash_by_oid("2.16.840.1.101.3.4.2.99"));
+    assert_null(alg_hash_by_oid(NULL));
+    assert_null(alg_hash_by_id(CRPKI_HASH_NONE));
 }
 
 /* Each DigestInfo prefix must be a well-formed DER SEQUENCE whose total
@@ -26,10 +26,10 @@ static void hash_lookup_by_oid_name_and_id_agree(void **state)
 static void digestinfo_prefixes_are_consistent_der(void **state)
 {
     (void)state;
-    crpki_hash_id ids[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256, CRPKI_HASH_SHA384,
+    alg_hash_id ids[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256, CRPKI_HASH_SHA384,
                            CRPKI_HASH_SHA512};
     for (size_t i = 0; i < 5; i++) {
-        const crpki_hash_info *h = crpki_hash_by_id(ids[i]);
+        const alg_hash_info *h = alg_hash_by_id(ids[i]);
         assert_non_null(h);
         const uint8_t *p = h->digestinfo_prefix;
         size_t n = h->digestinfo_prefix_len;
@@ -46,7 +46,7 @@ static void digestinfo_sha256_matches_rfc8017(void **state)
     uint8_t digest[32];
     memset(digest, 0xab, sizeof digest);
     uint8_t out[64];
-    size_t n = crpki_digestinfo(CRPKI_HASH_SHA256, digest, 32, out, sizeof out);
+    size_t n = alg_digestinfo(CRPKI_HASH_SHA256, digest, 32, out, sizeof out);
     assert_int_equal(n, 51);
     static const uint8_t want[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                                    0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
@@ -59,39 +59,39 @@ static void digestinfo_rejects_wrong_length_and_short_buffer(void **state)
     (void)state;
     uint8_t digest[32] = {0};
     uint8_t out[64];
-    assert_int_equal(crpki_digestinfo(CRPKI_HASH_SHA256, digest, 31, out, sizeof out), 0);
-    assert_int_equal(crpki_digestinfo(CRPKI_HASH_SHA256, digest, 32, out, 50), 0);
-    assert_int_equal(crpki_digestinfo(CRPKI_HASH_NONE, digest, 32, out, sizeof out), 0);
+    assert_int_equal(alg_digestinfo(CRPKI_HASH_SHA256, digest, 31, out, sizeof out), 0);
+    assert_int_equal(alg_digestinfo(CRPKI_HASH_SHA256, digest, 32, out, 50), 0);
+    assert_int_equal(alg_digestinfo(CRPKI_HASH_NONE, digest, 32, out, sizeof out), 0);
 }
 
 static void sigalgs_map_to_key_scheme_and_hash(void **state)
 {
     (void)state;
-    const crpki_sigalg_info *s = crpki_sigalg_by_oid("1.2.840.113549.1.1.11");
+    const alg_sigalg_info *s = alg_sigalg_by_oid("1.2.840.113549.1.1.11");
     assert_non_null(s);
     assert_int_equal(s->key, CRPKI_KEY_RSA);
     assert_int_equal(s->scheme, CRPKI_PAD_PKCS1);
     assert_int_equal(s->hash, CRPKI_HASH_SHA256);
-    s = crpki_sigalg_by_oid("1.2.840.10045.4.3.2");
+    s = alg_sigalg_by_oid("1.2.840.10045.4.3.2");
     assert_non_null(s);
     assert_int_equal(s->key, CRPKI_KEY_EC);
     assert_int_equal(s->scheme, CRPKI_PAD_ECDSA);
-    s = crpki_sigalg_by_oid(CRPKI_OID_RSASSA_PSS);
+    s = alg_sigalg_by_oid(CRPKI_OID_RSASSA_PSS);
     assert_non_null(s);
     assert_int_equal(s->scheme, CRPKI_PAD_PSS);
-    assert_null(crpki_sigalg_by_oid("1.2.3"));
+    assert_null(alg_sigalg_by_oid("1.2.3"));
 }
 
 static void every_key_sigalg_is_in_the_table_with_that_key_type(void **state)
 {
     (void)state;
-    crpki_key_type keys[] = {CRPKI_KEY_RSA, CRPKI_KEY_EC};
+    alg_key_type keys[] = {CRPKI_KEY_RSA, CRPKI_KEY_EC};
     for (size_t k = 0; k < 2; k++) {
-        const char *const *l = crpki_sigalgs_for_key(keys[k]);
+        const char *const *l = alg_sigalgs_for_key(keys[k]);
         assert_non_null(l);
         size_t count = 0;
         for (; *l; l++, count++) {
-            const crpki_sigalg_info *s = crpki_sigalg_by_oid(*l);
+            const alg_sigalg_info *s = alg_sigalg_by_oid(*l);
             assert_non_null(s);
             assert_int_equal(s->key, keys[k]);
         }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/base64.h"
+#include "base/util/base64.h"
 
 /* RFC 4648 §10 test vectors */
 static const char *const PLAIN[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/strbuf.h"
+#include "base/util/strbuf.h"
 
 static void appends_grow_the_buffer_and_keep_it_terminated(void **state)
 {

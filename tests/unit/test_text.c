@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "util/text.h"
+#include "base/util/text.h"
 
 static void control_characters_and_del_are_found(void **state)
 {

@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "util/utf8.h"
+#include "base/util/utf8.h"
 
 static void japanese_text_and_all_lengths_are_valid(void **state)
 {

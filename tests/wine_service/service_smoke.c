@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog/catalog.h"
+#include "core/catalog/catalog.h"
 #include "crpki/auth.h"
 #include "crpki/config.h"
 #include "crpki/rssp_client.h"
-#include "crypto/crypto.h"
+#include "core/crypto/crypto.h"
 #include "svctest.h"
 
 static int failures;
@@ -66,15 +66,15 @@ int main(int argc, char **argv)
     }
     CHECK(cfg.approval_ui == CRPKI_UI_NONE, "approval_ui %d", (int)cfg.approval_ui);
     CHECK(cfg.service_url && strcmp(cfg.service_url, url) == 0, "service_url");
-    crpki_catalog cat;
-    e = crpki_catalog_load(home, &cat, &ei);
+    catalog_keys cat;
+    e = catalog_load(home, &cat, &ei);
     if (e != CRPKI_OK) {
         fprintf(stderr, "FAIL: catalog: %s\n", ei.detail);
         return 1;
     }
     CHECK(cat.n == 3, "user1 has 3 credentials, the catalog %zu", cat.n);
-    const crpki_cat_entry *key = crpki_catalog_find(&cat, NULL, CRPKI_CAT_CSP);
-    const crpki_cat_entry *kkey = crpki_catalog_find(&cat, NULL, CRPKI_CAT_KSP);
+    const catalog_entry *key = catalog_find(&cat, NULL, CRPKI_CAT_CSP);
+    const catalog_entry *kkey = catalog_find(&cat, NULL, CRPKI_CAT_KSP);
     if (!key || !kkey) {
         fprintf(stderr, "FAIL: no default key\n");
         return 1;
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     }
 
     uint8_t digest[32];
-    crpki_random(digest, sizeof digest);
+    crypto_random(digest, sizeof digest);
     int seen = 0;
     svctest_phone("approve 0");
     rssp_sign_request rq = {
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
         .key_type = RSSP_KEY_RSA,
         .key_bits = key->key_bits,
         .scheme = RSSP_SIG_RSA_PKCS1,
-        .hash_oid = crpki_hash_by_id(CRPKI_HASH_SHA256)->oid,
+        .hash_oid = alg_hash_by_id(CRPKI_HASH_SHA256)->oid,
         .hashes = digest,
         .num_hashes = 1,
         .description = "service_smoke: 契約書 1.pdf",
@@ -137,7 +137,7 @@ int main(int argc, char **argv)
     rssp_signatures_free(&sigs);
     crpki_auth_free(auth);
     rssp_client_free(client);
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     crpki_config_free(&cfg);
     if (failures)
         fprintf(stderr, "service_smoke: %d failure(s)\n", failures);

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/env.h"
-#include "platform/fs.h"
-#include "platform/str.h"
-#include "platform/thread.h"
-#include "util/base64.h"
+#include "base/platform/plat_env.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_str.h"
+#include "base/platform/plat_thread.h"
+#include "base/util/base64.h"
 
 #define MAX_ENV      16
 #define MAX_LOG_SIZE (4u * 1024 * 1024)

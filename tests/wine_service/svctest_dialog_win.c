@@ -6,7 +6,7 @@
 
 #include <wchar.h>
 
-#include "ui/ui_internal.h"
+#include "core/ui/ui_internal.h"
 
 typedef struct {
     DWORD pid;

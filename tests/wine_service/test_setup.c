@@ -19,12 +19,12 @@
 
 #include <curl/curl.h>
 
-#include "catalog/catalog.h"
+#include "core/catalog/catalog.h"
 #include "crpki/auth.h"
 #include "crpki/config.h"
 #include "crpki/rssp_client.h"
-#include "platform/fs.h"
-#include "platform/str.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_str.h"
 
 /* Any loopback URI: the form's 302 is read here, nothing listens on it. */
 #define REDIRECT_URI "http://127.0.0.1:53682/callback"
@@ -270,7 +270,7 @@ int main(int argc, char **argv)
     memset(&tok, 0, sizeof tok);
     char *redirect = NULL, **ids = NULL;
     size_t nids = 0;
-    crpki_catalog cat;
+    catalog_keys cat;
     memset(&cat, 0, sizeof cat);
 
     rssp_options opt;
@@ -317,12 +317,12 @@ int main(int argc, char **argv)
             failed(ids[i], e, &ei);
             goto out;
         }
-        e = crpki_catalog_put(&cat, &cr, a.providers, now, &ei);
+        e = catalog_put(&cat, &cr, a.providers, now, &ei);
         if (e == CRPKI_OK)
             printf("%s %s %u\n", cr.id, cr.key_type == RSSP_KEY_EC ? "EC" : "RSA", cr.key_bits);
         rssp_credential_free(&cr);
         if (e != CRPKI_OK) {
-            failed("crpki_catalog_put", e, &ei);
+            failed("catalog_put", e, &ei);
             goto out;
         }
     }
@@ -332,13 +332,13 @@ int main(int argc, char **argv)
         fputs("crpki-test-setup: out of memory\n", stderr);
         goto out;
     }
-    if ((e = crpki_catalog_save(a.home, &cat, &ei)) != CRPKI_OK) {
-        failed("crpki_catalog_save", e, &ei);
+    if ((e = catalog_save(a.home, &cat, &ei)) != CRPKI_OK) {
+        failed("catalog_save", e, &ei);
         goto out;
     }
     rc = 0;
 out:
-    crpki_catalog_free(&cat);
+    catalog_free(&cat);
     rssp_free_strings(ids, nids);
     free(redirect);
     rssp_tokens_free(&tok);

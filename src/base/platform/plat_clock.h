@@ -1,0 +1,11 @@
+/* plat_clock: the monotonic clock and the wall clock. */
+#ifndef CRPKI_PLATFORM_CLOCK_H
+#define CRPKI_PLATFORM_CLOCK_H
+
+#include <stdint.h>
+
+int64_t plat_now_ms(void);    /* monotonic, milliseconds */
+int64_t plat_now_us(void);    /* monotonic, microseconds */
+int64_t plat_unix_time(void); /* wall clock, seconds since 1970 */
+
+#endif

@@ -1,0 +1,33 @@
+#define _GNU_SOURCE /* program_invocation_short_name */
+
+#include "base/platform/plat_proc.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/platform/plat_str.h"
+
+char *plat_exe_name(void)
+{
+    char buf[PATH_MAX + 1];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n > 0) {
+        buf[n] = '\0';
+        const char *slash = strrchr(buf, '/');
+        const char *name = slash ? slash + 1 : buf;
+        if (*name)
+            return plat_strdup(name);
+    }
+    /* no /proc: the name the process was started with */
+    return program_invocation_short_name && *program_invocation_short_name
+               ? plat_strdup(program_invocation_short_name)
+               : NULL;
+}
+
+int plat_pin_module(const void *addr)
+{
+    (void)addr; /* the providers are only unloaded by Windows' loaders */
+    return 0;
+}

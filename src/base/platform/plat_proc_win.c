@@ -1,0 +1,46 @@
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+
+#include "base/platform/plat_proc.h"
+
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "base/platform/plat_utf16_win.h"
+
+char *plat_exe_name(void)
+{
+    /* Long paths: grow the buffer until the name fits (the API truncates
+     * silently and returns the buffer size). */
+    for (DWORD cap = MAX_PATH; cap <= 32768; cap *= 2) {
+        wchar_t *w = malloc((size_t)cap * sizeof *w);
+        if (!w)
+            return NULL;
+        DWORD n = GetModuleFileNameW(NULL, w, cap);
+        if (n == 0) {
+            free(w);
+            return NULL;
+        }
+        if (n < cap) {
+            const wchar_t *name = w;
+            for (const wchar_t *p = w; *p; p++)
+                if (*p == L'\\' || *p == L'/')
+                    name = p + 1;
+            char *r = *name ? plat_wide_to_utf8(name) : NULL;
+            free(w);
+            return r;
+        }
+        free(w);
+    }
+    return NULL;
+}
+
+int plat_pin_module(const void *addr)
+{
+    HMODULE self;
+    return GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                  GET_MODULE_HANDLE_EX_FLAG_PIN,
+                              (LPCWSTR)addr, &self)
+               ? 0
+               : -1;
+}

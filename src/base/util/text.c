@@ -1,0 +1,31 @@
+#include "base/util/text.h"
+
+#include <string.h>
+
+int text_no_controls(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return 0;
+    return 1;
+}
+
+int text_is_hex(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+            return 0;
+    return 1;
+}
+
+int text_is_gentime(const char *s)
+{
+    if (strlen(s) != 15 || s[14] != 'Z')
+        return 0;
+    for (int i = 0; i < 14; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}

@@ -1,0 +1,646 @@
+/* config: config.json over the machine-wide file over the defaults, parsed
+ * strictly (types, ranges, enum names, https-only URL); a bad value is
+ * CRPKI_E_CONFIG naming the file, the key and the problem. */
+#include "crpki/config.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log/log.h"
+#include "base/platform/plat_env.h"
+#include "base/error/fail.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_str.h"
+#include "base/util/utf8.h"
+
+#define CONFIG_MAX_BYTES (64 * 1024)
+#define CONFIG_MAX_KEYS  256
+#define STR_MAX          2048
+#define TIMEOUT_MAX      3600
+
+static const char *const UI_NAMES[] = {"dialog", "console", "none"};
+static const char *const LEVEL_NAMES[] = {"error", "warn", "info", "debug"};
+
+/* A dialog where there is a desktop (Windows), the console elsewhere. */
+static crpki_approval_ui default_approval_ui(void)
+{
+    return plat_has_desktop() ? CRPKI_UI_DIALOG : CRPKI_UI_CONSOLE;
+}
+
+static void config_defaults(crpki_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->proxy_mode = RSSP_PROXY_SYSTEM;
+    c->connect_timeout_s = 10;
+    c->request_timeout_s = 30;
+    c->approval_timeout_s = 180;
+    c->approval_ui = default_approval_ui();
+    c->log_level = CRPKI_LOG_WARN;
+}
+
+void crpki_config_free(crpki_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->home);
+    free(cfg->service_url);
+    free(cfg->ca_bundle);
+    free(cfg->proxy_host);
+    free(cfg->proxy_user);
+    free(cfg->warnings);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+typedef struct {
+    const char *label; /* the file as named in messages */
+    crpki_config *cfg;
+    crpki_error_info *ei;
+} pctx;
+
+static crpki_err bad(pctx *p, const char *key, const char *problem)
+{
+    return fail_with(p->ei, CRPKI_E_CONFIG, "%s: %s: %s", p->label, key, problem);
+}
+
+static crpki_err no_memory(pctx *p)
+{
+    return fail_with(p->ei, CRPKI_E_NO_MEMORY, "%s: out of memory", p->label);
+}
+
+/* A key of the file as it may be shown: at most 40 bytes, no control
+ * characters (the file is valid UTF-8 by then; the cut may split a
+ * character, which the log tolerates). */
+static void printable_key(const char *k, char *out, size_t outsz)
+{
+    size_t i = 0;
+    for (; k[i] && i + 1 < outsz && i < 40; i++)
+        out[i] = (unsigned char)k[i] < 0x20 || k[i] == 0x7f ? '?' : k[i];
+    out[i] = 0;
+}
+
+static void warn(pctx *p, const char *prefix, const char *key)
+{
+    char k[48], line[160];
+    printable_key(key, k, sizeof k);
+    snprintf(line, sizeof line, "%s: %s%s: unknown key ignored", p->label, prefix, k);
+    log_write(CRPKI_LOG_WARN, "config", "%s", line);
+    size_t old = p->cfg->warnings ? strlen(p->cfg->warnings) : 0;
+    if (old > 4096)
+        return; /* enough said */
+    char *w = realloc(p->cfg->warnings, old + strlen(line) + 2);
+    if (!w)
+        return;
+    if (old)
+        w[old++] = '\n';
+    strcpy(w + old, line);
+    p->cfg->warnings = w;
+}
+
+/* Object members in order, refusing duplicates and absurd counts. */
+static crpki_err check_members(pctx *p, const cJSON *obj, const char *where)
+{
+    int n = 0;
+    for (const cJSON *a = obj->child; a; a = a->next) {
+        if (++n > CONFIG_MAX_KEYS)
+            return bad(p, where, "too many keys");
+        for (const cJSON *b = obj->child; b != a; b = b->next) {
+            if (strcmp(a->string, b->string) == 0) {
+                char k[48], path[112];
+                printable_key(a->string, k, sizeof k);
+                snprintf(path, sizeof path, "%s%s%s", where[0] ? where : "", where[0] ? "." : "",
+                         k);
+                return bad(p, path, "duplicate key");
+            }
+        }
+    }
+    return CRPKI_OK;
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* A string value: non-empty, no control characters, at most STR_MAX bytes. */
+static crpki_err get_string(pctx *p, const char *key, const cJSON *v, const char **out)
+{
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return bad(p, key, "expected a string");
+    const char *s = v->valuestring;
+    if (!*s)
+        return bad(p, key, "expected a non-empty string");
+    if (strlen(s) > STR_MAX)
+        return bad(p, key, "longer than 2048 bytes");
+    if (has_control(s))
+        return bad(p, key, "contains control characters");
+    *out = s;
+    return CRPKI_OK;
+}
+
+static crpki_err set_string(pctx *p, char **field, const char *s)
+{
+    char *copy = s ? plat_strdup(s) : NULL;
+    if (s && !copy)
+        return no_memory(p);
+    free(*field);
+    *field = copy;
+    return CRPKI_OK;
+}
+
+/* An integer lo..hi (a JSON number without a fraction). */
+static int get_int(const cJSON *v, long lo, long hi, long *out)
+{
+    if (!cJSON_IsNumber(v))
+        return 0;
+    double d = v->valuedouble;
+    if (!(d >= (double)lo && d <= (double)hi) || d != (double)(long)d)
+        return 0;
+    *out = (long)d;
+    return 1;
+}
+
+static int ascii_prefix_ieq(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++) {
+        char c = *s >= 'A' && *s <= 'Z' ? (char)(*s + 32) : *s;
+        if (c != *prefix)
+            return 0;
+    }
+    return 1;
+}
+
+/* "https://host[:port][/path]" with a DNS name, IPv4 or [IPv6] host, no user
+ * information, query or fragment; trailing slashes are dropped. NULL: ok. */
+static const char *url_problem(const char *s)
+{
+    if (ascii_prefix_ieq(s, "http://"))
+        return "expected an https:// URL (plain http is not allowed)";
+    if (!ascii_prefix_ieq(s, "https://"))
+        return "expected an https:// URL";
+    const char *a = s + 8;
+    size_t alen = strcspn(a, "/?#");
+    if (alen == 0)
+        return "expected an https:// URL with a host name";
+    if (memchr(a, '@', alen))
+        return "must not contain user information (user@)";
+    if (strpbrk(s, "?#"))
+        return "must not contain a query or fragment";
+    if (strpbrk(s, " \"<>\\^`{|}"))
+        return "contains characters not allowed in a URL";
+    const char *host_end = a + alen;
+    const char *port = NULL;
+    if (a[0] == '[') {
+        const char *rb = memchr(a, ']', alen);
+        if (!rb || rb == a + 1)
+            return "bad IPv6 address in the host";
+        if (rb + 1 < host_end) {
+            if (rb[1] != ':')
+                return "bad host";
+            port = rb + 2;
+        }
+    } else {
+        const char *colon = memchr(a, ':', alen);
+        if (colon) {
+            port = colon + 1;
+            host_end = colon;
+        }
+        if (host_end == a)
+            return "expected an https:// URL with a host name";
+        for (const char *h = a; h < host_end; h++) {
+            char c = *h;
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_'))
+                return "bad character in the host name";
+        }
+    }
+    if (port) {
+        const char *pe = a + alen;
+        long v = 0;
+        if (port == pe || pe - port > 5)
+            return "bad port (expected 1-65535)";
+        for (const char *d = port; d < pe; d++) {
+            if (*d < '0' || *d > '9')
+                return "bad port (expected 1-65535)";
+            v = v * 10 + (*d - '0');
+        }
+        if (v < 1 || v > 65535)
+            return "bad port (expected 1-65535)";
+    }
+    return NULL;
+}
+
+static crpki_err apply_service_url(pctx *p, const cJSON *v)
+{
+    if (cJSON_IsNull(v))
+        return set_string(p, &p->cfg->service_url, NULL);
+    const char *s;
+    crpki_err r = get_string(p, "service_url", v, &s);
+    if (r != CRPKI_OK)
+        return r;
+    const char *why = url_problem(s);
+    if (why)
+        return bad(p, "service_url", why);
+    r = set_string(p, &p->cfg->service_url, s);
+    if (r == CRPKI_OK) {
+        char *u = p->cfg->service_url;
+        size_t n = strlen(u);
+        while (n > 8 && u[n - 1] == '/')
+            u[--n] = 0;
+    }
+    return r;
+}
+
+static crpki_err apply_ca_bundle(pctx *p, const cJSON *v)
+{
+    if (cJSON_IsNull(v))
+        return set_string(p, &p->cfg->ca_bundle, NULL);
+    const char *s;
+    crpki_err r = get_string(p, "ca_bundle", v, &s);
+    return r != CRPKI_OK ? r : set_string(p, &p->cfg->ca_bundle, s);
+}
+
+static crpki_err apply_proxy_object(pctx *p, const cJSON *v)
+{
+    crpki_err r = check_members(p, v, "proxy");
+    if (r != CRPKI_OK)
+        return r;
+    const char *host = NULL, *user = NULL;
+    long port = 0;
+    int have_port = 0;
+    for (const cJSON *m = v->child; m; m = m->next) {
+        if (strcmp(m->string, "host") == 0) {
+            r = get_string(p, "proxy.host", m, &host);
+            if (r != CRPKI_OK)
+                return r;
+            if (strlen(host) > 255 || strpbrk(host, " /@?#"))
+                return bad(p, "proxy.host",
+                           "expected a host name or address (no scheme, "
+                           "no port)");
+        } else if (strcmp(m->string, "port") == 0) {
+            if (!get_int(m, 1, 65535, &port))
+                return bad(p, "proxy.port", "expected an integer 1-65535");
+            have_port = 1;
+        } else if (strcmp(m->string, "user") == 0) {
+            if (cJSON_IsNull(m))
+                continue;
+            if (!cJSON_IsString(m) || !m->valuestring)
+                return bad(p, "proxy.user", "expected a string");
+            if (strlen(m->valuestring) > 255 || has_control(m->valuestring))
+                return bad(p, "proxy.user",
+                           "expected a user name (at most 255 bytes, no "
+                           "control characters)");
+            user = m->valuestring[0] ? m->valuestring : NULL;
+        } else if (strcmp(m->string, "password") == 0) {
+            return bad(p, "proxy.password",
+                       "not allowed in config.json (set it with crpki-mgmt: it is kept "
+                       "protected in the token store)");
+        } else {
+            warn(p, "proxy.", m->string);
+        }
+    }
+    if (!host)
+        return bad(p, "proxy.host", "required in the proxy object");
+    if (!have_port)
+        return bad(p, "proxy.port", "required in the proxy object");
+    if ((r = set_string(p, &p->cfg->proxy_host, host)) != CRPKI_OK ||
+        (r = set_string(p, &p->cfg->proxy_user, user)) != CRPKI_OK)
+        return r;
+    p->cfg->proxy_mode = RSSP_PROXY_EXPLICIT;
+    p->cfg->proxy_port = (unsigned)port;
+    return CRPKI_OK;
+}
+
+static crpki_err apply_proxy(pctx *p, const cJSON *v)
+{
+    rssp_proxy_mode mode;
+    if (cJSON_IsObject(v))
+        return apply_proxy_object(p, v);
+    if (cJSON_IsNull(v))
+        mode = RSSP_PROXY_SYSTEM;
+    else if (cJSON_IsString(v) && strcmp(v->valuestring, "none") == 0)
+        mode = RSSP_PROXY_NONE;
+    else if (cJSON_IsString(v) && strcmp(v->valuestring, "system") == 0)
+        mode = RSSP_PROXY_SYSTEM;
+    else
+        return bad(p, "proxy",
+                   "expected \"none\", \"system\" or an object {\"host\", \"port\", "
+                   "\"user\"}");
+    p->cfg->proxy_mode = mode;
+    p->cfg->proxy_port = 0;
+    crpki_err r = set_string(p, &p->cfg->proxy_host, NULL);
+    return r != CRPKI_OK ? r : set_string(p, &p->cfg->proxy_user, NULL);
+}
+
+static int enum_index(const cJSON *v, const char *const *names, int n)
+{
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (strcmp(v->valuestring, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+typedef enum { K_URL, K_CA, K_PROXY, K_TIMEOUT, K_UI, K_LEVEL } key_kind;
+
+static const struct {
+    const char *name;
+    key_kind kind;
+    size_t offset; /* K_TIMEOUT: the unsigned field */
+} KEYS[] = {
+    {"service_url", K_URL, 0},
+    {"ca_bundle", K_CA, 0},
+    {"proxy", K_PROXY, 0},
+    {"connect_timeout_s", K_TIMEOUT, offsetof(crpki_config, connect_timeout_s)},
+    {"request_timeout_s", K_TIMEOUT, offsetof(crpki_config, request_timeout_s)},
+    {"approval_timeout_s", K_TIMEOUT, offsetof(crpki_config, approval_timeout_s)},
+    {"approval_ui", K_UI, 0},
+    {"log_level", K_LEVEL, 0},
+};
+
+static crpki_err apply_key(pctx *p, const char *key, const cJSON *v)
+{
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) {
+        if (strcmp(key, KEYS[i].name) != 0)
+            continue;
+        switch (KEYS[i].kind) {
+        case K_URL:
+            return apply_service_url(p, v);
+        case K_CA:
+            return apply_ca_bundle(p, v);
+        case K_PROXY:
+            return apply_proxy(p, v);
+        case K_TIMEOUT: {
+            unsigned *field = (unsigned *)((char *)p->cfg + KEYS[i].offset);
+            long t;
+            if (cJSON_IsNull(v)) {
+                crpki_config d;
+                config_defaults(&d);
+                *field = *(unsigned *)((char *)&d + KEYS[i].offset);
+                return CRPKI_OK;
+            }
+            if (!get_int(v, 1, TIMEOUT_MAX, &t))
+                return bad(p, key, "expected an integer 1-3600 (seconds)");
+            *field = (unsigned)t;
+            return CRPKI_OK;
+        }
+        case K_UI: {
+            int e = cJSON_IsNull(v) ? (int)default_approval_ui() : enum_index(v, UI_NAMES, 3);
+            if (e < 0)
+                return bad(p, key, "expected \"dialog\", \"console\" or \"none\"");
+            p->cfg->approval_ui = (crpki_approval_ui)e;
+            return CRPKI_OK;
+        }
+        case K_LEVEL: {
+            int e = cJSON_IsNull(v) ? (int)CRPKI_LOG_WARN : enum_index(v, LEVEL_NAMES, 4);
+            if (e < 0)
+                return bad(p, key, "expected \"error\", \"warn\", \"info\" or \"debug\"");
+            p->cfg->log_level = (crpki_log_level)e;
+            return CRPKI_OK;
+        }
+        }
+    }
+    warn(p, "", key);
+    return CRPKI_OK;
+}
+
+/* Parses text (NUL-terminated, len bytes) and applies it over p->cfg. */
+static crpki_err apply_text(pctx *p, const char *text, size_t len)
+{
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        /* Notepad's UTF-8 BOM */
+        text += 3;
+        len -= 3;
+    }
+    size_t bad_at = utf8_invalid_at(text, len);
+    /* UTF-8 allows U+0000; a configuration file does not */
+    const char *nul = memchr(text, 0, bad_at);
+    if (nul)
+        bad_at = (size_t)(nul - text);
+    if (bad_at < len)
+        return fail_with(p->ei, CRPKI_E_CONFIG, "%s: not valid UTF-8 text (byte %lu)", p->label,
+                          (unsigned long)(bad_at + 1));
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+    if (!root) {
+        size_t line = 1, col = 1;
+        const char *stop = end && end >= text && end <= text + len ? end : text + len;
+        for (const char *c = text; c < stop; c++) {
+            if (*c == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)*c & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        return fail_with(p->ei, CRPKI_E_CONFIG, "%s: invalid JSON at line %lu, column %lu",
+                          p->label, (unsigned long)line, (unsigned long)col);
+    }
+    crpki_err r;
+    if (!cJSON_IsObject(root)) {
+        r = fail_with(p->ei, CRPKI_E_CONFIG, "%s: expected a JSON object {...} at the top",
+                       p->label);
+    } else {
+        r = check_members(p, root, "");
+        for (const cJSON *m = root->child; r == CRPKI_OK && m; m = m->next)
+            r = apply_key(p, m->string, m);
+    }
+    cJSON_Delete(root);
+    return r;
+}
+
+static crpki_err apply_file(const char *label, const char *path, crpki_config *cfg,
+                            crpki_error_info *ei)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int too_big = 0;
+    crpki_error_info local;
+    crpki_err r = plat_read_file(path, CONFIG_MAX_BYTES, &data, &len, &too_big, &local);
+    if (too_big)
+        return fail_with(ei, CRPKI_E_CONFIG, "%s: larger than %d bytes", label, CONFIG_MAX_BYTES);
+    if (r != CRPKI_OK) {
+        if (ei)
+            *ei = local;
+        return r;
+    }
+    if (!data)
+        return CRPKI_OK; /* absent: the defaults */
+    pctx p = {label, cfg, ei};
+    r = apply_text(&p, (const char *)data, len);
+    free(data);
+    return r;
+}
+
+crpki_err crpki_config_load_files(const char *machine_file, const char *user_file, const char *home,
+                                  crpki_config *out, crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!out)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "crpki_config_load_files: out is NULL");
+    config_defaults(out);
+    crpki_err r = CRPKI_OK;
+    if (home && !(out->home = plat_strdup(home)))
+        r = fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+    if (r == CRPKI_OK && machine_file)
+        r = apply_file("machine config.json", machine_file, out, ei);
+    if (r == CRPKI_OK && user_file)
+        r = apply_file("config.json", user_file, out, ei);
+    if (r != CRPKI_OK)
+        crpki_config_free(out);
+    return r;
+}
+
+crpki_err crpki_config_load(const char *home, crpki_config *out, crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!out)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "crpki_config_load: out is NULL");
+    memset(out, 0, sizeof *out);
+    char *h = NULL, *machine = NULL, *user = NULL;
+    crpki_err r =
+        home ? ((h = plat_strdup(home)) ? CRPKI_OK : fail_with(ei, CRPKI_E_NO_MEMORY, "config"))
+             : crpki_home_dir(&h, ei);
+    if (r == CRPKI_OK)
+        r = plat_machine_config_path(&machine, ei);
+    if (r == CRPKI_OK && !(user = plat_path_join(h, "config.json")))
+        r = fail_with(ei, CRPKI_E_NO_MEMORY, "config");
+    if (r == CRPKI_OK)
+        r = crpki_config_load_files(machine, user, h, out, ei);
+    free(h);
+    free(machine);
+    free(user);
+    return r;
+}
+
+/* ---- saving -------------------------------------------------------------- */
+
+/* cfg as a JSON object of the keys that differ from the defaults. */
+static cJSON *config_to_json(const crpki_config *cfg)
+{
+    crpki_config d;
+    config_defaults(&d);
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    int ok = 1;
+    if (cfg->service_url)
+        ok &= cJSON_AddStringToObject(o, "service_url", cfg->service_url) != NULL;
+    if (cfg->ca_bundle)
+        ok &= cJSON_AddStringToObject(o, "ca_bundle", cfg->ca_bundle) != NULL;
+    if (cfg->proxy_mode == RSSP_PROXY_NONE) {
+        ok &= cJSON_AddStringToObject(o, "proxy", "none") != NULL;
+    } else if (cfg->proxy_mode == RSSP_PROXY_EXPLICIT) {
+        cJSON *px = cJSON_AddObjectToObject(o, "proxy");
+        ok &= px && cJSON_AddStringToObject(px, "host", cfg->proxy_host ? cfg->proxy_host : "");
+        ok &= px && cJSON_AddNumberToObject(px, "port", cfg->proxy_port);
+        if (cfg->proxy_user)
+            ok &= px && cJSON_AddStringToObject(px, "user", cfg->proxy_user);
+    }
+    if (cfg->connect_timeout_s != d.connect_timeout_s)
+        ok &= cJSON_AddNumberToObject(o, "connect_timeout_s", cfg->connect_timeout_s) != NULL;
+    if (cfg->request_timeout_s != d.request_timeout_s)
+        ok &= cJSON_AddNumberToObject(o, "request_timeout_s", cfg->request_timeout_s) != NULL;
+    if (cfg->approval_timeout_s != d.approval_timeout_s)
+        ok &= cJSON_AddNumberToObject(o, "approval_timeout_s", cfg->approval_timeout_s) != NULL;
+    if (cfg->approval_ui != d.approval_ui)
+        ok &= (unsigned)cfg->approval_ui < 3 &&
+              cJSON_AddStringToObject(o, "approval_ui", UI_NAMES[cfg->approval_ui]) != NULL;
+    if (cfg->log_level != d.log_level)
+        ok &= (unsigned)cfg->log_level < 4 &&
+              cJSON_AddStringToObject(o, "log_level", LEVEL_NAMES[cfg->log_level]) != NULL;
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+crpki_err crpki_config_save(const crpki_config *cfg, crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!cfg || !cfg->home || !*cfg->home)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "crpki_config_save: no home directory");
+    cJSON *o = config_to_json(cfg);
+    if (!o)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "crpki_config_save: a value is out of range");
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text)
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "crpki_config_save");
+    /* what is saved must load: the same checks as a load */
+    crpki_config check;
+    config_defaults(&check);
+    pctx p = {"config.json (to save)", &check, ei};
+    crpki_err r = apply_text(&p, text, strlen(text));
+    crpki_config_free(&check);
+    if (r != CRPKI_OK) {
+        free(text);
+        if (ei)
+            ei->code = CRPKI_E_INVALID_ARG;
+        return CRPKI_E_INVALID_ARG;
+    }
+    size_t n = strlen(text);
+    char *file = NULL;
+    r = plat_mkdir_p(cfg->home, PLAT_FILE_PRIVATE, ei);
+    if (r == CRPKI_OK && !(file = plat_path_join(cfg->home, "config.json")))
+        r = fail_with(ei, CRPKI_E_NO_MEMORY, "crpki_config_save");
+    if (r == CRPKI_OK) {
+        text[n] = '\n'; /* cJSON_Print leaves no final newline; its NUL goes */
+        r = plat_write_file_atomic(file, text, n + 1, PLAT_FILE_PUBLIC, ei);
+    }
+    free(file);
+    free(text);
+    return r;
+}
+
+/* ---- use ----------------------------------------------------------------- */
+
+void crpki_config_client_options(const crpki_config *cfg, rssp_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->service_url = cfg->service_url;
+    opt->ca_bundle = cfg->ca_bundle;
+    opt->proxy_mode = cfg->proxy_mode;
+    opt->proxy_host = cfg->proxy_host;
+    opt->proxy_port = cfg->proxy_port;
+    opt->proxy_user = cfg->proxy_user;
+    opt->connect_timeout_ms = cfg->connect_timeout_s * 1000u;
+    opt->request_timeout_ms = cfg->request_timeout_s * 1000u;
+}
+
+void crpki_config_open_log(const crpki_config *cfg)
+{
+    if (!cfg)
+        return;
+    log_open(cfg->home, cfg->log_level);
+    if (!cfg->warnings)
+        return;
+    const char *s = cfg->warnings;
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        log_write(CRPKI_LOG_WARN, "config", "%.*s", (int)n, s);
+        s += n + (s[n] == '\n');
+    }
+}
+
+/* ---- where ---------------------------------------------------------------- */
+
+crpki_err crpki_home_dir(char **out, crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!out)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "crpki_home_dir: out is NULL");
+    *out = plat_getenv("CRPKI_HOME");
+    if (*out)
+        return CRPKI_OK;
+    return plat_default_home(out, ei);
+}

@@ -1,0 +1,505 @@
+/* session: configuration, key catalog and - lazily - the client, and the one
+ * signing path of the providers and the management tool (session.h,
+ * docs/signing.md). */
+#include "core/signing/signing.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crpki/auth.h"
+#include "crpki/rssp_client.h"
+#include "core/crypto/crypto.h"
+#include "base/log/log.h"
+#include "base/error/fail.h"
+#include "base/platform/plat_fs.h"
+#include "base/platform/plat_proc.h"
+#include "base/platform/plat_str.h"
+#include "base/platform/plat_thread.h"
+#include "core/signing/signing_internal.h"
+#include "core/ui/ui.h"
+
+#define MOD             "session"
+#define SIG_CACHE_SLOTS 64
+
+/* A sign call waiting now, for signing_cancel. */
+typedef struct waiter {
+    struct waiter *next;
+    rssp_cancel *cancel;
+} waiter;
+
+struct signing_session {
+    crpki_config cfg;
+    char *keys_path;
+    plat_mutex *mu; /* the catalog, the lazy client, the waiters */
+    catalog_keys cat;
+    plat_stamp stamp; /* of keys.json when cat was read */
+    int have_file;    /* keys.json existed then */
+    int cat_loaded;
+    rssp_client *client;
+    crpki_auth *auth;
+    char *proxy_password;
+    signing_cache *cache;
+    waiter *waiters;
+};
+
+/* ---- open / close ------------------------------------------------------------ */
+
+crpki_err signing_open(const char *home, signing_session **out, crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!out)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_open: NULL output");
+    *out = NULL;
+    signing_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "signing_open");
+    crpki_err e = crpki_config_load(home, &s->cfg, ei);
+    if (e != CRPKI_OK) {
+        free(s);
+        return e;
+    }
+    crpki_config_open_log(&s->cfg);
+    s->keys_path = plat_path_join(s->cfg.home, "keys.json");
+    s->mu = plat_mutex_new();
+    s->cache = signing_cache_new(SIG_CACHE_SLOTS, (uint64_t)CRPKI_SIG_CACHE_TTL_S * 1000, NULL, NULL);
+    if (!s->keys_path || !s->mu || !s->cache) {
+        signing_close(s);
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "signing_open");
+    }
+    log_write(CRPKI_LOG_DEBUG, MOD, "session opened for %s in %s", signing_program(),
+              s->cfg.home);
+    *out = s;
+    return CRPKI_OK;
+}
+
+void signing_close(signing_session *s)
+{
+    if (!s)
+        return;
+    crpki_auth_free(s->auth);
+    rssp_client_free(s->client);
+    if (s->proxy_password) {
+        memset(s->proxy_password, 0, strlen(s->proxy_password));
+        free(s->proxy_password);
+    }
+    signing_cache_free(s->cache);
+    catalog_free(&s->cat);
+    if (s->mu)
+        plat_mutex_free(s->mu);
+    free(s->keys_path);
+    crpki_config_free(&s->cfg);
+    free(s);
+}
+
+const crpki_config *signing_config(const signing_session *s)
+{
+    return s ? &s->cfg : NULL;
+}
+
+/* ---- the catalog ----------------------------------------------------------------- */
+
+/* Re-reads keys.json when it changed since the last read. Under s->mu. */
+static crpki_err catalog_fresh(signing_session *s, crpki_error_info *ei)
+{
+    plat_stamp st;
+    memset(&st, 0, sizeof st);
+    int exists = plat_file_stamp(s->keys_path, &st);
+    if (s->cat_loaded && exists == s->have_file &&
+        (!exists || memcmp(&st, &s->stamp, sizeof st) == 0))
+        return CRPKI_OK;
+    catalog_keys fresh;
+    crpki_err e = catalog_load(s->cfg.home, &fresh, ei);
+    if (e != CRPKI_OK) {
+        log_write(CRPKI_LOG_ERROR, MOD, "keys.json: %s", ei ? ei->detail : crpki_strerror(e));
+        return e;
+    }
+    catalog_free(&s->cat);
+    s->cat = fresh;
+    s->stamp = st;
+    s->have_file = exists;
+    s->cat_loaded = 1;
+    log_write(CRPKI_LOG_DEBUG, MOD, "key catalog read: %u key(s)", (unsigned)s->cat.n);
+    return CRPKI_OK;
+}
+
+crpki_err signing_find_key(signing_session *s, const char *credential_id, unsigned provider,
+                                 catalog_entry *out, crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!s || !out)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_find_key: NULL argument");
+    memset(out, 0, sizeof *out);
+    plat_mutex_lock(s->mu);
+    crpki_err e = catalog_fresh(s, ei);
+    if (e == CRPKI_OK) {
+        const catalog_entry *k = catalog_find(&s->cat, credential_id, provider);
+        if (!k)
+            e = fail_with(ei, CRPKI_E_NO_KEY, "no key '%s' selected for this provider",
+                           credential_id && *credential_id ? credential_id : "(default)");
+        else if (catalog_entry_copy(k, out) != CRPKI_OK)
+            e = fail_with(ei, CRPKI_E_NO_MEMORY, "signing_find_key");
+    }
+    plat_mutex_unlock(s->mu);
+    return e;
+}
+
+void signing_free_ids(char **ids, size_t n)
+{
+    for (size_t i = 0; ids && i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+crpki_err signing_list_keys(signing_session *s, unsigned provider, char ***ids, size_t *n,
+                                  crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!s || !ids || !n)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_list_keys: NULL argument");
+    *ids = NULL;
+    *n = 0;
+    plat_mutex_lock(s->mu);
+    crpki_err e = catalog_fresh(s, ei);
+    char **v = NULL;
+    size_t k = 0;
+    if (e == CRPKI_OK && s->cat.n > 0) {
+        v = calloc(s->cat.n, sizeof *v);
+        if (!v)
+            e = fail_with(ei, CRPKI_E_NO_MEMORY, "signing_list_keys");
+        for (size_t i = 0; v && i < s->cat.n; i++) {
+            if (!(s->cat.v[i].providers & provider))
+                continue;
+            if (!(v[k] = plat_strdup(s->cat.v[i].credential_id))) {
+                e = fail_with(ei, CRPKI_E_NO_MEMORY, "signing_list_keys");
+                break;
+            }
+            k++;
+        }
+    }
+    plat_mutex_unlock(s->mu);
+    if (e != CRPKI_OK) {
+        signing_free_ids(v, k);
+        return e;
+    }
+    *ids = v;
+    *n = k;
+    return CRPKI_OK;
+}
+
+/* ---- the client (first signature only) ------------------------------------------------ */
+
+static crpki_err ensure_client(signing_session *s, crpki_error_info *ei)
+{
+    plat_mutex_lock(s->mu);
+    crpki_err e = CRPKI_OK;
+    if (s->client)
+        goto out;
+    if (!s->cfg.service_url) {
+        e = fail_with(ei, CRPKI_E_CONFIG,
+                       "config.json has no service_url (crpki-mgmt sets it up)");
+        goto out;
+    }
+    char *pw = NULL;
+    e = crpki_auth_get_proxy_password(s->cfg.home, &pw, ei);
+    if (e != CRPKI_OK)
+        goto out;
+    rssp_options opt;
+    crpki_config_client_options(&s->cfg, &opt);
+    opt.proxy_password = pw;
+    rssp_client *c = NULL;
+    crpki_auth *a = NULL;
+    e = rssp_client_new(&opt, &c, ei);
+    if (e == CRPKI_OK)
+        e = crpki_auth_new(s->cfg.home, c, &a, ei);
+    if (e != CRPKI_OK) {
+        rssp_client_free(c);
+        if (pw) {
+            memset(pw, 0, strlen(pw));
+            free(pw);
+        }
+        goto out;
+    }
+    s->client = c;
+    s->auth = a;
+    s->proxy_password = pw; /* the client copied it; kept only to wipe it */
+    log_write(CRPKI_LOG_DEBUG, MOD, "client created for %s", s->cfg.service_url);
+out:
+    plat_mutex_unlock(s->mu);
+    return e;
+}
+
+/* ---- cancel ----------------------------------------------------------------------------- */
+
+void signing_cancel(signing_session *s)
+{
+    if (!s)
+        return;
+    plat_mutex_lock(s->mu);
+    for (waiter *w = s->waiters; w; w = w->next)
+        rssp_cancel_trigger(w->cancel);
+    plat_mutex_unlock(s->mu);
+}
+
+static void waiter_add(signing_session *s, waiter *w)
+{
+    plat_mutex_lock(s->mu);
+    w->next = s->waiters;
+    s->waiters = w;
+    plat_mutex_unlock(s->mu);
+}
+
+static void waiter_remove(signing_session *s, waiter *w)
+{
+    plat_mutex_lock(s->mu);
+    for (waiter **p = &s->waiters; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            break;
+        }
+    plat_mutex_unlock(s->mu);
+}
+
+/* ---- signing ------------------------------------------------------------------------------ */
+
+static const char *scheme_name(alg_sig_scheme sc)
+{
+    return sc == CRPKI_PAD_PKCS1 ? "PKCS1" : sc == CRPKI_PAD_PSS ? "PSS" : "ECDSA";
+}
+
+/* The checks that need no service: what the application may ask of key. */
+static crpki_err check_params(const signing_params *p, const alg_hash_info **hi,
+                              crpki_error_info *ei)
+{
+    const catalog_entry *k = p->key;
+    if (!k || !k->credential_id || !k->cert.der || !p->digest)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "sign: no key, certificate or digest");
+    if (p->hash == CRPKI_HASH_MD5 || p->hash == CRPKI_HASH_NONE)
+        return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG,
+                          "sign: the service signs SHA-1/256/384/512 digests only");
+    *hi = alg_hash_by_id(p->hash);
+    if (!*hi)
+        return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG, "sign: unknown hash %d", (int)p->hash);
+    if (p->digest_len != (*hi)->len)
+        return fail_with(ei, CRPKI_E_BAD_HASH, "sign: a %s digest is %u bytes, not %u",
+                          (*hi)->name, (unsigned)(*hi)->len, (unsigned)p->digest_len);
+    int rsa = k->key_type == CRPKI_KEY_RSA;
+    switch (p->scheme) {
+    case CRPKI_PAD_PKCS1:
+    case CRPKI_PAD_PSS:
+        if (!rsa)
+            return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG, "sign: %s needs an RSA key",
+                              scheme_name(p->scheme));
+        break;
+    case CRPKI_PAD_ECDSA:
+        if (k->key_type != CRPKI_KEY_EC)
+            return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG, "sign: ECDSA needs an EC key");
+        break;
+    default:
+        return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG, "sign: unknown scheme %d", (int)p->scheme);
+    }
+    if (p->scheme == CRPKI_PAD_PSS) {
+        /* RFC 8017 9.1.1: emLen >= hLen + sLen + 2 */
+        size_t em = (k->key_bits + 6) / 8;
+        if ((size_t)p->salt_len + (*hi)->len + 2 > em)
+            return fail_with(ei, CRPKI_E_INVALID_ARG, "sign: PSS salt of %u bytes too long",
+                              p->salt_len);
+    }
+    return CRPKI_OK;
+}
+
+typedef struct {
+    signing_session *s;
+    const signing_params *p;
+    rssp_cancel *cancel;
+    ui_handle *ui;
+    char code[8];
+} approval_ctx;
+
+static void on_approval(void *ctx, const rssp_approval *a)
+{
+    approval_ctx *ac = ctx;
+    snprintf(ac->code, sizeof ac->code, "%s", a->approval_code ? a->approval_code : "");
+    ui_request r = {
+        .approval_code = a->approval_code,
+        .expires_in_s = a->expires_in_s,
+        .description = a->description,
+        .program = signing_program(),
+        .subject = ac->p->key->subject_dn,
+        .num_hashes = a->num_hashes,
+        .parent_window = ac->p->parent_window,
+    };
+    if (ui_show(ac->s->cfg.approval_ui, &r, ac->cancel, &ac->ui) != CRPKI_OK)
+        log_write(CRPKI_LOG_ERROR, MOD, "approval UI failed; code %s", ac->code);
+}
+
+/* sig from the service into the provider's form (RSA as is, ECDSA P1363),
+ * then checked against the certificate. */
+static crpki_err finish_sig(const signing_params *p, const rssp_blob *got, uint8_t *sig,
+                            size_t *sig_len, crpki_error_info *ei)
+{
+    const catalog_entry *k = p->key;
+    size_t n = *sig_len;
+    if (p->scheme == CRPKI_PAD_ECDSA) {
+        size_t coord = (k->key_bits + 7) / 8;
+        if (crypto_ecdsa_der_to_p1363(got->der, got->len, coord, sig, &n) != CRPKI_OK)
+            return fail_with(ei, CRPKI_E_PROTOCOL, "the service's ECDSA signature is not DER");
+    } else {
+        if (got->len > n)
+            return fail_with(ei, CRPKI_E_PROTOCOL, "the service's signature is %u bytes",
+                              (unsigned)got->len);
+        memcpy(sig, got->der, got->len);
+        n = got->len;
+    }
+    crypto_pubkey *pk = NULL;
+    crpki_err e = crypto_pubkey_from_cert(k->cert.der, k->cert.len, &pk, ei);
+    if (e != CRPKI_OK)
+        return e;
+    crypto_sig_params sp = {p->scheme, p->hash, p->salt_len};
+    e = crypto_verify(pk, &sp, p->digest, p->digest_len, sig, n);
+    crypto_pubkey_free(pk);
+    if (e == CRPKI_E_BAD_SIGNATURE)
+        return fail_with(ei, e, "the service's signature does not verify against the certificate");
+    if (e != CRPKI_OK)
+        return fail_with(ei, e, "cannot verify the service's signature: %s", crpki_strerror(e));
+    *sig_len = n;
+    return CRPKI_OK;
+}
+
+static rssp_sig_scheme rssp_scheme(alg_sig_scheme sc)
+{
+    return sc == CRPKI_PAD_PKCS1 ? RSSP_SIG_RSA_PKCS1
+           : sc == CRPKI_PAD_PSS ? RSSP_SIG_RSA_PSS
+                                 : RSSP_SIG_ECDSA;
+}
+
+crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig,
+                             size_t *sig_len, crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!s || !p || !sig || !sig_len)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_sign: NULL argument");
+    const alg_hash_info *hi = NULL;
+    crpki_err e = check_params(p, &hi, ei);
+    if (e != CRPKI_OK) {
+        log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
+        return e;
+    }
+    const catalog_entry *k = p->key;
+    size_t need = catalog_entry_sig_len(k);
+    if (*sig_len < need) {
+        *sig_len = need;
+        return fail_with(ei, CRPKI_E_BUFFER_TOO_SMALL, "sign: the signature is %u bytes",
+                          (unsigned)need);
+    }
+    const char *sn = scheme_name(p->scheme);
+
+    /* 1. the same signature asked again (size query, then the real call) */
+    signing_cache_key ck = {k->credential_id, (int)p->scheme, (int)p->hash,
+                       p->salt_len,      p->digest,      p->digest_len};
+    if (signing_cache_get(s->cache, &ck, sig, sig_len)) {
+        log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: from the cache (no second approval)",
+                  k->credential_id, sn, hi->name);
+        return CRPKI_OK;
+    }
+    /* 2. no UI allowed, and every signature needs an approval */
+    if (p->silent) {
+        log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: silent caller, approval needed",
+                  k->credential_id, sn, hi->name);
+        return fail_with(ei, CRPKI_E_SILENT, "an approval is needed but the caller is silent");
+    }
+    /* 3. the service, with the approval shown */
+    e = ensure_client(s, ei);
+    if (e != CRPKI_OK) {
+        log_write(CRPKI_LOG_ERROR, MOD, "sign %s: %s", k->credential_id,
+                  ei ? ei->detail : crpki_strerror(e));
+        return e;
+    }
+    char desc[CRPKI_DESC_MAX + 1];
+    signing_description(signing_program(), p->what, desc);
+    approval_ctx ac;
+    memset(&ac, 0, sizeof ac);
+    ac.s = s;
+    ac.p = p;
+    ac.cancel = rssp_cancel_new();
+    if (!ac.cancel)
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "signing_sign");
+    waiter w = {NULL, ac.cancel};
+    waiter_add(s, &w);
+    unsigned timeout_ms = p->timeout_ms ? p->timeout_ms : s->cfg.approval_timeout_s * 1000u;
+    rssp_sign_request rq = {
+        .credential_id = k->credential_id,
+        .key_type = k->key_type == CRPKI_KEY_EC ? RSSP_KEY_EC : RSSP_KEY_RSA,
+        .key_bits = k->key_bits,
+        .scheme = rssp_scheme(p->scheme),
+        .hash_oid = hi->oid,
+        .pss_salt_len = p->salt_len,
+        .hashes = p->digest,
+        .num_hashes = 1,
+        .description = desc,
+        .timeout_ms = timeout_ms,
+        .on_approval = on_approval,
+        .cb_ctx = &ac,
+        .cancel = ac.cancel,
+    };
+    log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s for \"%s\": asking the service", k->credential_id,
+              sn, hi->name, desc);
+    uint64_t t0 = plat_monotonic_ms();
+    rssp_signatures got;
+    memset(&got, 0, sizeof got);
+    e = rssp_sign(s->client, &rq, &got, ei);
+    waiter_remove(s, &w);
+    /* 4. verified before anyone sees it */
+    if (e == CRPKI_OK) {
+        if (got.n != 1)
+            e = fail_with(ei, CRPKI_E_PROTOCOL, "%u signatures for one hash", (unsigned)got.n);
+        else
+            e = finish_sig(p, &got.sigs[0], sig, sig_len, ei);
+    }
+    rssp_signatures_free(&got);
+    ui_close(ac.ui, e);
+    rssp_cancel_free(ac.cancel);
+    unsigned ms = (unsigned)(plat_monotonic_ms() - t0);
+    /* 5. the outcome */
+    if (e == CRPKI_OK) {
+        signing_cache_put(s->cache, &ck, sig, *sig_len);
+        log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: signed and verified in %u ms (code %s)",
+                  k->credential_id, sn, hi->name, ms, ac.code[0] ? ac.code : "-");
+    } else {
+        log_write(e == CRPKI_E_DENIED || e == CRPKI_E_CANCELLED ? CRPKI_LOG_INFO : CRPKI_LOG_WARN,
+                  MOD, "sign %s %s %s: %s after %u ms (code %s): %s", k->credential_id, sn,
+                  hi->name, crpki_err_name(e), ms, ac.code[0] ? ac.code : "-",
+                  ei && ei->detail[0] ? ei->detail : crpki_strerror(e));
+    }
+    return e;
+}
+
+/* ---- the program's name ------------------------------------------------------------------ */
+
+const char *signing_program(void)
+{
+    static char name[128];
+    static atomic_int state; /* 0 not yet, 1 being made, 2 ready */
+    int expect = 0;
+    if (atomic_compare_exchange_strong(&state, &expect, 1)) {
+        char *exe = plat_exe_name();
+        char out[CRPKI_DESC_MAX + 1];
+        /* sanitized like the description; cut to name on a character */
+        signing_description(exe, NULL, out);
+        size_t n = strlen(out);
+        if (n >= sizeof name) {
+            n = sizeof name - 1; /* out[n], the first byte left out, must start a character */
+            while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80)
+                n--;
+        }
+        memcpy(name, out, n);
+        name[n] = '\0';
+        free(exe);
+        atomic_store(&state, 2);
+    } else {
+        while (atomic_load(&state) != 2)
+            plat_sleep_ms(1);
+    }
+    return name;
+}

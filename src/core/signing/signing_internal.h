@@ -1,0 +1,52 @@
+/* session_internal: the pure parts of the signing session, apart so they
+ * are unit-tested natively (tests/session/test_session_unit.c): the
+ * description sent to the phone (desc.c) and the signature cache
+ * (signing_cache.c). */
+#ifndef CRPKI_SESSION_SESSION_INTERNAL_H
+#define CRPKI_SESSION_SESSION_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The protocol's limit on the description (docs/protocol.md), in bytes. */
+#define CRPKI_DESC_MAX 256
+
+/* "<program>: <what>", or just the program when what is NULL or empty
+ * ("unknown" when the program is too). Made safe for the protocol: control
+ * characters become spaces, bytes that are not UTF-8 become '?', and the
+ * result is cut to CRPKI_DESC_MAX bytes on a character boundary. out must
+ * hold CRPKI_DESC_MAX + 1 bytes. Returns the length. */
+size_t signing_description(const char *program, const char *what,
+                                 char out[CRPKI_DESC_MAX + 1]);
+
+/* ---- signature cache ----------------------------------------------------------- */
+
+/* Milliseconds of a monotonic clock; tests pass a fake one. */
+typedef uint64_t (*signing_cache_clock)(void *ctx);
+
+typedef struct signing_cache signing_cache;
+
+/* capacity entries at most (the oldest goes when full), each valid ttl_ms
+ * after it was put. clock NULL: plat_monotonic_ms. NULL when out of memory. */
+signing_cache *signing_cache_new(size_t capacity, uint64_t ttl_ms, signing_cache_clock clock, void *clock_ctx);
+void signing_cache_free(signing_cache *c); /* NULL ok */
+
+typedef struct {
+    const char *credential_id;
+    int scheme; /* alg_sig_scheme */
+    int hash;   /* alg_hash_id */
+    unsigned salt_len;
+    const uint8_t *digest; /* up to 64 bytes */
+    size_t digest_len;
+} signing_cache_key;
+
+/* A valid entry for k: copies its signature to sig (*sig_len in: the room,
+ * out: the length) and returns 1; 0 when none (or sig too small). */
+int signing_cache_get(signing_cache *c, const signing_cache_key *k, uint8_t *sig, size_t *sig_len);
+/* Stores (or refreshes) the signature for k. Signatures over 1024 bytes or
+ * digests over 64 are not kept. */
+void signing_cache_put(signing_cache *c, const signing_cache_key *k, const uint8_t *sig, size_t sig_len);
+/* Entries held now, expired ones included until they are pushed out. */
+size_t signing_cache_size(signing_cache *c);
+
+#endif

@@ -1,0 +1,85 @@
+/* approval_ui: which way the approval code reaches the user (approval_ui.h).
+ * none: the log only; console: one block on stderr; dialog: dialog_win.c,
+ * falling back to the console when no window can be made. */
+#include "core/ui/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log/log.h"
+#include "core/ui/ui_internal.h"
+
+#define MOD "ui"
+
+struct ui_handle {
+    crpki_approval_ui kind; /* CRPKI_UI_CONSOLE or CRPKI_UI_DIALOG */
+    ui_dialog *dlg;
+};
+
+static void console_show(const ui_request *req)
+{
+    size_t need = ui_console_text(req, NULL, 0) + 1;
+    char *text = malloc(need);
+    if (!text) {
+        /* the code must still reach the user */
+        ui_console_write("CRPKI-APPROVAL-CODE: ");
+        ui_console_write(req->approval_code ? req->approval_code : "----");
+        ui_console_write("\n");
+        return;
+    }
+    ui_console_text(req, text, need);
+    ui_console_write(text);
+    free(text);
+}
+
+crpki_err ui_show(crpki_approval_ui kind, const ui_request *req, rssp_cancel *cancel,
+                        ui_handle **out)
+{
+    if (!out)
+        return CRPKI_E_INVALID_ARG;
+    *out = NULL;
+    if (!req || !req->approval_code)
+        return CRPKI_E_INVALID_ARG;
+    log_write(CRPKI_LOG_INFO, MOD, "approval code %s (%u s, %u hash(es), %s): shown as %s",
+              req->approval_code, req->expires_in_s, (unsigned)req->num_hashes,
+              req->description ? req->description : "no description",
+              kind == CRPKI_UI_DIALOG    ? "dialog"
+              : kind == CRPKI_UI_CONSOLE ? "console"
+                                         : "none");
+    if (kind == CRPKI_UI_NONE)
+        return CRPKI_OK;
+    ui_handle *ui = calloc(1, sizeof *ui);
+    if (!ui) {
+        console_show(req);
+        return CRPKI_E_NO_MEMORY;
+    }
+    ui->kind = CRPKI_UI_CONSOLE;
+    if (kind == CRPKI_UI_DIALOG) {
+        char why[256] = "";
+        crpki_err e = ui_dialog_open(req, cancel, &ui->dlg, why, sizeof why);
+        if (e == CRPKI_OK) {
+            ui->kind = CRPKI_UI_DIALOG;
+            *out = ui;
+            return CRPKI_OK;
+        }
+        log_write(CRPKI_LOG_WARN, MOD, "approval dialog not shown (%s: %s); using the console",
+                  crpki_err_name(e), why);
+    }
+    console_show(req);
+    *out = ui;
+    return CRPKI_OK;
+}
+
+void ui_close(ui_handle *ui, crpki_err outcome)
+{
+    if (!ui)
+        return;
+    if (ui->kind == CRPKI_UI_DIALOG) {
+        ui_dialog_close(ui->dlg, outcome);
+    } else {
+        char line[512];
+        ui_outcome_text(outcome, line, sizeof line);
+        ui_console_write(line);
+    }
+    free(ui);
+}

@@ -1,0 +1,370 @@
+/* dialog_win: the approval dialog on Windows (ui_internal.h). Built with
+ * CreateWindowExW (no resource script), Japanese text in UTF-16: the prompt,
+ * the approval code in large type, what is signed, the requesting program,
+ * the certificate, a countdown updated each second by a timer, and a
+ * キャンセル button that triggers the sign call's rssp_cancel.
+ *
+ * It runs on a thread of its own with its own message loop: the signing
+ * thread - often the application's UI thread - is blocked long-polling the
+ * service and pumps no messages.
+ *
+ * The window is placed over the application's window (parent_window) and
+ * kept topmost, but deliberately NOT made a Win32 owned window: an owner on
+ * another thread attaches the two threads' input queues, which makes
+ * activation and focus changes synchronous with the blocked signing thread
+ * (Raymond Chen, "Sharing an input queue takes what used to be asynchronous
+ * and makes it synchronous"); the dialog would then hang exactly while it is
+ * needed. For the same reason nothing here sends a message to the parent. */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "base/platform/plat_thread.h"
+#include "base/platform/plat_utf16_win.h"
+#include "core/ui/ui_internal.h"
+
+#define TIMER_ID   1
+#define CLIENT_W   460
+#define CLIENT_H   276
+#define MARGIN     16
+#define CODE_PT_PX 40 /* approval code glyph height at 96 dpi */
+
+struct ui_dialog {
+    HANDLE ready; /* set once the window is up or failed */
+    plat_thread *th;
+    HWND hwnd;
+    crpki_err open_err;
+    char why[200];
+    rssp_cancel *cancel;
+    volatile LONG closing; /* ui_close asked: WM_CLOSE is ours */
+    HWND parent;
+    unsigned expires_in_s;
+    ULONGLONG started;
+    HFONT font, code_font;
+    int dpi;
+    wchar_t *title, *prompt, *code, *what, *program, *subject, *cancel_text, *cancelling;
+};
+
+/* The class is registered while a dialog exists and unregistered after the
+ * last one: a DLL unloaded and loaded again must never find a class whose
+ * window procedure points into its old image. */
+static SRWLOCK class_lock = SRWLOCK_INIT;
+static unsigned class_users;
+
+static HINSTANCE this_module(void)
+{
+    HMODULE m = NULL;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                           GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                       (LPCWSTR)(void *)&this_module, &m);
+    return (HINSTANCE)m;
+}
+
+static LRESULT CALLBACK dlg_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp);
+
+static int class_acquire(void)
+{
+    int ok = 1;
+    AcquireSRWLockExclusive(&class_lock);
+    if (class_users == 0) {
+        WNDCLASSEXW wc;
+        memset(&wc, 0, sizeof wc);
+        wc.cbSize = sizeof wc;
+        wc.lpfnWndProc = dlg_proc;
+        wc.hInstance = this_module();
+        wc.hCursor = LoadCursorW(NULL, (LPCWSTR)IDC_ARROW);
+        wc.hIcon = LoadIconW(NULL, (LPCWSTR)IDI_INFORMATION);
+        wc.hbrBackground = (HBRUSH)(COLOR_BTNFACE + 1);
+        wc.lpszClassName = CRPKI_UI_DIALOG_CLASS;
+        ok = RegisterClassExW(&wc) != 0 || GetLastError() == ERROR_CLASS_ALREADY_EXISTS;
+    }
+    if (ok)
+        class_users++;
+    ReleaseSRWLockExclusive(&class_lock);
+    return ok;
+}
+
+static void class_release(void)
+{
+    AcquireSRWLockExclusive(&class_lock);
+    if (class_users > 0 && --class_users == 0)
+        UnregisterClassW(CRPKI_UI_DIALOG_CLASS, this_module());
+    ReleaseSRWLockExclusive(&class_lock);
+}
+
+static int px(const ui_dialog *d, int v)
+{
+    return MulDiv(v, d->dpi, 96);
+}
+
+static unsigned seconds_left(const ui_dialog *d)
+{
+    ULONGLONG el = (GetTickCount64() - d->started) / 1000;
+    return el >= d->expires_in_s ? 0 : (unsigned)(d->expires_in_s - el);
+}
+
+static void set_countdown(ui_dialog *d)
+{
+    char buf[96];
+    ui_countdown_text(seconds_left(d), buf, sizeof buf);
+    wchar_t *w = plat_utf8_to_wide(buf);
+    if (w) {
+        SetDlgItemTextW(d->hwnd, CRPKI_UI_ID_COUNTDOWN, w);
+        free(w);
+    }
+}
+
+static void on_cancel(ui_dialog *d)
+{
+    if (rssp_cancel_is_triggered(d->cancel))
+        return;
+    if (d->cancel)
+        rssp_cancel_trigger(d->cancel);
+    EnableWindow(GetDlgItem(d->hwnd, CRPKI_UI_ID_CANCEL), FALSE);
+    SetDlgItemTextW(d->hwnd, CRPKI_UI_ID_COUNTDOWN, d->cancelling);
+}
+
+static HWND add_control(ui_dialog *d, const wchar_t *cls, const wchar_t *text, DWORD style, int id,
+                        int x, int y, int w, int h, HFONT font)
+{
+    HWND c = CreateWindowExW(0, cls, text ? text : L"", WS_CHILD | WS_VISIBLE | style, px(d, x),
+                             px(d, y), px(d, w), px(d, h), d->hwnd, (HMENU)(INT_PTR)id,
+                             this_module(), NULL);
+    if (c && font)
+        SendMessageW(c, WM_SETFONT, (WPARAM)font, FALSE);
+    return c;
+}
+
+static int build_controls(ui_dialog *d)
+{
+    const DWORD text = SS_LEFT | SS_NOPREFIX;
+    const DWORD line = SS_LEFTNOWORDWRAP | SS_NOPREFIX | SS_ENDELLIPSIS;
+    const int w = CLIENT_W - 2 * MARGIN;
+    int ok =
+        add_control(d, L"STATIC", d->prompt, text, -1, MARGIN, 14, w, 36, d->font) &&
+        add_control(d, L"STATIC", d->code, SS_CENTER | SS_NOPREFIX, CRPKI_UI_ID_CODE, MARGIN, 54, w,
+                    56, d->code_font) &&
+        add_control(d, L"STATIC", d->what, text | SS_EDITCONTROL, CRPKI_UI_ID_WHAT, MARGIN, 118, w,
+                    36, d->font) &&
+        add_control(d, L"STATIC", d->program, line, CRPKI_UI_ID_PROGRAM, MARGIN, 158, w, 20,
+                    d->font) &&
+        add_control(d, L"STATIC", d->subject, line, CRPKI_UI_ID_SUBJECT, MARGIN, 180, w, 20,
+                    d->font) &&
+        add_control(d, L"STATIC", L"", line, CRPKI_UI_ID_COUNTDOWN, MARGIN, 204, w, 20, d->font) &&
+        add_control(d, L"BUTTON", d->cancel_text, BS_DEFPUSHBUTTON | WS_TABSTOP, CRPKI_UI_ID_CANCEL,
+                    CLIENT_W - MARGIN - 120, 236, 120, 28, d->font);
+    set_countdown(d);
+    return ok;
+}
+
+static LRESULT CALLBACK dlg_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
+{
+    ui_dialog *d = (ui_dialog *)GetWindowLongPtrW(h, GWLP_USERDATA);
+    switch (msg) {
+    case WM_NCCREATE: {
+        const CREATESTRUCTW *cs = (const CREATESTRUCTW *)lp;
+        SetWindowLongPtrW(h, GWLP_USERDATA, (LONG_PTR)cs->lpCreateParams);
+        break;
+    }
+    case WM_TIMER:
+        if (d && wp == TIMER_ID && !rssp_cancel_is_triggered(d->cancel))
+            set_countdown(d);
+        return 0;
+    case WM_COMMAND:
+        if (d && LOWORD(wp) == CRPKI_UI_ID_CANCEL) {
+            on_cancel(d);
+            return 0;
+        }
+        break;
+    case WM_CLOSE:
+        /* Ours (the sign call ended): go. The user's (the X, Alt+F4):
+         * cancel; the sign call returns and closes us. */
+        if (d && !InterlockedCompareExchange(&d->closing, 0, 0)) {
+            on_cancel(d);
+            return 0;
+        }
+        DestroyWindow(h);
+        return 0;
+    case WM_DESTROY:
+        KillTimer(h, TIMER_ID);
+        PostQuitMessage(0);
+        return 0;
+    default:
+        break;
+    }
+    return DefWindowProcW(h, msg, wp, lp);
+}
+
+static void place(ui_dialog *d, int *x, int *y, int *w, int *h)
+{
+    RECT r = {0, 0, px(d, CLIENT_W), px(d, CLIENT_H)};
+    AdjustWindowRectEx(&r, WS_POPUP | WS_CAPTION | WS_SYSMENU, FALSE, WS_EX_DLGMODALFRAME);
+    *w = r.right - r.left;
+    *h = r.bottom - r.top;
+    RECT area;
+    /* GetWindowRect reads the window manager's data: it sends the parent's
+     * thread no message. */
+    if (!(d->parent && IsWindow(d->parent) && GetWindowRect(d->parent, &area)) ||
+        area.right - area.left < 50)
+        SystemParametersInfoW(SPI_GETWORKAREA, 0, &area, 0);
+    *x = area.left + (area.right - area.left - *w) / 2;
+    *y = area.top + (area.bottom - area.top - *h) / 2;
+}
+
+static void make_fonts(ui_dialog *d)
+{
+    HDC dc = GetDC(NULL);
+    d->dpi = dc ? GetDeviceCaps(dc, LOGPIXELSY) : 96;
+    if (dc)
+        ReleaseDC(NULL, dc);
+    if (d->dpi <= 0)
+        d->dpi = 96;
+    NONCLIENTMETRICSW m;
+    memset(&m, 0, sizeof m);
+    m.cbSize = sizeof m;
+    LOGFONTW lf;
+    if (SystemParametersInfoW(SPI_GETNONCLIENTMETRICS, sizeof m, &m, 0))
+        lf = m.lfMessageFont;
+    else
+        GetObjectW(GetStockObject(DEFAULT_GUI_FONT), sizeof lf, &lf);
+    d->font = CreateFontIndirectW(&lf);
+    lf.lfHeight = -px(d, CODE_PT_PX);
+    lf.lfWeight = FW_BOLD;
+    d->code_font = CreateFontIndirectW(&lf);
+}
+
+static void dialog_thread(void *arg)
+{
+    ui_dialog *d = arg;
+    if (!class_acquire()) {
+        d->open_err = CRPKI_E_INTERNAL;
+        snprintf(d->why, sizeof d->why, "RegisterClassExW failed (%lu)", GetLastError());
+        SetEvent(d->ready);
+        return;
+    }
+    make_fonts(d);
+    d->started = GetTickCount64(); /* the countdown's zero, before its first text */
+    int x, y, w, h;
+    place(d, &x, &y, &w, &h);
+    d->hwnd = CreateWindowExW(WS_EX_DLGMODALFRAME | WS_EX_TOPMOST | WS_EX_CONTROLPARENT,
+                              CRPKI_UI_DIALOG_CLASS, d->title, WS_POPUP | WS_CAPTION | WS_SYSMENU,
+                              x, y, w, h, NULL, NULL, this_module(), d);
+    if (!d->hwnd || !build_controls(d)) {
+        d->open_err = CRPKI_E_NOT_SUPPORTED;
+        snprintf(d->why, sizeof d->why, "cannot create the window (%lu): no display?",
+                 GetLastError());
+        if (d->hwnd)
+            DestroyWindow(d->hwnd);
+        d->hwnd = NULL;
+        class_release();
+        SetEvent(d->ready);
+        return;
+    }
+    SetTimer(d->hwnd, TIMER_ID, 1000, NULL);
+    ShowWindow(d->hwnd, SW_SHOWNORMAL);
+    UpdateWindow(d->hwnd);
+    SetForegroundWindow(d->hwnd);
+    SetFocus(GetDlgItem(d->hwnd, CRPKI_UI_ID_CANCEL));
+    SetEvent(d->ready);
+
+    MSG msg;
+    while (GetMessageW(&msg, NULL, 0, 0) > 0) {
+        /* Tab, Enter and Esc (= キャンセル) as in a dialog box */
+        if (!IsDialogMessageW(d->hwnd, &msg)) {
+            TranslateMessage(&msg);
+            DispatchMessageW(&msg);
+        }
+    }
+    d->hwnd = NULL;
+    class_release();
+}
+
+static void dialog_free(ui_dialog *d)
+{
+    if (!d)
+        return;
+    if (d->ready)
+        CloseHandle(d->ready);
+    if (d->font)
+        DeleteObject(d->font);
+    if (d->code_font)
+        DeleteObject(d->code_font);
+    free(d->title);
+    free(d->prompt);
+    free(d->code);
+    free(d->what);
+    free(d->program);
+    free(d->subject);
+    free(d->cancel_text);
+    free(d->cancelling);
+    free(d);
+}
+
+static wchar_t *label(const char *name, const char *value)
+{
+    char buf[1024];
+    ui_label_text(name, value, buf, sizeof buf);
+    return plat_utf8_to_wide(buf);
+}
+
+crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out,
+                         char *why, size_t whysz)
+{
+    *out = NULL;
+    ui_dialog *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(why, whysz, "out of memory");
+        return CRPKI_E_NO_MEMORY;
+    }
+    d->cancel = cancel;
+    d->parent = (HWND)req->parent_window;
+    d->expires_in_s = req->expires_in_s;
+    d->title = plat_utf8_to_wide(CRPKI_UI_TITLE);
+    d->prompt = plat_utf8_to_wide(CRPKI_UI_PROMPT);
+    d->code = plat_utf8_to_wide(req->approval_code);
+    d->what = label("署名する内容", req->description);
+    d->program = label("要求元プログラム", req->program);
+    d->subject = label("証明書", req->subject);
+    d->cancel_text = plat_utf8_to_wide(CRPKI_UI_CANCEL);
+    d->cancelling = plat_utf8_to_wide(CRPKI_UI_CANCELLING);
+    d->ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!d->title || !d->prompt || !d->code || !d->what || !d->program || !d->subject ||
+        !d->cancel_text || !d->cancelling || !d->ready) {
+        snprintf(why, whysz, "out of memory, or text not UTF-8");
+        dialog_free(d);
+        return CRPKI_E_NO_MEMORY;
+    }
+    d->th = plat_thread_start(dialog_thread, d);
+    if (!d->th) {
+        snprintf(why, whysz, "cannot start the dialog thread");
+        dialog_free(d);
+        return CRPKI_E_INTERNAL;
+    }
+    WaitForSingleObject(d->ready, INFINITE);
+    if (d->open_err != CRPKI_OK) {
+        crpki_err e = d->open_err;
+        snprintf(why, whysz, "%s", d->why);
+        plat_thread_join(d->th);
+        dialog_free(d);
+        return e;
+    }
+    *out = d;
+    return CRPKI_OK;
+}
+
+void ui_dialog_close(ui_dialog *d, crpki_err outcome)
+{
+    (void)outcome; /* the caller reports it; the dialog just goes */
+    if (!d)
+        return;
+    InterlockedExchange(&d->closing, 1);
+    HWND h = d->hwnd;
+    if (h)
+        PostMessageW(h, WM_CLOSE, 0, 0);
+    plat_thread_join(d->th);
+    dialog_free(d);
+}

@@ -1,9 +1,0 @@
-#include <stdio.h>
-
-#include "ui/ui_internal.h"
-
-void ui_console_write(const char *utf8)
-{
-    fputs(utf8, stderr);
-    fflush(stderr);
-}
