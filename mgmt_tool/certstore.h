@@ -24,8 +24,8 @@ int certstore_available(void);
 
 /* Adds (or replaces) the certificate in CurrentUser\MY linked to provider
  * (CRPKI_CAT_CSP or CRPKI_CAT_KSP). */
-crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
-                     crpki_error_info *ei);
+crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id,
+                            unsigned provider, crpki_error_info *ei);
 
 /* Deletes from CurrentUser\MY every certificate linked to our CSP or KSP
  * with that container / key name (NULL: any). *n: how many. */

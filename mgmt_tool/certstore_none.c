@@ -9,8 +9,8 @@ int certstore_available(void)
     return 0;
 }
 
-crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
-                     crpki_error_info *ei)
+crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id,
+                            unsigned provider, crpki_error_info *ei)
 {
     return fail_with(ei, CRPKI_E_NOT_SUPPORTED, "no certificate store on this platform");
 }

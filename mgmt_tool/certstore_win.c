@@ -33,7 +33,7 @@ static HCERTSTORE open_my(crpki_error_info *ei)
                                   CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
     if (!st)
         fail_with(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
-                   (unsigned long)GetLastError());
+                  (unsigned long)GetLastError());
     return st;
 }
 
@@ -44,7 +44,7 @@ static crpki_err remove_copy(const uint8_t *der, size_t len, crpki_error_info *e
     PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, der, (DWORD)len);
     if (!tmpl)
         return fail_with(ei, CRPKI_E_INVALID_ARG, "not a certificate: 0x%08lx",
-                          (unsigned long)GetLastError());
+                         (unsigned long)GetLastError());
     HCERTSTORE st = open_my(ei);
     crpki_err r = st ? CRPKI_OK : CRPKI_E_IO;
     PCCERT_CONTEXT old =
@@ -52,15 +52,15 @@ static crpki_err remove_copy(const uint8_t *der, size_t len, crpki_error_info *e
     /* deleting frees the context it is given */
     if (old && !CertDeleteCertificateFromStore(old))
         r = fail_with(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
-                       (unsigned long)GetLastError());
+                      (unsigned long)GetLastError());
     if (st)
         CertCloseStore(st, 0);
     CertFreeCertificateContext(tmpl);
     return r;
 }
 
-crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id, unsigned provider,
-                     crpki_error_info *ei)
+crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id,
+                            unsigned provider, crpki_error_info *ei)
 {
     crpki_err rr = remove_copy(der, len, ei);
     if (rr != CRPKI_OK)
@@ -78,7 +78,7 @@ crpki_err certstore_install(const uint8_t *der, size_t len, const char *credenti
     if (!CertAddEncodedCertificateToStore(st, ENC, der, (DWORD)len, CERT_STORE_ADD_REPLACE_EXISTING,
                                           &ctx)) {
         r = fail_with(ei, CRPKI_E_IO, "CertAddEncodedCertificateToStore failed: 0x%08lx",
-                       (unsigned long)GetLastError());
+                      (unsigned long)GetLastError());
     } else {
         CRYPT_KEY_PROV_INFO kpi;
         memset(&kpi, 0, sizeof kpi);
@@ -94,8 +94,8 @@ crpki_err certstore_install(const uint8_t *der, size_t len, const char *credenti
         }
         if (!CertSetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID, 0, &kpi))
             r = fail_with(ei, CRPKI_E_IO,
-                           "CertSetCertificateContextProperty(KEY_PROV_INFO) failed: 0x%08lx",
-                           (unsigned long)GetLastError());
+                          "CertSetCertificateContextProperty(KEY_PROV_INFO) failed: 0x%08lx",
+                          (unsigned long)GetLastError());
         CertFreeCertificateContext(ctx);
     }
     CertCloseStore(st, 0);
@@ -155,7 +155,7 @@ crpki_err certstore_remove(const char *credential_id, size_t *n, crpki_error_inf
             (*n)++;
         else if (r == CRPKI_OK)
             r = fail_with(ei, CRPKI_E_IO, "CertDeleteCertificateFromStore failed: 0x%08lx",
-                           (unsigned long)GetLastError());
+                          (unsigned long)GetLastError());
         else
             CertFreeCertificateContext(found[i]);
     }

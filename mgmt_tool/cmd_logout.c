@@ -30,7 +30,7 @@ int cmd_logout(mgmt_ctx *c, mgmt_args *a)
         r = crpki_auth_logout(c->auth, &ei);
     } else {
         /* nowhere to revoke: the tokens are deleted all the same */
-        r = mgmt_offline_auth(c, &offline, &ei);
+        r = crpki_auth_new_offline(c->home, &offline, &ei);
         if (r == CRPKI_OK)
             r = crpki_auth_logout(offline, &ei);
         crpki_auth_free(offline);

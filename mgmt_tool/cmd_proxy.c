@@ -90,7 +90,7 @@ static int save(mgmt_ctx *c, const char *password, int touch_password)
         return mgmt_fail(c, r == CRPKI_E_INVALID_ARG ? CRPKI_E_CONFIG : r, &ei, NULL, NULL);
     if (touch_password) {
         crpki_auth *a = NULL;
-        r = mgmt_offline_auth(c, &a, &ei);
+        r = crpki_auth_new_offline(c->home, &a, &ei);
         if (r == CRPKI_OK)
             r = crpki_auth_set_proxy_password(a, password, &ei);
         crpki_auth_free(a);

@@ -131,16 +131,7 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
               L(c, "config.json に service_url を設定してください",
                 "set service_url in config.json"));
     } else if (c->cfg_loaded) {
-        rssp_options opt;
-        crpki_config_client_options(&c->cfg, &opt);
-        char *pw = NULL;
-        if (c->cfg.proxy_mode == RSSP_PROXY_EXPLICIT && c->cfg.proxy_user)
-            crpki_auth_get_proxy_password(c->home, &pw, NULL);
-        opt.proxy_password = pw;
-        r = rssp_client_new(&opt, &c->client, &ei);
-        free(pw);
-        if (r == CRPKI_OK)
-            r = crpki_auth_new(c->home, c->client, &c->auth, &ei);
+        r = connect_open(&c->cfg, &c->client, &c->auth, &ei);
         rssp_service_info info;
         memset(&info, 0, sizeof info);
         if (r == CRPKI_OK)
@@ -176,7 +167,7 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
     /* login: the token store, then (service reachable) a call that needs it */
     crpki_auth *off = NULL;
     crpki_auth *au = c->auth;
-    if (!au && mgmt_offline_auth(c, &off, NULL) == CRPKI_OK)
+    if (!au && crpki_auth_new_offline(c->home, &off, NULL) == CRPKI_OK)
         au = off;
     crpki_auth_status st;
     memset(&st, 0, sizeof st);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "certstore.h"
+#include "cred_entry.h"
 #include "mgmt.h"
 #include "out.h"
 
@@ -43,7 +44,7 @@ int cmd_use(mgmt_ctx *c, mgmt_args *a)
     catalog_keys cat;
     crpki_err r = catalog_load(c->home, &cat, &ei);
     if (r == CRPKI_OK)
-        r = catalog_put(&cat, cr, prov, (int64_t)time(NULL), &ei);
+        r = cred_entry_put(&cat, cr, prov, (int64_t)time(NULL), &ei);
     if (r == CRPKI_OK)
         r = catalog_save(c->home, &cat, &ei);
     catalog_free(&cat);

@@ -109,7 +109,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const catalog_entry *key, unsigned prov
     X509 *cert = der_cert(&key->cert);
     if (!cert)
         return fail_with(ei, CRPKI_E_CONFIG, "keys.json: the certificate of %s does not parse",
-                          key->credential_id);
+                         key->credential_id);
     EVP_PKEY *pub = X509_get0_pubkey(cert);
     CMS_ContentInfo *cms = NULL;
     CMS_SignerInfo *si = NULL;

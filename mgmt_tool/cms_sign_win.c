@@ -21,8 +21,7 @@
 static crpki_err from_windows(DWORD e)
 {
     for (int i = 1; i < CRPKI_E__COUNT; i++)
-        if (errmap_to_csp_error((crpki_err)i) == e ||
-            (DWORD)errmap_to_hresult((crpki_err)i) == e)
+        if (errmap_to_csp_error((crpki_err)i) == e || (DWORD)errmap_to_hresult((crpki_err)i) == e)
             return (crpki_err)i;
     return CRPKI_E_INTERNAL;
 }
@@ -54,7 +53,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const catalog_entry *key, unsigned prov
         CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
     if (!st)
         return fail_with(ei, CRPKI_E_IO, "CertOpenStore(CurrentUser\\MY) failed: 0x%08lx",
-                          (unsigned long)GetLastError());
+                         (unsigned long)GetLastError());
     PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, key->cert.der, (DWORD)key->cert.len);
     PCCERT_CONTEXT signer =
         tmpl ? CertFindCertificateInStore(st, ENC, 0, CERT_FIND_EXISTING, tmpl, NULL) : NULL;
@@ -64,18 +63,18 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const catalog_entry *key, unsigned prov
     wchar_t pn[128];
     if (!signer) {
         r = fail_with(ei, CRPKI_E_NO_KEY,
-                       "the certificate of %s is not in CurrentUser\\MY (run crpki-mgmt use)",
-                       key->credential_id);
+                      "the certificate of %s is not in CurrentUser\\MY (run crpki-mgmt use)",
+                      key->credential_id);
         goto out;
     }
     prov_name(signer, pn, sizeof pn / sizeof pn[0]);
     const wchar_t *want = provider == CRPKI_CAT_KSP ? L"" CRPKI_KSP_NAME : L"" CRPKI_CSP_NAME;
     if (wcscmp(pn, want) != 0) {
         r = fail_with(ei, CRPKI_E_NO_KEY,
-                       "the certificate of %s is linked to another provider in the store "
-                       "(run crpki-mgmt use %s --provider %s)",
-                       key->credential_id, key->credential_id,
-                       provider == CRPKI_CAT_KSP ? "ksp" : "csp");
+                      "the certificate of %s is linked to another provider in the store "
+                      "(run crpki-mgmt use %s --provider %s)",
+                      key->credential_id, key->credential_id,
+                      provider == CRPKI_CAT_KSP ? "ksp" : "csp");
         goto out;
     }
     if (!certs) {
@@ -97,7 +96,7 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const catalog_entry *key, unsigned prov
         !(time_der = malloc(tl)) ||
         !CryptEncodeObject(ENC, szOID_RSA_signingTime, &ft, time_der, &tl)) {
         r = fail_with(ei, CRPKI_E_INTERNAL, "encoding signingTime failed: 0x%08lx",
-                       (unsigned long)GetLastError());
+                      (unsigned long)GetLastError());
         goto out;
     }
     CRYPT_ATTR_BLOB tv = {tl, time_der};
@@ -128,12 +127,12 @@ crpki_err cms_sign_detached(mgmt_ctx *c, const catalog_entry *key, unsigned prov
             e == (DWORD)NTE_KEYSET_NOT_DEF)
             /* the key could not be reached through the provider at all */
             r = fail_with(ei, CRPKI_E_CONFIG,
-                           "CryptSignMessage failed: 0x%08lx: the provider is not registered or "
-                           "cannot be loaded (reinstall the driver; see crpki-mgmt status)",
-                           (unsigned long)e);
+                          "CryptSignMessage failed: 0x%08lx: the provider is not registered or "
+                          "cannot be loaded (reinstall the driver; see crpki-mgmt status)",
+                          (unsigned long)e);
         else
             r = fail_with(ei, from_windows(e), "CryptSignMessage failed: 0x%08lx",
-                           (unsigned long)e);
+                          (unsigned long)e);
         goto out;
     }
     *der_len = out_len;

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/auth/auth_internal.h"
 #include "base/log/log.h"
 #include "mgmt.h"
 #include "out.h"
@@ -136,38 +135,10 @@ int mgmt_connect(mgmt_ctx *c)
             "config.json に service_url (署名サービスの https:// URL) を設定してください",
             "set service_url (the signing service's https:// URL) in config.json");
     }
-    rssp_options opt;
-    crpki_config_client_options(&c->cfg, &opt);
-    char *pw = NULL;
-    if (c->cfg.proxy_mode == RSSP_PROXY_EXPLICIT && c->cfg.proxy_user) {
-        crpki_err r = crpki_auth_get_proxy_password(c->home, &pw, &ei);
-        if (r != CRPKI_OK)
-            return mgmt_fail(c, r, &ei, NULL, NULL);
-        opt.proxy_password = pw;
-    }
-    crpki_err r = rssp_client_new(&opt, &c->client, &ei);
-    if (pw) {
-        memset(pw, 0, strlen(pw));
-        free(pw);
-    }
-    if (r == CRPKI_OK)
-        r = crpki_auth_new(c->home, c->client, &c->auth, &ei);
+    crpki_err r = connect_open(&c->cfg, &c->client, &c->auth, &ei);
     if (r != CRPKI_OK)
-        return mgmt_fail(c, r == CRPKI_E_INVALID_ARG ? CRPKI_E_CONFIG : r, &ei, NULL, NULL);
+        return mgmt_fail(c, r, &ei, NULL, NULL);
     return 0;
-}
-
-/* The token store without a service: refresh and revoke are never called
- * through it (only the proxy password and the login status are used). */
-static crpki_err off_refresh(void *ctx, const char *rt, rssp_tokens *out, crpki_error_info *ei)
-{
-    return fail_with(ei, CRPKI_E_CONFIG, "no service_url: cannot refresh");
-}
-
-crpki_err mgmt_offline_auth(mgmt_ctx *c, crpki_auth **out, crpki_error_info *ei)
-{
-    auth_ops ops = {NULL, off_refresh, rssp_tokens_free, NULL, NULL};
-    return auth_new_with_ops(c->home, &ops, out, ei);
 }
 
 void mgmt_free_creds(rssp_credential *v, size_t n)

@@ -99,7 +99,7 @@ static char *read_request(sock_t s, uint64_t deadline, int *bad)
 }
 
 crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms, char **target,
-                  crpki_error_info *ei)
+                        crpki_error_info *ei)
 {
     *target = NULL;
     uint64_t deadline = plat_monotonic_ms() + timeout_ms;
@@ -108,8 +108,8 @@ crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout
         uint64_t now = plat_monotonic_ms();
         if (now >= deadline)
             return fail_with(ei, CRPKI_E_DEADLINE,
-                              "no login redirect reached the loopback listener in %u s",
-                              timeout_ms / 1000);
+                             "no login redirect reached the loopback listener in %u s",
+                             timeout_ms / 1000);
         /* wake at least once a second: the deadline is checked above */
         unsigned slice = (unsigned)(deadline - now > 1000 ? 1000 : deadline - now);
         int w = sock_wait_readable(l->srv, slice);

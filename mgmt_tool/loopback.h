@@ -17,7 +17,7 @@ crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_inf
  * request target ("/callback?code=...&state=..."); the connection stays
  * open for loopback_respond. CRPKI_E_DEADLINE when the time ran out. */
 crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms, char **target,
-                  crpki_error_info *ei);
+                        crpki_error_info *ei);
 
 /* Answers the pending request with a small HTML page (UTF-8) and closes
  * the connection. */

@@ -14,6 +14,7 @@
 #include "crpki/config.h"
 #include "crpki/error.h"
 #include "crpki/rssp_client.h"
+#include "core/connect/connect.h"
 
 /* Exit codes (docs/mgmt.md keeps the same table). */
 enum {
@@ -70,8 +71,6 @@ int mgmt_config(mgmt_ctx *c);
 /* mgmt_config, then the client (service_url required) and the token store
  * bound to it. Exit code or 0. */
 int mgmt_connect(mgmt_ctx *c);
-/* A crpki_auth for the token store without a service (proxy password). */
-crpki_err mgmt_offline_auth(mgmt_ctx *c, crpki_auth **out, crpki_error_info *ei);
 
 /* Maps an error to its exit code. */
 int mgmt_exit_for(crpki_err e);

@@ -19,8 +19,7 @@ static const struct {
 
 static void ctx_free(mgmt_ctx *c)
 {
-    crpki_auth_free(c->auth);
-    rssp_client_free(c->client);
+    connect_close(c->client, c->auth);
     if (c->cfg_loaded)
         crpki_config_free(&c->cfg);
     free(c->home);

@@ -13,11 +13,11 @@
 
 typedef struct {
     csp_obj o;
-    int verify;          /* CRYPT_VERIFYCONTEXT (or no default container): no key */
-    int silent;          /* CRYPT_SILENT */
-    char *container;     /* the credential ID; "" for a verification context */
-    catalog_entry key; /* valid when !verify */
-    crypto_pubkey *pub;   /* the key's public key, from its certificate */
+    int verify;         /* CRYPT_VERIFYCONTEXT (or no default container): no key */
+    int silent;         /* CRYPT_SILENT */
+    char *container;    /* the credential ID; "" for a verification context */
+    catalog_entry key;  /* valid when !verify */
+    crypto_pubkey *pub; /* the key's public key, from its certificate */
     csp_window_src win;
     /* under the table lock: */
     void *client_hwnd; /* PP_CLIENT_HWND */
@@ -33,7 +33,7 @@ typedef struct {
     csp_obj o;
     plat_mutex *mu; /* over everything below */
     uint32_t algid;
-    alg_hash_id hid;       /* CRPKI_HASH_NONE for SSL3 SHAMD5 */
+    alg_hash_id hid;          /* CRPKI_HASH_NONE for SSL3 SHAMD5 */
     crypto_hash_ctx *h1, *h2; /* SSL3 SHAMD5: MD5 and SHA-1 of the same data */
     size_t size;
     int finished;

@@ -25,6 +25,12 @@ crpki_err crpki_auth_new(const char *home, rssp_client *client, crpki_auth **out
                          crpki_error_info *ei);
 void crpki_auth_free(crpki_auth *a);
 
+/* The token store of home with no service behind it: for what needs no
+ * network (the status, the proxy password, deleting the local login when no
+ * service_url is set). Refresh fails with CRPKI_E_CONFIG; logout deletes the
+ * local tokens without revoking them. */
+crpki_err crpki_auth_new_offline(const char *home, crpki_auth **out, crpki_error_info *ei);
+
 /* Stores the tokens of a completed login (rssp_login_finish). */
 crpki_err crpki_auth_save_login(crpki_auth *a, const rssp_tokens *t, crpki_error_info *ei);
 

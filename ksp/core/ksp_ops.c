@@ -32,7 +32,7 @@ typedef struct {
     uintptr_t prov; /* the provider handle that opened it (may go stale) */
     int persisted;  /* 1: a catalog key (signs); 0: an imported public key */
     catalog_entry entry;
-    char *name;        /* UTF-8 key name (credential ID), persisted keys */
+    char *name;         /* UTF-8 key name (credential ID), persisted keys */
     crypto_pubkey *pub; /* built at open, NULL until the cert is parsed */
     crypto_pubkey_info info;
     uint32_t legacy_spec;

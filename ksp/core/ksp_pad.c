@@ -8,7 +8,7 @@
 static const alg_hash_info *hash_named(const uint16_t *name)
 {
     static const alg_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
-                                        CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
+                                      CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
     for (size_t i = 0; i < sizeof IDS / sizeof IDS[0]; i++) {
         const alg_hash_info *h = alg_hash_by_id(IDS[i]);
         if (h && ksp_u16_eq_ascii(name, h->name))
@@ -21,7 +21,7 @@ static const alg_hash_info *hash_named(const uint16_t *name)
 static const alg_hash_info *digestinfo_of(const uint8_t *b, size_t len)
 {
     static const alg_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
-                                        CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
+                                      CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
     for (size_t i = 0; i < sizeof IDS / sizeof IDS[0]; i++) {
         const alg_hash_info *h = alg_hash_by_id(IDS[i]);
         if (h && len == h->digestinfo_prefix_len + h->len &&
@@ -57,10 +57,10 @@ ksp_code ksp_pad_parse(const ksp_pad_key *key, uint32_t flags, const void *paddi
             return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "padding flag 0x%x on an ECDSA key",
                                  (unsigned)pad);
         alg_hash_id id = hash_len == 20   ? CRPKI_HASH_SHA1
-                           : hash_len == 32 ? CRPKI_HASH_SHA256
-                           : hash_len == 48 ? CRPKI_HASH_SHA384
-                           : hash_len == 64 ? CRPKI_HASH_SHA512
-                                            : CRPKI_HASH_NONE;
+                         : hash_len == 32 ? CRPKI_HASH_SHA256
+                         : hash_len == 48 ? CRPKI_HASH_SHA384
+                         : hash_len == 64 ? CRPKI_HASH_SHA512
+                                          : CRPKI_HASH_NONE;
         if (id == CRPKI_HASH_NONE)
             return ksp_fail_core(st, CRPKI_E_INVALID_ARG,
                                  "ECDSA hash of %u bytes is no SHA-1/256/384/512 length",

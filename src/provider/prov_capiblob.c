@@ -10,7 +10,8 @@ static void put32le(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
-crpki_err prov_capi_blob_build(const crypto_pubkey_info *k, uint32_t alg, uint8_t **out, size_t *len)
+crpki_err prov_capi_blob_build(const crypto_pubkey_info *k, uint32_t alg, uint8_t **out,
+                               size_t *len)
 {
     *out = NULL;
     *len = 0;

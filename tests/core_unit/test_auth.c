@@ -231,8 +231,7 @@ static void no_store_is_not_logged_in(void **state)
     crpki_error_info ei;
     assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
     assert_int_equal(ei.code, CRPKI_E_NOT_LOGGED_IN);
-    assert_int_equal(auth_refresh(f->auth, "AT-x", buf, sizeof buf, &ei),
-                     CRPKI_E_NOT_LOGGED_IN);
+    assert_int_equal(auth_refresh(f->auth, "AT-x", buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
     crpki_auth_status st;
     assert_int_equal(crpki_auth_get_status(f->auth, &st, &ei), CRPKI_OK);
     assert_false(st.logged_in);
@@ -378,8 +377,7 @@ static void invalid_grant_without_proxy_password_deletes_the_store(void **state)
     svc_set_current(&f->svc, "RT-other");
     char buf[64];
     crpki_error_info ei;
-    assert_int_equal(auth_refresh(f->auth, NULL, buf, sizeof buf, &ei),
-                     CRPKI_E_NOT_LOGGED_IN);
+    assert_int_equal(auth_refresh(f->auth, NULL, buf, sizeof buf, &ei), CRPKI_E_NOT_LOGGED_IN);
     char *p = plat_path_join(f->home, "tokens.dat");
     assert_false(tu_exists(p));
     free(p);
@@ -438,8 +436,7 @@ static void short_buffer_is_buffer_too_small(void **state)
     login(f, 3600);
     char buf[4];
     crpki_error_info ei;
-    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei),
-                     CRPKI_E_BUFFER_TOO_SMALL);
+    assert_int_equal(auth_get_access(f->auth, buf, sizeof buf, &ei), CRPKI_E_BUFFER_TOO_SMALL);
     assert_int_equal(auth_get_access(f->auth, buf, 0, &ei), CRPKI_E_INVALID_ARG);
     assert_int_equal(auth_get_access(NULL, buf, sizeof buf, &ei), CRPKI_E_INVALID_ARG);
 }

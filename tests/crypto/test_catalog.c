@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/catalog/catalog.h"
+#include "cred_entry.h"
 #include "base/platform/plat_fs.h"
 #include "testutil.h"
 #include "base/util/base64.h"
@@ -73,9 +74,9 @@ static void make_catalog(catalog_keys *cat)
     memset(cat, 0, sizeof *cat);
     make_cred(&a, "rsa-1", TV_RSA2048, TV_RSA3072);
     make_cred(&b, "ec-1", TV_P256, -1);
-    assert_int_equal(catalog_put(cat, &a.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 1000, &ei),
+    assert_int_equal(cred_entry_put(cat, &a.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 1000, &ei),
                      CRPKI_OK);
-    assert_int_equal(catalog_put(cat, &b.cr, CRPKI_CAT_KSP, 2000, &ei), CRPKI_OK);
+    assert_int_equal(cred_entry_put(cat, &b.cr, CRPKI_CAT_KSP, 2000, &ei), CRPKI_OK);
 }
 
 static void assert_entries_equal(const catalog_entry *x, const catalog_entry *y)
@@ -356,8 +357,7 @@ static void malformed_text_is_a_config_error(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         catalog_keys cat;
         crpki_error_info ei;
-        assert_int_equal(catalog_parse(cases[i].text, cases[i].len, &cat, &ei),
-                         CRPKI_E_CONFIG);
+        assert_int_equal(catalog_parse(cases[i].text, cases[i].len, &cat, &ei), CRPKI_E_CONFIG);
         if (!strstr(ei.detail, cases[i].detail))
             fail_msg("case %zu: \"%s\"", i, ei.detail);
     }
@@ -428,7 +428,7 @@ static void put_replaces_the_entry_and_takes_the_default(void **state)
     make_cred(&a, "rsa-1", TV_RSA2048, -1);
     a.cr.multisign = 9;
     /* now selected for the KSP only */
-    assert_int_equal(catalog_put(&cat, &a.cr, CRPKI_CAT_KSP, 3000, &ei), CRPKI_OK);
+    assert_int_equal(cred_entry_put(&cat, &a.cr, CRPKI_CAT_KSP, 3000, &ei), CRPKI_OK);
     assert_int_equal(cat.n, 2);
     const catalog_entry *e = catalog_find(&cat, "rsa-1", CRPKI_CAT_KSP);
     assert_non_null(e);
@@ -441,7 +441,7 @@ static void put_replaces_the_entry_and_takes_the_default(void **state)
     /* a third key is appended and becomes both defaults */
     fake_cred c;
     make_cred(&c, "ec-384", TV_P384, TV_RSA2048);
-    assert_int_equal(catalog_put(&cat, &c.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 4000, &ei),
+    assert_int_equal(cred_entry_put(&cat, &c.cr, CRPKI_CAT_CSP | CRPKI_CAT_KSP, 4000, &ei),
                      CRPKI_OK);
     assert_int_equal(cat.n, 3);
     assert_string_equal(cat.default_csp, "ec-384");
@@ -458,32 +458,32 @@ static void put_refuses_credentials_unusable_offline(void **state)
     fake_cred f;
     make_cred(&f, "x", TV_RSA2048, -1);
     f.cr.ncerts = 0;
-    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     assert_non_null(strstr(ei.detail, "no certificate"));
     make_cred(&f, "x", TV_RSA2048, -1);
     f.cr.key_bits = 3072;
-    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_RSA2048, -1);
     f.cr.key_type = RSSP_KEY_EC;
-    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_P256, -1);
     f.cr.curve_oid = CRPKI_OID_P384;
-    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_P256, -1);
     f.certs[0].len -= 1; /* a truncated certificate */
-    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "", TV_P256, -1);
-    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_E_PROTOCOL);
     make_cred(&f, "x", TV_P256, -1);
-    assert_int_equal(catalog_put(&cat, &f.cr, 0, 0, &ei), CRPKI_E_INVALID_ARG);
-    assert_int_equal(catalog_put(&cat, &f.cr, 4, 0, &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, 0, 0, &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, 4, 0, &ei), CRPKI_E_INVALID_ARG);
     assert_int_equal(cat.n, 0);
     assert_null(cat.default_csp);
     /* display fields keys.json would refuse are dropped, not fatal */
     f.cr.serial_hex = "not hex";
     f.cr.valid_to = "tomorrow";
     f.cr.multisign = 0;
-    assert_int_equal(catalog_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_OK);
+    assert_int_equal(cred_entry_put(&cat, &f.cr, CRPKI_CAT_CSP, 0, &ei), CRPKI_OK);
     assert_null(cat.v[0].serial_hex);
     assert_null(cat.v[0].valid_to);
     assert_int_equal(cat.v[0].multisign, 1);

@@ -26,7 +26,7 @@ static const uint8_t *known_digest(alg_hash_id h, const char *msg)
 }
 
 static const alg_hash_id ALL_HASHES[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
-                                           CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
+                                         CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
 
 /* ---- hashing -------------------------------------------------------------------- */
 
@@ -266,7 +266,7 @@ static void prepare(const tv_sig *v, prepared *out)
     if (v->scheme == CRPKI_PAD_ECDSA) {
         out->sig_len = sizeof out->sig;
         assert_int_equal(crypto_ecdsa_der_to_p1363(v->sig, v->sig_len, TV_KEYS[v->key].coord_len,
-                                                  out->sig, &out->sig_len),
+                                                   out->sig, &out->sig_len),
                          CRPKI_OK);
         assert_int_equal(out->sig_len, 2 * TV_KEYS[v->key].coord_len);
     } else {

@@ -88,7 +88,7 @@ static int teardown_keys(void **state)
 
 typedef struct {
     int signs;
-    crpki_err sign_err;     /* returned instead of signing when set */
+    crpki_err sign_err;  /* returned instead of signing when set */
     signing_params last; /* its pointers are the caller's: only during sign */
     uint8_t last_digest[64];
     char last_what[128];

@@ -64,7 +64,7 @@ static void fuzz_cert(const uint8_t *p, size_t n)
     uint8_t digest[32] = {1}, sig[1024] = {0};
     size_t sig_len = info.type == CRPKI_KEY_RSA ? info.nlen : 2 * info.coord_len;
     crypto_sig_params sp = {info.type == CRPKI_KEY_RSA ? CRPKI_PAD_PKCS1 : CRPKI_PAD_ECDSA,
-                           CRPKI_HASH_SHA256, 0};
+                            CRPKI_HASH_SHA256, 0};
     if (sig_len <= sizeof sig && crypto_verify(k, &sp, digest, 32, sig, sig_len) == CRPKI_OK)
         abort();
     crypto_pubkey_free(k);

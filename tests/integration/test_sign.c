@@ -24,7 +24,7 @@ static const char *bearer(void)
 }
 
 static const alg_hash_id HASHES[] = {CRPKI_HASH_SHA1, CRPKI_HASH_SHA256, CRPKI_HASH_SHA384,
-                                       CRPKI_HASH_SHA512};
+                                     CRPKI_HASH_SHA512};
 
 /* The key's signAlgo that implies hash (sha256WithRSAEncryption, ...). */
 static const char *implied_algo(alg_key_type kt, alg_hash_id hash)

@@ -887,8 +887,8 @@ static alg_hash_id hash_of_algor(const X509_ALGOR *alg)
     return h ? h->id : CRPKI_HASH_NONE;
 }
 
-int req_parse_pss_params(const uint8_t *der, size_t len, alg_hash_id *hash,
-                         alg_hash_id *mgf1_hash, long *salt_len, req_err *e)
+int req_parse_pss_params(const uint8_t *der, size_t len, alg_hash_id *hash, alg_hash_id *mgf1_hash,
+                         long *salt_len, req_err *e)
 {
     if (!der || len == 0 || len > 1024)
         return BAD(e, "signAlgoParams: not RSASSA-PSS-params");

@@ -159,8 +159,8 @@ int req_check_hashes(const alg_hash_info *h, long num_signatures, const req_blob
 
 typedef struct {
     alg_sig_scheme scheme;
-    const alg_hash_info *hash; /* the hash the signature is over */
-    unsigned long pss_salt_len;  /* PSS only */
+    const alg_hash_info *hash;  /* the hash the signature is over */
+    unsigned long pss_salt_len; /* PSS only */
 } req_sign_plan;
 
 /* Resolves signAlgo / hashAlgorithmOID / signAlgoParams against a key of
@@ -173,8 +173,8 @@ int req_sign_plan_resolve(const req_sign_hash *s, alg_key_type key_type, unsigne
 
 /* RSASSA-PSS-params (RFC 4055) DER: digest hash, MGF1 hash, salt length,
  * trailer field (must be 1). Defaults SHA-1 / MGF1-SHA-1 / 20 / 1. */
-int req_parse_pss_params(const uint8_t *der, size_t len, alg_hash_id *hash,
-                         alg_hash_id *mgf1_hash, long *salt_len, req_err *e);
+int req_parse_pss_params(const uint8_t *der, size_t len, alg_hash_id *hash, alg_hash_id *mgf1_hash,
+                         long *salt_len, req_err *e);
 
 /* ---- OAuth values ------------------------------------------------------------ */
 

@@ -121,8 +121,8 @@ static void sha256(const void *data, size_t len, uint8_t out[32])
 }
 
 /* Verifies sig over hash with OpenSSL; scheme decides padding. */
-static int verify(EVP_PKEY *pub, alg_sig_scheme scheme, int salt, const uint8_t *hash,
-                  size_t hlen, const uint8_t *sig, size_t siglen)
+static int verify(EVP_PKEY *pub, alg_sig_scheme scheme, int salt, const uint8_t *hash, size_t hlen,
+                  const uint8_t *sig, size_t siglen)
 {
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pub, NULL);
     int ok = ctx && EVP_PKEY_verify_init(ctx) == 1;

@@ -199,7 +199,7 @@ static void cache_refuses_what_it_cannot_hold(void **state)
     uint8_t dg[80] = {0}, big[2048] = {0}, out[2048];
     signing_cache_key k = key_of("c", dg);
     signing_cache_put(c, &k, big, sizeof big); /* too long a signature */
-    k.digest_len = 80;                    /* too long a digest */
+    k.digest_len = 80;                         /* too long a digest */
     signing_cache_put(c, &k, big, 16);
     assert_int_equal(signing_cache_size(c), 0);
     size_t n = sizeof out;
@@ -251,8 +251,8 @@ static catalog_entry rsa_key(void)
     return k;
 }
 
-static crpki_err sign_with(const catalog_entry *k, alg_sig_scheme sc, alg_hash_id h,
-                           size_t dlen, unsigned salt, int silent, size_t buflen)
+static crpki_err sign_with(const catalog_entry *k, alg_sig_scheme sc, alg_hash_id h, size_t dlen,
+                           unsigned salt, int silent, size_t buflen)
 {
     uint8_t dg[64] = {0}, sig[1024];
     size_t n = buflen;

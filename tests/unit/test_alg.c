@@ -27,7 +27,7 @@ static void digestinfo_prefixes_are_consistent_der(void **state)
 {
     (void)state;
     alg_hash_id ids[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256, CRPKI_HASH_SHA384,
-                           CRPKI_HASH_SHA512};
+                         CRPKI_HASH_SHA512};
     for (size_t i = 0; i < 5; i++) {
         const alg_hash_info *h = alg_hash_by_id(ids[i]);
         assert_non_null(h);

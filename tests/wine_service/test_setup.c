@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "core/catalog/catalog.h"
+#include "cred_entry.h"
 #include "crpki/auth.h"
 #include "crpki/config.h"
 #include "crpki/rssp_client.h"
@@ -317,7 +318,7 @@ int main(int argc, char **argv)
             failed(ids[i], e, &ei);
             goto out;
         }
-        e = catalog_put(&cat, &cr, a.providers, now, &ei);
+        e = cred_entry_put(&cat, &cr, a.providers, now, &ei);
         if (e == CRPKI_OK)
             printf("%s %s %u\n", cr.id, cr.key_type == RSSP_KEY_EC ? "EC" : "RSA", cr.key_bits);
         rssp_credential_free(&cr);

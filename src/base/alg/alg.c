@@ -51,7 +51,7 @@ const alg_hash_info *alg_hash_by_name(const char *name)
 }
 
 size_t alg_digestinfo(alg_hash_id hash, const uint8_t *digest, size_t digest_len, uint8_t *out,
-                        size_t outsz)
+                      size_t outsz)
 {
     const alg_hash_info *h = alg_hash_by_id(hash);
     if (!h || !digest || digest_len != h->len)

@@ -34,7 +34,7 @@ const alg_hash_info *alg_hash_by_name(const char *name);
 /* Writes DigestInfo(hash, digest) to out. Returns the length, or 0 when the
  * digest length does not match the algorithm or out is too small. */
 size_t alg_digestinfo(alg_hash_id hash, const uint8_t *digest, size_t digest_len, uint8_t *out,
-                        size_t outsz);
+                      size_t outsz);
 
 typedef enum { CRPKI_KEY_RSA = 1, CRPKI_KEY_EC = 2 } alg_key_type;
 typedef enum { CRPKI_PAD_PKCS1 = 1, CRPKI_PAD_PSS = 2, CRPKI_PAD_ECDSA = 3 } alg_sig_scheme;

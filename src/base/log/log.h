@@ -6,7 +6,7 @@
 #define CRPKI_LOG_LOG_H
 
 #include "crpki/log.h"
-#include "base/util/errbuf.h"  /* CRPKI_PRINTF */
+#include "base/util/errbuf.h" /* CRPKI_PRINTF */
 
 /* Opens (appends to) home/crpki.log at that level; CRPKI_LOG_LEVEL
  * (error|warn|info|debug), read here once, overrides level. Calling it again

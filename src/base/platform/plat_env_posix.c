@@ -51,7 +51,7 @@ crpki_err plat_default_home(char **out, crpki_error_info *ei)
     }
     if (!home)
         return fail_with(ei, CRPKI_E_CONFIG,
-                          "cannot determine the home directory (HOME unset): set CRPKI_HOME");
+                         "cannot determine the home directory (HOME unset): set CRPKI_HOME");
     char *cfg = plat_path_join(home, ".config");
     free(home);
     if (cfg)

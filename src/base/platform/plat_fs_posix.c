@@ -75,7 +75,7 @@ crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *l
                 if (too_big)
                     *too_big = 1;
                 return fail_with(ei, CRPKI_E_IO, "%s: larger than %lu bytes", path,
-                                  (unsigned long)max);
+                                 (unsigned long)max);
             }
             size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
             uint8_t *nb = realloc(buf, ncap + 1);
@@ -164,7 +164,7 @@ crpki_err plat_write_file_atomic(const char *path, const void *data, size_t len,
         int e = errno;
         free(tmp);
         return fail_with(ei, CRPKI_E_IO, "%s: cannot create a temporary file: %s", path,
-                          strerror(e));
+                         strerror(e));
     }
     const char *stage = "write";
     int e = 0;
@@ -194,7 +194,7 @@ crpki_err plat_write_file_atomic(const char *path, const void *data, size_t len,
         unlink(tmp);
         free(tmp);
         return fail_with(ei, CRPKI_E_IO, "%s: %s failed: %s (old content kept)", path, stage,
-                          strerror(e));
+                         strerror(e));
     }
     free(tmp);
     sync_parent(path);

@@ -65,8 +65,7 @@ crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *l
     if (!GetFileSizeEx(h, &sz)) {
         DWORD e = GetLastError();
         CloseHandle(h);
-        return fail_with(ei, CRPKI_E_IO, "%s: cannot get size (error %lu)", path,
-                          (unsigned long)e);
+        return fail_with(ei, CRPKI_E_IO, "%s: cannot get size (error %lu)", path, (unsigned long)e);
     }
     if ((uint64_t)sz.QuadPart > max) {
         CloseHandle(h);
@@ -86,8 +85,7 @@ crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *l
             DWORD e = GetLastError();
             free(buf);
             CloseHandle(h);
-            return fail_with(ei, CRPKI_E_IO, "%s: read failed (error %lu)", path,
-                              (unsigned long)e);
+            return fail_with(ei, CRPKI_E_IO, "%s: read failed (error %lu)", path, (unsigned long)e);
         }
         if (r == 0)
             break; /* shrank meanwhile */
@@ -139,7 +137,7 @@ crpki_err plat_write_file_atomic(const char *path, const void *data, size_t len,
         free(tmp);
         free(wpath);
         return fail_with(ei, CRPKI_E_IO, "%s: cannot create a temporary file (error %lu)", path,
-                          (unsigned long)e);
+                         (unsigned long)e);
     }
     const char *stage = "write";
     e = 0;
@@ -178,8 +176,8 @@ crpki_err plat_write_file_atomic(const char *path, const void *data, size_t len,
     free(tmp);
     free(wpath);
     if (e)
-        return fail_with(ei, CRPKI_E_IO, "%s: %s failed (error %lu; old content kept)", path,
-                          stage, (unsigned long)e);
+        return fail_with(ei, CRPKI_E_IO, "%s: %s failed (error %lu; old content kept)", path, stage,
+                         (unsigned long)e);
     return CRPKI_OK;
 }
 

@@ -55,7 +55,7 @@ crpki_err plat_protect_read(const char *path, size_t max, uint8_t **plain, size_
             return CRPKI_OK;
         if (e == ELOOP)
             return fail_with(ei, CRPKI_E_TOKEN_STORE,
-                              "%s is a symbolic link: refusing it (log in again)", path);
+                             "%s is a symbolic link: refusing it (log in again)", path);
         return fail_with(ei, CRPKI_E_TOKEN_STORE, "%s: cannot open: %s", path, strerror(e));
     }
     struct stat sb;
@@ -66,16 +66,16 @@ crpki_err plat_protect_read(const char *path, size_t max, uint8_t **plain, size_
         r = fail_with(ei, CRPKI_E_TOKEN_STORE, "%s is not a regular file: refusing it", path);
     else if (sb.st_uid != geteuid())
         r = fail_with(ei, CRPKI_E_TOKEN_STORE,
-                       "%s is owned by uid %lu, not by this user (uid %lu): refusing it", name,
-                       (unsigned long)sb.st_uid, (unsigned long)geteuid());
+                      "%s is owned by uid %lu, not by this user (uid %lu): refusing it", name,
+                      (unsigned long)sb.st_uid, (unsigned long)geteuid());
     else if (sb.st_mode & 077)
         r = fail_with(ei, CRPKI_E_TOKEN_STORE,
-                       "%s has mode %04o: other users may read it; refusing it (chmod 600 it "
-                       "or log in again)",
-                       name, (unsigned)(sb.st_mode & 07777));
+                      "%s has mode %04o: other users may read it; refusing it (chmod 600 it "
+                      "or log in again)",
+                      name, (unsigned)(sb.st_mode & 07777));
     else if ((uint64_t)sb.st_size > max)
         r = fail_with(ei, CRPKI_E_TOKEN_STORE, "%s: larger than %lu bytes", name,
-                       (unsigned long)max);
+                      (unsigned long)max);
     if (r != CRPKI_OK) {
         close(fd);
         return r;

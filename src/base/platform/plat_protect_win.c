@@ -48,7 +48,7 @@ crpki_err plat_protect_seal(const uint8_t *in, size_t n, uint8_t **out, size_t *
     if (!CryptProtectData(&din, L"CRPKI Remote Signing tokens", &ent, NULL, NULL,
                           CRYPTPROTECT_UI_FORBIDDEN, &dout))
         return fail_with(ei, CRPKI_E_TOKEN_STORE, "CryptProtectData failed (error %lu)",
-                          (unsigned long)GetLastError());
+                         (unsigned long)GetLastError());
     return take_blob(&dout, out, outlen, ei);
 }
 
@@ -63,9 +63,9 @@ crpki_err plat_protect_unseal(const uint8_t *in, size_t n, uint8_t **out, size_t
     DATA_BLOB ent = {(DWORD)(sizeof ENTROPY - 1), (BYTE *)ENTROPY};
     if (!CryptUnprotectData(&din, NULL, &ent, NULL, NULL, CRYPTPROTECT_UI_FORBIDDEN, &dout))
         return fail_with(ei, CRPKI_E_TOKEN_STORE,
-                          "tokens.dat: CryptUnprotectData failed (error %lu): damaged, or "
-                          "written by another Windows user; log in again",
-                          (unsigned long)GetLastError());
+                         "tokens.dat: CryptUnprotectData failed (error %lu): damaged, or "
+                         "written by another Windows user; log in again",
+                         (unsigned long)GetLastError());
     return take_blob(&dout, out, outlen, ei);
 }
 

@@ -53,7 +53,7 @@ crpki_err plat_xlock_acquire(const char *home, unsigned timeout_ms, plat_xlock *
         uint64_t now = plat_monotonic_ms();
         if (now >= deadline) {
             r = fail_with(ei, CRPKI_E_LOCK, "%s: still held by another process after %u ms", path,
-                           timeout_ms);
+                          timeout_ms);
             break;
         }
         unsigned left = (unsigned)(deadline - now);

@@ -87,10 +87,10 @@ crpki_err plat_xlock_acquire(const char *home, unsigned timeout_ms, plat_xlock *
         CloseHandle(h);
         if (w == WAIT_TIMEOUT)
             return fail_with(ei, CRPKI_E_LOCK,
-                              "token store lock still held by another process after %u ms",
-                              timeout_ms);
+                             "token store lock still held by another process after %u ms",
+                             timeout_ms);
         return fail_with(ei, CRPKI_E_LOCK, "WaitForSingleObject failed (error %lu)",
-                          (unsigned long)e);
+                         (unsigned long)e);
     }
     plat_xlock *l = malloc(sizeof *l);
     if (!l) {

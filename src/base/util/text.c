@@ -29,3 +29,21 @@ int text_is_gentime(const char *s)
             return 0;
     return 1;
 }
+
+int text_is_oid(const char *s)
+{
+    size_t len = strlen(s);
+    int dots = 0;
+    if (len == 0 || len > 128 || s[0] == '.' || s[len - 1] == '.')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '.') {
+            if (s[i + 1] == '.')
+                return 0;
+            dots++;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return dots >= 1;
+}

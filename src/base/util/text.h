@@ -10,5 +10,8 @@ int text_no_controls(const char *s);
 int text_is_hex(const char *s);
 /* 1 when s is an ASN.1 GeneralizedTime in UTC: "YYYYMMDDHHMMSSZ". */
 int text_is_gentime(const char *s);
+/* 1 when s is a dotted OID: digits and single dots, at least two arcs,
+ * at most 128 characters. */
+int text_is_oid(const char *s);
 
 #endif

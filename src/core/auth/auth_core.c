@@ -69,13 +69,13 @@ static crpki_err copy_token(const char *tok, char *buf, size_t bufsz, crpki_erro
     size_t n = strlen(tok);
     if (!buf || n >= bufsz)
         return fail_with(ei, CRPKI_E_BUFFER_TOO_SMALL, "access token of %lu bytes, buffer %lu",
-                          (unsigned long)n, (unsigned long)bufsz);
+                         (unsigned long)n, (unsigned long)bufsz);
     memcpy(buf, tok, n + 1);
     return CRPKI_OK;
 }
 
 crpki_err auth_new_with_ops(const char *home, const auth_ops *ops, crpki_auth **out,
-                                  crpki_error_info *ei)
+                            crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!out || !ops || !ops->refresh || !ops->free_tokens)
@@ -189,8 +189,8 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
     }
     if (!ts.refresh_token) {
         tok_store_clear(&ts);
-        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN,
-                          "no login stored in %s: log in with crpki-mgmt", TOK_STORE_FILE);
+        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN, "no login stored in %s: log in with crpki-mgmt",
+                         TOK_STORE_FILE);
     }
 
     rssp_tokens nt;
@@ -213,9 +213,9 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
         log_write(CRPKI_LOG_WARN, "auth", "the service refused the refresh token (%s): logged out",
                   rei.detail);
         return fail_with(ei, CRPKI_E_NOT_LOGGED_IN,
-                          "the login expired or was revoked (refresh refused: %.120s): log in "
-                          "again with crpki-mgmt",
-                          rei.detail[0] ? rei.detail : rei.service_error);
+                         "the login expired or was revoked (refresh refused: %.120s): log in "
+                         "again with crpki-mgmt",
+                         rei.detail[0] ? rei.detail : rei.service_error);
     }
     if (r != CRPKI_OK) {
         a->ops.free_tokens(&nt);
@@ -270,7 +270,7 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
 }
 
 crpki_err auth_refresh(crpki_auth *a, const char *refused, char *buf, size_t bufsz,
-                             crpki_error_info *ei)
+                       crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!a || !buf || bufsz == 0)
@@ -294,8 +294,8 @@ crpki_err auth_get_access(crpki_auth *a, char *buf, size_t bufsz, crpki_error_in
     plat_stamp st;
     if (!plat_file_stamp(a->store_path, &st)) {
         cache_drop(a);
-        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN,
-                          "no login stored in %s: log in with crpki-mgmt", TOK_STORE_FILE);
+        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN, "no login stored in %s: log in with crpki-mgmt",
+                         TOK_STORE_FILE);
     }
     crpki_err r = CRPKI_E__COUNT; /* "not answered from the cache" */
     int has_refresh = 0;
@@ -326,8 +326,8 @@ crpki_err auth_get_access(crpki_auth *a, char *buf, size_t bufsz, crpki_error_in
     if (r != CRPKI_E_DEADLINE)
         return r;
     if (!has_refresh)
-        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN,
-                          "no login stored in %s: log in with crpki-mgmt", TOK_STORE_FILE);
+        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN, "no login stored in %s: log in with crpki-mgmt",
+                         TOK_STORE_FILE);
     log_write(CRPKI_LOG_DEBUG, "auth", "access token expired or about to: refreshing");
     return auth_refresh(a, NULL, buf, bufsz, ei);
 }
@@ -452,9 +452,9 @@ crpki_err crpki_auth_logout(crpki_auth *a, crpki_error_info *ei)
     log_write(CRPKI_LOG_INFO, "auth", "logged out");
     if (revoke_r != CRPKI_OK) {
         fail_with(ei, revoke_r,
-                   "local tokens deleted; revoking the login at the service "
-                   "failed: %s",
-                   rei.detail);
+                  "local tokens deleted; revoking the login at the service "
+                  "failed: %s",
+                  rei.detail);
         if (ei) {
             ei->http_status = rei.http_status;
             memcpy(ei->service_error, rei.service_error, sizeof ei->service_error);

@@ -27,7 +27,7 @@ typedef struct {
 } auth_ops;
 
 crpki_err auth_new_with_ops(const char *home, const auth_ops *ops, crpki_auth **out,
-                                  crpki_error_info *ei);
+                            crpki_error_info *ei);
 
 /* The rssp_token_source over a (ctx = a). */
 void auth_token_source(crpki_auth *a, rssp_token_source *src);
@@ -35,7 +35,7 @@ void auth_token_source(crpki_auth *a, rssp_token_source *src);
 /* The two halves of the token source, with error details. */
 crpki_err auth_get_access(crpki_auth *a, char *buf, size_t bufsz, crpki_error_info *ei);
 crpki_err auth_refresh(crpki_auth *a, const char *refused, char *buf, size_t bufsz,
-                             crpki_error_info *ei);
+                       crpki_error_info *ei);
 
 /* Tests: a shorter lock wait than CRPKI_AUTH_LOCK_TIMEOUT_MS. */
 void auth_set_lock_timeout(crpki_auth *a, unsigned ms);

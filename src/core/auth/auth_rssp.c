@@ -19,6 +19,20 @@ static void op_detach(void *ctx)
     rssp_client_set_token_source(ctx, NULL); /* calls after this: CRPKI_E_NOT_LOGGED_IN */
 }
 
+/* No service: refresh and revoke are never reached through the token store
+   of crpki_auth_new_offline. */
+static crpki_err off_refresh(void *ctx, const char *refresh_token, rssp_tokens *out,
+                             crpki_error_info *ei)
+{
+    return fail_with(ei, CRPKI_E_CONFIG, "no service_url: cannot refresh");
+}
+
+crpki_err crpki_auth_new_offline(const char *home, crpki_auth **out, crpki_error_info *ei)
+{
+    auth_ops ops = {NULL, off_refresh, rssp_tokens_free, NULL, NULL};
+    return auth_new_with_ops(home, &ops, out, ei);
+}
+
 crpki_err crpki_auth_new(const char *home, rssp_client *client, crpki_auth **out,
                          crpki_error_info *ei)
 {

@@ -50,7 +50,7 @@ static char *store_path(const char *home)
 static crpki_err damaged(crpki_error_info *ei, const char *what)
 {
     return fail_with(ei, CRPKI_E_TOKEN_STORE, "%s: damaged (%s): log in again", TOK_STORE_FILE,
-                      what);
+                     what);
 }
 
 /* An optional string member: absent or null -> NULL. -1 on a wrong type. */
@@ -101,9 +101,9 @@ static crpki_err parse_store(const char *text, size_t len, tok_store *ts, crpki_
         r = damaged(ei, "no version");
     } else if (ver->valuedouble != TOK_STORE_VERSION) {
         r = fail_with(ei, CRPKI_E_TOKEN_STORE,
-                       "%s: format version %g, this driver reads version %d (written by "
-                       "another version of the driver?): log in again",
-                       TOK_STORE_FILE, ver->valuedouble, TOK_STORE_VERSION);
+                      "%s: format version %g, this driver reads version %d (written by "
+                      "another version of the driver?): log in again",
+                      TOK_STORE_FILE, ver->valuedouble, TOK_STORE_VERSION);
     } else {
         int a = opt_string(root, "access_token", &ts->access_token);
         int b = opt_string(root, "refresh_token", &ts->refresh_token);

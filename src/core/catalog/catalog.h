@@ -1,7 +1,9 @@
 /* catalog: the key catalog, home/keys.json. crpki-mgmt `use` writes it from
  * the service's credential info; the DLLs read it offline, so opening a
  * context or key, enumerating containers, reading certificates, public keys
- * and properties never touches the network (DESIGN.md). An entry holds what
+ * and properties never touches the network (docs/architecture.md). Files:
+ * catalog.c entries and lookups, catalog_parse.c reading, catalog_write.c
+ * writing, catalog_edit.c changes, catalog_check.c the checks they share. An entry holds what
  * a provider needs to answer without the service: the credential ID (= key
  * container / key name), the user certificate and its chain up to the
  * registrar CA, the key's type, size, curve and accepted algorithms.
@@ -20,8 +22,15 @@
 
 #include "base/alg/alg.h"
 #include "crpki/error.h"
-#include "crpki/rssp_client.h"
 #include "core/crypto/crypto.h"
+
+/* Limits of what an entry may hold (keys.json is refused beyond them). */
+#define CATALOG_MAX_KEYS  256
+#define CATALOG_MAX_CERT  (64u << 10) /* bytes of one DER certificate */
+#define CATALOG_MAX_CHAIN 16
+#define CATALOG_MAX_ALGOS 64
+#define CATALOG_MAX_STR   1024 /* DNs and IDs */
+#define CATALOG_MAX_SIGS  10000
 
 /* Which provider an entry is selected for (bit mask). */
 #define CRPKI_CAT_CSP 1u
@@ -36,9 +45,9 @@ typedef struct {
     char *credential_id;
     unsigned providers; /* CRPKI_CAT_CSP | CRPKI_CAT_KSP: selected for */
     alg_key_type key_type;
-    unsigned key_bits; /* RSA modulus bits; EC field bits */
+    unsigned key_bits;  /* RSA modulus bits; EC field bits */
     crypto_curve curve; /* EC only */
-    char **algos;      /* signature algorithm OIDs the key accepts */
+    char **algos;       /* signature algorithm OIDs the key accepts */
     size_t nalgos;
     catalog_blob cert;   /* the user certificate, DER */
     catalog_blob *chain; /* issuers toward the root: chain[nchain-1] is the
@@ -68,14 +77,15 @@ void catalog_free(catalog_keys *cat); /* zeroed or NULL ok */
 /* The entry named credential_id selected for provider (CRPKI_CAT_CSP or
  * _KSP); NULL or "" names the provider's default. NULL when none. */
 const catalog_entry *catalog_find(const catalog_keys *cat, const char *credential_id,
-                                          unsigned provider);
+                                  unsigned provider);
 
-/* Adds or replaces the entry for cr (from rssp_get_credential), selected for
- * providers, and makes it those providers' default. Checks the credential is
- * usable offline: a certificate present, an RSA or P-256/P-384 key whose
- * size matches the certificate's (CRPKI_E_PROTOCOL otherwise). */
-crpki_err catalog_put(catalog_keys *cat, const rssp_credential *cr, unsigned providers,
-                            int64_t now, crpki_error_info *ei);
+/* Adds e (e->providers: the providers it is selected for), replacing an
+ * entry of the same credential ID, and makes it those providers' default.
+ * On success the catalog owns e's members and *e is zeroed; on failure e is
+ * left to the caller. The caller has checked the entry (crpki-mgmt builds it
+ * from the service's credential: mgmt_tool/cred_entry.c); catalog_save
+ * refuses anything that would not load back. */
+crpki_err catalog_put(catalog_keys *cat, catalog_entry *e, crpki_error_info *ei);
 /* Removes the entry (and clears defaults naming it); CRPKI_E_NO_KEY if absent. */
 crpki_err catalog_remove(catalog_keys *cat, const char *credential_id);
 
@@ -87,12 +97,10 @@ void catalog_entry_free(catalog_entry *e); /* frees the members */
  * first): what catalog_load does after reading the file, exposed for
  * the fuzzer (tests/fuzz/fuzz_catalog.c). CRPKI_E_CONFIG with ei->detail
  * naming the bad member, e.g. "keys.json: keys[1].cert: not base64". */
-crpki_err catalog_parse(const char *json, size_t len, catalog_keys *out,
-                              crpki_error_info *ei);
+crpki_err catalog_parse(const char *json, size_t len, catalog_keys *out, crpki_error_info *ei);
 /* cat as keys.json text (malloc'ed, NUL-terminated, *len without the NUL).
  * CRPKI_E_INVALID_ARG when cat would not load back (the same checks). */
-crpki_err catalog_format(const catalog_keys *cat, char **json, size_t *len,
-                               crpki_error_info *ei);
+crpki_err catalog_format(const catalog_keys *cat, char **json, size_t *len, crpki_error_info *ei);
 
 /* The largest signature this key produces, in the form providers return:
  * RSA modulus bytes; ECDSA P1363 r||s (2 * field bytes). For size queries. */

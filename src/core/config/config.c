@@ -427,7 +427,7 @@ static crpki_err apply_text(pctx *p, const char *text, size_t len)
         bad_at = (size_t)(nul - text);
     if (bad_at < len)
         return fail_with(p->ei, CRPKI_E_CONFIG, "%s: not valid UTF-8 text (byte %lu)", p->label,
-                          (unsigned long)(bad_at + 1));
+                         (unsigned long)(bad_at + 1));
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (!root) {
@@ -442,12 +442,12 @@ static crpki_err apply_text(pctx *p, const char *text, size_t len)
             }
         }
         return fail_with(p->ei, CRPKI_E_CONFIG, "%s: invalid JSON at line %lu, column %lu",
-                          p->label, (unsigned long)line, (unsigned long)col);
+                         p->label, (unsigned long)line, (unsigned long)col);
     }
     crpki_err r;
     if (!cJSON_IsObject(root)) {
         r = fail_with(p->ei, CRPKI_E_CONFIG, "%s: expected a JSON object {...} at the top",
-                       p->label);
+                      p->label);
     } else {
         r = check_members(p, root, "");
         for (const cJSON *m = root->child; r == CRPKI_OK && m; m = m->next)

@@ -43,20 +43,20 @@ typedef struct crypto_pubkey crypto_pubkey; /* immutable once made: may be share
 
 /* From a DER X.509 certificate's subjectPublicKeyInfo (RSA or EC P-256/P-384). */
 crpki_err crypto_pubkey_from_cert(const uint8_t *der, size_t len, crypto_pubkey **out,
-                                 crpki_error_info *ei);
+                                  crpki_error_info *ei);
 /* RSA from big-endian modulus and exponent (leading zeros allowed). */
 crpki_err crypto_pubkey_from_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
-                                crypto_pubkey **out);
+                                 crypto_pubkey **out);
 /* EC from big-endian affine coordinates, each exactly the field size. The
  * point is checked to be on the curve. */
 crpki_err crypto_pubkey_from_ec(crypto_curve curve, const uint8_t *x, const uint8_t *y,
-                               size_t coord_len, crypto_pubkey **out);
+                                size_t coord_len, crypto_pubkey **out);
 void crypto_pubkey_free(crypto_pubkey *k); /* NULL ok */
 
 typedef struct {
-    alg_key_type type; /* CRPKI_KEY_RSA or CRPKI_KEY_EC */
-    unsigned bits;       /* RSA modulus bits; EC field bits (256, 384) */
-    crypto_curve curve;   /* EC only */
+    alg_key_type type;  /* CRPKI_KEY_RSA or CRPKI_KEY_EC */
+    unsigned bits;      /* RSA modulus bits; EC field bits (256, 384) */
+    crypto_curve curve; /* EC only */
     /* RSA: big-endian modulus (bits/8 bytes, no leading zero) and exponent
      * (no leading zeros); EC: the coordinates, each coord_len bytes. All
      * point into storage owned by the key. */
@@ -82,14 +82,15 @@ typedef struct {
  * the modulus length; ECDSA signatures are IEEE P1363 r||s (2*coord_len).
  * CRPKI_OK, CRPKI_E_BAD_SIGNATURE, or another error for bad arguments. */
 crpki_err crypto_verify(const crypto_pubkey *k, const crypto_sig_params *p, const uint8_t *digest,
-                       size_t digest_len, const uint8_t *sig, size_t sig_len);
+                        size_t digest_len, const uint8_t *sig, size_t sig_len);
 
 /* ECDSA signature encodings (portable, ecdsa_sig.c). DER ECDSA-Sig-Value to
  * r||s with each half coord_len bytes, and back (minimal DER). *out_len in:
  * the buffer size, out: the length written. */
 crpki_err crypto_ecdsa_der_to_p1363(const uint8_t *der, size_t der_len, size_t coord_len,
-                                   uint8_t *out, size_t *out_len);
-crpki_err crypto_ecdsa_p1363_to_der(const uint8_t *rs, size_t rs_len, uint8_t *out, size_t *out_len);
+                                    uint8_t *out, size_t *out_len);
+crpki_err crypto_ecdsa_p1363_to_der(const uint8_t *rs, size_t rs_len, uint8_t *out,
+                                    size_t *out_len);
 
 /* ---- random ------------------------------------------------------------- */
 

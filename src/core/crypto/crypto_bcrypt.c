@@ -253,7 +253,7 @@ static crpki_err verify_status(const char *what, NTSTATUS st)
 }
 
 crpki_err crypto_verify_pkcs1(const crypto_pubkey *k, alg_hash_id hash, const uint8_t *digest,
-                          size_t digest_len, const uint8_t *sig, size_t sig_len)
+                              size_t digest_len, const uint8_t *sig, size_t sig_len)
 {
     /* hash is never NONE here: raw PKCS#1 is verified in pubkey.c */
     BCRYPT_PKCS1_PADDING_INFO pi = {hash_name(hash)};
@@ -264,8 +264,8 @@ crpki_err crypto_verify_pkcs1(const crypto_pubkey *k, alg_hash_id hash, const ui
 }
 
 crpki_err crypto_verify_pss(const crypto_pubkey *k, alg_hash_id hash, unsigned salt_len,
-                        const uint8_t *digest, size_t digest_len, const uint8_t *sig,
-                        size_t sig_len)
+                            const uint8_t *digest, size_t digest_len, const uint8_t *sig,
+                            size_t sig_len)
 {
     BCRYPT_PSS_PADDING_INFO pi = {hash_name(hash), salt_len};
     NTSTATUS st =
@@ -275,7 +275,7 @@ crpki_err crypto_verify_pss(const crypto_pubkey *k, alg_hash_id hash, unsigned s
 }
 
 crpki_err crypto_verify_ecdsa(const crypto_pubkey *k, const uint8_t *digest, size_t digest_len,
-                          const uint8_t *sig, size_t sig_len)
+                              const uint8_t *sig, size_t sig_len)
 {
     NTSTATUS st = BCryptVerifySignature((BCRYPT_KEY_HANDLE)k->backend, NULL, (PUCHAR)digest,
                                         (ULONG)digest_len, (PUCHAR)sig, (ULONG)sig_len, 0);

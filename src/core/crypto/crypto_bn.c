@@ -129,8 +129,8 @@ static int mont_init(mont_ctx *m, const uint8_t *n, size_t nlen)
     return 0;
 }
 
-int crypto_bn_modexp(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen, const uint8_t *in,
-                    uint8_t *out)
+int crypto_bn_modexp(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
+                     const uint8_t *in, uint8_t *out)
 {
     mont_ctx m;
     uint32_t a[BN_MAX_WORDS], acc[BN_MAX_WORDS], one[BN_MAX_WORDS];

@@ -14,8 +14,8 @@
 /* out (nlen bytes, big-endian) = in^e mod n, for an odd n of at most 16384
  * bits without leading zero bytes, in of nlen bytes. 0, or -1 when in >= n
  * (RSAVP1's "signature representative out of range") or on bad sizes. */
-int crypto_bn_modexp(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen, const uint8_t *in,
-                    uint8_t *out);
+int crypto_bn_modexp(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
+                     const uint8_t *in, uint8_t *out);
 
 /* 1 when (x, y), big-endian coordinates of the curve's field size, is a
  * point of the curve (coordinates below p, y^2 = x^3 - 3x + b mod p); else 0.

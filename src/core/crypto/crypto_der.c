@@ -182,7 +182,8 @@ static int parse_ec(der_span params, der_span key, crypto_spki *out, char *why, 
     return 0;
 }
 
-int crypto_der_parse_spki(const uint8_t *spki, size_t len, crypto_spki *out, char *why, size_t whysz)
+int crypto_der_parse_spki(const uint8_t *spki, size_t len, crypto_spki *out, char *why,
+                          size_t whysz)
 {
     memset(out, 0, sizeof *out);
     der_span in = {spki, len}, seq, alg, oid, bits;

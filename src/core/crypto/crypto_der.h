@@ -39,6 +39,7 @@ typedef struct {
 /* Parses a whole SubjectPublicKeyInfo SEQUENCE: rsaEncryption (1024 to
  * 16384-bit modulus, odd exponent >= 3 of at most 8 bytes) or ecPublicKey
  * with namedCurve P-256/P-384 and an uncompressed point. 0 or -1. */
-int crypto_der_parse_spki(const uint8_t *spki, size_t len, crypto_spki *out, char *why, size_t whysz);
+int crypto_der_parse_spki(const uint8_t *spki, size_t len, crypto_spki *out, char *why,
+                          size_t whysz);
 
 #endif

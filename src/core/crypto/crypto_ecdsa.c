@@ -25,7 +25,7 @@ static int read_half(der_span *seq, size_t coord_len, uint8_t *out)
 }
 
 crpki_err crypto_ecdsa_der_to_p1363(const uint8_t *der, size_t der_len, size_t coord_len,
-                                   uint8_t *out, size_t *out_len)
+                                    uint8_t *out, size_t *out_len)
 {
     if (!der || !out_len || coord_len == 0 || coord_len > 66)
         return CRPKI_E_INVALID_ARG;

@@ -36,12 +36,12 @@ void crypto_key_free(void *backend);
  * always comes with a hash (raw PKCS#1 is portable, pubkey.c). Each returns CRPKI_OK or
  * CRPKI_E_BAD_SIGNATURE, or CRPKI_E_INTERNAL. */
 crpki_err crypto_verify_pkcs1(const crypto_pubkey *k, alg_hash_id hash, const uint8_t *digest,
-                          size_t digest_len, const uint8_t *sig, size_t sig_len);
+                              size_t digest_len, const uint8_t *sig, size_t sig_len);
 crpki_err crypto_verify_pss(const crypto_pubkey *k, alg_hash_id hash, unsigned salt_len,
-                        const uint8_t *digest, size_t digest_len, const uint8_t *sig,
-                        size_t sig_len);
+                            const uint8_t *digest, size_t digest_len, const uint8_t *sig,
+                            size_t sig_len);
 /* sig is P1363 r||s, 2 * k->coord_len bytes. */
 crpki_err crypto_verify_ecdsa(const crypto_pubkey *k, const uint8_t *digest, size_t digest_len,
-                          const uint8_t *sig, size_t sig_len);
+                              const uint8_t *sig, size_t sig_len);
 
 #endif

@@ -232,15 +232,15 @@ fail:
 }
 
 crpki_err crypto_verify_pkcs1(const crypto_pubkey *k, alg_hash_id hash, const uint8_t *digest,
-                          size_t digest_len, const uint8_t *sig, size_t sig_len)
+                              size_t digest_len, const uint8_t *sig, size_t sig_len)
 {
     verify_opts o = {RSA_PKCS1_PADDING, hash, 0};
     return verify(k, &o, digest, digest_len, sig, sig_len);
 }
 
 crpki_err crypto_verify_pss(const crypto_pubkey *k, alg_hash_id hash, unsigned salt_len,
-                        const uint8_t *digest, size_t digest_len, const uint8_t *sig,
-                        size_t sig_len)
+                            const uint8_t *digest, size_t digest_len, const uint8_t *sig,
+                            size_t sig_len)
 {
     if (salt_len > INT_MAX)
         return CRPKI_E_INVALID_ARG;
@@ -249,7 +249,7 @@ crpki_err crypto_verify_pss(const crypto_pubkey *k, alg_hash_id hash, unsigned s
 }
 
 crpki_err crypto_verify_ecdsa(const crypto_pubkey *k, const uint8_t *digest, size_t digest_len,
-                          const uint8_t *sig, size_t sig_len)
+                              const uint8_t *sig, size_t sig_len)
 {
     uint8_t der[2 * 66 + 16];
     size_t der_len = sizeof der;

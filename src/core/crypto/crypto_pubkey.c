@@ -60,7 +60,7 @@ static crpki_err finish(crypto_pubkey *k, int copied, crypto_pubkey **out)
 }
 
 crpki_err crypto_pubkey_from_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
-                                crypto_pubkey **out)
+                                 crypto_pubkey **out)
 {
     if (!out)
         return CRPKI_E_INVALID_ARG;
@@ -89,7 +89,7 @@ crpki_err crypto_pubkey_from_rsa(const uint8_t *n, size_t nlen, const uint8_t *e
 }
 
 crpki_err crypto_pubkey_from_ec(crypto_curve curve, const uint8_t *x, const uint8_t *y,
-                               size_t coord_len, crypto_pubkey **out)
+                                size_t coord_len, crypto_pubkey **out)
 {
     if (!out)
         return CRPKI_E_INVALID_ARG;
@@ -117,7 +117,7 @@ crpki_err crypto_pubkey_from_ec(crypto_curve curve, const uint8_t *x, const uint
 }
 
 crpki_err crypto_pubkey_from_cert(const uint8_t *der, size_t len, crypto_pubkey **out,
-                                 crpki_error_info *ei)
+                                  crpki_error_info *ei)
 {
     char why[160];
     der_span spki;
@@ -144,10 +144,9 @@ crpki_err crypto_pubkey_from_cert(const uint8_t *der, size_t len, crypto_pubkey 
         rc = crypto_pubkey_from_ec(pk.curve, pk.x, pk.y, pk.coord_len, out);
     if (rc != CRPKI_OK)
         fail_with(ei, rc, "%s",
-                   rc == CRPKI_E_INVALID_ARG
-                       ? "public key: rejected (an EC point off its curve, or "
-                         "an even modulus)"
-                       : "public key: could not be imported");
+                  rc == CRPKI_E_INVALID_ARG ? "public key: rejected (an EC point off its curve, or "
+                                              "an even modulus)"
+                                            : "public key: could not be imported");
     return rc;
 }
 
@@ -197,7 +196,7 @@ static crpki_err verify_pkcs1_raw(const crypto_pubkey *k, const uint8_t *payload
 }
 
 crpki_err crypto_verify(const crypto_pubkey *k, const crypto_sig_params *p, const uint8_t *digest,
-                       size_t digest_len, const uint8_t *sig, size_t sig_len)
+                        size_t digest_len, const uint8_t *sig, size_t sig_len)
 {
     if (!k || !p || !digest || digest_len == 0 || !sig)
         return CRPKI_E_INVALID_ARG;

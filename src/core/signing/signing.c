@@ -17,6 +17,7 @@
 #include "base/platform/plat_proc.h"
 #include "base/platform/plat_str.h"
 #include "base/platform/plat_thread.h"
+#include "core/connect/connect.h"
 #include "core/signing/signing_internal.h"
 #include "core/ui/ui.h"
 
@@ -39,7 +40,6 @@ struct signing_session {
     int cat_loaded;
     rssp_client *client;
     crpki_auth *auth;
-    char *proxy_password;
     signing_cache *cache;
     waiter *waiters;
 };
@@ -63,13 +63,13 @@ crpki_err signing_open(const char *home, signing_session **out, crpki_error_info
     crpki_config_open_log(&s->cfg);
     s->keys_path = plat_path_join(s->cfg.home, "keys.json");
     s->mu = plat_mutex_new();
-    s->cache = signing_cache_new(SIG_CACHE_SLOTS, (uint64_t)CRPKI_SIG_CACHE_TTL_S * 1000, NULL, NULL);
+    s->cache =
+        signing_cache_new(SIG_CACHE_SLOTS, (uint64_t)CRPKI_SIG_CACHE_TTL_S * 1000, NULL, NULL);
     if (!s->keys_path || !s->mu || !s->cache) {
         signing_close(s);
         return fail_with(ei, CRPKI_E_NO_MEMORY, "signing_open");
     }
-    log_write(CRPKI_LOG_DEBUG, MOD, "session opened for %s in %s", signing_program(),
-              s->cfg.home);
+    log_write(CRPKI_LOG_DEBUG, MOD, "session opened for %s in %s", signing_program(), s->cfg.home);
     *out = s;
     return CRPKI_OK;
 }
@@ -78,12 +78,7 @@ void signing_close(signing_session *s)
 {
     if (!s)
         return;
-    crpki_auth_free(s->auth);
-    rssp_client_free(s->client);
-    if (s->proxy_password) {
-        memset(s->proxy_password, 0, strlen(s->proxy_password));
-        free(s->proxy_password);
-    }
+    connect_close(s->client, s->auth);
     signing_cache_free(s->cache);
     catalog_free(&s->cat);
     if (s->mu)
@@ -125,7 +120,7 @@ static crpki_err catalog_fresh(signing_session *s, crpki_error_info *ei)
 }
 
 crpki_err signing_find_key(signing_session *s, const char *credential_id, unsigned provider,
-                                 catalog_entry *out, crpki_error_info *ei)
+                           catalog_entry *out, crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!s || !out)
@@ -137,7 +132,7 @@ crpki_err signing_find_key(signing_session *s, const char *credential_id, unsign
         const catalog_entry *k = catalog_find(&s->cat, credential_id, provider);
         if (!k)
             e = fail_with(ei, CRPKI_E_NO_KEY, "no key '%s' selected for this provider",
-                           credential_id && *credential_id ? credential_id : "(default)");
+                          credential_id && *credential_id ? credential_id : "(default)");
         else if (catalog_entry_copy(k, out) != CRPKI_OK)
             e = fail_with(ei, CRPKI_E_NO_MEMORY, "signing_find_key");
     }
@@ -153,7 +148,7 @@ void signing_free_ids(char **ids, size_t n)
 }
 
 crpki_err signing_list_keys(signing_session *s, unsigned provider, char ***ids, size_t *n,
-                                  crpki_error_info *ei)
+                            crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!s || !ids || !n)
@@ -193,39 +188,7 @@ crpki_err signing_list_keys(signing_session *s, unsigned provider, char ***ids, 
 static crpki_err ensure_client(signing_session *s, crpki_error_info *ei)
 {
     plat_mutex_lock(s->mu);
-    crpki_err e = CRPKI_OK;
-    if (s->client)
-        goto out;
-    if (!s->cfg.service_url) {
-        e = fail_with(ei, CRPKI_E_CONFIG,
-                       "config.json has no service_url (crpki-mgmt sets it up)");
-        goto out;
-    }
-    char *pw = NULL;
-    e = crpki_auth_get_proxy_password(s->cfg.home, &pw, ei);
-    if (e != CRPKI_OK)
-        goto out;
-    rssp_options opt;
-    crpki_config_client_options(&s->cfg, &opt);
-    opt.proxy_password = pw;
-    rssp_client *c = NULL;
-    crpki_auth *a = NULL;
-    e = rssp_client_new(&opt, &c, ei);
-    if (e == CRPKI_OK)
-        e = crpki_auth_new(s->cfg.home, c, &a, ei);
-    if (e != CRPKI_OK) {
-        rssp_client_free(c);
-        if (pw) {
-            memset(pw, 0, strlen(pw));
-            free(pw);
-        }
-        goto out;
-    }
-    s->client = c;
-    s->auth = a;
-    s->proxy_password = pw; /* the client copied it; kept only to wipe it */
-    log_write(CRPKI_LOG_DEBUG, MOD, "client created for %s", s->cfg.service_url);
-out:
+    crpki_err e = s->client ? CRPKI_OK : connect_open(&s->cfg, &s->client, &s->auth, ei);
     plat_mutex_unlock(s->mu);
     return e;
 }
@@ -277,20 +240,20 @@ static crpki_err check_params(const signing_params *p, const alg_hash_info **hi,
         return fail_with(ei, CRPKI_E_INVALID_ARG, "sign: no key, certificate or digest");
     if (p->hash == CRPKI_HASH_MD5 || p->hash == CRPKI_HASH_NONE)
         return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG,
-                          "sign: the service signs SHA-1/256/384/512 digests only");
+                         "sign: the service signs SHA-1/256/384/512 digests only");
     *hi = alg_hash_by_id(p->hash);
     if (!*hi)
         return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG, "sign: unknown hash %d", (int)p->hash);
     if (p->digest_len != (*hi)->len)
-        return fail_with(ei, CRPKI_E_BAD_HASH, "sign: a %s digest is %u bytes, not %u",
-                          (*hi)->name, (unsigned)(*hi)->len, (unsigned)p->digest_len);
+        return fail_with(ei, CRPKI_E_BAD_HASH, "sign: a %s digest is %u bytes, not %u", (*hi)->name,
+                         (unsigned)(*hi)->len, (unsigned)p->digest_len);
     int rsa = k->key_type == CRPKI_KEY_RSA;
     switch (p->scheme) {
     case CRPKI_PAD_PKCS1:
     case CRPKI_PAD_PSS:
         if (!rsa)
             return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG, "sign: %s needs an RSA key",
-                              scheme_name(p->scheme));
+                             scheme_name(p->scheme));
         break;
     case CRPKI_PAD_ECDSA:
         if (k->key_type != CRPKI_KEY_EC)
@@ -304,7 +267,7 @@ static crpki_err check_params(const signing_params *p, const alg_hash_info **hi,
         size_t em = (k->key_bits + 6) / 8;
         if ((size_t)p->salt_len + (*hi)->len + 2 > em)
             return fail_with(ei, CRPKI_E_INVALID_ARG, "sign: PSS salt of %u bytes too long",
-                              p->salt_len);
+                             p->salt_len);
     }
     return CRPKI_OK;
 }
@@ -348,7 +311,7 @@ static crpki_err finish_sig(const signing_params *p, const rssp_blob *got, uint8
     } else {
         if (got->len > n)
             return fail_with(ei, CRPKI_E_PROTOCOL, "the service's signature is %u bytes",
-                              (unsigned)got->len);
+                             (unsigned)got->len);
         memcpy(sig, got->der, got->len);
         n = got->len;
     }
@@ -374,8 +337,8 @@ static rssp_sig_scheme rssp_scheme(alg_sig_scheme sc)
                                  : RSSP_SIG_ECDSA;
 }
 
-crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig,
-                             size_t *sig_len, crpki_error_info *ei)
+crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig, size_t *sig_len,
+                       crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!s || !p || !sig || !sig_len)
@@ -391,13 +354,13 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
     if (*sig_len < need) {
         *sig_len = need;
         return fail_with(ei, CRPKI_E_BUFFER_TOO_SMALL, "sign: the signature is %u bytes",
-                          (unsigned)need);
+                         (unsigned)need);
     }
     const char *sn = scheme_name(p->scheme);
 
     /* 1. the same signature asked again (size query, then the real call) */
     signing_cache_key ck = {k->credential_id, (int)p->scheme, (int)p->hash,
-                       p->salt_len,      p->digest,      p->digest_len};
+                            p->salt_len,      p->digest,      p->digest_len};
     if (signing_cache_get(s->cache, &ck, sig, sig_len)) {
         log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: from the cache (no second approval)",
                   k->credential_id, sn, hi->name);

@@ -45,19 +45,19 @@ const crpki_config *signing_config(const signing_session *s);
  * the file changed). CRPKI_E_NO_KEY when there is none. Free with
  * catalog_entry_free. */
 crpki_err signing_find_key(signing_session *s, const char *credential_id, unsigned provider,
-                                 catalog_entry *out, crpki_error_info *ei);
+                           catalog_entry *out, crpki_error_info *ei);
 /* The credential IDs selected for provider, in catalog order (malloc'ed
  * array of malloc'ed strings; free with signing_free_ids). */
 crpki_err signing_list_keys(signing_session *s, unsigned provider, char ***ids, size_t *n,
-                                  crpki_error_info *ei);
+                            crpki_error_info *ei);
 void signing_free_ids(char **ids, size_t n);
 
 typedef struct {
     const catalog_entry *key;
     alg_sig_scheme scheme; /* PKCS1 / PSS need an RSA key, ECDSA an EC key */
     alg_hash_id hash;      /* SHA-1/256/384/512: the service signs these only */
-    unsigned salt_len;       /* PSS */
-    const uint8_t *digest;   /* exactly the hash's length */
+    unsigned salt_len;     /* PSS */
+    const uint8_t *digest; /* exactly the hash's length */
     size_t digest_len;
     const char *what;    /* what the application says it signs (UTF-8), or NULL */
     int silent;          /* CRYPT_SILENT / NCRYPT_SILENT_FLAG: never show UI */
@@ -72,8 +72,8 @@ typedef struct {
  * CRPKI_E_CANCELLED, CRPKI_E_DEADLINE, CRPKI_E_BAD_SIGNATURE, the client's
  * errors (network, login, ...), CRPKI_E_UNSUPPORTED_ALG (MD5, or a scheme
  * the key does not take), CRPKI_E_BAD_HASH. */
-crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig,
-                             size_t *sig_len, crpki_error_info *ei);
+crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig, size_t *sig_len,
+                       crpki_error_info *ei);
 
 /* Makes every signing_sign of s waiting now return CRPKI_E_CANCELLED
  * promptly (the provider is being released, the process is ending, or a

@@ -39,7 +39,8 @@ static uint64_t mono(void *ctx)
     return plat_monotonic_ms();
 }
 
-signing_cache *signing_cache_new(size_t capacity, uint64_t ttl_ms, signing_cache_clock clock, void *clock_ctx)
+signing_cache *signing_cache_new(size_t capacity, uint64_t ttl_ms, signing_cache_clock clock,
+                                 void *clock_ctx)
 {
     if (capacity == 0)
         return NULL;
@@ -118,7 +119,8 @@ int signing_cache_get(signing_cache *c, const signing_cache_key *k, uint8_t *sig
     return hit;
 }
 
-void signing_cache_put(signing_cache *c, const signing_cache_key *k, const uint8_t *sig, size_t sig_len)
+void signing_cache_put(signing_cache *c, const signing_cache_key *k, const uint8_t *sig,
+                       size_t sig_len)
 {
     if (!c || !key_ok(k) || !sig || sig_len == 0 || sig_len > MAX_SIG)
         return;

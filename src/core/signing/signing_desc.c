@@ -30,8 +30,7 @@ static void append(char *out, size_t *o, const char *src)
     }
 }
 
-size_t signing_description(const char *program, const char *what,
-                                 char out[CRPKI_DESC_MAX + 1])
+size_t signing_description(const char *program, const char *what, char out[CRPKI_DESC_MAX + 1])
 {
     size_t o = 0;
     append(out, &o, program && *program ? program : "unknown");

@@ -16,8 +16,7 @@
  * characters become spaces, bytes that are not UTF-8 become '?', and the
  * result is cut to CRPKI_DESC_MAX bytes on a character boundary. out must
  * hold CRPKI_DESC_MAX + 1 bytes. Returns the length. */
-size_t signing_description(const char *program, const char *what,
-                                 char out[CRPKI_DESC_MAX + 1]);
+size_t signing_description(const char *program, const char *what, char out[CRPKI_DESC_MAX + 1]);
 
 /* ---- signature cache ----------------------------------------------------------- */
 
@@ -28,7 +27,8 @@ typedef struct signing_cache signing_cache;
 
 /* capacity entries at most (the oldest goes when full), each valid ttl_ms
  * after it was put. clock NULL: plat_monotonic_ms. NULL when out of memory. */
-signing_cache *signing_cache_new(size_t capacity, uint64_t ttl_ms, signing_cache_clock clock, void *clock_ctx);
+signing_cache *signing_cache_new(size_t capacity, uint64_t ttl_ms, signing_cache_clock clock,
+                                 void *clock_ctx);
 void signing_cache_free(signing_cache *c); /* NULL ok */
 
 typedef struct {
@@ -45,7 +45,8 @@ typedef struct {
 int signing_cache_get(signing_cache *c, const signing_cache_key *k, uint8_t *sig, size_t *sig_len);
 /* Stores (or refreshes) the signature for k. Signatures over 1024 bytes or
  * digests over 64 are not kept. */
-void signing_cache_put(signing_cache *c, const signing_cache_key *k, const uint8_t *sig, size_t sig_len);
+void signing_cache_put(signing_cache *c, const signing_cache_key *k, const uint8_t *sig,
+                       size_t sig_len);
 /* Entries held now, expired ones included until they are pushed out. */
 size_t signing_cache_size(signing_cache *c);
 

@@ -33,7 +33,7 @@ static void console_show(const ui_request *req)
 }
 
 crpki_err ui_show(crpki_approval_ui kind, const ui_request *req, rssp_cancel *cancel,
-                        ui_handle **out)
+                  ui_handle **out)
 {
     if (!out)
         return CRPKI_E_INVALID_ARG;

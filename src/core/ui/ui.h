@@ -35,7 +35,7 @@ typedef struct ui_handle ui_handle;
  * rssp_cancel_trigger(cancel). *out NULL for CRPKI_UI_NONE. Failing to show
  * a dialog falls back to console and is logged: the code must reach the user. */
 crpki_err ui_show(crpki_approval_ui kind, const ui_request *req, rssp_cancel *cancel,
-                        ui_handle **out);
+                  ui_handle **out);
 /* Takes the approval down, telling the user the outcome (CRPKI_OK: signed)
  * where the UI can (console: one line). Joins the UI thread. NULL ok. */
 void ui_close(ui_handle *ui, crpki_err outcome);

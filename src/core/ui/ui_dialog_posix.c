@@ -3,8 +3,8 @@
 
 #include "core/ui/ui_internal.h"
 
-crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out,
-                         char *why, size_t whysz)
+crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out, char *why,
+                         size_t whysz)
 {
     (void)req;
     (void)cancel;

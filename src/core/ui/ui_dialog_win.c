@@ -311,8 +311,8 @@ static wchar_t *label(const char *name, const char *value)
     return plat_utf8_to_wide(buf);
 }
 
-crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out,
-                         char *why, size_t whysz)
+crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out, char *why,
+                         size_t whysz)
 {
     *out = NULL;
     ui_dialog *d = calloc(1, sizeof *d);

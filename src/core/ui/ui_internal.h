@@ -53,8 +53,8 @@ typedef struct ui_dialog ui_dialog;
  * (no display, no window station, not Windows): CRPKI_E_NOT_SUPPORTED /
  * CRPKI_E_INTERNAL with why (for the log) in why. Cancel calls
  * rssp_cancel_trigger(cancel). */
-crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out,
-                         char *why, size_t whysz);
+crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out, char *why,
+                         size_t whysz);
 /* Takes the dialog down (WM_CLOSE) and joins its thread. NULL ok. */
 void ui_dialog_close(ui_dialog *d, crpki_err outcome);
 
