@@ -1,6 +1,6 @@
 /* The DLL's own Windows-side pieces shared by its files (not the core). */
-#ifndef CRPKI_CSP_WIN_H
-#define CRPKI_CSP_WIN_H
+#ifndef CRPKI_CSP_CSP_WIN_H
+#define CRPKI_CSP_CSP_WIN_H
 
 #include <windows.h>
 

@@ -350,13 +350,9 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
     if (reason == DLL_PROCESS_ATTACH) {
         DisableThreadLibraryCalls(inst);
         /* no network, no files: a lock, a table of pointers, the allocator */
-        if (ksp_core_init() != CRPKI_OK)
-            return FALSE;
-        const prov_backend *b = prov_session_backend(CRPKI_CAT_KSP);
-        if (!b)
+        if (ksp_core_init(prov_session_backend(CRPKI_CAT_KSP)) != CRPKI_OK)
             return FALSE;
         ksp_buf_set_allocator(heap_alloc, heap_free);
-        ksp_set_backend(b);
         fill_table();
     }
     return TRUE;

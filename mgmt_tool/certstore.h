@@ -8,8 +8,8 @@
  *        dwProvType PROV_RSA_FULL, container = credential ID, AT_SIGNATURE;
  *   KSP: pwszProvName "CRPKI Remote Signing Key Storage Provider",
  *        dwProvType 0, key name = credential ID, CERT_NCRYPT_KEY_SPEC. */
-#ifndef CRPKI_MGMT_CERTSTORE_H
-#define CRPKI_MGMT_CERTSTORE_H
+#ifndef CRPKI_MGMT_TOOL_CERTSTORE_H
+#define CRPKI_MGMT_TOOL_CERTSTORE_H
 
 #include <stddef.h>
 #include <stdint.h>

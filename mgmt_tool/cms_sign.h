@@ -5,8 +5,8 @@
  * CMS API around signing_sign. Windows (cms_sign_win.c): the way an
  * application does it, CryptSignMessage with the certificate from
  * CurrentUser\MY, whose CERT_KEY_PROV_INFO names our provider. */
-#ifndef CRPKI_MGMT_CMS_SIGN_H
-#define CRPKI_MGMT_CMS_SIGN_H
+#ifndef CRPKI_MGMT_TOOL_CMS_SIGN_H
+#define CRPKI_MGMT_TOOL_CMS_SIGN_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * an entry of the key catalog. Only `use` (and the test set-up) turn service
  * credentials into catalog entries, so the catalog the DLLs load offline
  * never compiles against the client's types. */
-#ifndef CRPKI_MGMT_CRED_ENTRY_H
-#define CRPKI_MGMT_CRED_ENTRY_H
+#ifndef CRPKI_MGMT_TOOL_CRED_ENTRY_H
+#define CRPKI_MGMT_TOOL_CRED_ENTRY_H
 
 #include <stdint.h>
 

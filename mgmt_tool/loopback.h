@@ -1,8 +1,8 @@
 /* loopback: the RFC 8252 loopback redirect listener of `login`: one HTTP
  * server on 127.0.0.1, a port the OS picks, waiting for the one request the
  * browser is redirected to. */
-#ifndef CRPKI_MGMT_LOOPBACK_H
-#define CRPKI_MGMT_LOOPBACK_H
+#ifndef CRPKI_MGMT_TOOL_LOOPBACK_H
+#define CRPKI_MGMT_TOOL_LOOPBACK_H
 
 #include "crpki/error.h"
 

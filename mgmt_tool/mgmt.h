@@ -3,8 +3,8 @@
  * exit codes, the argument helpers and the service / catalog helpers. The
  * output layer is out.h; platform pieces are loopback.h, browser.h,
  * certstore.h, term.h and cms_sign.h. */
-#ifndef CRPKI_MGMT_MGMT_H
-#define CRPKI_MGMT_MGMT_H
+#ifndef CRPKI_MGMT_TOOL_MGMT_H
+#define CRPKI_MGMT_TOOL_MGMT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * one JSON object on stdout at the end: {"ok", "command", ...the command's
  * members..., "error": {...}}. Errors and notes go to stderr in both modes.
  * Nothing printed here ever holds a secret: callers pass none. */
-#ifndef CRPKI_MGMT_OUT_H
-#define CRPKI_MGMT_OUT_H
+#ifndef CRPKI_MGMT_TOOL_OUT_H
+#define CRPKI_MGMT_TOOL_OUT_H
 
 #include <cJSON.h>
 

@@ -1,7 +1,7 @@
 /* sock: the few socket calls the loopback listener needs, over BSD sockets
  * (sock_posix.c) or Winsock (sock_win.c). */
-#ifndef CRPKI_MGMT_SOCK_H
-#define CRPKI_MGMT_SOCK_H
+#ifndef CRPKI_MGMT_TOOL_SOCK_H
+#define CRPKI_MGMT_TOOL_SOCK_H
 
 #include <stddef.h>
 #include <stdint.h>

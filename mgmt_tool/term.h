@@ -1,8 +1,8 @@
 /* term: the console pieces that differ per platform (term_posix.c,
  * term_win.c): the user's language, writing UTF-8 text (WriteConsoleW on a
  * Windows console, so Japanese shows whatever the code page), binary stdout. */
-#ifndef CRPKI_MGMT_TERM_H
-#define CRPKI_MGMT_TERM_H
+#ifndef CRPKI_MGMT_TOOL_TERM_H
+#define CRPKI_MGMT_TOOL_TERM_H
 
 #include <stddef.h>
 

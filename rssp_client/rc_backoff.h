@@ -2,8 +2,8 @@
  * before retry k is uniform in [0, min(cap, base * 2^k)]), or, when the
  * service sent Retry-After, that many seconds (capped) plus a jitter of at
  * most base. Pure functions over an explicit RNG state, so tests can seed it. */
-#ifndef RC_BACKOFF_H
-#define RC_BACKOFF_H
+#ifndef CRPKI_RSSP_CLIENT_RC_BACKOFF_H
+#define CRPKI_RSSP_CLIENT_RC_BACKOFF_H
 
 #include <stdint.h>
 

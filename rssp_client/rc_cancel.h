@@ -2,8 +2,8 @@
  * blocked on it: rssp_cancel_trigger sets the flag and wakes each of them
  * (curl_multi_wakeup of the transfer's multi handle), so a long poll ends at
  * once rather than at its next timeout. */
-#ifndef RC_CANCEL_H
-#define RC_CANCEL_H
+#ifndef CRPKI_RSSP_CLIENT_RC_CANCEL_H
+#define CRPKI_RSSP_CLIENT_RC_CANCEL_H
 
 #include "crpki/rssp_client.h"
 

@@ -1,8 +1,8 @@
 /* rc_client: the rssp_client structure and the request layer every call
  * goes through (rc_call: bearer token, one refresh after a 401, retries by
  * the safety of the request, error mapping). Private to rssp_client/. */
-#ifndef RC_CLIENT_H
-#define RC_CLIENT_H
+#ifndef CRPKI_RSSP_CLIENT_RC_CLIENT_H
+#define CRPKI_RSSP_CLIENT_RC_CLIENT_H
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
 /* rc_errmap: what a failure means to the caller. One table for the
  * service's answers (HTTP status + "error" member) and one for libcurl's
  * transport results; docs/client.md prints both. Pure functions. */
-#ifndef RC_ERRMAP_H
-#define RC_ERRMAP_H
+#ifndef CRPKI_RSSP_CLIENT_RC_ERRMAP_H
+#define CRPKI_RSSP_CLIENT_RC_ERRMAP_H
 
 #include "crpki/error.h"
 #include "rc_backoff.h"

@@ -5,8 +5,8 @@
  * expected type, and its strings must be UTF-8 without control characters.
  * Unknown members are ignored. Errors are English, name the member path
  * ("key.len: expected an integer") and never quote a value. */
-#ifndef RC_JSON_H
-#define RC_JSON_H
+#ifndef CRPKI_RSSP_CLIENT_RC_JSON_H
+#define CRPKI_RSSP_CLIENT_RC_JSON_H
 
 #include <stddef.h>
 #include <stdint.h>

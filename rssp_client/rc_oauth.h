@@ -2,8 +2,8 @@
  * 2.0"): PKCE S256 login (RFC 7636, RFC 8252 loopback redirect), code
  * exchange, refresh with rotation, revocation. The public functions are in
  * rssp_client.h; these pure pieces are exposed for tests. */
-#ifndef RC_OAUTH_H
-#define RC_OAUTH_H
+#ifndef CRPKI_RSSP_CLIENT_RC_OAUTH_H
+#define CRPKI_RSSP_CLIENT_RC_OAUTH_H
 
 #include "crpki/error.h"
 

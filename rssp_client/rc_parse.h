@@ -5,8 +5,8 @@
  * Each returns 0, or -1 with an English message in err (naming the member,
  * never quoting a value: bodies may hold tokens). Outputs are zeroed first
  * and freed again on failure. */
-#ifndef RC_PARSE_H
-#define RC_PARSE_H
+#ifndef CRPKI_RSSP_CLIENT_RC_PARSE_H
+#define CRPKI_RSSP_CLIENT_RC_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>

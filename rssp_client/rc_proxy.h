@@ -4,8 +4,8 @@
  * first; on Windows the Internet Options (WinINet) setting otherwise.
  * Loopback hosts always go direct. Pure functions: the caller reads the
  * environment and the platform setting once, when the client first connects. */
-#ifndef RC_PROXY_H
-#define RC_PROXY_H
+#ifndef CRPKI_RSSP_CLIENT_RC_PROXY_H
+#define CRPKI_RSSP_CLIENT_RC_PROXY_H
 
 typedef struct {
     const char *env_proxy;    /* https_proxy, else all_proxy (either case), or NULL */

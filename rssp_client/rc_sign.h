@@ -1,7 +1,7 @@
 /* rc_sign: the signing flow of rssp_sign (authorize, approval callback,
  * long-polled authorizeCheck, signHash). Pure pieces exposed for tests. */
-#ifndef RC_SIGN_H
-#define RC_SIGN_H
+#ifndef CRPKI_RSSP_CLIENT_RC_SIGN_H
+#define CRPKI_RSSP_CLIENT_RC_SIGN_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -18,8 +18,8 @@
  * Nothing touches libcurl before the first request: curl_global_init runs
  * once per process (rc_once), then the share, the system proxy and (on
  * Windows) the CA blob are set up under the transport's lock. */
-#ifndef RC_TRANSPORT_H
-#define RC_TRANSPORT_H
+#ifndef CRPKI_RSSP_CLIENT_RC_TRANSPORT_H
+#define CRPKI_RSSP_CLIENT_RC_TRANSPORT_H
 
 #include <stddef.h>
 #include <stdint.h>

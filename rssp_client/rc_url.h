@@ -1,6 +1,6 @@
 /* rc_url: the URLs the client builds and checks. Pure functions. */
-#ifndef RC_URL_H
-#define RC_URL_H
+#ifndef CRPKI_RSSP_CLIENT_RC_URL_H
+#define CRPKI_RSSP_CLIENT_RC_URL_H
 
 #include <stddef.h>
 

@@ -2,8 +2,8 @@
  * strbuf (util/strbuf.h), a printable-ASCII check, URL decoding (forms and
  * queries), secret wiping. Pure functions. UTF-8 and other text checks are
  * util/utf8.h and util/text.h. */
-#ifndef RC_UTIL_H
-#define RC_UTIL_H
+#ifndef CRPKI_RSSP_CLIENT_RC_UTIL_H
+#define CRPKI_RSSP_CLIENT_RC_UTIL_H
 
 #include <stddef.h>
 #include <stdint.h>

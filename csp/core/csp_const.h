@@ -2,8 +2,8 @@
  * KP_/HP_ parameters, flags, blob types), with the values of Microsoft's
  * wincrypt.h. The core cannot include wincrypt.h (it builds natively);
  * csp_exports.c checks every value here against wincrypt.h at compile time. */
-#ifndef CRPKI_CSP_CONST_H
-#define CRPKI_CSP_CONST_H
+#ifndef CRPKI_CSP_CORE_CSP_CONST_H
+#define CRPKI_CSP_CORE_CSP_CONST_H
 
 /* ALG_ID */
 #define CSP_CALG_MD5         0x00008003u

@@ -7,8 +7,8 @@
  * DWORDs of the API as uint32_t; CryptoAPI constants are csp_const.h's.
  * Microsoft's documented semantics, and what this CSP does not do, are in
  * docs/csp.md. Thread-safe; csp_core_init first. */
-#ifndef CRPKI_CSP_CORE_H
-#define CRPKI_CSP_CORE_H
+#ifndef CRPKI_CSP_CORE_CSP_CORE_H
+#define CRPKI_CSP_CORE_CSP_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>

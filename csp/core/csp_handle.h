@@ -5,8 +5,8 @@
  * Objects are reference counted, so a hash one thread signs survives
  * another thread's DestroyHash until the signature returns. Hashes and keys
  * name their provider (owner); releasing a provider destroys what it owns. */
-#ifndef CRPKI_CSP_HANDLE_H
-#define CRPKI_CSP_HANDLE_H
+#ifndef CRPKI_CSP_CORE_CSP_HANDLE_H
+#define CRPKI_CSP_CORE_CSP_HANDLE_H
 
 #include <stddef.h>
 #include <stdint.h>

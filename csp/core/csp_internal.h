@@ -1,6 +1,6 @@
 /* The core's objects and shared helpers (not for the shim). */
-#ifndef CRPKI_CSP_INTERNAL_H
-#define CRPKI_CSP_INTERNAL_H
+#ifndef CRPKI_CSP_CORE_CSP_INTERNAL_H
+#define CRPKI_CSP_CORE_CSP_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  *   otherwise            -> the value written, *len = its size.
  * DWORDs are written little-endian (the host order of every Windows CPU),
  * strings are ANSI/UTF-8 with the terminator counted. */
-#ifndef CRPKI_CSP_OUT_H
-#define CRPKI_CSP_OUT_H
+#ifndef CRPKI_CSP_CORE_CSP_OUT_H
+#define CRPKI_CSP_CORE_CSP_OUT_H
 
 #include <stddef.h>
 #include <stdint.h>

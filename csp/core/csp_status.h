@@ -5,8 +5,8 @@
  * size protocol, ...) or CSP_E_CORE carries the libcrpki crpki_err behind
  * it. The DLL boundary (csp_exports.c) turns it into the Windows code
  * exactly once, so the core stays free of Windows types. */
-#ifndef CRPKI_CSP_STATUS_H
-#define CRPKI_CSP_STATUS_H
+#ifndef CRPKI_CSP_CORE_CSP_STATUS_H
+#define CRPKI_CSP_CORE_CSP_STATUS_H
 
 #include "provider/prov_status.h"
 

@@ -11,8 +11,8 @@
  *                          CALG_RSA_KEYX} + RSAPUBKEY {magic 'RSA1', bitlen,
  *                          pubexp} + modulus little-endian.
  * Header fields are ULONG/DWORD in host order (little-endian on Windows). */
-#ifndef CRPKI_KSP_BLOB_H
-#define CRPKI_KSP_BLOB_H
+#ifndef CRPKI_KSP_CORE_KSP_BLOB_H
+#define CRPKI_KSP_CORE_KSP_BLOB_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * always checked as masks: a call accepts any combination of its allowed
  * bits (NCRYPT_SILENT_FLAG | NCRYPT_PAD_PKCS1_FLAG is valid), never by
  * equality. docs/ksp.md lists each call's mask. */
-#ifndef CRPKI_KSP_FLAGS_H
-#define CRPKI_KSP_FLAGS_H
+#ifndef CRPKI_KSP_CORE_KSP_FLAGS_H
+#define CRPKI_KSP_CORE_KSP_FLAGS_H
 
 #include <stdint.h>
 

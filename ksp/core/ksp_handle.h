@@ -9,8 +9,8 @@
  * The same module keeps the registry of buffers handed to the application
  * (EnumKeys, EnumAlgorithms, enumeration state): FreeBuffer frees only a
  * pointer it finds there, with the allocator that allocated it. */
-#ifndef CRPKI_KSP_HANDLE_H
-#define CRPKI_KSP_HANDLE_H
+#ifndef CRPKI_KSP_CORE_KSP_HANDLE_H
+#define CRPKI_KSP_CORE_KSP_HANDLE_H
 
 #include <stddef.h>
 #include <stdint.h>

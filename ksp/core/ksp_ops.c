@@ -43,13 +43,11 @@ typedef struct {
 
 static const prov_backend *g_backend;
 
-void ksp_set_backend(const prov_backend *b)
+crpki_err ksp_core_init(const prov_backend *b)
 {
+    if (!b)
+        return CRPKI_E_INVALID_ARG;
     g_backend = b;
-}
-
-crpki_err ksp_core_init(void)
-{
     return ksp_handle_init();
 }
 

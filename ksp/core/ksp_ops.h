@@ -5,8 +5,8 @@
  * their Windows counterparts (checked by the DLL). Each call validates in
  * the order handles, pointers, flags, then meaning, and returns a ksp_code
  * with the reason in st. docs/ksp.md documents every call. */
-#ifndef CRPKI_KSP_OPS_H
-#define CRPKI_KSP_OPS_H
+#ifndef CRPKI_KSP_CORE_KSP_OPS_H
+#define CRPKI_KSP_CORE_KSP_OPS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,10 +15,6 @@
 #include "provider/prov_backend.h"
 
 #define KSP_PROVIDER_NAME "CRPKI Remote Signing Key Storage Provider"
-
-/* The backend the operations use; set once at start-up (DllMain, a test's
- * setup) before any operation. b must outlive the operations. */
-void ksp_set_backend(const prov_backend *b);
 
 /* NCryptKeyName and NCryptAlgorithmName. */
 typedef struct {
@@ -34,8 +30,10 @@ typedef struct {
     uint32_t flags;
 } ksp_alg_name;
 
-/* Once per process before any call (handle table). */
-crpki_err ksp_core_init(void);
+/* Once per process before any call, as csp_core_init: the backend the
+ * operations use (b must outlive them) and the handle table. DllMain's
+ * PROCESS_ATTACH or a test's setup. */
+crpki_err ksp_core_init(const prov_backend *b);
 
 ksp_code ksp_open_provider(const uint16_t *name, uint32_t flags, uintptr_t *hp, ksp_status *st);
 ksp_code ksp_free_provider(uintptr_t hp, ksp_status *st);

@@ -7,8 +7,8 @@
  * Property encodings (Microsoft's "Key Storage Property Identifiers"):
  * strings are UTF-16LE with the terminator counted in the size, DWORDs are
  * 4 bytes in host order, blobs are copied as they are. */
-#ifndef CRPKI_KSP_OUT_H
-#define CRPKI_KSP_OUT_H
+#ifndef CRPKI_KSP_CORE_KSP_OUT_H
+#define CRPKI_KSP_CORE_KSP_OUT_H
 
 #include <stddef.h>
 #include <stdint.h>

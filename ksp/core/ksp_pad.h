@@ -18,8 +18,8 @@
  *   NO_PADDING (raw RSA): KSP_E_BAD_FLAGS / CRPKI_E_NOT_SUPPORTED; a padding
  *   flag without its structure, no padding flag on an RSA key, a padding
  *   flag on an EC key, a wrong hash length: CRPKI_E_INVALID_ARG. */
-#ifndef CRPKI_KSP_PAD_H
-#define CRPKI_KSP_PAD_H
+#ifndef CRPKI_KSP_CORE_KSP_PAD_H
+#define CRPKI_KSP_CORE_KSP_PAD_H
 
 #include <stddef.h>
 #include <stdint.h>

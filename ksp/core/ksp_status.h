@@ -5,8 +5,8 @@
  * it. The DLL boundary turns it into a SECURITY_STATUS exactly once
  * (ksp_exports.c: ksp_security_status), so the core stays free of Windows
  * types. */
-#ifndef CRPKI_KSP_STATUS_H
-#define CRPKI_KSP_STATUS_H
+#ifndef CRPKI_KSP_CORE_KSP_STATUS_H
+#define CRPKI_KSP_CORE_KSP_STATUS_H
 
 #include "provider/prov_status.h"
 

@@ -1,8 +1,8 @@
 /* ksp_u16: the UTF-16LE strings CNG passes (LPCWSTR) as uint16_t arrays, so
  * the core handles them without <windows.h>. wchar_t is 16-bit on Windows
  * and 32-bit on Linux: the core never uses it. */
-#ifndef CRPKI_KSP_U16_H
-#define CRPKI_KSP_U16_H
+#ifndef CRPKI_KSP_CORE_KSP_U16_H
+#define CRPKI_KSP_CORE_KSP_U16_H
 
 #include <stddef.h>
 #include <stdint.h>

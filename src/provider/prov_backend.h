@@ -2,8 +2,8 @@
  * functions, so the cores (csp/core, ksp/core) run natively against a fake
  * in unit tests and against the process's signing session in the DLLs
  * (prov_session.c). Nothing here touches the network except sign. */
-#ifndef CRPKI_PROV_BACKEND_H
-#define CRPKI_PROV_BACKEND_H
+#ifndef CRPKI_PROVIDER_PROV_BACKEND_H
+#define CRPKI_PROVIDER_PROV_BACKEND_H
 
 #include <stddef.h>
 #include <stdint.h>

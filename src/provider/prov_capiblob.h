@@ -5,8 +5,8 @@
  * little-endian in bitlen/8 bytes. bitlen is the modulus's byte length x 8,
  * as CryptoAPI reads bitlen/8 bytes of modulus: a modulus whose top bit is
  * clear still exports, padded, and re-imports to the same blob. */
-#ifndef CRPKI_PROV_CAPIBLOB_H
-#define CRPKI_PROV_CAPIBLOB_H
+#ifndef CRPKI_PROVIDER_PROV_CAPIBLOB_H
+#define CRPKI_PROVIDER_PROV_CAPIBLOB_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * survives another thread's free until it is put back. An object may name
  * an owner handle; freeing the owner's objects drops them all at once
  * (CPReleaseContext destroys the context's hashes and keys). */
-#ifndef CRPKI_PROV_HANDLE_H
-#define CRPKI_PROV_HANDLE_H
+#ifndef CRPKI_PROVIDER_PROV_HANDLE_H
+#define CRPKI_PROVIDER_PROV_HANDLE_H
 
 #include <stddef.h>
 #include <stdint.h>

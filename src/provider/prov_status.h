@@ -5,8 +5,8 @@
  * Each DLL turns it into its Windows code exactly once, at its boundary, so
  * the cores stay free of Windows types. Code 0 is success and code 1 means
  * "see core" in every provider's enum. */
-#ifndef CRPKI_PROV_STATUS_H
-#define CRPKI_PROV_STATUS_H
+#ifndef CRPKI_PROVIDER_PROV_STATUS_H
+#define CRPKI_PROVIDER_PROV_STATUS_H
 
 #include <stddef.h>
 

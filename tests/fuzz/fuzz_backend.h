@@ -115,9 +115,8 @@ static void fuzz_providers_init(void)
     static int ready;
     if (ready)
         return;
-    if (csp_core_init(&BACKEND) != CRPKI_OK || ksp_core_init() != CRPKI_OK)
+    if (csp_core_init(&BACKEND) != CRPKI_OK || ksp_core_init(&BACKEND) != CRPKI_OK)
         abort();
-    ksp_set_backend(&BACKEND);
     ready = 1;
 }
 

@@ -131,8 +131,7 @@ static uintptr_t g_prov;
 
 static int setup(void **state)
 {
-    assert_int_equal(ksp_core_init(), CRPKI_OK);
-    ksp_set_backend(&FAKE);
+    assert_int_equal(ksp_core_init(&FAKE), CRPKI_OK);
     make_entry(&g_ent[0], "rsa-cred", CRPKI_KEY_RSA, 2048, CRPKI_CURVE_NONE, RSA_CERT,
                sizeof RSA_CERT);
     make_entry(&g_ent[1], "ec-cred", CRPKI_KEY_EC, 256, CRPKI_CURVE_P256, EC_CERT, sizeof EC_CERT);

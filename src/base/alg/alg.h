@@ -2,8 +2,8 @@
  * PKCS#1 DigestInfo prefix) and the signature algorithm OIDs the protocol
  * uses. One table, so the CSP, the KSP, the client and the reference service
  * can never disagree on an OID or a length. */
-#ifndef CRPKI_ALG_ALG_H
-#define CRPKI_ALG_ALG_H
+#ifndef CRPKI_BASE_ALG_ALG_H
+#define CRPKI_BASE_ALG_ALG_H
 
 #include <stddef.h>
 #include <stdint.h>

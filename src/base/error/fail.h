@@ -1,8 +1,8 @@
 /* fail: fills a crpki_error_info the way every function of the core's own
  * modules (platform, config, auth) reports an error, and returns the code, so
  * that a failure reads `return fail_with(ei, CRPKI_E_IO, "...", ...);`. */
-#ifndef CRPKI_PLATFORM_FAIL_H
-#define CRPKI_PLATFORM_FAIL_H
+#ifndef CRPKI_BASE_ERROR_FAIL_H
+#define CRPKI_BASE_ERROR_FAIL_H
 
 #include "crpki/error.h"
 #include "base/util/errbuf.h" /* CRPKI_PRINTF */

@@ -2,8 +2,8 @@
  * line per event: time, level, pid/thread, module, message. Thread-safe and
  * safe to call before log_open (then nothing is written). Callers never
  * pass secrets (tokens, SADs, passwords, Authorization headers) to it. */
-#ifndef CRPKI_LOG_LOG_H
-#define CRPKI_LOG_LOG_H
+#ifndef CRPKI_BASE_LOG_LOG_H
+#define CRPKI_BASE_LOG_LOG_H
 
 #include "crpki/log.h"
 #include "base/util/errbuf.h" /* CRPKI_PRINTF */

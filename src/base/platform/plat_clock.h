@@ -1,6 +1,6 @@
 /* plat_clock: the monotonic clock and the wall clock. */
-#ifndef CRPKI_PLATFORM_CLOCK_H
-#define CRPKI_PLATFORM_CLOCK_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_CLOCK_H
+#define CRPKI_BASE_PLATFORM_PLAT_CLOCK_H
 
 #include <stdint.h>
 

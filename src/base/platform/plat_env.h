@@ -1,8 +1,8 @@
 /* env: environment variables and the well-known directories, as UTF-8 on
  * every platform (env_posix.c, env_win.c). On Windows the wide APIs are used:
  * a Japanese user name in %APPDATA% survives whatever the ANSI code page. */
-#ifndef CRPKI_PLATFORM_ENV_H
-#define CRPKI_PLATFORM_ENV_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_ENV_H
+#define CRPKI_BASE_PLATFORM_PLAT_ENV_H
 
 #include "crpki/error.h"
 

@@ -1,7 +1,7 @@
 /* fs: the file operations of the core, on UTF-8 paths (fs_posix.c,
  * fs_win.c; Windows converts to UTF-16 and uses the wide APIs). */
-#ifndef CRPKI_PLATFORM_FS_H
-#define CRPKI_PLATFORM_FS_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_FS_H
+#define CRPKI_BASE_PLATFORM_PLAT_FS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* plat_net: what the system says about the network the client uses. */
-#ifndef CRPKI_PLATFORM_NET_H
-#define CRPKI_PLATFORM_NET_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_NET_H
+#define CRPKI_BASE_PLATFORM_PLAT_NET_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* plat_once: process-wide one-time initialisation (pthread_once /
  * InitOnceExecuteOnce), never from DllMain. The few things a process
  * initialises once are named here, one slot each. */
-#ifndef CRPKI_PLATFORM_ONCE_H
-#define CRPKI_PLATFORM_ONCE_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_ONCE_H
+#define CRPKI_BASE_PLATFORM_PLAT_ONCE_H
 
 enum { PLAT_ONCE_CURL = 0, PLAT_ONCE_CLIENT, PLAT_ONCE__COUNT };
 

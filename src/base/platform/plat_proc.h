@@ -1,6 +1,6 @@
 /* proc: facts about this process (proc_posix.c, proc_win.c). */
-#ifndef CRPKI_PLATFORM_PROC_H
-#define CRPKI_PLATFORM_PROC_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_PROC_H
+#define CRPKI_BASE_PLATFORM_PLAT_PROC_H
 
 /* The executable's file name without its directory ("WINWORD.EXE",
  * "crpki-mgmt"), UTF-8, malloc'ed; NULL when it cannot be learned. */

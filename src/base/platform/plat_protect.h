@@ -5,8 +5,8 @@
  * to unseal. POSIX: sealing is the identity; the file is created 0600, and a
  * store that is not a regular file owned by this user or that the group or
  * others may read is refused. Files are replaced atomically (fs.h). */
-#ifndef CRPKI_PLATFORM_PROTECT_H
-#define CRPKI_PLATFORM_PROTECT_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_PROTECT_H
+#define CRPKI_BASE_PLATFORM_PLAT_PROTECT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* plat_random: the OS CSPRNG (getrandom / BCryptGenRandom) and SHA-256
  * (OpenSSL / BCrypt), for what sits below the crypto backend (the client's
  * PKCE verifier and challenge). */
-#ifndef CRPKI_PLATFORM_RANDOM_H
-#define CRPKI_PLATFORM_RANDOM_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_RANDOM_H
+#define CRPKI_BASE_PLATFORM_PLAT_RANDOM_H
 
 #include <stddef.h>
 #include <stdint.h>

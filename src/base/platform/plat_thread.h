@@ -1,7 +1,7 @@
 /* thread: the few process and thread primitives the core needs, one
  * implementation per platform (thread_posix.c, thread_win.c). */
-#ifndef CRPKI_PLATFORM_THREAD_H
-#define CRPKI_PLATFORM_THREAD_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_THREAD_H
+#define CRPKI_BASE_PLATFORM_PLAT_THREAD_H
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 /* UTF-8 <-> UTF-16 for the Windows implementations of the platform layer:
  * the core speaks UTF-8, Windows' wide APIs UTF-16. */
-#ifndef CRPKI_PLATFORM_UTF16_WIN_H
-#define CRPKI_PLATFORM_UTF16_WIN_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_UTF16_WIN_H
+#define CRPKI_BASE_PLATFORM_PLAT_UTF16_WIN_H
 
 #include <wchar.h>
 

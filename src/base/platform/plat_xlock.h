@@ -4,8 +4,8 @@
  * Windows the named mutex "Local\CrpkiRemoteSign-<hash of the home path>".
  * Each acquisition opens its own descriptor / handle, so two threads of one
  * process exclude each other too. Release from the acquiring thread. */
-#ifndef CRPKI_PLATFORM_XLOCK_H
-#define CRPKI_PLATFORM_XLOCK_H
+#ifndef CRPKI_BASE_PLATFORM_PLAT_XLOCK_H
+#define CRPKI_BASE_PLATFORM_PLAT_XLOCK_H
 
 #include "crpki/error.h"
 

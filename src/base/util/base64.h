@@ -2,8 +2,8 @@
  * Decoding is strict: no whitespace, correct padding, no trailing bits set, so
  * that one value has exactly one accepted encoding (the protocol relies on
  * this when it compares hashes). */
-#ifndef CRPKI_UTIL_BASE64_H
-#define CRPKI_UTIL_BASE64_H
+#ifndef CRPKI_BASE_UTIL_BASE64_H
+#define CRPKI_BASE_UTIL_BASE64_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* errbuf: printf into a caller's error buffer, the way every function of the
  * project that "returns -1 with a message" reports what went wrong. */
-#ifndef CRPKI_UTIL_ERRBUF_H
-#define CRPKI_UTIL_ERRBUF_H
+#ifndef CRPKI_BASE_UTIL_ERRBUF_H
+#define CRPKI_BASE_UTIL_ERRBUF_H
 
 #include <stddef.h>
 

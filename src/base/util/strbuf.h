@@ -2,8 +2,8 @@
  * append that cannot grow the buffer sets the sticky oom flag and every later
  * append is a no-op, so a builder checks once, at the end. The buffer may
  * hold secrets (tokens in forms): a block it lets go of is wiped first. */
-#ifndef CRPKI_UTIL_STRBUF_H
-#define CRPKI_UTIL_STRBUF_H
+#ifndef CRPKI_BASE_UTIL_STRBUF_H
+#define CRPKI_BASE_UTIL_STRBUF_H
 
 #include <stddef.h>
 

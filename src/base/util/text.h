@@ -1,8 +1,8 @@
 /* text: checks of the short text fields the service and the key catalog
  * exchange (names, certificate serials and validity times). Pure functions
  * over NUL-terminated strings. */
-#ifndef CRPKI_UTIL_TEXT_H
-#define CRPKI_UTIL_TEXT_H
+#ifndef CRPKI_BASE_UTIL_TEXT_H
+#define CRPKI_BASE_UTIL_TEXT_H
 
 /* 1 when s holds no C0 control character and no DEL. */
 int text_no_controls(const char *s);

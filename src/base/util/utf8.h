@@ -2,8 +2,8 @@
  * overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF and
  * no sequence cut short. U+0000 is well-formed; callers that refuse NUL say
  * so themselves. Pure functions. */
-#ifndef CRPKI_UTIL_UTF8_H
-#define CRPKI_UTIL_UTF8_H
+#ifndef CRPKI_BASE_UTIL_UTF8_H
+#define CRPKI_BASE_UTIL_UTF8_H
 
 #include <stddef.h>
 

@@ -2,8 +2,8 @@
  * auth_core.c holds all the logic and knows nothing of rssp_client;
  * auth_rssp.c binds it to the client (crpki_auth_new). Tests build a
  * crpki_auth with fake operations through auth_new_with_ops. */
-#ifndef CRPKI_AUTH_INTERNAL_H
-#define CRPKI_AUTH_INTERNAL_H
+#ifndef CRPKI_CORE_AUTH_AUTH_INTERNAL_H
+#define CRPKI_CORE_AUTH_AUTH_INTERNAL_H
 
 #include <stddef.h>
 

@@ -5,8 +5,8 @@
  * on Windows, a 0600 file on POSIX) and always replaced atomically. Callers
  * that read, modify and write it hold the cross-process lock
  * (platform/xlock.h); plain reads need no lock. */
-#ifndef CRPKI_AUTH_TOKSTORE_H
-#define CRPKI_AUTH_TOKSTORE_H
+#ifndef CRPKI_CORE_AUTH_TOKSTORE_H
+#define CRPKI_CORE_AUTH_TOKSTORE_H
 
 #include <stdint.h>
 

@@ -14,8 +14,8 @@
  * with ei->detail naming what is wrong. Not secret (certificates are public):
  * an ordinary file. Objects are plain data: a loaded catalog is read-only
  * and may be shared between threads. */
-#ifndef CRPKI_CATALOG_CATALOG_H
-#define CRPKI_CATALOG_CATALOG_H
+#ifndef CRPKI_CORE_CATALOG_CATALOG_H
+#define CRPKI_CORE_CATALOG_CATALOG_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* What the catalog's own files share: the file's name and version, and the
  * checks both the reader and the changes apply. */
-#ifndef CRPKI_CATALOG_INTERNAL_H
-#define CRPKI_CATALOG_INTERNAL_H
+#ifndef CRPKI_CORE_CATALOG_CATALOG_INTERNAL_H
+#define CRPKI_CORE_CATALOG_CATALOG_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>

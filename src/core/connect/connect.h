@@ -4,8 +4,8 @@
  * management GUI connect through here, so the proxy password is read, handed
  * to the client and wiped in one place. No network I/O: the client connects
  * at its first request. */
-#ifndef CRPKI_CORE_CONNECT_H
-#define CRPKI_CORE_CONNECT_H
+#ifndef CRPKI_CORE_CONNECT_CONNECT_H
+#define CRPKI_CORE_CONNECT_CONNECT_H
 
 #include "crpki/auth.h"
 #include "crpki/config.h"

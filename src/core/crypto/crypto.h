@@ -8,8 +8,8 @@
  * unless stated. Errors: CRPKI_E_INVALID_ARG, CRPKI_E_NOT_SUPPORTED (an
  * algorithm the backend lacks), CRPKI_E_BAD_SIGNATURE (verification failed),
  * CRPKI_E_NO_MEMORY, CRPKI_E_INTERNAL (the backend failed; logged). */
-#ifndef CRPKI_CRYPTO_CRYPTO_H
-#define CRPKI_CRYPTO_CRYPTO_H
+#ifndef CRPKI_CORE_CRYPTO_CRYPTO_H
+#define CRPKI_CORE_CRYPTO_CRYPTO_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * which Wine's BCrypt gets wrong) and the EC on-curve check (which Wine's
  * BCryptImportKeyPair skips). Montgomery multiplication over 32-bit words.
  * Public data only: nothing here is constant-time, nothing needs to be. */
-#ifndef CRPKI_CRYPTO_BN_H
-#define CRPKI_CRYPTO_BN_H
+#ifndef CRPKI_CORE_CRYPTO_CRYPTO_BN_H
+#define CRPKI_CORE_CRYPTO_CRYPTO_BN_H
 
 #include <stddef.h>
 #include <stdint.h>

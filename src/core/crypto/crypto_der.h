@@ -2,8 +2,8 @@
  * an X.509 certificate: definite minimal lengths, exact tags, no trailing
  * bytes, positive minimal INTEGERs. Portable (both backends use it) and
  * fuzzed (tests/fuzz/fuzz_catalog.c). Never reads outside its input. */
-#ifndef CRPKI_CRYPTO_DER_H
-#define CRPKI_CRYPTO_DER_H
+#ifndef CRPKI_CORE_CRYPTO_CRYPTO_DER_H
+#define CRPKI_CORE_CRYPTO_CRYPTO_DER_H
 
 #include <stddef.h>
 #include <stdint.h>

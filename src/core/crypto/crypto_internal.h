@@ -1,8 +1,8 @@
 /* crypto_internal: what the portable part of src/crypto shares with the
  * backend (crypto_openssl.c or crypto_bcrypt.c). The portable part checks
  * arguments and parses; a backend does only the math. */
-#ifndef CRPKI_CRYPTO_INTERNAL_H
-#define CRPKI_CRYPTO_INTERNAL_H
+#ifndef CRPKI_CORE_CRYPTO_CRYPTO_INTERNAL_H
+#define CRPKI_CORE_CRYPTO_CRYPTO_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -297,39 +297,6 @@ static void on_approval(void *ctx, const rssp_approval *a)
         log_write(CRPKI_LOG_ERROR, MOD, "approval UI failed; code %s", ac->code);
 }
 
-/* sig from the service into the provider's form (RSA as is, ECDSA P1363),
- * then checked against the certificate. */
-static crpki_err finish_sig(const signing_params *p, const rssp_blob *got, uint8_t *sig,
-                            size_t *sig_len, crpki_error_info *ei)
-{
-    const catalog_entry *k = p->key;
-    size_t n = *sig_len;
-    if (p->scheme == CRPKI_PAD_ECDSA) {
-        size_t coord = (k->key_bits + 7) / 8;
-        if (crypto_ecdsa_der_to_p1363(got->der, got->len, coord, sig, &n) != CRPKI_OK)
-            return fail_with(ei, CRPKI_E_PROTOCOL, "the service's ECDSA signature is not DER");
-    } else {
-        if (got->len > n)
-            return fail_with(ei, CRPKI_E_PROTOCOL, "the service's signature is %u bytes",
-                             (unsigned)got->len);
-        memcpy(sig, got->der, got->len);
-        n = got->len;
-    }
-    crypto_pubkey *pk = NULL;
-    crpki_err e = crypto_pubkey_from_cert(k->cert.der, k->cert.len, &pk, ei);
-    if (e != CRPKI_OK)
-        return e;
-    crypto_sig_params sp = {p->scheme, p->hash, p->salt_len};
-    e = crypto_verify(pk, &sp, p->digest, p->digest_len, sig, n);
-    crypto_pubkey_free(pk);
-    if (e == CRPKI_E_BAD_SIGNATURE)
-        return fail_with(ei, e, "the service's signature does not verify against the certificate");
-    if (e != CRPKI_OK)
-        return fail_with(ei, e, "cannot verify the service's signature: %s", crpki_strerror(e));
-    *sig_len = n;
-    return CRPKI_OK;
-}
-
 static rssp_sig_scheme rssp_scheme(alg_sig_scheme sc)
 {
     return sc == CRPKI_PAD_PKCS1 ? RSSP_SIG_RSA_PKCS1
@@ -418,7 +385,7 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
         if (got.n != 1)
             e = fail_with(ei, CRPKI_E_PROTOCOL, "%u signatures for one hash", (unsigned)got.n);
         else
-            e = finish_sig(p, &got.sigs[0], sig, sig_len, ei);
+            e = signing_verify_returned(p, &got.sigs[0], sig, sig_len, ei);
     }
     rssp_signatures_free(&got);
     ui_close(ac.ui, e);

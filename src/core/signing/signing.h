@@ -18,8 +18,8 @@
  *      (crypto_verify) before it is returned: CRPKI_E_BAD_SIGNATURE otherwise;
  *   5. the outcome and reason are logged (never tokens or SADs).
  * docs/signing.md documents the rule and the timings. */
-#ifndef CRPKI_SESSION_SESSION_H
-#define CRPKI_SESSION_SESSION_H
+#ifndef CRPKI_CORE_SIGNING_SIGNING_H
+#define CRPKI_CORE_SIGNING_SIGNING_H
 
 #include <stddef.h>
 #include <stdint.h>

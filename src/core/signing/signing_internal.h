@@ -1,12 +1,15 @@
-/* session_internal: the pure parts of the signing session, apart so they
- * are unit-tested natively (tests/session/test_session_unit.c): the
- * description sent to the phone (desc.c) and the signature cache
- * (signing_cache.c). */
-#ifndef CRPKI_SESSION_SESSION_INTERNAL_H
-#define CRPKI_SESSION_SESSION_INTERNAL_H
+/* signing_internal: the parts of the signing path in files of their own:
+ * the description sent to the phone (signing_desc.c) and the signature
+ * cache (signing_cache.c), unit-tested natively, and the verification of
+ * the signature the service returned (signing_verify.c). */
+#ifndef CRPKI_CORE_SIGNING_SIGNING_INTERNAL_H
+#define CRPKI_CORE_SIGNING_SIGNING_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "crpki/rssp_client.h"
+#include "core/signing/signing.h"
 
 /* The protocol's limit on the description (docs/protocol.md), in bytes. */
 #define CRPKI_DESC_MAX 256
@@ -49,5 +52,14 @@ void signing_cache_put(signing_cache *c, const signing_cache_key *k, const uint8
                        size_t sig_len);
 /* Entries held now, expired ones included until they are pushed out. */
 size_t signing_cache_size(signing_cache *c);
+
+/* ---- verification of the returned signature ------------------------------------- */
+
+/* got (the service's signature for p) into the provider's form in sig (RSA
+ * as is, ECDSA as P1363 r||s; *sig_len in: the room, out: the length), then
+ * verified against p->key's certificate: CRPKI_E_BAD_SIGNATURE when it does
+ * not verify, CRPKI_E_PROTOCOL when it is malformed or too long. */
+crpki_err signing_verify_returned(const signing_params *p, const rssp_blob *got, uint8_t *sig,
+                                  size_t *sig_len, crpki_error_info *ei);
 
 #endif

@@ -10,8 +10,8 @@
  *   none    - nothing shown (tests, services); the code is logged at info.
  * The UI runs on its own thread where it needs one, so the signing thread
  * keeps long-polling; Cancel triggers the given rssp_cancel. */
-#ifndef CRPKI_UI_APPROVAL_UI_H
-#define CRPKI_UI_APPROVAL_UI_H
+#ifndef CRPKI_CORE_UI_UI_H
+#define CRPKI_CORE_UI_UI_H
 
 #include <stddef.h>
 

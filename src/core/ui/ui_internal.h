@@ -2,8 +2,8 @@
  * dispatch of approval_ui.c: the texts (ui_text.c, pure, unit-tested), the
  * console writer (console_posix.c / console_win.c) and the dialog
  * (dialog_win.c; dialog_posix.c has none). */
-#ifndef CRPKI_UI_UI_INTERNAL_H
-#define CRPKI_UI_UI_INTERNAL_H
+#ifndef CRPKI_CORE_UI_UI_INTERNAL_H
+#define CRPKI_CORE_UI_UI_INTERNAL_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * entry points advapi32 looks up in a CSP - written from Microsoft's
  * documentation ("Cryptographic Service Provider Functions", "VTableProvStruc
  * structure"). wincrypt.h supplies HCRYPTPROV, ALG_ID and the constants. */
-#ifndef CRPKI_WINABI_CSPDK_H
-#define CRPKI_WINABI_CSPDK_H
+#ifndef CRPKI_PROVIDER_WINABI_CSPDK_H
+#define CRPKI_PROVIDER_WINABI_CSPDK_H
 
 #include <windows.h>
 #include <wincrypt.h>

@@ -4,8 +4,8 @@
  * the reason. Context-specific codes (a bad handle is NTE_BAD_HASH in one
  * call and NTE_INVALID_HANDLE in another) are chosen by the shims themselves;
  * this table covers what comes back from the core. docs/errors.md lists it. */
-#ifndef CRPKI_WINABI_ERRMAP_H
-#define CRPKI_WINABI_ERRMAP_H
+#ifndef CRPKI_PROVIDER_WINABI_ERRMAP_H
+#define CRPKI_PROVIDER_WINABI_ERRMAP_H
 
 #include <windows.h>
 
