@@ -50,7 +50,7 @@ csp_code csp_certstore_param(uint64_t prov, int roots_only, BYTE *data, DWORD *l
     int fits = 0;
     uint32_t n = len ? (uint32_t)*len : 0;
     if (!len)
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwDataLen is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pdwDataLen is NULL");
     else if (flags)
         c = csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");
     else

@@ -78,7 +78,7 @@ static DWORD win_code(const csp_status *st)
         return ERROR_SUCCESS;
     case CSP_E_CORE:
         return errmap_to_csp_error(st->core);
-    case CSP_E_INVALID_PARAM:
+    case CSP_E_INVALID_ARG:
         return ERROR_INVALID_PARAMETER;
     case CSP_E_MORE_DATA:
         return ERROR_MORE_DATA;
@@ -185,7 +185,7 @@ static csp_code ansi_to_utf8(const char *s, char **out, csp_status *st)
     if (w && MultiByteToWideChar(CP_ACP, 0, s, -1, w, n) > 0)
         *out = plat_wide_to_utf8(w);
     free(w);
-    return *out ? CSP_OK : csp_fail(st, CSP_E_INVALID_PARAM, "the container name is not text");
+    return *out ? CSP_OK : csp_fail(st, CSP_E_INVALID_ARG, "the container name is not text");
 }
 
 static csp_code wide_to_utf8(const wchar_t *w, char **out, csp_status *st)
@@ -194,7 +194,7 @@ static csp_code wide_to_utf8(const wchar_t *w, char **out, csp_status *st)
     if (!w)
         return CSP_OK;
     *out = plat_wide_to_utf8(w);
-    return *out ? CSP_OK : csp_fail(st, CSP_E_INVALID_PARAM, "the description is not UTF-16");
+    return *out ? CSP_OK : csp_fail(st, CSP_E_INVALID_ARG, "the description is not UTF-16");
 }
 
 /* FuncReturnhWnd, called when a signature needs the approval dialog. */

@@ -10,10 +10,10 @@
 
 #include "ksp_flags.h"
 #include "ksp_handle.h"
-#include "ksp_ops.h"
+#include "ksp_core.h"
 #include "ksp_pad.h"
 #include "ksp_u16.h"
-#include "ksp_internal.h"
+#include "ksp_win.h"
 #include "base/log/log.h"
 #include "provider/winabi/errmap.h"
 #include "provider/winabi/ncrypt_provider.h"
@@ -62,6 +62,15 @@ SECURITY_STATUS ksp_finish(const char *fn, ksp_code c, const ksp_status *st)
     case KSP_E_CORE:
         s = errmap_to_security_status(st->core);
         break;
+    case KSP_E_INVALID_ARG:
+        s = NTE_INVALID_PARAMETER;
+        break;
+    case KSP_E_MORE_DATA:
+        s = NTE_BUFFER_TOO_SMALL;
+        break;
+    case KSP_E_NOT_SUPPORTED:
+        s = NTE_NOT_SUPPORTED;
+        break;
     case KSP_E_INVALID_HANDLE:
         s = NTE_INVALID_HANDLE;
         break;
@@ -85,8 +94,7 @@ SECURITY_STATUS ksp_finish(const char *fn, ksp_code c, const ksp_status *st)
         break;
     }
     /* the expected outcomes of enumeration and size protocols are not warnings */
-    int routine = c == KSP_E_NO_MORE_ITEMS || c == KSP_E_NOT_FOUND ||
-                  (c == KSP_E_CORE && st->core == CRPKI_E_BUFFER_TOO_SMALL);
+    int routine = c == KSP_E_NO_MORE_ITEMS || c == KSP_E_NOT_FOUND || c == KSP_E_MORE_DATA;
     log_write(routine ? CRPKI_LOG_DEBUG : CRPKI_LOG_WARN, "ksp", "%s: 0x%08lx %s: %s", fn,
               (unsigned long)s, ksp_status_name(st), st->why);
     return s;
@@ -96,7 +104,7 @@ SECURITY_STATUS ksp_finish(const char *fn, ksp_code c, const ksp_status *st)
 static SECURITY_STATUS finish_sized(const char *fn, ksp_code c, const ksp_status *st, size_t r,
                                     DWORD *pcb)
 {
-    int sized = c == KSP_OK || (c == KSP_E_CORE && st->core == CRPKI_E_BUFFER_TOO_SMALL);
+    int sized = c == KSP_OK || c == KSP_E_MORE_DATA;
     if (sized && pcb) {
         if (r > MAXDWORD) {
             ksp_status big;

@@ -2,7 +2,7 @@
  * implement, in one place: each returns NTE_NOT_SUPPORTED and logs that it
  * was called. The provider signs with keys held by the remote signing
  * service; it creates, encrypts, decrypts, agrees and derives nothing. */
-#include "ksp_internal.h"
+#include "ksp_win.h"
 
 #include "ksp_status.h"
 

@@ -8,11 +8,6 @@
 #include "base/util/text.h"
 #include "core/crypto/crypto.h"
 
-static const char *curve_oid(crypto_curve c)
-{
-    return c == CRPKI_CURVE_P256 ? CRPKI_OID_P256 : c == CRPKI_CURVE_P384 ? CRPKI_OID_P384 : NULL;
-}
-
 /* The credential as an entry (deep copy), after the offline-usability checks. */
 crpki_err cred_entry_make(const rssp_credential *cr, unsigned providers, int64_t now,
                           catalog_entry *e, crpki_error_info *ei)
@@ -40,7 +35,9 @@ crpki_err cred_entry_make(const rssp_credential *cr, unsigned providers, int64_t
         return fail_with(ei, CRPKI_E_PROTOCOL,
                          "credential %s: key size %u, the certificate's key has %u bits", cr->id,
                          cr->key_bits, info.bits);
-    if (type == CRPKI_KEY_EC && cr->curve_oid && strcmp(cr->curve_oid, curve_oid(info.curve)) != 0)
+    const alg_key_info *shape = alg_key_find(type, info.curve);
+    if (type == CRPKI_KEY_EC && cr->curve_oid &&
+        (!shape || !shape->curve_oid || strcmp(cr->curve_oid, shape->curve_oid) != 0))
         return fail_with(ei, CRPKI_E_PROTOCOL,
                          "credential %s: the curve does not match the certificate's", cr->id);
     for (size_t i = 0; i < cr->nalgos; i++)

@@ -60,7 +60,7 @@ csp_code csp_create_hash(uint64_t prov, uint32_t algid, uint64_t key, uint32_t f
         return c;
     csp_obj_put(&p->o);
     if (!out)
-        return csp_fail(st, CSP_E_INVALID_PARAM, "phHash is NULL");
+        return csp_fail(st, CSP_E_INVALID_ARG, "phHash is NULL");
     *out = 0;
     size_t size = csp_alg_hash_size(algid);
     if (!size)
@@ -80,7 +80,8 @@ csp_code csp_create_hash(uint64_t prov, uint32_t algid, uint64_t key, uint32_t f
         if (e == CRPKI_OK)
             e = crypto_hash_new(CRPKI_HASH_SHA1, &h->h2);
     } else {
-        h->hid = csp_alg_by_id(algid)->hid;
+        const alg_hash_info *hi = alg_hash_by_capi(algid); /* a hash algid (checked above) */
+        h->hid = hi ? hi->id : CRPKI_HASH_NONE;
         e = crypto_hash_new(h->hid, &h->h1);
     }
     if (e == CRPKI_OK)
@@ -103,7 +104,7 @@ csp_code csp_hash_data(uint64_t prov, uint64_t hash, const uint8_t *data, uint32
         return c;
     if (!data && len) {
         csp_obj_put(&h->o);
-        return csp_fail(st, CSP_E_INVALID_PARAM, "pbData is NULL");
+        return csp_fail(st, CSP_E_INVALID_ARG, "pbData is NULL");
     }
     plat_mutex_lock(h->mu);
     if (h->finished) {
@@ -146,7 +147,7 @@ csp_code csp_get_hash_param(uint64_t prov, uint64_t hash, uint32_t param, uint8_
     if (c != CSP_OK)
         return c;
     if (!len) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwDataLen is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pdwDataLen is NULL");
     } else if (flags) {
         c = csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");
     } else if (param == CSP_HP_ALGID) {
@@ -180,7 +181,7 @@ csp_code csp_set_hash_param(uint64_t prov, uint64_t hash, uint32_t param, const 
     } else if (param != CSP_HP_HASHVAL) {
         c = csp_fail(st, CSP_E_BAD_TYPE, "hash parameter %lu cannot be set", (unsigned long)param);
     } else if (!data) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pbData is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pbData is NULL");
     } else if (data_len != h->size) {
         c = csp_fail(st, CSP_E_BAD_LEN, "HP_HASHVAL of %lu bytes for a %lu-byte hash",
                      (unsigned long)data_len, (unsigned long)h->size);
@@ -205,7 +206,7 @@ csp_code csp_duplicate_hash(uint64_t prov, uint64_t hash, const void *reserved, 
         return c;
     if (!out || reserved) {
         csp_obj_put(&h->o);
-        return csp_fail(st, CSP_E_INVALID_PARAM, "pdwReserved must be NULL, phHash not NULL");
+        return csp_fail(st, CSP_E_INVALID_ARG, "pdwReserved must be NULL, phHash not NULL");
     }
     *out = 0;
     if (flags) {

@@ -69,7 +69,6 @@ csp_code csp_hash_value(csp_hash *h, uint8_t *digest, size_t *len, csp_status *s
 /* ---- algorithms (csp_algs.c) ---- */
 typedef struct {
     uint32_t algid;
-    alg_hash_id hid; /* NONE for SSL3 SHAMD5 and the key algorithms */
     uint32_t bits, min_bits, max_bits, protocols;
     const char *name, *long_name;
 } csp_alg;

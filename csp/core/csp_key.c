@@ -69,7 +69,7 @@ csp_code csp_get_user_key(uint64_t prov, uint32_t keyspec, uint64_t *out, csp_st
     if (c != CSP_OK)
         return c;
     if (!out) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "phUserKey is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "phUserKey is NULL");
     } else if (keyspec != CSP_AT_SIGNATURE) {
         *out = 0;
         c = csp_fail(st, CSP_E_NO_KEY, "key spec %lu: the remote key is AT_SIGNATURE only",
@@ -100,7 +100,7 @@ csp_code csp_import_key(uint64_t prov, const uint8_t *data, uint32_t len, uint64
         return c;
     csp_obj_put(&p->o);
     if (!data || !len || !out)
-        return csp_fail(st, CSP_E_INVALID_PARAM, "pbData, dwDataLen and phKey are required");
+        return csp_fail(st, CSP_E_INVALID_ARG, "pbData, dwDataLen and phKey are required");
     *out = 0;
     if (pubkey)
         return csp_fail(st, CSP_E_BAD_KEY, "hPubKey must be 0: only PUBLICKEYBLOBs are imported");
@@ -150,7 +150,7 @@ csp_code csp_export_key(uint64_t prov, uint64_t key, uint64_t expkey, uint32_t b
     crypto_pubkey_info info;
     crypto_pubkey_get_info(k->pub, &info);
     if (!len) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwDataLen is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pdwDataLen is NULL");
     } else if (blob_type == CSP_PRIVATEKEYBLOB) {
         c = csp_fail(st, CSP_E_BAD_KEY_STATE, "the private key never leaves the remote HSM");
     } else if (blob_type != CSP_PUBLICKEYBLOB) {
@@ -184,7 +184,7 @@ csp_code csp_get_key_param(uint64_t prov, uint64_t key, uint32_t param, uint8_t 
     if (c != CSP_OK)
         return c;
     if (!len) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwDataLen is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pdwDataLen is NULL");
     } else if (flags) {
         c = csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");
     } else {
@@ -223,7 +223,7 @@ csp_code csp_set_key_param(uint64_t prov, uint64_t key, uint32_t param, const ui
         return c;
     csp_obj_put(&k->o);
     if (!data)
-        return csp_fail(st, CSP_E_INVALID_PARAM, "pbData is NULL");
+        return csp_fail(st, CSP_E_INVALID_ARG, "pbData is NULL");
     if (flags)
         return csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");
     /* The certificate comes from the service through crpki-mgmt; RSA
@@ -239,7 +239,7 @@ csp_code csp_duplicate_key(uint64_t prov, uint64_t key, const void *reserved, ui
     if (c != CSP_OK)
         return c;
     if (!out || reserved) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwReserved must be NULL, phKey not NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pdwReserved must be NULL, phKey not NULL");
     } else if (flags) {
         *out = 0;
         c = csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");

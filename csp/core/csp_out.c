@@ -6,7 +6,7 @@ csp_code csp_out_check(uint32_t need, const uint8_t *data, uint32_t *len, int *f
 {
     *fits = 0;
     if (!len)
-        return csp_fail(st, CSP_E_INVALID_PARAM, "the length pointer is NULL");
+        return csp_fail(st, CSP_E_INVALID_ARG, "the length pointer is NULL");
     if (!data) {
         *len = need;
         return CSP_OK;
@@ -25,7 +25,7 @@ csp_code csp_out_bytes(const void *src, size_t n, uint8_t *data, uint32_t *len, 
 {
     int fits;
     if (n > UINT32_MAX)
-        return csp_fail(st, CSP_E_INVALID_PARAM, "value too large");
+        return csp_fail(st, CSP_E_INVALID_ARG, "value too large");
     csp_code c = csp_out_check((uint32_t)n, data, len, &fits, st);
     if (c != CSP_OK || !fits)
         return c;

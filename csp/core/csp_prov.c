@@ -91,7 +91,7 @@ csp_code csp_acquire_context(uint64_t *out, const char *container, uint32_t flag
                              const csp_window_src *win, csp_status *st)
 {
     if (!out)
-        return csp_fail(st, CSP_E_INVALID_PARAM, "phProv is NULL");
+        return csp_fail(st, CSP_E_INVALID_ARG, "phProv is NULL");
     *out = 0;
     if (!g_backend)
         return csp_fail_core(st, CRPKI_E_INTERNAL, "csp_core_init was not called");
@@ -305,7 +305,7 @@ csp_code csp_get_prov_param(uint64_t prov, uint32_t param, uint8_t *data, uint32
     if (c != CSP_OK)
         return c;
     if (!len) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwDataLen is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pdwDataLen is NULL");
         goto out;
     }
     uint32_t allowed = 0;
@@ -488,7 +488,7 @@ csp_code csp_gen_random(uint64_t prov, uint32_t len, uint8_t *buf, csp_status *s
     if (c != CSP_OK)
         return c;
     if (!buf && len) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pbBuffer is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pbBuffer is NULL");
     } else if (len) {
         crpki_err e = crypto_random(buf, len);
         if (e != CRPKI_OK)

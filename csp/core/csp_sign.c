@@ -34,7 +34,7 @@ csp_code csp_sign_hash(uint64_t prov, uint64_t hash, uint32_t keyspec, const cha
     if ((c = csp_hash_get(prov, hash, &h, st)) != CSP_OK)
         goto out;
     if (!sig_len) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pdwSigLen is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pdwSigLen is NULL");
         goto out;
     }
     size_t need = catalog_entry_sig_len(&p->key);
@@ -134,7 +134,7 @@ csp_code csp_verify_signature(uint64_t prov, uint64_t hash, const uint8_t *sig, 
         goto out;
     }
     if (!sig) {
-        c = csp_fail(st, CSP_E_INVALID_PARAM, "pbSignature is NULL");
+        c = csp_fail(st, CSP_E_INVALID_ARG, "pbSignature is NULL");
         goto out;
     }
     if ((c = csp_hash_get(prov, hash, &h, st)) != CSP_OK)

@@ -3,7 +3,7 @@
 static const char *const NAMES[] = {
     [CSP_OK] = "CSP_OK",
     [CSP_E_CORE] = "CSP_E_CORE",
-    [CSP_E_INVALID_PARAM] = "CSP_E_INVALID_PARAM",
+    [CSP_E_INVALID_ARG] = "CSP_E_INVALID_ARG",
     [CSP_E_MORE_DATA] = "CSP_E_MORE_DATA",
     [CSP_E_NO_MORE_ITEMS] = "CSP_E_NO_MORE_ITEMS",
     [CSP_E_BAD_UID] = "CSP_E_BAD_UID",

@@ -13,25 +13,28 @@
 typedef enum {
     CSP_OK = PROV_OK,
     CSP_E_CORE = PROV_E_CORE, /* st->core holds the crpki_err (winabi/errmap maps it) */
-    CSP_E_INVALID_PARAM,      /* ERROR_INVALID_PARAMETER: a NULL or impossible pointer/length */
-    CSP_E_MORE_DATA,          /* ERROR_MORE_DATA: the buffer is short; the size was returned */
-    CSP_E_NO_MORE_ITEMS,      /* ERROR_NO_MORE_ITEMS: an enumeration is finished */
-    CSP_E_BAD_UID,            /* NTE_BAD_UID: not a live provider handle of this CSP */
-    CSP_E_BAD_HASH,           /* NTE_BAD_HASH: not a live hash handle (or another context's) */
-    CSP_E_BAD_KEY,            /* NTE_BAD_KEY: not a live key handle, or a key where none may be */
-    CSP_E_BAD_FLAGS,          /* NTE_BAD_FLAGS: a flag outside the call's mask */
-    CSP_E_BAD_TYPE,           /* NTE_BAD_TYPE: unknown parameter or blob type */
-    CSP_E_BAD_ALGID,          /* NTE_BAD_ALGID: an algorithm this CSP does not offer for the call */
-    CSP_E_BAD_HASH_STATE,     /* NTE_BAD_HASH_STATE: data added to a finished hash */
-    CSP_E_NO_KEY,             /* NTE_NO_KEY: no key of that spec in the context */
-    CSP_E_EXISTS,             /* NTE_EXISTS: CRYPT_NEWKEYSET for a container that exists */
-    CSP_E_BAD_KEYSET,         /* NTE_BAD_KEYSET: no such container */
-    CSP_E_BAD_DATA,           /* NTE_BAD_DATA: a malformed key blob */
-    CSP_E_BAD_VER,            /* NTE_BAD_VER: a key blob of another version */
-    CSP_E_BAD_SIGNATURE,      /* NTE_BAD_SIGNATURE: verification failed or wrong length */
-    CSP_E_BAD_KEY_STATE,      /* NTE_BAD_KEY_STATE: the private key cannot be exported */
-    CSP_E_NOT_SUPPORTED,      /* NTE_NOT_SUPPORTED: an operation this CSP does not offer */
-    CSP_E_BAD_LEN,            /* NTE_BAD_LEN: a value of the wrong length (core API only) */
+    /* the shared cases */
+    CSP_E_INVALID_ARG = PROV_E_INVALID_ARG,     /* ERROR_INVALID_PARAMETER */
+    CSP_E_MORE_DATA = PROV_E_MORE_DATA,         /* ERROR_MORE_DATA: the size was returned */
+    CSP_E_NOT_SUPPORTED = PROV_E_NOT_SUPPORTED, /* NTE_NOT_SUPPORTED */
+    CSP_E_BAD_FLAGS = PROV_E_BAD_FLAGS,         /* NTE_BAD_FLAGS */
+    CSP_E_NO_MORE_ITEMS = PROV_E_NO_MORE_ITEMS, /* ERROR_NO_MORE_ITEMS */
+    CSP_E_BAD_TYPE = PROV_E_BAD_TYPE,           /* NTE_BAD_TYPE: unknown parameter or blob type */
+    CSP_E_BAD_DATA = PROV_E_BAD_DATA,           /* NTE_BAD_DATA: a malformed key blob */
+    /* CryptoAPI names a bad handle by its kind, so PROV_E_BAD_HANDLE is
+       never used here: one code per kind instead. */
+    CSP_E_BAD_UID = PROV_E_OWN, /* NTE_BAD_UID: not a live provider handle of this CSP */
+    CSP_E_BAD_HASH,             /* NTE_BAD_HASH: not a live hash handle (or another context's) */
+    CSP_E_BAD_KEY,              /* NTE_BAD_KEY: not a live key handle, or a key where none may be */
+    CSP_E_BAD_ALGID,      /* NTE_BAD_ALGID: an algorithm this CSP does not offer for the call */
+    CSP_E_BAD_HASH_STATE, /* NTE_BAD_HASH_STATE: data added to a finished hash */
+    CSP_E_NO_KEY,         /* NTE_NO_KEY: no key of that spec in the context */
+    CSP_E_EXISTS,         /* NTE_EXISTS: CRYPT_NEWKEYSET for a container that exists */
+    CSP_E_BAD_KEYSET,     /* NTE_BAD_KEYSET: no such container */
+    CSP_E_BAD_VER,        /* NTE_BAD_VER: a key blob of another version */
+    CSP_E_BAD_SIGNATURE,  /* NTE_BAD_SIGNATURE: verification failed or wrong length */
+    CSP_E_BAD_KEY_STATE,  /* NTE_BAD_KEY_STATE: the private key cannot be exported */
+    CSP_E_BAD_LEN,        /* NTE_BAD_LEN: a value of the wrong length (core API only) */
 } csp_code;
 
 typedef prov_status csp_status; /* .code is a csp_code */

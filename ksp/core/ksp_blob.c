@@ -44,8 +44,8 @@ static uint32_t get32(const uint8_t *p)
 static ksp_code type_check(ksp_blob_type *t, alg_key_type kt, ksp_status *st)
 {
     if (*t == KSP_BLOB_PRIVATE)
-        return ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED,
-                             "private key export: the key never leaves the service's HSM");
+        return ksp_fail(st, KSP_E_NOT_SUPPORTED,
+                        "private key export: the key never leaves the service's HSM");
     if (*t == KSP_BLOB_UNKNOWN)
         return ksp_fail(st, KSP_E_BAD_TYPE, "unknown blob type");
     if (*t == KSP_BLOB_PUBLIC)
@@ -82,7 +82,7 @@ ksp_code ksp_blob_build(ksp_blob_type t, const crypto_pubkey_info *k, uint32_t l
                          : k->curve == CRPKI_CURVE_P384 ? KSP_ECS3_MAGIC
                                                         : 0;
         if (!magic)
-            return ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED, "curve not supported");
+            return ksp_fail(st, KSP_E_NOT_SUPPORTED, "curve not supported");
         len = 8 + 2 * k->coord_len;
         if (!(b = calloc(1, len)))
             return ksp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
@@ -201,12 +201,12 @@ ksp_code ksp_blob_parse(ksp_blob_type t, const uint8_t *in, size_t len, ksp_blob
 {
     memset(out, 0, sizeof *out);
     if (t == KSP_BLOB_PRIVATE)
-        return ksp_fail_core(st, CRPKI_E_NOT_SUPPORTED,
-                             "private key import: this provider holds no private keys");
+        return ksp_fail(st, KSP_E_NOT_SUPPORTED,
+                        "private key import: this provider holds no private keys");
     if (t == KSP_BLOB_UNKNOWN)
         return ksp_fail(st, KSP_E_BAD_TYPE, "unknown blob type");
     if (!in || len == 0)
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "no blob data");
+        return ksp_fail(st, KSP_E_INVALID_ARG, "no blob data");
     if (t == KSP_BLOB_PUBLIC) {
         if (len < 4)
             return ksp_fail(st, KSP_E_BAD_DATA, "blob shorter than its magic");

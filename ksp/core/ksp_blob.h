@@ -49,7 +49,7 @@ ksp_code ksp_blob_build(ksp_blob_type t, const crypto_pubkey_info *k, uint32_t l
 /* A parsed public blob; the buffers are owned (ksp_blob_parsed_free). */
 typedef struct {
     alg_key_type type;
-    crypto_curve curve;
+    alg_curve curve;
     unsigned bits;
     uint8_t *n, *e; /* RSA, big-endian */
     size_t nlen, elen;

@@ -94,7 +94,7 @@ void *ksp_buf_alloc(size_t n, ksp_status *st)
 ksp_code ksp_buf_free(void *p, ksp_status *st)
 {
     if (!p)
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "FreeBuffer(NULL)");
+        return ksp_fail(st, KSP_E_INVALID_ARG, "FreeBuffer(NULL)");
     int found = 0;
     if (ksp_handles.mu) {
         ksp_handle_lock();
@@ -108,7 +108,7 @@ ksp_code ksp_buf_free(void *p, ksp_status *st)
         ksp_handle_unlock();
     }
     if (!found)
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "%p was not allocated by this provider", p);
+        return ksp_fail(st, KSP_E_INVALID_ARG, "%p was not allocated by this provider", p);
     g_free(p);
     return KSP_OK;
 }

@@ -9,13 +9,13 @@ ksp_code ksp_out_bytes(const void *data, size_t len, uint8_t *out, size_t outsz,
                        ksp_status *st)
 {
     if (!res)
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "pcbResult is NULL");
+        return ksp_fail(st, KSP_E_INVALID_ARG, "pcbResult is NULL");
     *res = len;
     if (!out)
         return KSP_OK;
     if (outsz < len)
-        return ksp_fail_core(st, CRPKI_E_BUFFER_TOO_SMALL, "buffer of %u bytes, %u needed",
-                             (unsigned)outsz, (unsigned)len);
+        return ksp_fail(st, KSP_E_MORE_DATA, "buffer of %u bytes, %u needed", (unsigned)outsz,
+                        (unsigned)len);
     if (len)
         memcpy(out, data, len);
     return KSP_OK;
@@ -49,8 +49,8 @@ ksp_code ksp_out_str(const char *utf8, uint8_t *out, size_t outsz, size_t *res, 
 ksp_code ksp_in_dword(const uint8_t *in, size_t len, uint32_t *v, ksp_status *st)
 {
     if (!in || len != sizeof *v)
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "a DWORD property takes 4 bytes, got %u",
-                             (unsigned)(in ? len : 0));
+        return ksp_fail(st, KSP_E_INVALID_ARG, "a DWORD property takes 4 bytes, got %u",
+                        (unsigned)(in ? len : 0));
     memcpy(v, in, sizeof *v);
     return KSP_OK;
 }
@@ -59,9 +59,9 @@ ksp_code ksp_in_str(const uint8_t *in, size_t len, size_t max_units, char **utf8
 {
     *utf8 = NULL;
     if (!in || len == 0 || len % 2)
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG,
-                             "a string property takes UTF-16 (even, non-zero size), got %u",
-                             (unsigned)len);
+        return ksp_fail(st, KSP_E_INVALID_ARG,
+                        "a string property takes UTF-16 (even, non-zero size), got %u",
+                        (unsigned)len);
     size_t units = len / 2;
     /* copy: the caller's buffer need not be 2-byte aligned */
     uint16_t *w = malloc(units * sizeof *w);
@@ -73,12 +73,12 @@ ksp_code ksp_in_str(const uint8_t *in, size_t len, size_t max_units, char **utf8
         n++;
     if (n < units && n + 1 != units) {
         free(w);
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "string property has data after its end");
+        return ksp_fail(st, KSP_E_INVALID_ARG, "string property has data after its end");
     }
     if (n > max_units) {
         free(w);
-        return ksp_fail_core(st, CRPKI_E_INVALID_ARG, "string property longer than %u characters",
-                             (unsigned)max_units);
+        return ksp_fail(st, KSP_E_INVALID_ARG, "string property longer than %u characters",
+                        (unsigned)max_units);
     }
     crpki_err e = ksp_u16_to_utf8(w, n, utf8);
     free(w);

@@ -13,12 +13,18 @@
 typedef enum {
     KSP_OK = PROV_OK,
     KSP_E_CORE = PROV_E_CORE, /* st->core holds the crpki_err (errmap maps it) */
-    KSP_E_INVALID_HANDLE,     /* NTE_INVALID_HANDLE: unknown, freed or wrong-kind handle */
-    KSP_E_BAD_FLAGS,          /* NTE_BAD_FLAGS: a flag outside the call's mask */
-    KSP_E_NOT_FOUND,          /* NTE_NOT_FOUND: the property has no value */
-    KSP_E_BAD_TYPE,           /* NTE_BAD_TYPE: unknown blob type or one the key cannot take */
-    KSP_E_NO_MORE_ITEMS,      /* NTE_NO_MORE_ITEMS: enumeration finished */
-    KSP_E_BAD_DATA,           /* NTE_BAD_DATA: a malformed key blob */
+    /* the shared cases */
+    KSP_E_INVALID_ARG = PROV_E_INVALID_ARG,     /* NTE_INVALID_PARAMETER */
+    KSP_E_MORE_DATA = PROV_E_MORE_DATA,         /* NTE_BUFFER_TOO_SMALL: the size was returned */
+    KSP_E_NOT_SUPPORTED = PROV_E_NOT_SUPPORTED, /* NTE_NOT_SUPPORTED */
+    KSP_E_INVALID_HANDLE = PROV_E_BAD_HANDLE,   /* NTE_INVALID_HANDLE: unknown, freed, wrong kind */
+    KSP_E_BAD_FLAGS = PROV_E_BAD_FLAGS,         /* NTE_BAD_FLAGS */
+    KSP_E_NO_MORE_ITEMS = PROV_E_NO_MORE_ITEMS, /* NTE_NO_MORE_ITEMS: enumeration finished */
+    KSP_E_BAD_TYPE =
+        PROV_E_BAD_TYPE, /* NTE_BAD_TYPE: unknown blob type or one the key cannot take */
+    KSP_E_BAD_DATA = PROV_E_BAD_DATA, /* NTE_BAD_DATA: a malformed key blob */
+    /* the KSP's own */
+    KSP_E_NOT_FOUND = PROV_E_OWN, /* NTE_NOT_FOUND: the property has no value */
 } ksp_code;
 
 typedef prov_status ksp_status; /* .code is a ksp_code */

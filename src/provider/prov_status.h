@@ -3,8 +3,9 @@
  * that has no crpki_err, such as a bad handle or an unknown parameter) or the
  * libcrpki crpki_err behind it, plus a one-line English reason for the log.
  * Each DLL turns it into its Windows code exactly once, at its boundary, so
- * the cores stay free of Windows types. Code 0 is success and code 1 means
- * "see core" in every provider's enum. */
+ * the cores stay free of Windows types. The codes below 16 mean the same in
+ * every provider's enum (each DLL maps them to its own Windows code, once);
+ * a provider's own codes start at PROV_E_OWN. */
 #ifndef CRPKI_PROVIDER_PROV_STATUS_H
 #define CRPKI_PROVIDER_PROV_STATUS_H
 
@@ -13,8 +14,17 @@
 #include "crpki/error.h"
 #include "base/util/errbuf.h"
 
-#define PROV_OK     0
-#define PROV_E_CORE 1
+#define PROV_OK              0
+#define PROV_E_CORE          1 /* st->core holds the crpki_err behind it */
+#define PROV_E_INVALID_ARG   2 /* a NULL or impossible pointer, length or value */
+#define PROV_E_MORE_DATA     3 /* the caller's buffer is short; the size was returned */
+#define PROV_E_NOT_SUPPORTED 4 /* an operation, parameter or property not offered */
+#define PROV_E_BAD_HANDLE    5 /* not a live handle of the kind the call takes */
+#define PROV_E_BAD_FLAGS     6 /* a flag outside the call's mask */
+#define PROV_E_NO_MORE_ITEMS 7 /* an enumeration is finished */
+#define PROV_E_BAD_TYPE      8 /* an unknown parameter, property or blob type */
+#define PROV_E_BAD_DATA      9 /* a malformed key blob */
+#define PROV_E_OWN           16
 
 typedef struct {
     int code;       /* the provider's code enum */

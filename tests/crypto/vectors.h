@@ -378,7 +378,7 @@ typedef struct {
     const char *name;
     alg_key_type type;
     unsigned bits;
-    crypto_curve curve;
+    alg_curve curve;
     const uint8_t *cert;
     size_t cert_len;
     const uint8_t *n, *e, *x, *y;

@@ -297,7 +297,7 @@ static void test_acquire_flag_rules_give_the_documented_codes(void **state)
     assert_int_equal(acquire_code("", CSP_CRYPT_VERIFYCONTEXT | CSP_CRYPT_NEWKEYSET), CSP_OK);
     assert_int_equal(acquire_code(NULL, CSP_CRYPT_DEFAULT_CONTAINER_OPTIONAL), CSP_OK);
     csp_status st;
-    assert_int_equal(csp_acquire_context(NULL, NULL, 0, NULL, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_acquire_context(NULL, NULL, 0, NULL, &st), CSP_E_INVALID_ARG);
 }
 
 static void test_release_twice_or_forged_is_bad_uid(void **state)
@@ -404,7 +404,7 @@ static void test_prov_params_follow_the_size_protocol(void **state)
                      CSP_E_BAD_TYPE); /* a Windows object: the shim builds it */
     assert_int_equal(csp_get_prov_param(p, CSP_PP_NAME, buf, &n, CSP_CRYPT_FIRST, &st),
                      CSP_E_BAD_FLAGS);
-    assert_int_equal(csp_get_prov_param(p, CSP_PP_NAME, buf, NULL, 0, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_get_prov_param(p, CSP_PP_NAME, buf, NULL, 0, &st), CSP_E_INVALID_ARG);
     release(p);
     p = acquire(NULL, CSP_CRYPT_VERIFYCONTEXT);
     n = sizeof(buf);
@@ -588,22 +588,21 @@ static void test_hash_error_battery(void **state)
     assert_int_equal(csp_create_hash(p, 0x8009 /* HMAC */, 0, 0, &h, &st), CSP_E_BAD_ALGID);
     assert_int_equal(csp_create_hash(p, CSP_CALG_SHA1, 7, 0, &h, &st), CSP_E_BAD_KEY);
     assert_int_equal(csp_create_hash(p, CSP_CALG_SHA1, 0, 1, &h, &st), CSP_E_BAD_FLAGS);
-    assert_int_equal(csp_create_hash(p, CSP_CALG_SHA1, 0, 0, NULL, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_create_hash(p, CSP_CALG_SHA1, 0, 0, NULL, &st), CSP_E_INVALID_ARG);
     h = hash_of(p, CSP_CALG_SHA_256, "abc");
     assert_int_equal(csp_hash_data(p, h, buf, 1, 1 /* CRYPT_USERDATA */, &st), CSP_E_BAD_FLAGS);
-    assert_int_equal(csp_hash_data(p, h, NULL, 5, 0, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_hash_data(p, h, NULL, 5, 0, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_get_hash_param(p, h, CSP_HP_HASHVAL, buf, NULL, 0, &st),
-                     CSP_E_INVALID_PARAM);
+                     CSP_E_INVALID_ARG);
     assert_int_equal(csp_get_hash_param(p, h, CSP_HP_HASHVAL, buf, &n, 1, &st), CSP_E_BAD_FLAGS);
     assert_int_equal(csp_get_hash_param(p, h, 99, buf, &n, 0, &st), CSP_E_BAD_TYPE);
     assert_int_equal(csp_set_hash_param(p, h, CSP_HP_HASHSIZE, buf, 4, 0, &st), CSP_E_BAD_TYPE);
     assert_int_equal(csp_set_hash_param(p, h, CSP_HP_HASHVAL, buf, 32, 1, &st), CSP_E_BAD_FLAGS);
-    assert_int_equal(csp_set_hash_param(p, h, CSP_HP_HASHVAL, NULL, 32, 0, &st),
-                     CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_set_hash_param(p, h, CSP_HP_HASHVAL, NULL, 32, 0, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_set_hash_param(p, h, CSP_HP_HASHVAL, buf, 20, 0, &st), CSP_E_BAD_LEN);
     assert_int_equal(csp_set_hash_param(p, h, CSP_HP_HASHVAL, buf, 48, 0, &st), CSP_E_BAD_LEN);
     uint64_t d;
-    assert_int_equal(csp_duplicate_hash(p, h, &d, 0, &d, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_duplicate_hash(p, h, &d, 0, &d, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_duplicate_hash(p, h, NULL, 1, &d, &st), CSP_E_BAD_FLAGS);
     release(p);
 }
@@ -651,7 +650,7 @@ static void test_user_key_params_and_public_blob(void **state)
     csp_status st;
     assert_int_equal(csp_get_user_key(p, CSP_AT_KEYEXCHANGE, &k, &st), CSP_E_NO_KEY);
     assert_int_equal(csp_get_user_key(p, 0, &k, &st), CSP_E_NO_KEY);
-    assert_int_equal(csp_get_user_key(p, CSP_AT_SIGNATURE, NULL, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_get_user_key(p, CSP_AT_SIGNATURE, NULL, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_get_user_key(p, CSP_AT_SIGNATURE, &k, &st), CSP_OK);
     uint8_t buf[2048];
     uint32_t n = sizeof(buf);
@@ -673,7 +672,7 @@ static void test_user_key_params_and_public_blob(void **state)
     assert_memory_equal(buf, g_user_der, g_user_len);
     assert_int_equal(csp_get_key_param(p, k, 99, buf, &n, 0, &st), CSP_E_BAD_TYPE);
     assert_int_equal(csp_get_key_param(p, k, CSP_KP_ALGID, buf, &n, 1, &st), CSP_E_BAD_FLAGS);
-    assert_int_equal(csp_get_key_param(p, k, CSP_KP_ALGID, buf, NULL, 0, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_get_key_param(p, k, CSP_KP_ALGID, buf, NULL, 0, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_set_key_param(p, k, CSP_KP_CERTIFICATE, buf, 0, &st), CSP_E_BAD_TYPE);
     assert_int_equal(csp_set_key_param(p, k, CSP_KP_ALGID, buf, 1, &st), CSP_E_BAD_FLAGS);
     /* PUBLICKEYBLOB: header, RSA1, bits, e, little-endian modulus */
@@ -704,7 +703,7 @@ static void test_user_key_params_and_public_blob(void **state)
     assert_int_equal(csp_export_key(p, k, 0, CSP_PUBLICKEYBLOB, 1, buf, &n, &st), CSP_E_BAD_FLAGS);
     assert_int_equal(csp_export_key(p, k, k, CSP_PUBLICKEYBLOB, 0, buf, &n, &st), CSP_E_BAD_KEY);
     assert_int_equal(csp_export_key(p, k, 0, CSP_PUBLICKEYBLOB, 0, buf, NULL, &st),
-                     CSP_E_INVALID_PARAM);
+                     CSP_E_INVALID_ARG);
     /* a duplicate exports the same blob */
     uint64_t d;
     uint8_t blob2[300];
@@ -712,7 +711,7 @@ static void test_user_key_params_and_public_blob(void **state)
     assert_int_equal(csp_duplicate_key(p, k, NULL, 0, &d, &st), CSP_OK);
     assert_int_equal(csp_export_key(p, d, 0, CSP_PUBLICKEYBLOB, 0, blob2, &n2, &st), CSP_OK);
     assert_memory_equal(blob2, buf, 276);
-    assert_int_equal(csp_duplicate_key(p, k, &d, 0, &d, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_duplicate_key(p, k, &d, 0, &d, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_duplicate_key(p, k, NULL, 2, &d, &st), CSP_E_BAD_FLAGS);
     release(p);
     p = acquire(NULL, CSP_CRYPT_VERIFYCONTEXT);
@@ -745,9 +744,9 @@ static void test_import_rejects_malformed_blobs(void **state)
     assert_int_equal(csp_import_key(q, b, n, 0, 0, &v, &st), CSP_E_BAD_DATA);
     assert_int_equal(csp_import_key(q, blob, n - 1, 0, 0, &v, &st), CSP_E_BAD_DATA);
     assert_int_equal(csp_import_key(q, blob, 7, 0, 0, &v, &st), CSP_E_BAD_DATA);
-    assert_int_equal(csp_import_key(q, blob, 0, 0, 0, &v, &st), CSP_E_INVALID_PARAM);
-    assert_int_equal(csp_import_key(q, NULL, n, 0, 0, &v, &st), CSP_E_INVALID_PARAM);
-    assert_int_equal(csp_import_key(q, blob, n, 0, 0, NULL, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_import_key(q, blob, 0, 0, 0, &v, &st), CSP_E_INVALID_ARG);
+    assert_int_equal(csp_import_key(q, NULL, n, 0, 0, &v, &st), CSP_E_INVALID_ARG);
+    assert_int_equal(csp_import_key(q, blob, n, 0, 0, NULL, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_import_key(q, blob, n, 5, 0, &v, &st), CSP_E_BAD_KEY);
     assert_int_equal(csp_import_key(q, blob, n, 0, 0x40, &v, &st), CSP_E_BAD_FLAGS);
     memcpy(b, blob, n);
@@ -812,7 +811,7 @@ static void test_sign_each_hash_little_endian_and_verify(void **state)
         sig[100] ^= 1;
         assert_int_equal(csp_verify_signature(p, h, sig, n, k, 0, &st), CSP_E_BAD_SIGNATURE);
         assert_int_equal(csp_verify_signature(p, h, sig, n - 1, k, 0, &st), CSP_E_BAD_SIGNATURE);
-        assert_int_equal(csp_verify_signature(p, h, NULL, n, k, 0, &st), CSP_E_INVALID_PARAM);
+        assert_int_equal(csp_verify_signature(p, h, NULL, n, k, 0, &st), CSP_E_INVALID_ARG);
         assert_int_equal(csp_verify_signature(p, h, sig, n, k, CSP_CRYPT_X931_FORMAT, &st),
                          CSP_E_BAD_FLAGS);
         assert_int_equal(csp_verify_signature(p, h, sig, n, h, 0, &st), CSP_E_BAD_KEY);
@@ -867,7 +866,7 @@ static void test_sign_refusals_never_reach_the_service(void **state)
                      CSP_E_BAD_FLAGS);
     assert_int_equal(csp_sign_hash(p, h, CSP_AT_KEYEXCHANGE, NULL, 0, sig, &n, &st), CSP_E_NO_KEY);
     assert_int_equal(csp_sign_hash(p, h, CSP_AT_SIGNATURE, NULL, 0, sig, NULL, &st),
-                     CSP_E_INVALID_PARAM);
+                     CSP_E_INVALID_ARG);
     assert_int_equal(csp_sign_hash(p, 0, CSP_AT_SIGNATURE, NULL, 0, sig, &n, &st), CSP_E_BAD_HASH);
     uint64_t m = hash_of(p, CSP_CALG_MD5, "x"), s3 = hash_of(p, CSP_CALG_SSL3_SHAMD5, "x");
     assert_int_equal(csp_sign_hash(p, m, CSP_AT_SIGNATURE, NULL, 0, sig, &n, &st), CSP_E_BAD_ALGID);
@@ -941,7 +940,7 @@ static void test_random_and_unsupported(void **state)
     assert_int_equal(csp_gen_random(p, 32, b, &st), CSP_OK);
     assert_memory_not_equal(a, b, 32);
     assert_int_equal(csp_gen_random(p, 0, NULL, &st), CSP_OK);
-    assert_int_equal(csp_gen_random(p, 4, NULL, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_gen_random(p, 4, NULL, &st), CSP_E_INVALID_ARG);
     assert_int_equal(csp_unsupported("CPGenKey", &st), CSP_E_NOT_SUPPORTED);
     assert_non_null(strstr(st.why, "CPGenKey"));
     release(p);
@@ -963,7 +962,7 @@ static void test_out_protocol_helper(void **state)
     assert_int_equal(csp_out_bytes("abcdef", 6, b, &n, &st), CSP_OK);
     assert_int_equal(n, 6);
     assert_memory_equal(b, "abcdef", 6);
-    assert_int_equal(csp_out_u32(1, b, NULL, &st), CSP_E_INVALID_PARAM);
+    assert_int_equal(csp_out_u32(1, b, NULL, &st), CSP_E_INVALID_ARG);
     uint8_t r[5] = {1, 2, 3, 4, 5};
     csp_reverse(r, r, 5);
     assert_memory_equal(r, "\5\4\3\2\1", 5);

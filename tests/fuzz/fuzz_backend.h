@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "../crypto/vectors.h"
-#include "ksp_ops.h"
+#include "ksp_core.h"
 #include "csp_core.h"
 #include "base/platform/plat_str.h"
 #include "provider/prov_backend.h"

@@ -21,7 +21,7 @@
 #include "csp_handle.h"
 #include "ksp_flags.h"
 #include "ksp_handle.h"
-#include "ksp_ops.h"
+#include "ksp_core.h"
 #include "ksp_pad.h"
 #include "fuzz_backend.h"
 

@@ -16,7 +16,7 @@
 
 #include "ksp_flags.h"
 #include "ksp_handle.h"
-#include "ksp_ops.h"
+#include "ksp_core.h"
 #include "ksp_pad.h"
 #include "ksp_u16.h"
 #include "ksp_test_vectors.h"
@@ -44,7 +44,7 @@ static char g_last_what[128];
 static crpki_err g_sign_result;
 
 static void make_entry(catalog_entry *e, const char *id, alg_key_type t, unsigned bits,
-                       crypto_curve curve, const uint8_t *der, size_t len)
+                       alg_curve curve, const uint8_t *der, size_t len)
 {
     memset(e, 0, sizeof *e);
     e->credential_id = plat_strdup(id);
@@ -178,10 +178,9 @@ static void open_provider_checks_name_flags_pointer(void **state)
     ksp_status st;
     uintptr_t h;
     assert_int_equal(ksp_open_provider(W("Microsoft Software Key Storage Provider"), 0, &h, &st),
-                     KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_INVALID_ARG);
-    assert_int_equal(ksp_open_provider(NULL, 0, &h, &st), KSP_E_CORE);
-    assert_int_equal(ksp_open_provider(W(KSP_PROVIDER_NAME), 0, NULL, &st), KSP_E_CORE);
+                     KSP_E_INVALID_ARG);
+    assert_int_equal(ksp_open_provider(NULL, 0, &h, &st), KSP_E_INVALID_ARG);
+    assert_int_equal(ksp_open_provider(W(KSP_PROVIDER_NAME), 0, NULL, &st), KSP_E_INVALID_ARG);
     assert_int_equal(ksp_open_provider(W(KSP_PROVIDER_NAME), 0x1000, &h, &st), KSP_E_BAD_FLAGS);
     assert_int_equal(ksp_open_provider(W(KSP_PROVIDER_NAME), KSP_F_SILENT, &h, &st), KSP_OK);
     assert_int_equal(ksp_free_provider(h, &st), KSP_OK);
@@ -209,17 +208,15 @@ static void provider_properties_encoded(void **state)
     assert_int_equal(
         ksp_get_provider_property(g_prov, W("Version"), (uint8_t *)&v, 4, &res, 0, &st), KSP_OK);
     assert_int_equal(ksp_get_provider_property(g_prov, W("Name"), buf, 10, &res, 0, &st),
-                     KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_BUFFER_TOO_SMALL);
+                     KSP_E_MORE_DATA);
     assert_int_equal(res, (strlen(KSP_PROVIDER_NAME) + 1) * 2);
     assert_int_equal(
         ksp_get_provider_property(g_prov, W("No Such Property"), buf, sizeof buf, &res, 0, &st),
-        KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_NOT_SUPPORTED);
+        KSP_E_NOT_SUPPORTED);
     assert_int_equal(ksp_get_provider_property(g_prov, NULL, buf, sizeof buf, &res, 0, &st),
-                     KSP_E_CORE);
+                     KSP_E_INVALID_ARG);
     assert_int_equal(ksp_get_provider_property(g_prov, W("Name"), buf, sizeof buf, NULL, 0, &st),
-                     KSP_E_CORE);
+                     KSP_E_INVALID_ARG);
     assert_int_equal(ksp_get_provider_property(g_prov, W("Name"), buf, sizeof buf, &res, 0x80, &st),
                      KSP_E_BAD_FLAGS);
     assert_int_equal(ksp_get_provider_property(0x1234, W("Name"), buf, sizeof buf, &res, 0, &st),
@@ -247,8 +244,8 @@ static void enum_keys_lists_catalog_then_no_more_items(void **state)
     assert_int_equal(ksp_free_buffer(es, &st), KSP_OK);
     int bogus_state[2] = {0, 0};
     void *bs = bogus_state;
-    assert_int_equal(ksp_enum_keys(g_prov, NULL, &kn, &bs, 0, &st), KSP_E_CORE);
-    assert_int_equal(ksp_enum_keys(g_prov, NULL, NULL, &es, 0, &st), KSP_E_CORE);
+    assert_int_equal(ksp_enum_keys(g_prov, NULL, &kn, &bs, 0, &st), KSP_E_INVALID_ARG);
+    assert_int_equal(ksp_enum_keys(g_prov, NULL, NULL, &es, 0, &st), KSP_E_INVALID_ARG);
     assert_int_equal(ksp_enum_keys(g_prov, NULL, &kn, &es, 0x4, &st), KSP_E_BAD_FLAGS);
 }
 
@@ -265,11 +262,10 @@ static void enum_algorithms_and_is_alg_supported(void **state)
     assert_int_equal(ksp_enum_algorithms(g_prov, 0x1, &n, &l, 0, &st), KSP_OK); /* ciphers */
     assert_int_equal(n, 0);
     assert_int_equal(ksp_free_buffer(l, &st), KSP_OK);
-    assert_int_equal(ksp_enum_algorithms(g_prov, 0x100, &n, &l, 0, &st), KSP_E_CORE);
+    assert_int_equal(ksp_enum_algorithms(g_prov, 0x100, &n, &l, 0, &st), KSP_E_INVALID_ARG);
     assert_int_equal(ksp_is_alg_supported(g_prov, W("ECDSA_P256"), 0, &st), KSP_OK);
-    assert_int_equal(ksp_is_alg_supported(g_prov, W("AES"), 0, &st), KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_NOT_SUPPORTED);
-    assert_int_equal(ksp_is_alg_supported(g_prov, NULL, 0, &st), KSP_E_CORE);
+    assert_int_equal(ksp_is_alg_supported(g_prov, W("AES"), 0, &st), KSP_E_NOT_SUPPORTED);
+    assert_int_equal(ksp_is_alg_supported(g_prov, NULL, 0, &st), KSP_E_INVALID_ARG);
     assert_int_equal(ksp_is_alg_supported(g_prov, W("RSA"), 2, &st), KSP_E_BAD_FLAGS);
 }
 
@@ -289,16 +285,15 @@ static void open_key_specs_flags_and_default(void **state)
     uintptr_t hk;
     assert_int_equal(ksp_open_key(g_prov, &hk, W("nope"), 0, 0, &st), KSP_E_CORE);
     assert_int_equal(st.core, CRPKI_E_NO_KEY);
-    assert_int_equal(ksp_open_key(g_prov, &hk, W("rsa-cred"), 3, 0, &st), KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_INVALID_ARG);
+    assert_int_equal(ksp_open_key(g_prov, &hk, W("rsa-cred"), 3, 0, &st), KSP_E_INVALID_ARG);
     assert_int_equal(ksp_open_key(g_prov, &hk, W("rsa-cred"), 0, KSP_F_PAD_PKCS1, &st),
                      KSP_E_BAD_FLAGS);
-    assert_int_equal(ksp_open_key(g_prov, NULL, W("rsa-cred"), 0, 0, &st), KSP_E_CORE);
+    assert_int_equal(ksp_open_key(g_prov, NULL, W("rsa-cred"), 0, 0, &st), KSP_E_INVALID_ARG);
     assert_int_equal(ksp_open_key(0, &hk, W("rsa-cred"), 0, 0, &st), KSP_E_INVALID_HANDLE);
     char longname[300];
     memset(longname, 'a', 299);
     longname[299] = 0;
-    assert_int_equal(ksp_open_key(g_prov, &hk, W(longname), 0, 0, &st), KSP_E_CORE);
+    assert_int_equal(ksp_open_key(g_prov, &hk, W(longname), 0, 0, &st), KSP_E_INVALID_ARG);
 }
 
 static void key_properties_from_catalog(void **state)
@@ -363,12 +358,10 @@ static void key_properties_from_catalog(void **state)
         KSP_E_NOT_FOUND);
     assert_int_equal(
         ksp_get_key_property(g_prov, hk, W("No Such Thing"), buf, sizeof buf, &res, 0, &st),
-        KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_NOT_SUPPORTED);
+        KSP_E_NOT_SUPPORTED);
     assert_int_equal(
         ksp_get_key_property(g_prov, hk, W("SmartCardKeyCertificate"), buf, 100, &res, 0, &st),
-        KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_BUFFER_TOO_SMALL);
+        KSP_E_MORE_DATA);
     assert_int_equal(res, sizeof RSA_CERT);
     close_key(hk);
 
@@ -404,9 +397,9 @@ static void set_key_property_hwnd_and_use_context(void **state)
     assert_memory_equal(buf, ctx, 8);
     assert_int_equal(
         ksp_set_key_property(g_prov, hk, W("HWND Handle"), (uint8_t *)&hwnd, 3, 0, &st),
-        KSP_E_CORE);
-    assert_int_equal(ksp_set_key_property(g_prov, hk, W("Length"), ctx, 4, 0, &st), KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_NOT_SUPPORTED);
+        KSP_E_INVALID_ARG);
+    assert_int_equal(ksp_set_key_property(g_prov, hk, W("Length"), ctx, 4, 0, &st),
+                     KSP_E_NOT_SUPPORTED);
     assert_int_equal(
         ksp_set_key_property(g_prov, hk, W("Use Context"), ctx, sizeof ctx, 0x1000, &st),
         KSP_E_BAD_FLAGS);
@@ -442,24 +435,22 @@ static void export_public_blobs_and_refuse_private(void **state)
     assert_int_equal(buf[4] | buf[5] << 8, 0x2400); /* CALG_RSA_SIGN: not opened AT_KEYEXCHANGE */
     assert_int_equal(
         ksp_export_key(g_prov, hk, 0, W("RSAPRIVATEBLOB"), 0, buf, sizeof buf, &res, 0, &st),
-        KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_NOT_SUPPORTED);
+        KSP_E_NOT_SUPPORTED);
     assert_int_equal(
         ksp_export_key(g_prov, hk, 0, W("ECCPUBLICBLOB"), 0, buf, sizeof buf, &res, 0, &st),
         KSP_E_BAD_TYPE);
     assert_int_equal(ksp_export_key(g_prov, hk, 0, W("XYZ"), 0, buf, sizeof buf, &res, 0, &st),
                      KSP_E_BAD_TYPE);
     assert_int_equal(ksp_export_key(g_prov, hk, 0, W("RSAPUBLICBLOB"), 0, buf, 10, &res, 0, &st),
-                     KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_BUFFER_TOO_SMALL);
+                     KSP_E_MORE_DATA);
     assert_int_equal(ksp_export_key(g_prov, hk, 0, NULL, 0, buf, sizeof buf, &res, 0, &st),
-                     KSP_E_CORE);
+                     KSP_E_INVALID_ARG);
     assert_int_equal(
         ksp_export_key(g_prov, hk, 0, W("RSAPUBLICBLOB"), 0, buf, sizeof buf, &res, 0x2, &st),
         KSP_E_BAD_FLAGS);
     assert_int_equal(
         ksp_export_key(g_prov, hk, hk, W("RSAPUBLICBLOB"), 0, buf, sizeof buf, &res, 0, &st),
-        KSP_E_CORE);
+        KSP_E_NOT_SUPPORTED);
     close_key(hk);
 }
 
@@ -488,8 +479,7 @@ static void import_public_blob_then_verify(void **state)
     assert_int_equal(st.core, CRPKI_E_BAD_SIGNATURE);
     uint8_t sig[64];
     assert_int_equal(ksp_sign_hash(g_prov, imp, NULL, DIGEST, 32, sig, sizeof sig, &res, 0, &st),
-                     KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_NOT_SUPPORTED);
+                     KSP_E_NOT_SUPPORTED);
     close_key(imp);
     blob[0] ^= 0xff;
     assert_int_equal(
@@ -497,9 +487,9 @@ static void import_public_blob_then_verify(void **state)
         KSP_E_BAD_DATA);
     assert_int_equal(
         ksp_import_key(g_prov, 0, W("RSAPRIVATEBLOB"), 0, &imp, blob, sizeof blob, 0, &st),
-        KSP_E_CORE);
+        KSP_E_NOT_SUPPORTED);
     assert_int_equal(ksp_import_key(g_prov, 0, W("ECCPUBLICBLOB"), 0, &imp, NULL, 0, 0, &st),
-                     KSP_E_CORE);
+                     KSP_E_INVALID_ARG);
 }
 
 static void verify_with_catalog_key_pkcs1_and_pss(void **state)
@@ -535,8 +525,7 @@ static void sign_size_query_does_not_sign(void **state)
     uint8_t sig[256];
     assert_int_equal(
         ksp_sign_hash(g_prov, hk, &pi, DIGEST, 32, sig, 255, &res, KSP_F_PAD_PKCS1, &st),
-        KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_BUFFER_TOO_SMALL);
+        KSP_E_MORE_DATA);
     assert_int_equal(res, 256);
     assert_int_equal(g_signs, 0);
     close_key(hk);
@@ -590,14 +579,13 @@ static void sign_errors_from_backend_and_arguments(void **state)
     g_sign_result = CRPKI_OK;
     assert_int_equal(
         ksp_sign_hash(g_prov, hk, &pi, DIGEST, 20, sig, sizeof sig, &res, KSP_F_PAD_PKCS1, &st),
-        KSP_E_CORE);
-    assert_int_equal(st.core, CRPKI_E_INVALID_ARG);
+        KSP_E_INVALID_ARG);
     assert_int_equal(
         ksp_sign_hash(g_prov, hk, &pi, DIGEST, 32, sig, sizeof sig, NULL, KSP_F_PAD_PKCS1, &st),
-        KSP_E_CORE);
+        KSP_E_INVALID_ARG);
     assert_int_equal(
         ksp_sign_hash(g_prov, hk, &pi, NULL, 32, sig, sizeof sig, &res, KSP_F_PAD_PKCS1, &st),
-        KSP_E_CORE);
+        KSP_E_INVALID_ARG);
     assert_int_equal(ksp_sign_hash(g_prov, hk, &pi, DIGEST, 32, sig, sizeof sig, &res,
                                    KSP_F_PAD_PKCS1 | KSP_F_MACHINE_KEY, &st),
                      KSP_E_BAD_FLAGS);

@@ -14,11 +14,14 @@ static const uint8_t DI_SHA512[] = {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x
                                     0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40};
 
 static const alg_hash_info HASHES[] = {
-    {CRPKI_HASH_MD5, "MD5", "1.2.840.113549.2.5", 16, DI_MD5, sizeof DI_MD5},
-    {CRPKI_HASH_SHA1, "SHA1", "1.3.14.3.2.26", 20, DI_SHA1, sizeof DI_SHA1},
-    {CRPKI_HASH_SHA256, "SHA256", "2.16.840.1.101.3.4.2.1", 32, DI_SHA256, sizeof DI_SHA256},
-    {CRPKI_HASH_SHA384, "SHA384", "2.16.840.1.101.3.4.2.2", 48, DI_SHA384, sizeof DI_SHA384},
-    {CRPKI_HASH_SHA512, "SHA512", "2.16.840.1.101.3.4.2.3", 64, DI_SHA512, sizeof DI_SHA512},
+    {CRPKI_HASH_MD5, "MD5", "1.2.840.113549.2.5", 16, DI_MD5, sizeof DI_MD5, 0x8003u},
+    {CRPKI_HASH_SHA1, "SHA1", "1.3.14.3.2.26", 20, DI_SHA1, sizeof DI_SHA1, 0x8004u},
+    {CRPKI_HASH_SHA256, "SHA256", "2.16.840.1.101.3.4.2.1", 32, DI_SHA256, sizeof DI_SHA256,
+     0x800cu},
+    {CRPKI_HASH_SHA384, "SHA384", "2.16.840.1.101.3.4.2.2", 48, DI_SHA384, sizeof DI_SHA384,
+     0x800du},
+    {CRPKI_HASH_SHA512, "SHA512", "2.16.840.1.101.3.4.2.3", 64, DI_SHA512, sizeof DI_SHA512,
+     0x800eu},
 };
 #define NHASHES (sizeof HASHES / sizeof HASHES[0])
 
@@ -46,6 +49,14 @@ const alg_hash_info *alg_hash_by_name(const char *name)
         return NULL;
     for (size_t i = 0; i < NHASHES; i++)
         if (strcmp(HASHES[i].name, name) == 0)
+            return &HASHES[i];
+    return NULL;
+}
+
+const alg_hash_info *alg_hash_by_capi(uint32_t algid)
+{
+    for (size_t i = 0; i < NHASHES; i++)
+        if (HASHES[i].capi_algid == algid)
             return &HASHES[i];
     return NULL;
 }
@@ -109,4 +120,34 @@ static const char *const EC_ALGS[] = {CRPKI_OID_EC_PUBLIC_KEY, "1.2.840.10045.4.
 const char *const *alg_sigalgs_for_key(alg_key_type key)
 {
     return key == CRPKI_KEY_RSA ? RSA_ALGS : key == CRPKI_KEY_EC ? EC_ALGS : NULL;
+}
+
+static const alg_key_info KEYS[] = {
+    {CRPKI_KEY_RSA, CRPKI_CURVE_NONE, "RSA", "RSA", NULL, 0x2400u /* CALG_RSA_SIGN */},
+    {CRPKI_KEY_EC, CRPKI_CURVE_P256, "ECDSA_P256", "ECDSA", CRPKI_OID_P256, 0},
+    {CRPKI_KEY_EC, CRPKI_CURVE_P384, "ECDSA_P384", "ECDSA", CRPKI_OID_P384, 0},
+};
+#define NKEYS (sizeof KEYS / sizeof KEYS[0])
+
+const alg_key_info *alg_key_at(size_t i)
+{
+    return i < NKEYS ? &KEYS[i] : NULL;
+}
+
+const alg_key_info *alg_key_find(alg_key_type type, alg_curve curve)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (KEYS[i].type == type && (type != CRPKI_KEY_EC || KEYS[i].curve == curve))
+            return &KEYS[i];
+    return NULL;
+}
+
+const alg_key_info *alg_key_by_cng_name(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(KEYS[i].cng_name, name) == 0)
+            return &KEYS[i];
+    return NULL;
 }

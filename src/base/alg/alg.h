@@ -1,7 +1,9 @@
 /* Algorithm tables shared by every part: hash algorithms (OID, length,
- * PKCS#1 DigestInfo prefix) and the signature algorithm OIDs the protocol
- * uses. One table, so the CSP, the KSP, the client and the reference service
- * can never disagree on an OID or a length. */
+ * PKCS#1 DigestInfo prefix, CryptoAPI ALG_ID), the key algorithms the
+ * providers offer (CNG names, CryptoAPI ALG_ID, curve) and the signature
+ * algorithm OIDs the protocol uses. One table, so the CSP, the KSP, the
+ * client and the reference service can never disagree on a name, an OID or
+ * a length. */
 #ifndef CRPKI_BASE_ALG_ALG_H
 #define CRPKI_BASE_ALG_ALG_H
 
@@ -24,12 +26,14 @@ typedef struct {
     size_t len;                       /* digest length in bytes */
     const uint8_t *digestinfo_prefix; /* DER DigestInfo up to the digest */
     size_t digestinfo_prefix_len;
+    uint32_t capi_algid; /* CryptoAPI's CALG_* */
 } alg_hash_info;
 
 /* NULL when unknown. */
 const alg_hash_info *alg_hash_by_id(alg_hash_id id);
 const alg_hash_info *alg_hash_by_oid(const char *oid);
 const alg_hash_info *alg_hash_by_name(const char *name);
+const alg_hash_info *alg_hash_by_capi(uint32_t algid);
 
 /* Writes DigestInfo(hash, digest) to out. Returns the length, or 0 when the
  * digest length does not match the algorithm or out is too small. */
@@ -38,6 +42,26 @@ size_t alg_digestinfo(alg_hash_id hash, const uint8_t *digest, size_t digest_len
 
 typedef enum { CRPKI_KEY_RSA = 1, CRPKI_KEY_EC = 2 } alg_key_type;
 typedef enum { CRPKI_PAD_PKCS1 = 1, CRPKI_PAD_PSS = 2, CRPKI_PAD_ECDSA = 3 } alg_sig_scheme;
+typedef enum { CRPKI_CURVE_NONE = 0, CRPKI_CURVE_P256, CRPKI_CURVE_P384 } alg_curve;
+
+/* The key algorithms the providers offer, one row per key shape, in the
+ * order they are listed (NCryptEnumAlgorithms). */
+typedef struct {
+    alg_key_type type;
+    alg_curve curve;       /* NONE for RSA */
+    const char *cng_name;  /* "RSA", "ECDSA_P256": NCRYPT_ALGORITHM_PROPERTY, key names */
+    const char *cng_group; /* "RSA", "ECDSA": NCRYPT_ALGORITHM_GROUP_PROPERTY */
+    const char *curve_oid; /* NULL for RSA */
+    uint32_t capi_algid;   /* CryptoAPI's key ALG_ID (CALG_RSA_SIGN); 0: none (EC keys have no
+                              PROV_RSA_FULL algorithm) */
+} alg_key_info;
+
+/* The i-th row; NULL past the end. */
+const alg_key_info *alg_key_at(size_t i);
+/* The row of a key of that type (and curve, for EC); NULL when not offered. */
+const alg_key_info *alg_key_find(alg_key_type type, alg_curve curve);
+/* The row whose cng_name is name (ASCII, exact); NULL when none. */
+const alg_key_info *alg_key_by_cng_name(const char *name);
 
 typedef struct {
     const char *oid;

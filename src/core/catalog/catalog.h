@@ -45,9 +45,9 @@ typedef struct {
     char *credential_id;
     unsigned providers; /* CRPKI_CAT_CSP | CRPKI_CAT_KSP: selected for */
     alg_key_type key_type;
-    unsigned key_bits;  /* RSA modulus bits; EC field bits */
-    crypto_curve curve; /* EC only */
-    char **algos;       /* signature algorithm OIDs the key accepts */
+    unsigned key_bits; /* RSA modulus bits; EC field bits */
+    alg_curve curve;   /* EC only */
+    char **algos;      /* signature algorithm OIDs the key accepts */
     size_t nalgos;
     catalog_blob cert;   /* the user certificate, DER */
     catalog_blob *chain; /* issuers toward the root: chain[nchain-1] is the

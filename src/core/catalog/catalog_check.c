@@ -18,12 +18,12 @@
 
 /* ---- checks shared by load, save and put ------------------------------------------ */
 
-const char *catalog_curve_name(crypto_curve c)
+const char *catalog_curve_name(alg_curve c)
 {
     return c == CRPKI_CURVE_P256 ? "P-256" : c == CRPKI_CURVE_P384 ? "P-384" : NULL;
 }
 
-crypto_curve catalog_curve_by_name(const char *s)
+alg_curve catalog_curve_by_name(const char *s)
 {
     if (strcmp(s, "P-256") == 0)
         return CRPKI_CURVE_P256;
@@ -35,7 +35,7 @@ crypto_curve catalog_curve_by_name(const char *s)
 /* The certificate's public key against the declared type, size and curve:
  * NULL when they agree, else what is wrong. */
 const char *catalog_check_cert_key(const uint8_t *der, size_t len, alg_key_type type, unsigned bits,
-                                   crypto_curve curve, char *why, size_t whysz)
+                                   alg_curve curve, char *why, size_t whysz)
 {
     crypto_pubkey *k = NULL;
     crpki_error_info ei;

@@ -37,8 +37,6 @@ crpki_err crypto_digest(alg_hash_id alg, const void *data, size_t len, uint8_t *
 
 /* ---- public keys -------------------------------------------------------- */
 
-typedef enum { CRPKI_CURVE_NONE = 0, CRPKI_CURVE_P256, CRPKI_CURVE_P384 } crypto_curve;
-
 typedef struct crypto_pubkey crypto_pubkey; /* immutable once made: may be shared */
 
 /* From a DER X.509 certificate's subjectPublicKeyInfo (RSA or EC P-256/P-384). */
@@ -49,14 +47,14 @@ crpki_err crypto_pubkey_from_rsa(const uint8_t *n, size_t nlen, const uint8_t *e
                                  crypto_pubkey **out);
 /* EC from big-endian affine coordinates, each exactly the field size. The
  * point is checked to be on the curve. */
-crpki_err crypto_pubkey_from_ec(crypto_curve curve, const uint8_t *x, const uint8_t *y,
+crpki_err crypto_pubkey_from_ec(alg_curve curve, const uint8_t *x, const uint8_t *y,
                                 size_t coord_len, crypto_pubkey **out);
 void crypto_pubkey_free(crypto_pubkey *k); /* NULL ok */
 
 typedef struct {
-    alg_key_type type;  /* CRPKI_KEY_RSA or CRPKI_KEY_EC */
-    unsigned bits;      /* RSA modulus bits; EC field bits (256, 384) */
-    crypto_curve curve; /* EC only */
+    alg_key_type type; /* CRPKI_KEY_RSA or CRPKI_KEY_EC */
+    unsigned bits;     /* RSA modulus bits; EC field bits (256, 384) */
+    alg_curve curve;   /* EC only */
     /* RSA: big-endian modulus (bits/8 bytes, no leading zero) and exponent
      * (no leading zeros); EC: the coordinates, each coord_len bytes. All
      * point into storage owned by the key. */

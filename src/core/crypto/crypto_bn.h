@@ -20,6 +20,6 @@ int crypto_bn_modexp(const uint8_t *n, size_t nlen, const uint8_t *e, size_t ele
 /* 1 when (x, y), big-endian coordinates of the curve's field size, is a
  * point of the curve (coordinates below p, y^2 = x^3 - 3x + b mod p); else 0.
  * The curves have cofactor 1: on the curve is in the group. */
-int crypto_bn_ec_on_curve(crypto_curve curve, const uint8_t *x, const uint8_t *y);
+int crypto_bn_ec_on_curve(alg_curve curve, const uint8_t *x, const uint8_t *y);
 
 #endif

@@ -31,7 +31,7 @@ typedef struct {
     alg_key_type type;
     const uint8_t *n, *e;
     size_t nlen, elen;
-    crypto_curve curve;
+    alg_curve curve;
     const uint8_t *x, *y;
     size_t coord_len;
 } crypto_spki;

@@ -14,7 +14,7 @@
 struct crypto_pubkey {
     alg_key_type type;
     unsigned bits;
-    crypto_curve curve;
+    alg_curve curve;
     uint8_t *n, *e; /* RSA, minimal big-endian */
     size_t nlen, elen;
     uint8_t *x, *y; /* EC, coord_len each */

@@ -88,7 +88,7 @@ crpki_err crypto_pubkey_from_rsa(const uint8_t *n, size_t nlen, const uint8_t *e
     return finish(k, k->n && k->e, out);
 }
 
-crpki_err crypto_pubkey_from_ec(crypto_curve curve, const uint8_t *x, const uint8_t *y,
+crpki_err crypto_pubkey_from_ec(alg_curve curve, const uint8_t *x, const uint8_t *y,
                                 size_t coord_len, crypto_pubkey **out)
 {
     if (!out)

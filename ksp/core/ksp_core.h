@@ -1,12 +1,12 @@
-/* ksp_ops: the KSP's operations in portable C, one per member of
+/* ksp_core: the KSP's operations in portable C, one per member of
  * NCRYPT_KEY_STORAGE_FUNCTION_TABLE that the provider implements, with the
  * same name stem (ksp_open_key <- OpenKey). Handles are the table's numbers
  * (ksp_handle.h), strings UTF-16 (ksp_u16.h), structures the layouts of
  * their Windows counterparts (checked by the DLL). Each call validates in
  * the order handles, pointers, flags, then meaning, and returns a ksp_code
  * with the reason in st. docs/ksp.md documents every call. */
-#ifndef CRPKI_KSP_CORE_KSP_OPS_H
-#define CRPKI_KSP_CORE_KSP_OPS_H
+#ifndef CRPKI_KSP_CORE_KSP_CORE_H
+#define CRPKI_KSP_CORE_KSP_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Shared by the DLL's translation files: the one status -> SECURITY_STATUS
  * map with its log line (ksp_exports.c), and the members this provider does
  * not implement (ksp_unsupported.c). */
-#ifndef CRPKI_KSP_KSP_INTERNAL_H
-#define CRPKI_KSP_KSP_INTERNAL_H
+#ifndef CRPKI_KSP_KSP_WIN_H
+#define CRPKI_KSP_KSP_WIN_H
 
 #include "ksp_status.h"
 #include "provider/winabi/ncrypt_provider.h"
