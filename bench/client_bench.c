@@ -23,7 +23,7 @@
  * usage: crpki-client-bench [SECONDS] [SAMPLES]   (default 10 s, 50 samples)
  * Needs CRPKI_RSSPD_FIXTURE (a directory made by `crpki-rsspd init`);
  * bench/run-client-bench sets everything up. */
-#include "cint.h"
+#include "client_harness.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -140,7 +140,7 @@ static char *hashes_json(const uint8_t *hashes, size_t n)
     s[len++] = '[';
     for (size_t i = 0; i < n; i++) {
         char b64[64];
-        b64_encode(hashes + i * 32, 32, b64, sizeof b64);
+        base64_encode(hashes + i * 32, 32, b64, sizeof b64);
         len += (size_t)snprintf(s + len, cap - len, "%s\"%s\"", i ? "," : "", b64);
     }
     s[len++] = ']';
@@ -213,7 +213,7 @@ static size_t bare_round(bare *b, const uint8_t *hashes, size_t n, ci_app *app, 
         uint8_t sig[512];
         size_t sl;
         if (!cJSON_IsString(e) ||
-            b64_decode(e->valuestring, strlen(e->valuestring), sig, sizeof sig, &sl) != 0 ||
+            base64_decode(e->valuestring, strlen(e->valuestring), sig, sizeof sig, &sl) != 0 ||
             sl != 256) {
             fprintf(stderr, "bench: bad signature in signHash response\n");
             exit(1);

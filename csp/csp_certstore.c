@@ -40,7 +40,7 @@ static csp_code add_cert(HCERTSTORE store, const csp_cert_ref *r, csp_status *st
     return c;
 }
 
-csp_code csp_certstore_param(uint64_t prov, int roots_only, BYTE *data, DWORD *len, DWORD flags,
+csp_code csp_certstore_param(uintptr_t prov, int roots_only, BYTE *data, DWORD *len, DWORD flags,
                              csp_status *st)
 {
     csp_cert_set set;

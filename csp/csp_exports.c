@@ -53,7 +53,7 @@ _Static_assert(CSP_HP_ALGID == HP_ALGID && CSP_HP_HASHVAL == HP_HASHVAL &&
 _Static_assert(CSP_ENUMALGS_SIZE == sizeof(PROV_ENUMALGS) &&
                    CSP_ENUMALGS_EX_SIZE == sizeof(PROV_ENUMALGS_EX),
                "PROV_ENUMALGS layout");
-_Static_assert(sizeof(HCRYPTPROV) <= sizeof(uint64_t), "handles fit the core's numbers");
+_Static_assert(sizeof(HCRYPTPROV) <= sizeof(uintptr_t), "handles fit the core's numbers");
 
 HMODULE csp_module;
 
@@ -159,9 +159,9 @@ static void len_out(const len_io *io)
  * HCRYPTPROV/HCRYPTHASH/HCRYPTKEY (all ULONG_PTR) only on success. */
 typedef struct {
     ULONG_PTR *p;
-    uint64_t v;
+    uintptr_t v;
 } handle_io;
-static uint64_t *handle_in(handle_io *io, ULONG_PTR *p)
+static uintptr_t *handle_in(handle_io *io, ULONG_PTR *p)
 {
     io->p = p;
     io->v = 0;
@@ -215,7 +215,7 @@ BOOL WINAPI CPAcquireContext(HCRYPTPROV *phProv, LPCSTR szContainer, DWORD dwFla
     if (pVTable)
         win.raw = (csp_fnptr)pVTable->FuncReturnhWnd;
     handle_io io;
-    uint64_t *ph = handle_in(&io, phProv);
+    uintptr_t *ph = handle_in(&io, phProv);
     csp_code c = ansi_to_utf8(szContainer, &container, &st);
     if (c == CSP_OK)
         c = csp_acquire_context(ph, container, dwFlags, &win, &st);

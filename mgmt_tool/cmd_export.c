@@ -13,7 +13,7 @@
 /* PEM with 64-character lines, malloc'ed. */
 static char *to_pem(const uint8_t *der, size_t len, size_t *out_len)
 {
-    char *b = b64_encode_alloc(der, len);
+    char *b = base64_encode_alloc(der, len);
     if (!b)
         return NULL;
     size_t bl = strlen(b);

@@ -30,7 +30,7 @@ int rc_pkce_challenge(const char *verifier, char out[44])
     uint8_t d[32];
     if (!verifier || plat_sha256(verifier, strlen(verifier), d) < 0)
         return -1;
-    size_t n = b64url_encode(d, sizeof d, out, 44);
+    size_t n = base64url_encode(d, sizeof d, out, 44);
     return n == 43 ? 0 : -1;
 }
 
@@ -64,7 +64,7 @@ static char *random_b64url(size_t nbytes)
     char out[90];
     if (nbytes > sizeof raw || plat_random_bytes(raw, nbytes) < 0)
         return NULL;
-    size_t n = b64url_encode(raw, nbytes, out, sizeof out);
+    size_t n = base64url_encode(raw, nbytes, out, sizeof out);
     rc_wipe(raw, sizeof raw);
     char *s = n ? rc_strndup(out, n) : NULL;
     rc_wipe(out, sizeof out);

@@ -409,7 +409,7 @@ static int parse_cert(const cJSON *cert, rssp_credential *out, char *err, size_t
             return -1;
         }
         size_t slen = strlen(c->valuestring);
-        size_t max = b64_decoded_max(slen);
+        size_t max = base64_decoded_max(slen);
         if (slen == 0 || max > RC_MAX_CERT_LEN + 3) {
             E("cert.certificates[%u]: %s", (unsigned)i, slen ? "too long" : "empty");
             return -1;
@@ -422,7 +422,7 @@ static int parse_cert(const cJSON *cert, rssp_credential *out, char *err, size_t
         }
         out->certs[i].der = der;
         out->ncerts = i + 1;
-        if (b64_decode(c->valuestring, slen, der, max, &dlen) < 0) {
+        if (base64_decode(c->valuestring, slen, der, max, &dlen) < 0) {
             E("cert.certificates[%u]: not strict base64", (unsigned)i);
             return -1;
         }
@@ -621,11 +621,11 @@ int rc_parse_signatures(const char *body, size_t len, size_t n, rssp_key_type ke
             goto out;
         }
         size_t slen = strlen(c->valuestring);
-        if (slen == 0 || slen > b64_encoded_len(maxlen)) {
+        if (slen == 0 || slen > base64_encoded_len(maxlen)) {
             E("signatures[%u]: %s", (unsigned)i, slen ? "too long" : "empty");
             goto out;
         }
-        size_t cap = b64_decoded_max(slen);
+        size_t cap = base64_decoded_max(slen);
         uint8_t *sig = malloc(cap);
         size_t dlen = 0;
         if (!sig) {
@@ -634,7 +634,7 @@ int rc_parse_signatures(const char *body, size_t len, size_t n, rssp_key_type ke
         }
         out->sigs[i].der = sig;
         out->n = i + 1;
-        if (b64_decode(c->valuestring, slen, sig, cap, &dlen) < 0) {
+        if (base64_decode(c->valuestring, slen, sig, cap, &dlen) < 0) {
             E("signatures[%u]: not strict base64", (unsigned)i);
             goto out;
         }

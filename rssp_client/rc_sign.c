@@ -251,7 +251,7 @@ static cJSON *hashes_json(const rssp_sign_request *req, size_t hlen)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < req->num_hashes; i++) {
-        char *b = b64_encode_alloc(req->hashes + i * hlen, hlen);
+        char *b = base64_encode_alloc(req->hashes + i * hlen, hlen);
         cJSON *s = b ? cJSON_CreateString(b) : NULL;
         free(b);
         if (!s || !cJSON_AddItemToArray(arr, s)) {
@@ -307,7 +307,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
     if (keyed) {
         uint8_t rnd[RC_REQUEST_ID_BYTES];
         if (plat_random_bytes(rnd, sizeof rnd) < 0 ||
-            b64url_encode(rnd, sizeof rnd, request_id, sizeof request_id) == 0)
+            base64url_encode(rnd, sizeof rnd, request_id, sizeof request_id) == 0)
             return rc_fail(ei, CRPKI_E_INTERNAL, "credentials/authorize: no random requestID");
         rc_wipe(rnd, sizeof rnd);
     }
@@ -379,7 +379,7 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
     if (req->scheme == RSSP_SIG_RSA_PSS) {
         uint8_t der[128];
         size_t n = rc_pss_params_der(req->hash_oid, req->pss_salt_len, der, sizeof der);
-        params = n ? b64_encode_alloc(der, n) : NULL;
+        params = n ? base64_encode_alloc(der, n) : NULL;
     }
     int ok = b && cJSON_AddStringToObject(b, "credentialID", req->credential_id) &&
              cJSON_AddStringToObject(b, "SAD", sad) &&
@@ -418,20 +418,28 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
     return e;
 }
 
+const rc_approval_wait RC_APPROVAL_WAIT = {
+    .long_poll_s = 30,
+    .default_interval_ms = 1000,
+    .max_interval_ms = 30000,
+    .grace_ms = 10000,
+};
+
 /* Long-polls authorizeCheck until the SAD arrives (*sad malloc'ed; *sad_end
  * its expiry, 0 when the service did not say). */
 static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req, const rc_authz *az,
                                    int64_t deadline, char **sad, int64_t *sad_end,
                                    crpki_error_info *ei)
 {
+    const rc_approval_wait *pol = &RC_APPROVAL_WAIT;
     int64_t approval_end = plat_now_ms() + (int64_t)az->expires_in * 1000;
-    unsigned interval_ms = (az->interval ? az->interval : 1) * 1000;
+    unsigned interval_ms = az->interval ? az->interval * 1000 : pol->default_interval_ms;
     int64_t last_check = 0;
     for (;;) {
         if (rc_stop_requested(req->cancel, deadline, ei))
             return ei->code;
         int64_t now = plat_now_ms();
-        int64_t wait = RC_LONG_POLL_S;
+        int64_t wait = pol->long_poll_s;
         if (deadline && (deadline - now) / 1000 < wait)
             wait = (deadline - now) / 1000;
         if ((approval_end - now) / 1000 + 1 < wait)
@@ -449,7 +457,7 @@ static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req,
         rc_check ck;
         int64_t t0 = plat_now_ms();
         crpki_err e = do_check(c, req, az->handle, (unsigned)wait, deadline,
-                               rc_min_nonzero(approval_end + RC_CHECK_GRACE_MS, deadline), &ck, ei);
+                               rc_min_nonzero(approval_end + pol->grace_ms, deadline), &ck, ei);
         last_check = plat_now_ms();
         if (e == CRPKI_OK && ck.approved) {
             *sad = ck.sad;
@@ -469,7 +477,8 @@ static crpki_err wait_for_approval(rssp_client *c, const rssp_sign_request *req,
                 pause = (unsigned)(interval_ms - (last_check - t0));
             rc_check_free(&ck);
         } else if (strcmp(ei->service_error, "slow_down") == 0) {
-            interval_ms = interval_ms * 2 > 30000 ? 30000 : interval_ms * 2;
+            interval_ms =
+                interval_ms * 2 > pol->max_interval_ms ? pol->max_interval_ms : interval_ms * 2;
             pause = interval_ms;
             log_write(CRPKI_LOG_INFO, LOG_MODULE, "authorizeCheck: slow_down, interval now %u ms",
                       interval_ms);

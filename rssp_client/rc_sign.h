@@ -8,10 +8,23 @@
 
 #include "crpki/rssp_client.h"
 
-#define RC_LONG_POLL_S     30    /* wait of each authorizeCheck */
-#define RC_CHECK_GRACE_MS  10000 /* keep checking this long past the approval's expiry */
-#define RC_MAX_DESCRIPTION 256   /* bytes */
+#define RC_MAX_DESCRIPTION 256 /* bytes */
 #define RC_MAX_SIGN_HASHES 1024
+
+/* How the client waits for the representative's approval: long polls of
+ * authorizeCheck, never closer together than the service's interval, until
+ * the approval arrives, is refused, expires (plus a grace for a clock that
+ * differs) or the call's deadline passes. */
+typedef struct {
+    unsigned long_poll_s;         /* the wait each authorizeCheck asks the service to hold */
+    unsigned default_interval_ms; /* between checks when the service names no interval */
+    unsigned max_interval_ms;     /* slow_down doubles the interval up to this */
+    unsigned grace_ms;            /* keep checking this long past the approval's expiry */
+} rc_approval_wait;
+
+/* The policy rssp_sign follows: 30 s polls, 1 s interval, 30 s at most
+ * after slow_down, 10 s grace. */
+extern const rc_approval_wait RC_APPROVAL_WAIT;
 
 /* RSASSA-PSS-params DER (RFC 4055) with hash for digest and MGF1, salt
  * length, trailer 1; default values omitted as DER requires (SHA-1, 20).

@@ -451,6 +451,189 @@ static int poll_timeout(const rc_transport *t, int64_t deadline_ms)
     return to;
 }
 
+/* One request's pieces, from build to cleanup. */
+typedef struct {
+    strbuf url;
+    struct curl_slist *hdrs;
+    rx r;
+    /* what run() and collect() learnt */
+    CURLcode cc;
+    crpki_err stop; /* cancel or deadline while running */
+    long status, connect_code;
+    int sent_any; /* libcurl reached the point of sending */
+    char errbuf[CURL_ERROR_SIZE];
+} http_call;
+
+static void call_free(http_call *c)
+{
+    free_headers(c->hdrs);
+    strbuf_free(&c->url);
+    strbuf_free(&c->r.body);
+}
+
+/* The URL and the headers (the bearer token among them: wiped on free). */
+static crpki_err build(const rc_transport *t, const rc_http_req *rq, http_call *c,
+                       crpki_error_info *ei)
+{
+    strbuf_puts(&c->url, t->base_url);
+    strbuf_puts(&c->url, rq->path);
+    strbuf auth = {0}, ct = {0};
+    if (rq->bearer) {
+        strbuf_puts(&auth, "Authorization: Bearer ");
+        strbuf_puts(&auth, rq->bearer);
+    }
+    strbuf_puts(&ct, "Content-Type: ");
+    strbuf_puts(&ct, rq->content_type ? rq->content_type : "application/json");
+    int oom = c->url.oom || auth.oom || ct.oom;
+    const char *const fixed[] = {"Accept: application/json", "Expect:", ct.p,
+                                 rq->bearer ? auth.p : NULL};
+    for (size_t i = 0; !oom && i < sizeof fixed / sizeof fixed[0]; i++) {
+        if (!fixed[i])
+            continue;
+        struct curl_slist *tmp = curl_slist_append(c->hdrs, fixed[i]);
+        if (tmp)
+            c->hdrs = tmp;
+        else
+            oom = 1;
+    }
+    if (auth.p)
+        rc_wipe(auth.p, auth.len);
+    strbuf_free(&auth);
+    strbuf_free(&ct);
+    return oom ? rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory") : CRPKI_OK;
+}
+
+static void set_options(CURL *h, const rc_http_req *rq, http_call *c)
+{
+    curl_easy_setopt(h, CURLOPT_URL, c->url.p);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->hdrs);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->r);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &c->r);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)rq->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, rq->fresh_connect ? 1L : 0L);
+    if (rq->method && strcmp(rq->method, "POST") != 0)
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
+}
+
+/* The multi loop until the transfer ends, the call is cancelled or its
+ * deadline passes (c->stop); a cancel wakes the poll at once. */
+static void run(const rc_transport *t, slot *s, const rc_http_req *rq, http_call *c,
+                crpki_error_info *ei)
+{
+    CURL *h = s->easy;
+    rc_cancel_reg reg = {wake_multi, s->multi, NULL};
+    rc_cancel_register(rq->cancel, &reg);
+    c->cc = CURLE_OK;
+    c->stop = CRPKI_OK;
+    if (curl_multi_add_handle(s->multi, h) != CURLM_OK) {
+        c->cc = CURLE_FAILED_INIT;
+    } else {
+        int running = 1;
+        for (;;) {
+            if (rc_stop_requested(rq->cancel, rq->deadline_ms, ei)) {
+                c->stop = ei->code;
+                break;
+            }
+            if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
+                c->cc = CURLE_FAILED_INIT;
+                break;
+            }
+            if (!running)
+                break;
+            if (curl_multi_poll(s->multi, NULL, 0, poll_timeout(t, rq->deadline_ms), NULL) !=
+                CURLM_OK) {
+                c->cc = CURLE_FAILED_INIT;
+                break;
+            }
+        }
+        if (c->stop == CRPKI_OK && c->cc == CURLE_OK) {
+            CURLMsg *m;
+            int left = 0;
+            c->cc = CURLE_GOT_NOTHING;
+            while ((m = curl_multi_info_read(s->multi, &left)) != NULL)
+                if (m->msg == CURLMSG_DONE && m->easy_handle == h)
+                    c->cc = m->data.result;
+        }
+        curl_multi_remove_handle(s->multi, h);
+    }
+    rc_cancel_unregister(rq->cancel, &reg);
+}
+
+/* What libcurl knows of the transfer, then the handle is detached from this
+ * call's headers, body and buffers, ready for the pool. */
+static void collect(slot *s, http_call *c)
+{
+    CURL *h = s->easy;
+    long os_errno = 0;
+    curl_off_t pretransfer = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
+    curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &c->connect_code);
+    curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    /* A handshake that failed because the socket failed (reset, closed: a
+     * restarting service) is a connection failure, not a TLS one. */
+    if (c->cc == CURLE_SSL_CONNECT_ERROR && os_errno != 0)
+        c->cc = CURLE_RECV_ERROR;
+    /* libcurl starts the pretransfer timer when the request is about to be
+     * sent: before it (resolve, connect, TLS handshake), nothing was. */
+    c->sent_any = pretransfer > 0;
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_cb);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+    memcpy(c->errbuf, s->errbuf, sizeof c->errbuf);
+    c->errbuf[sizeof c->errbuf - 1] = '\0';
+}
+
+/* The outcome: stopped, a transport failure (its crpki_err), or an HTTP
+ * response handed to rs (the body moves out of c). */
+static crpki_err classify(const rc_http_req *rq, http_call *c, rc_http_resp *rs,
+                          crpki_error_info *ei)
+{
+    rs->curl_code = (int)c->cc;
+    rs->retry_after_s = c->r.retry_after_s;
+    if (c->stop != CRPKI_OK) {
+        rs->sent = 1; /* unknown: assume it may have arrived */
+        log_write(CRPKI_LOG_INFO, LOG_MODULE, "POST %s: %s after %ld ms", rq->path,
+                  crpki_err_name(c->stop), rs->elapsed_ms);
+        return c->stop;
+    }
+    rs->sent = !rc_curl_before_send((int)c->cc) && c->sent_any;
+    if (c->cc != CURLE_OK) {
+        const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(c->cc);
+        crpki_err me =
+            c->r.too_large ? CRPKI_E_PROTOCOL : rc_map_curl((int)c->cc, rs->proxy, c->connect_code);
+        if (c->r.too_large)
+            rc_fail(ei, me, "POST %s: response larger than %u bytes", rq->path, RC_MAX_RESPONSE);
+        else if (me == CRPKI_E_PROXY && c->connect_code)
+            rc_fail(ei, me, "POST %s: the proxy answered %ld to CONNECT", rq->path,
+                    c->connect_code);
+        else
+            rc_fail(ei, me, "POST %s: %s (curl %d)", rq->path, why, (int)c->cc);
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "POST %s: %s after %ld ms (curl %d: %s)", rq->path,
+                  crpki_err_name(me), rs->elapsed_ms, (int)c->cc, why);
+        return me;
+    }
+    if (c->r.body.oom)
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    rs->status = (int)c->status;
+    rs->body = c->r.body.p;
+    rs->body_len = c->r.body.len;
+    rs->sent = 1;
+    memset(&c->r.body, 0, sizeof c->r.body); /* rs owns it now */
+    log_write(CRPKI_LOG_DEBUG, LOG_MODULE, "POST %s: HTTP %d in %ld ms", rq->path, rs->status,
+              rs->elapsed_ms);
+    return CRPKI_OK;
+}
+
 crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, crpki_error_info *ei)
 {
     memset(rs, 0, sizeof *rs);
@@ -460,167 +643,26 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
     crpki_err e = ensure_ready(t, ei);
     if (e != CRPKI_OK)
         return e;
-    slot *s = slot_take(t);
-    if (!s)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
-
-    rx r = {{0}, 0, -1};
-    struct curl_slist *hdrs = NULL, *tmp;
-    strbuf url = {0}, auth = {0};
-    strbuf_puts(&url, t->base_url);
-    strbuf_puts(&url, rq->path);
-    if (rq->bearer) {
-        strbuf_puts(&auth, "Authorization: Bearer ");
-        strbuf_puts(&auth, rq->bearer);
-    }
-    strbuf ct = {0};
-    strbuf_puts(&ct, "Content-Type: ");
-    strbuf_puts(&ct, rq->content_type ? rq->content_type : "application/json");
-    int oom = url.oom || auth.oom || ct.oom;
-    const char *const fixed[] = {"Accept: application/json", "Expect:", ct.p,
-                                 rq->bearer ? auth.p : NULL};
-    for (size_t i = 0; !oom && i < sizeof fixed / sizeof fixed[0]; i++) {
-        if (!fixed[i])
-            continue;
-        tmp = curl_slist_append(hdrs, fixed[i]);
-        if (!tmp)
-            oom = 1;
-        else
-            hdrs = tmp;
-    }
-    strbuf_free(&auth);
-    strbuf_free(&ct);
-    if (oom) {
-        free_headers(hdrs);
-        strbuf_free(&url);
+    http_call c = {.r = {{0}, 0, -1}};
+    slot *s = NULL;
+    e = build(t, rq, &c, ei);
+    if (e == CRPKI_OK && !(s = slot_take(t)))
+        e = rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
+    if (e == CRPKI_OK) {
+        s->errbuf[0] = '\0';
+        set_options(s->easy, rq, &c);
+        int64_t t0 = plat_now_us();
+        run(t, s, rq, &c, ei);
+        int64_t us = plat_now_us() - t0;
+        rs->elapsed_ms = (long)(us / 1000);
+        rs->elapsed_exact_ms = (double)us / 1000.0;
+        collect(s, &c);
         slot_give(t, s);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        rs->proxy = t->proxy != NULL;
+        e = classify(rq, &c, rs, ei);
     }
-
-    CURL *h = s->easy;
-    s->errbuf[0] = '\0';
-    curl_easy_setopt(h, CURLOPT_URL, url.p);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)rq->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, rq->fresh_connect ? 1L : 0L);
-    if (rq->method && strcmp(rq->method, "POST") != 0)
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
-
-    int64_t t0 = plat_now_us();
-    rc_cancel_reg reg = {wake_multi, s->multi, NULL};
-    rc_cancel_register(rq->cancel, &reg);
-    CURLcode cc = CURLE_OK;
-    crpki_err stop = CRPKI_OK;
-    if (curl_multi_add_handle(s->multi, h) != CURLM_OK) {
-        cc = CURLE_FAILED_INIT;
-    } else {
-        int running = 1;
-        for (;;) {
-            if (rc_stop_requested(rq->cancel, rq->deadline_ms, ei)) {
-                stop = ei->code;
-                break;
-            }
-            if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
-                cc = CURLE_FAILED_INIT;
-                break;
-            }
-            if (!running)
-                break;
-            if (curl_multi_poll(s->multi, NULL, 0, poll_timeout(t, rq->deadline_ms), NULL) !=
-                CURLM_OK) {
-                cc = CURLE_FAILED_INIT;
-                break;
-            }
-        }
-        if (stop == CRPKI_OK && cc == CURLE_OK) {
-            CURLMsg *m;
-            int left = 0;
-            cc = CURLE_GOT_NOTHING;
-            while ((m = curl_multi_info_read(s->multi, &left)) != NULL)
-                if (m->msg == CURLMSG_DONE && m->easy_handle == h)
-                    cc = m->data.result;
-        }
-        curl_multi_remove_handle(s->multi, h);
-    }
-    rc_cancel_unregister(rq->cancel, &reg);
-    int64_t us = plat_now_us() - t0;
-    rs->elapsed_ms = (long)(us / 1000);
-    rs->elapsed_exact_ms = (double)us / 1000.0;
-
-    long status = 0, connect_code = 0, os_errno = 0;
-    curl_off_t pretransfer = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
-    curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
-    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-    /* A handshake that failed because the socket failed (reset, closed: a
-     * restarting service) is a connection failure, not a TLS one. */
-    if (cc == CURLE_SSL_CONNECT_ERROR && os_errno != 0)
-        cc = CURLE_RECV_ERROR;
-    /* the headers list and the body pointer must not outlive this call */
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_cb);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
-    free_headers(hdrs);
-    char errbuf[CURL_ERROR_SIZE];
-    memcpy(errbuf, s->errbuf, sizeof errbuf);
-    errbuf[sizeof errbuf - 1] = '\0';
-    slot_give(t, s);
-
-    rs->curl_code = (int)cc;
-    rs->proxy = t->proxy != NULL;
-    rs->retry_after_s = r.retry_after_s;
-    if (stop != CRPKI_OK) {
-        rs->sent = 1; /* unknown: assume it may have arrived */
-        strbuf_free(&r.body);
-        log_write(CRPKI_LOG_INFO, LOG_MODULE, "POST %s: %s after %ld ms", rq->path,
-                  crpki_err_name(stop), rs->elapsed_ms);
-        strbuf_free(&url);
-        return stop;
-    }
-    /* libcurl starts the pretransfer timer when the request is about to be
-     * sent: before it (resolve, connect, TLS handshake), nothing was. */
-    rs->sent = !rc_curl_before_send((int)cc) && pretransfer > 0;
-    if (cc != CURLE_OK) {
-        strbuf_free(&r.body);
-        crpki_err me =
-            r.too_large ? CRPKI_E_PROTOCOL : rc_map_curl((int)cc, rs->proxy, connect_code);
-        if (r.too_large)
-            rc_fail(ei, me, "POST %s: response larger than %u bytes", rq->path, RC_MAX_RESPONSE);
-        else if (me == CRPKI_E_PROXY && connect_code)
-            rc_fail(ei, me, "POST %s: the proxy answered %ld to CONNECT", rq->path, connect_code);
-        else
-            rc_fail(ei, me, "POST %s: %s (curl %d)", rq->path,
-                    errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
-        log_write(CRPKI_LOG_WARN, LOG_MODULE, "POST %s: %s after %ld ms (curl %d: %s)", rq->path,
-                  crpki_err_name(me), rs->elapsed_ms, (int)cc,
-                  errbuf[0] ? errbuf : curl_easy_strerror(cc));
-        strbuf_free(&url);
-        return me;
-    }
-    strbuf_free(&url);
-    if (r.body.oom) {
-        strbuf_free(&r.body);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
-    }
-    rs->status = (int)status;
-    rs->body = r.body.p;
-    rs->body_len = r.body.len;
-    rs->sent = 1;
-    log_write(CRPKI_LOG_DEBUG, LOG_MODULE, "POST %s: HTTP %d in %ld ms", rq->path, rs->status,
-              rs->elapsed_ms);
-    return CRPKI_OK;
+    call_free(&c);
+    return e;
 }
 
 crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int64_t deadline_ms,

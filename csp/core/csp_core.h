@@ -34,16 +34,16 @@ typedef struct {
 } csp_window_src;
 
 /* ---- contexts ---- */
-csp_code csp_acquire_context(uint64_t *prov, const char *container, uint32_t flags,
+csp_code csp_acquire_context(uintptr_t *prov, const char *container, uint32_t flags,
                              const csp_window_src *win, csp_status *st);
-csp_code csp_release_context(uint64_t prov, uint32_t flags, csp_status *st);
+csp_code csp_release_context(uintptr_t prov, uint32_t flags, csp_status *st);
 /* Every PP_ parameter but PP_USER_CERTSTORE / PP_ROOT_CERTSTORE (Windows
  * objects: the shim builds them from csp_prov_certs). */
-csp_code csp_get_prov_param(uint64_t prov, uint32_t param, uint8_t *data, uint32_t *len,
+csp_code csp_get_prov_param(uintptr_t prov, uint32_t param, uint8_t *data, uint32_t *len,
                             uint32_t flags, csp_status *st);
 /* value: PP_CLIENT_HWND the window handle itself; PP_UI_PROMPT UTF-8 text
  * (the shim converts the UTF-16 string); other parameters are refused. */
-csp_code csp_set_prov_param(uint64_t prov, uint32_t param, const void *value, uint32_t flags,
+csp_code csp_set_prov_param(uintptr_t prov, uint32_t param, const void *value, uint32_t flags,
                             csp_status *st);
 
 /* The certificates of PP_USER_CERTSTORE (roots_only 0: each usable key's
@@ -62,49 +62,49 @@ typedef struct {
     catalog_entry *keys; /* owns what v points into */
     size_t nkeys;
 } csp_cert_set;
-csp_code csp_prov_certs(uint64_t prov, int roots_only, csp_cert_set *out, csp_status *st);
+csp_code csp_prov_certs(uintptr_t prov, int roots_only, csp_cert_set *out, csp_status *st);
 void csp_cert_set_free(csp_cert_set *s);
 
 /* ---- hashes ---- */
-csp_code csp_create_hash(uint64_t prov, uint32_t algid, uint64_t key, uint32_t flags,
-                         uint64_t *hash, csp_status *st);
-csp_code csp_hash_data(uint64_t prov, uint64_t hash, const uint8_t *data, uint32_t len,
+csp_code csp_create_hash(uintptr_t prov, uint32_t algid, uintptr_t key, uint32_t flags,
+                         uintptr_t *hash, csp_status *st);
+csp_code csp_hash_data(uintptr_t prov, uintptr_t hash, const uint8_t *data, uint32_t len,
                        uint32_t flags, csp_status *st);
-csp_code csp_get_hash_param(uint64_t prov, uint64_t hash, uint32_t param, uint8_t *data,
+csp_code csp_get_hash_param(uintptr_t prov, uintptr_t hash, uint32_t param, uint8_t *data,
                             uint32_t *len, uint32_t flags, csp_status *st);
 /* HP_HASHVAL: data holds the hash's size of bytes (HP_HASHSIZE): the API
  * passes no length, data_len is what the caller guarantees (the shim passes
  * the hash's size; the unit tests pass other lengths). */
-csp_code csp_set_hash_param(uint64_t prov, uint64_t hash, uint32_t param, const uint8_t *data,
+csp_code csp_set_hash_param(uintptr_t prov, uintptr_t hash, uint32_t param, const uint8_t *data,
                             size_t data_len, uint32_t flags, csp_status *st);
-csp_code csp_duplicate_hash(uint64_t prov, uint64_t hash, const void *reserved, uint32_t flags,
-                            uint64_t *out, csp_status *st);
-csp_code csp_destroy_hash(uint64_t prov, uint64_t hash, csp_status *st);
+csp_code csp_duplicate_hash(uintptr_t prov, uintptr_t hash, const void *reserved, uint32_t flags,
+                            uintptr_t *out, csp_status *st);
+csp_code csp_destroy_hash(uintptr_t prov, uintptr_t hash, csp_status *st);
 /* The size of the hash's value, 0 if hash is not a live hash of prov. */
-uint32_t csp_hash_size(uint64_t prov, uint64_t hash);
+uint32_t csp_hash_size(uintptr_t prov, uintptr_t hash);
 
 /* ---- keys ---- */
-csp_code csp_get_user_key(uint64_t prov, uint32_t keyspec, uint64_t *key, csp_status *st);
-csp_code csp_import_key(uint64_t prov, const uint8_t *data, uint32_t len, uint64_t pubkey,
-                        uint32_t flags, uint64_t *key, csp_status *st);
-csp_code csp_export_key(uint64_t prov, uint64_t key, uint64_t expkey, uint32_t blob_type,
+csp_code csp_get_user_key(uintptr_t prov, uint32_t keyspec, uintptr_t *key, csp_status *st);
+csp_code csp_import_key(uintptr_t prov, const uint8_t *data, uint32_t len, uintptr_t pubkey,
+                        uint32_t flags, uintptr_t *key, csp_status *st);
+csp_code csp_export_key(uintptr_t prov, uintptr_t key, uintptr_t expkey, uint32_t blob_type,
                         uint32_t flags, uint8_t *data, uint32_t *len, csp_status *st);
-csp_code csp_get_key_param(uint64_t prov, uint64_t key, uint32_t param, uint8_t *data,
+csp_code csp_get_key_param(uintptr_t prov, uintptr_t key, uint32_t param, uint8_t *data,
                            uint32_t *len, uint32_t flags, csp_status *st);
-csp_code csp_set_key_param(uint64_t prov, uint64_t key, uint32_t param, const uint8_t *data,
+csp_code csp_set_key_param(uintptr_t prov, uintptr_t key, uint32_t param, const uint8_t *data,
                            uint32_t flags, csp_status *st);
-csp_code csp_duplicate_key(uint64_t prov, uint64_t key, const void *reserved, uint32_t flags,
-                           uint64_t *out, csp_status *st);
-csp_code csp_destroy_key(uint64_t prov, uint64_t key, csp_status *st);
+csp_code csp_duplicate_key(uintptr_t prov, uintptr_t key, const void *reserved, uint32_t flags,
+                           uintptr_t *out, csp_status *st);
+csp_code csp_destroy_key(uintptr_t prov, uintptr_t key, csp_status *st);
 
 /* ---- signatures, random ---- */
 /* what: UTF-8, what the application says it signs (CryptSignHash's
  * description or PP_UI_PROMPT), or NULL. The signature is little-endian. */
-csp_code csp_sign_hash(uint64_t prov, uint64_t hash, uint32_t keyspec, const char *what,
+csp_code csp_sign_hash(uintptr_t prov, uintptr_t hash, uint32_t keyspec, const char *what,
                        uint32_t flags, uint8_t *sig, uint32_t *sig_len, csp_status *st);
-csp_code csp_verify_signature(uint64_t prov, uint64_t hash, const uint8_t *sig, uint32_t sig_len,
-                              uint64_t key, uint32_t flags, csp_status *st);
-csp_code csp_gen_random(uint64_t prov, uint32_t len, uint8_t *buf, csp_status *st);
+csp_code csp_verify_signature(uintptr_t prov, uintptr_t hash, const uint8_t *sig, uint32_t sig_len,
+                              uintptr_t key, uint32_t flags, csp_status *st);
+csp_code csp_gen_random(uintptr_t prov, uint32_t len, uint8_t *buf, csp_status *st);
 
 /* The one answer of every operation this CSP does not offer (CPGenKey,
  * CPDeriveKey, CPEncrypt, CPDecrypt, CPHashSessionKey): NTE_NOT_SUPPORTED. */

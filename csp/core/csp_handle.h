@@ -11,31 +11,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csp_status.h"
 #include "provider/prov_handle.h"
 
 typedef enum { CSP_KIND_PROV = 0x51, CSP_KIND_HASH = 0x52, CSP_KIND_KEY = 0x53 } csp_kind;
 
 typedef prov_obj csp_obj; /* .kind is a csp_kind; .owner the provider handle */
 
-/* The process's table (csp_handle.c). */
-extern prov_table csp_handles;
+/* The same functions as the KSP's (ksp_handle.h) over this CSP's table
+ * (csp_handle.c). CryptoAPI names a bad handle by its kind, so a lookup
+ * fails with the kind's code: CSP_E_BAD_UID (provider), CSP_E_BAD_HASH,
+ * CSP_E_BAD_KEY. */
 
 /* Creates the table's lock: DllMain's PROCESS_ATTACH or a test's setup. */
-#define csp_handle_init() prov_table_init(&csp_handles)
-/* Registers o (kind and owner set) and returns its handle. */
-#define csp_handle_new(o, h) prov_handle_new(&csp_handles, (o), (h))
+crpki_err csp_handle_init(void);
+/* Registers o (kind and owner set, refs 1 = the table's) and returns its handle. */
+csp_code csp_handle_new(csp_obj *o, uintptr_t *h, csp_status *st);
 /* A new reference to the live object h of that kind (csp_obj_put after). */
-#define csp_handle_get(h, kind, o) prov_handle_get(&csp_handles, (h), (kind), (o))
-/* The live object h of that kind owned by the live provider prov: 1; 0
- * when prov is not a live provider (*prov_ok = 0) or h is not such an
- * object (*prov_ok = 1). */
-#define csp_handle_get_owned(prov, h, kind, o, prov_ok)                                            \
-    prov_handle_get_owned(&csp_handles, (prov), CSP_KIND_PROV, (h), (kind), (o), (prov_ok))
-#define csp_handle_free(h, kind)     prov_handle_free(&csp_handles, (h), (kind))
-#define csp_handle_free_owned(owner) prov_handle_free_owned(&csp_handles, (owner))
-#define csp_obj_put(o)               prov_obj_put(&csp_handles, (o))
-#define csp_handle_live(kind)        prov_handle_live(&csp_handles, (kind))
-#define csp_handle_lock()            prov_table_lock(&csp_handles)
-#define csp_handle_unlock()          prov_table_unlock(&csp_handles)
+csp_code csp_handle_get(uintptr_t h, csp_kind kind, csp_obj **o, csp_status *st);
+/* The live object h of that kind owned by the live provider prov:
+ * CSP_E_BAD_UID when prov is not one, the kind's code when h is not such an
+ * object of prov. */
+csp_code csp_handle_get_owned(uintptr_t prov, uintptr_t h, csp_kind kind, csp_obj **o,
+                              csp_status *st);
+/* Unregisters h (drops the table's reference). */
+csp_code csp_handle_free(uintptr_t h, csp_kind kind, csp_status *st);
+/* Unregisters every object owned by the provider handle owner. */
+void csp_handle_free_owned(uintptr_t owner);
+void csp_obj_put(csp_obj *o);          /* NULL ok; destroys at zero */
+size_t csp_handle_live(csp_kind kind); /* live handles of a kind, 0: all */
+/* A short critical section over objects' mutable members. */
+void csp_handle_lock(void);
+void csp_handle_unlock(void);
 
 #endif

@@ -16,7 +16,7 @@ static void hash_destroy(csp_obj *o)
     free(h);
 }
 
-csp_code csp_hash_get(uint64_t prov, uint64_t h, csp_hash **out, csp_status *st)
+csp_code csp_hash_get(uintptr_t prov, uintptr_t h, csp_hash **out, csp_status *st)
 {
     csp_obj *o;
     csp_code c = csp_owned_get(prov, h, CSP_KIND_HASH, &o, st);
@@ -34,7 +34,7 @@ csp_code csp_hash_value(csp_hash *h, uint8_t *digest, size_t *len, csp_status *s
     return c;
 }
 
-static csp_hash *hash_alloc(uint64_t prov, uint32_t algid)
+static csp_hash *hash_alloc(uintptr_t prov, uint32_t algid)
 {
     csp_hash *h = calloc(1, sizeof(*h));
     if (!h)
@@ -51,8 +51,17 @@ static csp_hash *hash_alloc(uint64_t prov, uint32_t algid)
     return h;
 }
 
-csp_code csp_create_hash(uint64_t prov, uint32_t algid, uint64_t key, uint32_t flags, uint64_t *out,
-                         csp_status *st)
+/* Hands h out as a new handle; on failure h is destroyed. */
+static csp_code hash_register(csp_hash *h, uintptr_t *out, csp_status *st)
+{
+    csp_code c = csp_handle_new(&h->o, out, st);
+    if (c != CSP_OK)
+        hash_destroy(&h->o);
+    return c;
+}
+
+csp_code csp_create_hash(uintptr_t prov, uint32_t algid, uintptr_t key, uint32_t flags,
+                         uintptr_t *out, csp_status *st)
 {
     csp_prov *p = NULL;
     csp_code c = csp_prov_get(prov, &p, st);
@@ -84,16 +93,14 @@ csp_code csp_create_hash(uint64_t prov, uint32_t algid, uint64_t key, uint32_t f
         h->hid = hi ? hi->id : CRPKI_HASH_NONE;
         e = crypto_hash_new(h->hid, &h->h1);
     }
-    if (e == CRPKI_OK)
-        e = csp_handle_new(&h->o, out);
     if (e != CRPKI_OK) {
         hash_destroy(&h->o);
         return csp_fail_core(st, e, "cannot create the hash");
     }
-    return CSP_OK;
+    return hash_register(h, out, st);
 }
 
-csp_code csp_hash_data(uint64_t prov, uint64_t hash, const uint8_t *data, uint32_t len,
+csp_code csp_hash_data(uintptr_t prov, uintptr_t hash, const uint8_t *data, uint32_t len,
                        uint32_t flags, csp_status *st)
 {
     if (flags) /* CRYPT_USERDATA: no user-supplied-data device here */
@@ -139,7 +146,7 @@ csp_code csp_hash_finish_locked(csp_hash *h, csp_status *st)
     return CSP_OK;
 }
 
-csp_code csp_get_hash_param(uint64_t prov, uint64_t hash, uint32_t param, uint8_t *data,
+csp_code csp_get_hash_param(uintptr_t prov, uintptr_t hash, uint32_t param, uint8_t *data,
                             uint32_t *len, uint32_t flags, csp_status *st)
 {
     csp_hash *h = NULL;
@@ -169,7 +176,7 @@ csp_code csp_get_hash_param(uint64_t prov, uint64_t hash, uint32_t param, uint8_
     return c;
 }
 
-csp_code csp_set_hash_param(uint64_t prov, uint64_t hash, uint32_t param, const uint8_t *data,
+csp_code csp_set_hash_param(uintptr_t prov, uintptr_t hash, uint32_t param, const uint8_t *data,
                             size_t data_len, uint32_t flags, csp_status *st)
 {
     csp_hash *h = NULL;
@@ -197,8 +204,8 @@ csp_code csp_set_hash_param(uint64_t prov, uint64_t hash, uint32_t param, const 
     return c;
 }
 
-csp_code csp_duplicate_hash(uint64_t prov, uint64_t hash, const void *reserved, uint32_t flags,
-                            uint64_t *out, csp_status *st)
+csp_code csp_duplicate_hash(uintptr_t prov, uintptr_t hash, const void *reserved, uint32_t flags,
+                            uintptr_t *out, csp_status *st)
 {
     csp_hash *h = NULL;
     csp_code c = csp_hash_get(prov, hash, &h, st);
@@ -227,30 +234,27 @@ csp_code csp_duplicate_hash(uint64_t prov, uint64_t hash, const void *reserved, 
                 e = crypto_hash_dup(h->h2, &d->h2);
         }
         plat_mutex_unlock(h->mu);
-        if (e == CRPKI_OK)
-            e = csp_handle_new(&d->o, out);
-        if (e != CRPKI_OK)
-            hash_destroy(&d->o);
     }
     csp_obj_put(&h->o);
-    if (e != CRPKI_OK)
+    if (e != CRPKI_OK) {
+        if (d)
+            hash_destroy(&d->o);
         return csp_fail_core(st, e, "cannot duplicate the hash");
-    return CSP_OK;
+    }
+    return hash_register(d, out, st);
 }
 
-csp_code csp_destroy_hash(uint64_t prov, uint64_t hash, csp_status *st)
+csp_code csp_destroy_hash(uintptr_t prov, uintptr_t hash, csp_status *st)
 {
     csp_hash *h = NULL;
     csp_code c = csp_hash_get(prov, hash, &h, st);
     if (c != CSP_OK)
         return c;
     csp_obj_put(&h->o);
-    if (!csp_handle_free(hash, CSP_KIND_HASH))
-        return csp_fail(st, CSP_E_BAD_HASH, "the hash was destroyed meanwhile");
-    return CSP_OK;
+    return csp_handle_free(hash, CSP_KIND_HASH, st); /* fails if destroyed meanwhile */
 }
 
-uint32_t csp_hash_size(uint64_t prov, uint64_t hash)
+uint32_t csp_hash_size(uintptr_t prov, uintptr_t hash)
 {
     csp_hash *h = NULL;
     if (csp_hash_get(prov, hash, &h, NULL) != CSP_OK)

@@ -54,12 +54,12 @@ typedef struct {
 const prov_backend *csp_backend_get(void);
 
 /* Provider lookup: CSP_E_BAD_UID unless live. Release with csp_obj_put. */
-csp_code csp_prov_get(uint64_t h, csp_prov **p, csp_status *st);
+csp_code csp_prov_get(uintptr_t h, csp_prov **p, csp_status *st);
 /* Hash / key lookups bound to their provider: CSP_E_BAD_UID for a bad prov,
  * CSP_E_BAD_HASH / CSP_E_BAD_KEY for a bad or foreign hash / key. */
-csp_code csp_owned_get(uint64_t prov, uint64_t h, csp_kind kind, csp_obj **o, csp_status *st);
-csp_code csp_hash_get(uint64_t prov, uint64_t h, csp_hash **out, csp_status *st);
-csp_code csp_key_get(uint64_t prov, uint64_t h, csp_key **out, csp_status *st);
+csp_code csp_owned_get(uintptr_t prov, uintptr_t h, csp_kind kind, csp_obj **o, csp_status *st);
+csp_code csp_hash_get(uintptr_t prov, uintptr_t h, csp_hash **out, csp_status *st);
+csp_code csp_key_get(uintptr_t prov, uintptr_t h, csp_key **out, csp_status *st);
 
 /* Finishes the hash (if not yet) and copies its value; under hs->mu. */
 csp_code csp_hash_finish_locked(csp_hash *hs, csp_status *st);
@@ -78,7 +78,7 @@ const csp_alg *csp_alg_at(size_t i);          /* the PP_ENUMALGS order; NULL at 
 size_t csp_alg_hash_size(uint32_t algid);
 
 /* A new key object (refs 1) for pub. */
-csp_code csp_key_register(uint64_t prov, uint32_t algid, crypto_pubkey *pub, const uint8_t *cert,
-                          size_t cert_len, uint64_t *out, csp_status *st);
+csp_code csp_key_register(uintptr_t prov, uint32_t algid, crypto_pubkey *pub, const uint8_t *cert,
+                          size_t cert_len, uintptr_t *out, csp_status *st);
 
 #endif

@@ -20,7 +20,7 @@ static void key_destroy(csp_obj *o)
     free(k);
 }
 
-csp_code csp_key_get(uint64_t prov, uint64_t h, csp_key **out, csp_status *st)
+csp_code csp_key_get(uintptr_t prov, uintptr_t h, csp_key **out, csp_status *st)
 {
     csp_obj *o;
     csp_code c = csp_owned_get(prov, h, CSP_KIND_KEY, &o, st);
@@ -28,8 +28,8 @@ csp_code csp_key_get(uint64_t prov, uint64_t h, csp_key **out, csp_status *st)
     return c;
 }
 
-csp_code csp_key_register(uint64_t prov, uint32_t algid, crypto_pubkey *pub, const uint8_t *cert,
-                          size_t cert_len, uint64_t *out, csp_status *st)
+csp_code csp_key_register(uintptr_t prov, uint32_t algid, crypto_pubkey *pub, const uint8_t *cert,
+                          size_t cert_len, uintptr_t *out, csp_status *st)
 {
     csp_key *k = calloc(1, sizeof(*k));
     if (!k) {
@@ -54,15 +54,13 @@ csp_code csp_key_register(uint64_t prov, uint32_t algid, crypto_pubkey *pub, con
         memcpy(k->cert, cert, cert_len);
         k->cert_len = cert_len;
     }
-    crpki_err e = csp_handle_new(&k->o, out);
-    if (e != CRPKI_OK) {
+    csp_code c = csp_handle_new(&k->o, out, st);
+    if (c != CSP_OK)
         key_destroy(&k->o);
-        return csp_fail_core(st, e, "handle table full");
-    }
-    return CSP_OK;
+    return c;
 }
 
-csp_code csp_get_user_key(uint64_t prov, uint32_t keyspec, uint64_t *out, csp_status *st)
+csp_code csp_get_user_key(uintptr_t prov, uint32_t keyspec, uintptr_t *out, csp_status *st)
 {
     csp_prov *p = NULL;
     csp_code c = csp_prov_get(prov, &p, st);
@@ -91,8 +89,8 @@ csp_code csp_get_user_key(uint64_t prov, uint32_t keyspec, uint64_t *out, csp_st
     return c;
 }
 
-csp_code csp_import_key(uint64_t prov, const uint8_t *data, uint32_t len, uint64_t pubkey,
-                        uint32_t flags, uint64_t *out, csp_status *st)
+csp_code csp_import_key(uintptr_t prov, const uint8_t *data, uint32_t len, uintptr_t pubkey,
+                        uint32_t flags, uintptr_t *out, csp_status *st)
 {
     csp_prov *p = NULL;
     csp_code c = csp_prov_get(prov, &p, st);
@@ -140,7 +138,7 @@ csp_code csp_import_key(uint64_t prov, const uint8_t *data, uint32_t len, uint64
     return csp_key_register(prov, algid, pub, NULL, 0, out, st);
 }
 
-csp_code csp_export_key(uint64_t prov, uint64_t key, uint64_t expkey, uint32_t blob_type,
+csp_code csp_export_key(uintptr_t prov, uintptr_t key, uintptr_t expkey, uint32_t blob_type,
                         uint32_t flags, uint8_t *data, uint32_t *len, csp_status *st)
 {
     csp_key *k = NULL;
@@ -176,7 +174,7 @@ csp_code csp_export_key(uint64_t prov, uint64_t key, uint64_t expkey, uint32_t b
     return c;
 }
 
-csp_code csp_get_key_param(uint64_t prov, uint64_t key, uint32_t param, uint8_t *data,
+csp_code csp_get_key_param(uintptr_t prov, uintptr_t key, uint32_t param, uint8_t *data,
                            uint32_t *len, uint32_t flags, csp_status *st)
 {
     csp_key *k = NULL;
@@ -214,7 +212,7 @@ csp_code csp_get_key_param(uint64_t prov, uint64_t key, uint32_t param, uint8_t 
     return c;
 }
 
-csp_code csp_set_key_param(uint64_t prov, uint64_t key, uint32_t param, const uint8_t *data,
+csp_code csp_set_key_param(uintptr_t prov, uintptr_t key, uint32_t param, const uint8_t *data,
                            uint32_t flags, csp_status *st)
 {
     csp_key *k = NULL;
@@ -231,8 +229,8 @@ csp_code csp_set_key_param(uint64_t prov, uint64_t key, uint32_t param, const ui
     return csp_fail(st, CSP_E_BAD_TYPE, "key parameter %lu cannot be set", (unsigned long)param);
 }
 
-csp_code csp_duplicate_key(uint64_t prov, uint64_t key, const void *reserved, uint32_t flags,
-                           uint64_t *out, csp_status *st)
+csp_code csp_duplicate_key(uintptr_t prov, uintptr_t key, const void *reserved, uint32_t flags,
+                           uintptr_t *out, csp_status *st)
 {
     csp_key *k = NULL;
     csp_code c = csp_key_get(prov, key, &k, st);
@@ -258,14 +256,12 @@ csp_code csp_duplicate_key(uint64_t prov, uint64_t key, const void *reserved, ui
     return c;
 }
 
-csp_code csp_destroy_key(uint64_t prov, uint64_t key, csp_status *st)
+csp_code csp_destroy_key(uintptr_t prov, uintptr_t key, csp_status *st)
 {
     csp_key *k = NULL;
     csp_code c = csp_key_get(prov, key, &k, st);
     if (c != CSP_OK)
         return c;
     csp_obj_put(&k->o);
-    if (!csp_handle_free(key, CSP_KIND_KEY))
-        return csp_fail(st, CSP_E_BAD_KEY, "the key was destroyed meanwhile");
-    return CSP_OK;
+    return csp_handle_free(key, CSP_KIND_KEY, st); /* fails if destroyed meanwhile */
 }

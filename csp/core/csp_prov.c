@@ -40,25 +40,17 @@ static void prov_destroy(csp_obj *o)
     free(p);
 }
 
-csp_code csp_prov_get(uint64_t h, csp_prov **p, csp_status *st)
+csp_code csp_prov_get(uintptr_t h, csp_prov **p, csp_status *st)
 {
     csp_obj *o = NULL;
-    if (!csp_handle_get(h, CSP_KIND_PROV, &o))
-        return csp_fail(st, CSP_E_BAD_UID, "not a live provider handle");
+    csp_code c = csp_handle_get(h, CSP_KIND_PROV, &o, st);
     *p = (csp_prov *)o;
-    return CSP_OK;
+    return c;
 }
 
-csp_code csp_owned_get(uint64_t prov, uint64_t h, csp_kind kind, csp_obj **o, csp_status *st)
+csp_code csp_owned_get(uintptr_t prov, uintptr_t h, csp_kind kind, csp_obj **o, csp_status *st)
 {
-    int prov_ok;
-    *o = NULL;
-    if (csp_handle_get_owned(prov, h, kind, o, &prov_ok))
-        return CSP_OK;
-    if (!prov_ok)
-        return csp_fail(st, CSP_E_BAD_UID, "not a live provider handle");
-    return kind == CSP_KIND_HASH ? csp_fail(st, CSP_E_BAD_HASH, "not a live hash of this context")
-                                 : csp_fail(st, CSP_E_BAD_KEY, "not a live key of this context");
+    return csp_handle_get_owned(prov, h, kind, o, st);
 }
 
 #define ACQUIRE_FLAGS                                                                              \
@@ -87,7 +79,7 @@ static csp_code find_container(const char *container, catalog_entry *out, csp_st
     return CSP_OK;
 }
 
-csp_code csp_acquire_context(uint64_t *out, const char *container, uint32_t flags,
+csp_code csp_acquire_context(uintptr_t *out, const char *container, uint32_t flags,
                              const csp_window_src *win, csp_status *st)
 {
     if (!out)
@@ -167,22 +159,23 @@ csp_code csp_acquire_context(uint64_t *out, const char *container, uint32_t flag
         prov_destroy(&p->o);
         return csp_fail_core(st, CRPKI_E_NO_MEMORY, "out of memory");
     }
-    e = csp_handle_new(&p->o, out);
-    if (e != CRPKI_OK) {
+    c = csp_handle_new(&p->o, out, st);
+    if (c != CSP_OK) {
         prov_destroy(&p->o);
-        return csp_fail_core(st, e, "handle table full");
+        return c;
     }
     log_write(CRPKI_LOG_DEBUG, "csp", "context %s%s%s acquired", verify ? "(verify)" : p->container,
               p->silent ? " silent" : "", (flags & CSP_CRYPT_MACHINE_KEYSET) ? " machine" : "");
     return CSP_OK;
 }
 
-csp_code csp_release_context(uint64_t prov, uint32_t flags, csp_status *st)
+csp_code csp_release_context(uintptr_t prov, uint32_t flags, csp_status *st)
 {
     /* Released even with bad flags (as Microsoft's providers do): the
      * caller's handle is gone either way. */
-    if (!csp_handle_free(prov, CSP_KIND_PROV))
-        return csp_fail(st, CSP_E_BAD_UID, "not a live provider handle");
+    csp_code c = csp_handle_free(prov, CSP_KIND_PROV, st);
+    if (c != CSP_OK)
+        return c;
     csp_handle_free_owned(prov);
     if (flags)
         return csp_fail(st, CSP_E_BAD_FLAGS, "dwFlags must be 0");
@@ -297,7 +290,7 @@ static csp_code enum_algs(csp_prov *p, int ex, uint8_t *data, uint32_t *len, uin
     return c;
 }
 
-csp_code csp_get_prov_param(uint64_t prov, uint32_t param, uint8_t *data, uint32_t *len,
+csp_code csp_get_prov_param(uintptr_t prov, uint32_t param, uint8_t *data, uint32_t *len,
                             uint32_t flags, csp_status *st)
 {
     csp_prov *p = NULL;
@@ -368,7 +361,7 @@ out:
     return c;
 }
 
-csp_code csp_set_prov_param(uint64_t prov, uint32_t param, const void *value, uint32_t flags,
+csp_code csp_set_prov_param(uintptr_t prov, uint32_t param, const void *value, uint32_t flags,
                             csp_status *st)
 {
     csp_prov *p = NULL;
@@ -426,7 +419,7 @@ static void add_entry_certs(csp_cert_set *s, const catalog_entry *k, int roots_o
     }
 }
 
-csp_code csp_prov_certs(uint64_t prov, int roots_only, csp_cert_set *out, csp_status *st)
+csp_code csp_prov_certs(uintptr_t prov, int roots_only, csp_cert_set *out, csp_status *st)
 {
     memset(out, 0, sizeof(*out));
     csp_prov *p = NULL;
@@ -481,7 +474,7 @@ void csp_cert_set_free(csp_cert_set *s)
     memset(s, 0, sizeof(*s));
 }
 
-csp_code csp_gen_random(uint64_t prov, uint32_t len, uint8_t *buf, csp_status *st)
+csp_code csp_gen_random(uintptr_t prov, uint32_t len, uint8_t *buf, csp_status *st)
 {
     csp_prov *p = NULL;
     csp_code c = csp_prov_get(prov, &p, st);

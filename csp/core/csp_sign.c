@@ -13,7 +13,7 @@
 
 #define SIGN_FLAGS (CSP_CRYPT_NOHASHOID | CSP_CRYPT_X931_FORMAT)
 
-csp_code csp_sign_hash(uint64_t prov, uint64_t hash, uint32_t keyspec, const char *what,
+csp_code csp_sign_hash(uintptr_t prov, uintptr_t hash, uint32_t keyspec, const char *what,
                        uint32_t flags, uint8_t *sig, uint32_t *sig_len, csp_status *st)
 {
     if (flags & ~SIGN_FLAGS)
@@ -107,8 +107,8 @@ out:
     return c;
 }
 
-csp_code csp_verify_signature(uint64_t prov, uint64_t hash, const uint8_t *sig, uint32_t sig_len,
-                              uint64_t key, uint32_t flags, csp_status *st)
+csp_code csp_verify_signature(uintptr_t prov, uintptr_t hash, const uint8_t *sig, uint32_t sig_len,
+                              uintptr_t key, uint32_t flags, csp_status *st)
 {
     if (flags & ~CSP_CRYPT_NOHASHOID) /* X9.31 not verified here */
         return csp_fail(st, CSP_E_BAD_FLAGS, "flags 0x%08lx", (unsigned long)flags);
@@ -121,8 +121,9 @@ csp_code csp_verify_signature(uint64_t prov, uint64_t hash, const uint8_t *sig, 
     if (c != CSP_OK)
         return c;
     csp_obj_put(&p->o);
-    if (!csp_handle_get(key, CSP_KIND_KEY, &o))
-        return csp_fail(st, CSP_E_BAD_KEY, "not a live key handle");
+    c = csp_handle_get(key, CSP_KIND_KEY, &o, st);
+    if (c != CSP_OK)
+        return c;
     csp_key *k = (csp_key *)o;
     csp_hash *h = NULL;
     uint8_t *be = NULL;

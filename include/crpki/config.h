@@ -1,7 +1,7 @@
 /* Configuration of the driver: config.json in the per-user state directory,
- * over defaults from a machine-wide file of the same form (DESIGN.md, "Names
- * other programs rely on"). A missing file means defaults; a present but bad
- * one is CRPKI_E_CONFIG with ei->detail naming the key and what is wrong. */
+ * over defaults from a machine-wide file of the same form (docs/architecture.md,
+ * "Names other programs rely on"; docs/configuration.md). A missing file means defaults; a present
+ * but bad one is CRPKI_E_CONFIG with ei->detail naming the key and what is wrong. */
 #ifndef CRPKI_CONFIG_H
 #define CRPKI_CONFIG_H
 

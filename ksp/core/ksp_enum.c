@@ -15,7 +15,6 @@
 #include "ksp_pad.h"
 #include "ksp_u16.h"
 
-
 #define ENUM_MAGIC 0x4b53504eu /* "KSPN" */
 
 typedef struct {
@@ -123,8 +122,7 @@ ksp_code ksp_enum_algorithms(uintptr_t hp, uint32_t operations, uint32_t *count,
     if (ksp_flags_bad(flags, KSP_MASK_SIMPLE))
         return ksp_fail(st, KSP_E_BAD_FLAGS, "flags 0x%08x", (unsigned)flags);
     if (operations & ~KSP_OP_ALL_KNOWN)
-        return ksp_fail(st, KSP_E_INVALID_ARG, "dwAlgOperations 0x%08x",
-                             (unsigned)operations);
+        return ksp_fail(st, KSP_E_INVALID_ARG, "dwAlgOperations 0x%08x", (unsigned)operations);
     size_t n = 0; /* every key algorithm signs: all of them, or none */
     if (operations == 0 || (operations & KSP_OP_SIGNATURE))
         while (alg_key_at(n))

@@ -3,11 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Handles are 64-bit numbers (magic | kind | generation | slot): the KSP
- * is built for 64-bit Windows only, where NCRYPT_HANDLE is 64 bits. */
-_Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "64-bit handles");
-
-prov_table ksp_handles = PROV_TABLE_INIT(0x4B53);
+static prov_table ksp_handles = PROV_TABLE_INIT(0x4B53);
 
 static void *def_alloc(size_t n)
 {
@@ -28,20 +24,23 @@ static const char *kind_name(ksp_kind k)
     return k == KSP_KIND_PROVIDER ? "provider" : "key";
 }
 
+crpki_err ksp_handle_init(void)
+{
+    return prov_table_init(&ksp_handles);
+}
+
 ksp_code ksp_handle_new(ksp_obj *o, uintptr_t *h, ksp_status *st)
 {
-    uint64_t v = 0;
-    crpki_err e = prov_handle_new(&ksp_handles, o, &v);
+    crpki_err e = prov_handle_new(&ksp_handles, o, h);
     if (e != CRPKI_OK)
         return ksp_fail_core(st, e, "no new %s handle", kind_name((ksp_kind)o->kind));
-    *h = (uintptr_t)v;
     return KSP_OK;
 }
 
 ksp_code ksp_handle_get(uintptr_t h, ksp_kind kind, ksp_obj **o, ksp_status *st)
 {
     *o = NULL;
-    if (!prov_handle_get(&ksp_handles, (uint64_t)h, kind, o))
+    if (!prov_handle_get(&ksp_handles, h, kind, o))
         return ksp_fail(st, KSP_E_INVALID_HANDLE, "0x%llx is no live %s handle",
                         (unsigned long long)h, kind_name(kind));
     return KSP_OK;
@@ -49,10 +48,30 @@ ksp_code ksp_handle_get(uintptr_t h, ksp_kind kind, ksp_obj **o, ksp_status *st)
 
 ksp_code ksp_handle_free(uintptr_t h, ksp_kind kind, ksp_status *st)
 {
-    if (!prov_handle_free(&ksp_handles, (uint64_t)h, kind))
+    if (!prov_handle_free(&ksp_handles, h, kind))
         return ksp_fail(st, KSP_E_INVALID_HANDLE, "0x%llx is no live %s handle",
                         (unsigned long long)h, kind_name(kind));
     return KSP_OK;
+}
+
+void ksp_obj_put(ksp_obj *o)
+{
+    prov_obj_put(&ksp_handles, o);
+}
+
+size_t ksp_handle_live(ksp_kind kind)
+{
+    return prov_handle_live(&ksp_handles, kind);
+}
+
+void ksp_handle_lock(void)
+{
+    prov_table_lock(&ksp_handles);
+}
+
+void ksp_handle_unlock(void)
+{
+    prov_table_unlock(&ksp_handles);
 }
 
 void ksp_buf_set_allocator(ksp_alloc_fn a, ksp_free_fn f)

@@ -22,11 +22,11 @@ typedef enum { KSP_KIND_PROVIDER = 0xA, KSP_KIND_KEY = 0xB } ksp_kind;
 
 typedef prov_obj ksp_obj; /* .kind is a ksp_kind */
 
-/* The process's table (ksp_handle.c). */
-extern prov_table ksp_handles;
+/* The same functions as the CSP's (csp_handle.h) over this KSP's table
+ * (ksp_handle.c); a bad handle of any kind is KSP_E_INVALID_HANDLE. */
 
 /* Creates the table's lock: DllMain's PROCESS_ATTACH or a test's setup. */
-#define ksp_handle_init() prov_table_init(&ksp_handles)
+crpki_err ksp_handle_init(void);
 
 /* Registers o (its kind set, refs 1 = the table's) and returns the handle. */
 ksp_code ksp_handle_new(ksp_obj *o, uintptr_t *h, ksp_status *st);
@@ -34,11 +34,11 @@ ksp_code ksp_handle_new(ksp_obj *o, uintptr_t *h, ksp_status *st);
 ksp_code ksp_handle_get(uintptr_t h, ksp_kind kind, ksp_obj **o, ksp_status *st);
 /* Unregisters h (drops the table's reference). */
 ksp_code ksp_handle_free(uintptr_t h, ksp_kind kind, ksp_status *st);
-#define ksp_obj_put(o)    prov_obj_put(&ksp_handles, (o)) /* NULL ok; destroys at zero */
-#define ksp_handle_live() prov_handle_live(&ksp_handles, 0)
+void ksp_obj_put(ksp_obj *o);          /* NULL ok; destroys at zero */
+size_t ksp_handle_live(ksp_kind kind); /* live handles of a kind, 0: all */
 /* A short critical section over objects' mutable members. */
-#define ksp_handle_lock()   prov_table_lock(&ksp_handles)
-#define ksp_handle_unlock() prov_table_unlock(&ksp_handles)
+void ksp_handle_lock(void);
+void ksp_handle_unlock(void);
 
 /* ---- buffers handed to the application ---- */
 typedef void *(*ksp_alloc_fn)(size_t n);

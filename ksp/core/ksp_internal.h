@@ -52,20 +52,24 @@ ksp_code ksp_provider_live(uintptr_t hp, ksp_status *st);
 ksp_code ksp_key_get(uintptr_t hp, uintptr_t hk, ksp_key **k, ksp_status *st);
 /* KSP_E_CORE with e, and a reason naming what failed (KSP_E_MORE_DATA for
  * CRPKI_E_BUFFER_TOO_SMALL). */
-ksp_code ksp_backend_err(ksp_status *st, crpki_err e, const crpki_error_info *ei,
-                         const char *what);
+ksp_code ksp_backend_err(ksp_status *st, crpki_err e, const crpki_error_info *ei, const char *what);
 
 /* The key algorithm row (base/alg) of a key the KSP holds: its CNG names.
  * Keys are RSA, or EC on a curve the catalog and the blob import accept, so
  * there is always one; an unknown shape reads as the first row. */
 const alg_key_info *ksp_key_alg(alg_key_type type, alg_curve curve);
 
+/* What GetProviderProperty and GetKeyProperty check before the property's
+ * name: the pointers, the flags, and NCRYPT_PERSIST_ONLY_FLAG (nothing
+ * custom is ever persisted: KSP_E_NOT_FOUND). */
+ksp_code ksp_property_get_check(const uint16_t *prop, const size_t *res, uint32_t flags,
+                                ksp_status *st);
+
 /* HWND / use context: the two properties providers and keys both keep
  * (under the table lock, as the application may set them meanwhile). */
 int ksp_ui_property_is(const uint16_t *prop);
-ksp_code ksp_ui_property_get(const uintptr_t *hwnd, char *const *use_context,
-                             const uint16_t *prop, uint8_t *out, size_t outsz, size_t *res,
-                             ksp_status *st);
+ksp_code ksp_ui_property_get(const uintptr_t *hwnd, char *const *use_context, const uint16_t *prop,
+                             uint8_t *out, size_t outsz, size_t *res, ksp_status *st);
 ksp_code ksp_ui_property_set(uintptr_t *hwnd, char **use_context, const uint16_t *prop,
                              const uint8_t *in, size_t len, uint32_t flags, ksp_status *st);
 

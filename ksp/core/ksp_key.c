@@ -15,7 +15,6 @@
 #include "ksp_pad.h"
 #include "ksp_u16.h"
 
-
 static void key_destroy(ksp_obj *o)
 {
     ksp_key *k = (ksp_key *)o;
@@ -49,7 +48,6 @@ ksp_code ksp_key_get(uintptr_t hp, uintptr_t hk, ksp_key **k, ksp_status *st)
     *k = (ksp_key *)o;
     return KSP_OK;
 }
-
 
 static ksp_code key_pubkey(ksp_key *k, ksp_status *st)
 {
@@ -86,7 +84,7 @@ ksp_code ksp_open_key(uintptr_t hp, uintptr_t *hk, const uint16_t *name, uint32_
     }
     if (name && ksp_u16_len(name, KSP_MAX_NAME_LENGTH) > KSP_MAX_NAME_LENGTH) {
         c = ksp_fail(st, KSP_E_INVALID_ARG, "key name longer than %u characters",
-                          KSP_MAX_NAME_LENGTH);
+                     KSP_MAX_NAME_LENGTH);
         goto out;
     }
     if (name && ksp_u16_to_utf8(name, SIZE_MAX, &id) != CRPKI_OK) {
@@ -176,14 +174,9 @@ ksp_code ksp_get_key_property(uintptr_t hp, uintptr_t hk, const uint16_t *prop, 
         return c;
     const crypto_pubkey_info *i = &k->info;
     const alg_key_info *a = ksp_key_alg(i->type, i->curve);
-    if (!prop || !res)
-        c = ksp_fail(st, KSP_E_INVALID_ARG, "pszProperty or pcbResult is NULL");
-    else if (ksp_flags_bad(flags, KSP_MASK_GET_PROPERTY))
-        c = ksp_fail(st, KSP_E_BAD_FLAGS, "flags 0x%08x", (unsigned)flags);
-    else if (flags & KSP_F_PERSIST_ONLY)
-        /* built-in values are skipped; nothing custom is ever persisted */
-        c = ksp_fail(st, KSP_E_NOT_FOUND, "no persisted custom properties");
-    else if (ksp_u16_eq_ascii(prop, "Algorithm Group"))
+    if ((c = ksp_property_get_check(prop, res, flags, st)) != KSP_OK) {
+        /* refused: st says why */
+    } else if (ksp_u16_eq_ascii(prop, "Algorithm Group"))
         c = ksp_out_str(a->cng_group, out, outsz, res, st);
     else if (ksp_u16_eq_ascii(prop, "Algorithm Name"))
         c = ksp_out_str(a->cng_name, out, outsz, res, st);
@@ -237,8 +230,6 @@ ksp_code ksp_set_key_property(uintptr_t hp, uintptr_t hk, const uint16_t *prop, 
     ksp_obj_put(&k->hdr);
     return c;
 }
-
-
 
 ksp_code ksp_export_key(uintptr_t hp, uintptr_t hk, uintptr_t hexport, const uint16_t *blob_type,
                         int has_params, uint8_t *out, size_t outsz, size_t *res, uint32_t flags,

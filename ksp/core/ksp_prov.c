@@ -30,14 +30,12 @@ const prov_backend *ksp_backend(void)
     return g_backend;
 }
 
-
 static void provider_destroy(ksp_obj *o)
 {
     ksp_provider *p = (ksp_provider *)o;
     free(p->use_context);
     free(p);
 }
-
 
 ksp_code ksp_provider_get(uintptr_t hp, ksp_provider **p, ksp_status *st)
 {
@@ -58,11 +56,7 @@ ksp_code ksp_provider_live(uintptr_t hp, ksp_status *st)
     return c;
 }
 
-
-
-
-ksp_code ksp_backend_err(ksp_status *st, crpki_err e, const crpki_error_info *ei,
-                         const char *what)
+ksp_code ksp_backend_err(ksp_status *st, crpki_err e, const crpki_error_info *ei, const char *what)
 {
     if (e == CRPKI_E_BUFFER_TOO_SMALL) /* the size protocol, whoever ran out of room */
         return ksp_fail(st, KSP_E_MORE_DATA, "%s: %s", what, ei->detail);
@@ -77,12 +71,8 @@ int ksp_ui_property_is(const uint16_t *prop)
     return ksp_u16_eq_ascii(prop, "HWND Handle") || ksp_u16_eq_ascii(prop, "Use Context");
 }
 
-
-
-
-ksp_code ksp_ui_property_get(const uintptr_t *hwnd, char *const *use_context,
-                                const uint16_t *prop, uint8_t *out, size_t outsz, size_t *res,
-                                ksp_status *st)
+ksp_code ksp_ui_property_get(const uintptr_t *hwnd, char *const *use_context, const uint16_t *prop,
+                             uint8_t *out, size_t outsz, size_t *res, ksp_status *st)
 {
     if (ksp_u16_eq_ascii(prop, "HWND Handle")) {
         ksp_handle_lock();
@@ -103,20 +93,19 @@ ksp_code ksp_ui_property_get(const uintptr_t *hwnd, char *const *use_context,
 
 /* HWND / use context: the two settable properties of providers and keys. */
 ksp_code ksp_ui_property_set(uintptr_t *hwnd, char **use_context, const uint16_t *prop,
-                                const uint8_t *in, size_t len, uint32_t flags, ksp_status *st)
+                             const uint8_t *in, size_t len, uint32_t flags, ksp_status *st)
 {
     if (!prop)
         return ksp_fail(st, KSP_E_INVALID_ARG, "pszProperty is NULL");
     if (ksp_flags_bad(flags, KSP_MASK_SET_PROPERTY))
         return ksp_fail(st, KSP_E_BAD_FLAGS, "flags 0x%08x", (unsigned)flags);
     if (flags & KSP_F_PERSIST)
-        return ksp_fail(st, KSP_E_NOT_SUPPORTED,
-                             "persisted custom properties are not stored");
+        return ksp_fail(st, KSP_E_NOT_SUPPORTED, "persisted custom properties are not stored");
     if (ksp_u16_eq_ascii(prop, "HWND Handle")) {
         uintptr_t w;
         if (!in || len != sizeof w)
             return ksp_fail(st, KSP_E_INVALID_ARG, "HWND takes %u bytes, got %u",
-                                 (unsigned)sizeof w, (unsigned)len);
+                            (unsigned)sizeof w, (unsigned)len);
         memcpy(&w, in, sizeof w);
         ksp_handle_lock();
         *hwnd = w;
@@ -138,15 +127,13 @@ ksp_code ksp_ui_property_set(uintptr_t *hwnd, char **use_context, const uint16_t
     return ksp_fail(st, KSP_E_NOT_SUPPORTED, "property cannot be set");
 }
 
-
 ksp_code ksp_open_provider(const uint16_t *name, uint32_t flags, uintptr_t *hp, ksp_status *st)
 {
     if (!hp)
         return ksp_fail(st, KSP_E_INVALID_ARG, "phProvider is NULL");
     *hp = 0;
     if (!name || !ksp_u16_eq_ascii(name, KSP_PROVIDER_NAME))
-        return ksp_fail(st, KSP_E_INVALID_ARG, "provider name is not \"%s\"",
-                             KSP_PROVIDER_NAME);
+        return ksp_fail(st, KSP_E_INVALID_ARG, "provider name is not \"%s\"", KSP_PROVIDER_NAME);
     if (ksp_flags_bad(flags, KSP_MASK_OPEN_PROVIDER))
         return ksp_fail(st, KSP_E_BAD_FLAGS, "flags 0x%08x", (unsigned)flags);
     if (!g_backend)
@@ -170,6 +157,18 @@ ksp_code ksp_free_provider(uintptr_t hp, ksp_status *st)
 {
     return ksp_handle_free(hp, KSP_KIND_PROVIDER, st);
 }
+ksp_code ksp_property_get_check(const uint16_t *prop, const size_t *res, uint32_t flags,
+                                ksp_status *st)
+{
+    if (!prop || !res)
+        return ksp_fail(st, KSP_E_INVALID_ARG, "pszProperty or pcbResult is NULL");
+    if (ksp_flags_bad(flags, KSP_MASK_GET_PROPERTY))
+        return ksp_fail(st, KSP_E_BAD_FLAGS, "flags 0x%08x", (unsigned)flags);
+    if (flags & KSP_F_PERSIST_ONLY) /* built-in values are skipped; nothing custom is persisted */
+        return ksp_fail(st, KSP_E_NOT_FOUND, "no persisted custom properties");
+    return KSP_OK;
+}
+
 ksp_code ksp_get_provider_property(uintptr_t hp, const uint16_t *prop, uint8_t *out, size_t outsz,
                                    size_t *res, uint32_t flags, ksp_status *st)
 {
@@ -177,13 +176,9 @@ ksp_code ksp_get_provider_property(uintptr_t hp, const uint16_t *prop, uint8_t *
     ksp_code c = ksp_provider_get(hp, &p, st);
     if (c != KSP_OK)
         return c;
-    if (!prop || !res)
-        c = ksp_fail(st, KSP_E_INVALID_ARG, "pszProperty or pcbResult is NULL");
-    else if (ksp_flags_bad(flags, KSP_MASK_GET_PROPERTY))
-        c = ksp_fail(st, KSP_E_BAD_FLAGS, "flags 0x%08x", (unsigned)flags);
-    else if (flags & KSP_F_PERSIST_ONLY)
-        c = ksp_fail(st, KSP_E_NOT_FOUND, "no persisted custom properties");
-    else if (ksp_u16_eq_ascii(prop, "Name"))
+    if ((c = ksp_property_get_check(prop, res, flags, st)) != KSP_OK) {
+        /* refused: st says why */
+    } else if (ksp_u16_eq_ascii(prop, "Name"))
         c = ksp_out_str(KSP_PROVIDER_NAME, out, outsz, res, st);
     else if (ksp_u16_eq_ascii(prop, "Impl Type"))
         c = ksp_out_dword(KSP_IMPL_HARDWARE, out, outsz, res, st);
@@ -199,7 +194,6 @@ ksp_code ksp_get_provider_property(uintptr_t hp, const uint16_t *prop, uint8_t *
     ksp_obj_put(&p->hdr);
     return c;
 }
-
 
 ksp_code ksp_set_provider_property(uintptr_t hp, const uint16_t *prop, const uint8_t *in,
                                    size_t len, uint32_t flags, ksp_status *st)

@@ -15,7 +15,6 @@
 #include "ksp_pad.h"
 #include "ksp_u16.h"
 
-
 static ksp_pad_key pad_key(const ksp_key *k)
 {
     ksp_pad_key pk = {k->info.type, (k->info.bits + 7) / 8};
@@ -51,7 +50,7 @@ ksp_code ksp_sign_hash(uintptr_t hp, uintptr_t hk, const void *padding, const ui
         goto out;
     if (sigsz < need) {
         c = ksp_fail(st, KSP_E_MORE_DATA, "signature buffer of %u bytes, %u needed",
-                          (unsigned)sigsz, (unsigned)need);
+                     (unsigned)sigsz, (unsigned)need);
         goto out;
     }
     ksp_handle_lock();

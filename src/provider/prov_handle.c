@@ -2,10 +2,23 @@
 
 #include <stdlib.h>
 
-#define H_SLOT_BITS  20
+/* A handle is as wide as the ULONG_PTR both Windows APIs take:
+ * magic | kind | generation | slot+1, narrower fields on 32-bit builds. */
+#if UINTPTR_MAX > 0xffffffffu
+#define H_MAGIC_BITS 16
+#define H_KIND_BITS  8
 #define H_GEN_BITS   20
-#define H_MAX_SLOTS  ((1u << H_SLOT_BITS) - 2u)
-#define H_MASK(bits) ((1u << (bits)) - 1u)
+#define H_SLOT_BITS  20
+#else
+#define H_MAGIC_BITS 4
+#define H_KIND_BITS  4
+#define H_GEN_BITS   8
+#define H_SLOT_BITS  16
+#endif
+#define H_KIND_SHIFT  (H_SLOT_BITS + H_GEN_BITS)
+#define H_MAGIC_SHIFT (H_KIND_SHIFT + H_KIND_BITS)
+#define H_MAX_SLOTS   ((1u << H_SLOT_BITS) - 2u)
+#define H_MASK(bits)  ((uintptr_t)(((uintptr_t)1 << (bits)) - 1u))
 
 struct prov_slot {
     prov_obj *obj; /* NULL: free */
@@ -39,18 +52,20 @@ void prov_table_unlock(prov_table *t)
     plat_mutex_unlock(t->mu);
 }
 
-static uint64_t encode(const prov_table *t, unsigned kind, uint32_t gen, size_t idx)
+static uintptr_t encode(const prov_table *t, unsigned kind, uint32_t gen, size_t idx)
 {
-    return ((uint64_t)t->magic << 48) | ((uint64_t)(kind & 0xffu) << 40) |
-           ((uint64_t)(gen & H_MASK(H_GEN_BITS)) << H_SLOT_BITS) | (uint64_t)(idx + 1);
+    return (((uintptr_t)t->magic & H_MASK(H_MAGIC_BITS)) << H_MAGIC_SHIFT) |
+           (((uintptr_t)kind & H_MASK(H_KIND_BITS)) << H_KIND_SHIFT) |
+           (((uintptr_t)gen & H_MASK(H_GEN_BITS)) << H_SLOT_BITS) | (uintptr_t)(idx + 1);
 }
 
 /* The slot of h when it is a live handle of kind; under the lock. */
-static prov_slot *lookup(const prov_table *t, uint64_t h, unsigned kind)
+static prov_slot *lookup(const prov_table *t, uintptr_t h, unsigned kind)
 {
-    if ((h >> 48) != t->magic || ((h >> 40) & 0xffu) != (kind & 0xffu))
+    if ((h >> H_MAGIC_SHIFT) != ((uintptr_t)t->magic & H_MASK(H_MAGIC_BITS)) ||
+        ((h >> H_KIND_SHIFT) & H_MASK(H_KIND_BITS)) != ((uintptr_t)kind & H_MASK(H_KIND_BITS)))
         return NULL;
-    uint64_t idx1 = h & H_MASK(H_SLOT_BITS);
+    uintptr_t idx1 = h & H_MASK(H_SLOT_BITS);
     uint32_t gen = (uint32_t)((h >> H_SLOT_BITS) & H_MASK(H_GEN_BITS));
     if (idx1 == 0 || idx1 > t->cap)
         return NULL;
@@ -86,7 +101,7 @@ static prov_slot *free_slot(prov_table *t, size_t *idx)
     return &n[*idx];
 }
 
-crpki_err prov_handle_new(prov_table *t, prov_obj *o, uint64_t *h)
+crpki_err prov_handle_new(prov_table *t, prov_obj *o, uintptr_t *h)
 {
     if (!o || !h)
         return CRPKI_E_INVALID_ARG;
@@ -107,7 +122,7 @@ crpki_err prov_handle_new(prov_table *t, prov_obj *o, uint64_t *h)
     return s ? CRPKI_OK : CRPKI_E_NO_MEMORY;
 }
 
-int prov_handle_get(prov_table *t, uint64_t h, unsigned kind, prov_obj **o)
+int prov_handle_get(prov_table *t, uintptr_t h, unsigned kind, prov_obj **o)
 {
     if (!t->mu)
         return 0;
@@ -121,7 +136,7 @@ int prov_handle_get(prov_table *t, uint64_t h, unsigned kind, prov_obj **o)
     return s != NULL;
 }
 
-int prov_handle_get_owned(prov_table *t, uint64_t owner, unsigned owner_kind, uint64_t h,
+int prov_handle_get_owned(prov_table *t, uintptr_t owner, unsigned owner_kind, uintptr_t h,
                           unsigned kind, prov_obj **o, int *owner_ok)
 {
     *owner_ok = 0;
@@ -158,7 +173,7 @@ static prov_obj *release_locked(prov_table *t, prov_slot *s)
     return --o->refs == 0 ? o : NULL;
 }
 
-int prov_handle_free(prov_table *t, uint64_t h, unsigned kind)
+int prov_handle_free(prov_table *t, uintptr_t h, unsigned kind)
 {
     if (!t->mu)
         return 0;
@@ -170,7 +185,7 @@ int prov_handle_free(prov_table *t, uint64_t h, unsigned kind)
     return s != NULL;
 }
 
-void prov_handle_free_owned(prov_table *t, uint64_t owner)
+void prov_handle_free_owned(prov_table *t, uintptr_t owner)
 {
     if (!t->mu || !owner)
         return;

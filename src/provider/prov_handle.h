@@ -1,6 +1,8 @@
 /* prov_handle: the typed handle table each provider keeps (one per DLL:
  * csp_handle.c, ksp_handle.c bind their own). A handle the application holds
- * is a number - table magic(16) | kind(8) | generation(20) | slot+1(20) -
+ * is a number as wide as a pointer (uintptr_t, the ULONG_PTR both Windows
+ * APIs take) - table magic | kind | generation | slot+1, 16|8|20|20 bits on
+ * 64-bit builds, 4|4|8|16 on 32-bit ones -
  * never a pointer: it is looked up under the table's lock, and an unknown,
  * freed, reused, forged, foreign or wrong-kind handle is "not found", not a
  * crash. Objects are reference counted, so an object one thread works with
@@ -18,9 +20,9 @@
 
 typedef struct prov_obj prov_obj;
 struct prov_obj {
-    unsigned kind;  /* the provider's tag for this type of object, 1..255 */
-    unsigned refs;  /* under the table lock */
-    uint64_t owner; /* the handle this object belongs to; 0: none */
+    unsigned kind;   /* the provider's tag for this type of object, 1..255 */
+    unsigned refs;   /* under the table lock */
+    uintptr_t owner; /* the handle this object belongs to; 0: none */
     void (*destroy)(prov_obj *o);
 };
 
@@ -49,19 +51,19 @@ void prov_table_unlock(prov_table *t);
 /* Registers o (kind and owner set; refs becomes 1 = the table's) and
  * returns its handle. CRPKI_E_INTERNAL before init, CRPKI_E_NO_MEMORY when
  * the table cannot grow. */
-crpki_err prov_handle_new(prov_table *t, prov_obj *o, uint64_t *h);
+crpki_err prov_handle_new(prov_table *t, prov_obj *o, uintptr_t *h);
 /* A new reference to the live object h of that kind (prov_obj_put after);
  * 0 when h is not one. */
-int prov_handle_get(prov_table *t, uint64_t h, unsigned kind, prov_obj **o);
+int prov_handle_get(prov_table *t, uintptr_t h, unsigned kind, prov_obj **o);
 /* As prov_handle_get, for an object that must belong to the live owner of
  * owner_kind: 0 with *owner_ok = 0 when owner is not live, 0 with
  * *owner_ok = 1 when h is not such an object of that owner. */
-int prov_handle_get_owned(prov_table *t, uint64_t owner, unsigned owner_kind, uint64_t h,
+int prov_handle_get_owned(prov_table *t, uintptr_t owner, unsigned owner_kind, uintptr_t h,
                           unsigned kind, prov_obj **o, int *owner_ok);
 /* Unregisters h (drops the table's reference); 0 when h is not live. */
-int prov_handle_free(prov_table *t, uint64_t h, unsigned kind);
+int prov_handle_free(prov_table *t, uintptr_t h, unsigned kind);
 /* Unregisters every object owned by owner. */
-void prov_handle_free_owned(prov_table *t, uint64_t owner);
+void prov_handle_free_owned(prov_table *t, uintptr_t owner);
 void prov_obj_put(prov_table *t, prov_obj *o); /* NULL ok; destroys at zero */
 /* Live handles of a kind (0: all), for tests and the leak check. */
 size_t prov_handle_live(prov_table *t, unsigned kind);

@@ -72,22 +72,9 @@ static crpki_err s_forget(void *ctx, const char *id, crpki_error_info *ei)
     crpki_err e = catalog_load(cfg->home, &cat, ei);
     if (e != CRPKI_OK)
         return e;
-    char **dflt = which == CRPKI_CAT_CSP ? &cat.default_csp : &cat.default_ksp;
-    e = CRPKI_E_NO_KEY;
-    for (size_t i = 0; i < cat.n; i++) {
-        catalog_entry *en = &cat.v[i];
-        if (strcmp(en->credential_id, id) != 0 || !(en->providers & which))
-            continue;
-        if (*dflt && strcmp(*dflt, id) == 0) {
-            free(*dflt);
-            *dflt = NULL;
-        }
-        en->providers &= ~which;
-        e = en->providers ? CRPKI_OK : catalog_remove(&cat, id);
-        if (e == CRPKI_OK)
-            e = catalog_save(cfg->home, &cat, ei);
-        break;
-    }
+    e = catalog_unselect(&cat, id, which);
+    if (e == CRPKI_OK)
+        e = catalog_save(cfg->home, &cat, ei);
     catalog_free(&cat);
     return e;
 }

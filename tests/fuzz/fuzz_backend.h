@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../crypto/vectors.h"
+#include "../core/crypto/vectors.h"
 #include "ksp_core.h"
 #include "csp_core.h"
 #include "base/platform/plat_str.h"

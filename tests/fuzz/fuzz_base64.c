@@ -12,19 +12,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *in = (const char *)data;
-    size_t cap = b64_decoded_max(size);
+    size_t cap = base64_decoded_max(size);
     uint8_t *out = malloc(cap ? cap : 1);
     char *re = malloc(size + 8);
     if (!out || !re)
         goto done;
     size_t n;
-    if (b64_decode(in, size, out, cap, &n) == 0) {
-        size_t m = b64_encode(out, n, re, size + 8);
+    if (base64_decode(in, size, out, cap, &n) == 0) {
+        size_t m = base64_encode(out, n, re, size + 8);
         if (m != size || memcmp(re, in, size) != 0)
             abort();
     }
-    if (b64url_decode(in, size, out, cap, &n) == 0) {
-        size_t m = b64url_encode(out, n, re, size + 8);
+    if (base64url_decode(in, size, out, cap, &n) == 0) {
+        size_t m = base64url_encode(out, n, re, size + 8);
         if (m != size || memcmp(re, in, size) != 0)
             abort();
     }

@@ -46,7 +46,7 @@ static const uint16_t *W(const char *ascii, uint16_t *buf, size_t cap)
 static void csp_case(const uint8_t *blob, size_t blen, const uint8_t *sig, size_t slen)
 {
     csp_status st;
-    uint64_t prov = 0, key = 0, again = 0, hash = 0;
+    uintptr_t prov = 0, key = 0, again = 0, hash = 0;
     if (csp_acquire_context(&prov, NULL, CSP_CRYPT_VERIFYCONTEXT, NULL, &st) != CSP_OK)
         abort();
     if (csp_import_key(prov, blob, (uint32_t)blen, 0, 0, &key, &st) == CSP_OK) {
@@ -100,7 +100,7 @@ static void ksp_case(int which, const uint8_t *blob, size_t blen, const uint8_t 
         (void)c; /* any documented code; the sanitizers judge the rest */
         ksp_free_key(hp, hk, &st);
     }
-    if (ksp_free_provider(hp, &st) != KSP_OK || ksp_handle_live() != 0 || ksp_buf_live() != 0)
+    if (ksp_free_provider(hp, &st) != KSP_OK || ksp_handle_live(0) != 0 || ksp_buf_live() != 0)
         abort();
 }
 

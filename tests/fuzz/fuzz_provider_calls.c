@@ -72,16 +72,16 @@ static uint32_t pick(input *in, const uint32_t *v, size_t nv)
 
 /* ---- handles the sequence refers to ---- */
 #define POOL 16
-static uint64_t g_pool[POOL];
+static uintptr_t g_pool[POOL];
 static unsigned g_next;
 
 /* Every handle made, to release at the end what the pool forgot (an
  * application leaking a context is not the provider's leak). */
 #define MADE 256
-static uint64_t g_made[MADE];
+static uintptr_t g_made[MADE];
 static size_t g_nmade;
 
-static void keep(uint64_t h)
+static void keep(uintptr_t h)
 {
     if (!h)
         return;
@@ -90,14 +90,14 @@ static void keep(uint64_t h)
         g_made[g_nmade++] = h;
 }
 /* A handle from the pool, 0, or a forged one. */
-static uint64_t handle(input *in)
+static uintptr_t handle(input *in)
 {
     uint8_t b = u8(in);
     if (b < 0xF0)
         return g_pool[b % POOL];
     if (b == 0xF0)
         return 0;
-    return (uint64_t)u32(in) << 32 | u32(in);
+    return (uintptr_t)((uint64_t)u32(in) << 32 | u32(in)); /* the low half on 32-bit builds */
 }
 
 static char g_text[3][64];
@@ -159,7 +159,7 @@ static uint32_t *csp_len(input *in, uint32_t *len)
 static void csp_step(input *in)
 {
     csp_status st;
-    uint64_t h = 0;
+    uintptr_t h = 0;
     uint32_t len = 0, *lp;
     size_t n;
     const uint8_t *p;
@@ -401,7 +401,7 @@ static void ksp_step(input *in)
         break;
     case 8: {
         ksp_key_name *kn = NULL;
-        uint64_t forged[4] = {0};
+        uintptr_t forged[4] = {0};
         void *st_in = u8(in) % 4 ? g_state : (void *)forged; /* a stranger's state is refused */
         void *state = st_in;
         ksp_code c =
@@ -429,7 +429,7 @@ static void ksp_step(input *in)
     case 12: {
         uint8_t b = u8(in);
         void **slot = b % 2 ? &g_bufs[b / 2 % 8] : &g_state;
-        uint64_t forged[2] = {0};
+        uintptr_t forged[2] = {0};
         if (b == 0xFF) {
             ksp_free_buffer(forged, &st); /* not ours: refused, not freed */
         } else if (ksp_free_buffer(*slot, &st) == KSP_OK) {
@@ -494,9 +494,9 @@ static void ksp_end(void)
         ksp_free_buffer(g_state, &st);
     memset(g_bufs, 0, sizeof g_bufs);
     g_state = NULL;
-    if (ksp_handle_live() != 0 || ksp_buf_live() != 0) {
+    if (ksp_handle_live(0) != 0 || ksp_buf_live() != 0) {
         fprintf(stderr, "fuzz_provider_calls: %zu KSP handles, %zu buffers left\n",
-                ksp_handle_live(), ksp_buf_live());
+                ksp_handle_live(0), ksp_buf_live());
         abort();
     }
 }

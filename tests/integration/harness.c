@@ -1109,11 +1109,11 @@ void h_pkce_new(h_pkce *p)
     uint8_t rnd[32], dig[32], st[16];
     memset(p, 0, sizeof *p);
     h_random(rnd, sizeof rnd);
-    b64url_encode(rnd, sizeof rnd, p->verifier, sizeof p->verifier);
+    base64url_encode(rnd, sizeof rnd, p->verifier, sizeof p->verifier);
     EVP_Digest(p->verifier, strlen(p->verifier), dig, NULL, EVP_sha256(), NULL);
-    b64url_encode(dig, sizeof dig, p->challenge, sizeof p->challenge);
+    base64url_encode(dig, sizeof dig, p->challenge, sizeof p->challenge);
     h_random(st, sizeof st);
-    b64url_encode(st, sizeof st, p->state, sizeof p->state);
+    base64url_encode(st, sizeof st, p->state, sizeof p->state);
     snprintf(p->redirect_uri, sizeof p->redirect_uri, "http://127.0.0.1:%d/callback",
              40000 + (int)(rnd[0] % 200));
 }
@@ -1240,7 +1240,7 @@ cJSON *h_hashes_json(const uint8_t *hashes, size_t n, size_t len)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
-        char *b = b64_encode_alloc(hashes + i * len, len);
+        char *b = base64_encode_alloc(hashes + i * len, len);
         cJSON_AddItemToArray(a, cJSON_CreateString(b));
         free(b);
     }
@@ -1347,8 +1347,8 @@ void h_resp_signatures_ok(const h_resp *r, size_t n, uint8_t **sigs, size_t *len
         if (!cJSON_IsString(s))
             fail_msg("signHash: signature %zu is not a string", i);
         size_t sl = strlen(s->valuestring);
-        sigs[i] = xmalloc(b64_decoded_max(sl) + 1);
-        if (b64_decode(s->valuestring, sl, sigs[i], b64_decoded_max(sl) + 1, &lens[i]) != 0)
+        sigs[i] = xmalloc(base64_decoded_max(sl) + 1);
+        if (base64_decode(s->valuestring, sl, sigs[i], base64_decoded_max(sl) + 1, &lens[i]) != 0)
             fail_msg("signHash: signature %zu is not strict base64: %s", i, s->valuestring);
     }
 }
@@ -1400,7 +1400,7 @@ char *h_pss_params_b64(alg_hash_id hash, unsigned salt)
     }
     size_t d = der_hdr(der, 0x30, n);
     memcpy(der + d, inner, n);
-    return b64_encode_alloc(der, d + n);
+    return base64_encode_alloc(der, d + n);
 }
 
 void h_sign_flow_ok(const char *bearer, const char *cred, alg_hash_id hash, const char *sign_algo,
@@ -1441,8 +1441,8 @@ X509 *h_load_pem_cert(const char *path)
 X509 *h_der_cert(const char *b64)
 {
     size_t sl = strlen(b64), dl = 0;
-    uint8_t *der = xmalloc(b64_decoded_max(sl) + 1);
-    if (b64_decode(b64, sl, der, b64_decoded_max(sl) + 1, &dl) != 0) {
+    uint8_t *der = xmalloc(base64_decoded_max(sl) + 1);
+    if (base64_decode(b64, sl, der, base64_decoded_max(sl) + 1, &dl) != 0) {
         free(der);
         return NULL;
     }

@@ -46,6 +46,61 @@ static void expect_400_html_no_redirect(const h_resp *r)
                  r->content_type ? r->content_type : "(none)");
 }
 
+/* One authorization request, member by member over the defaults a correct
+ * request has (response_type=code, client_id=crpki-driver, p's loopback
+ * redirect_uri, p's challenge, S256, p's state): NULL keeps the default,
+ * OMIT leaves the parameter out, any other value is sent as it is (already
+ * URL-encoded). */
+#define OMIT ""
+typedef struct {
+    const char *response_type, *client_id, *redirect_uri, *challenge, *method, *state;
+} authz_query;
+
+static void authorize_as(const authz_query *a, const h_pkce *p, h_resp *r)
+{
+    char *ru = h_urlencode(p->redirect_uri);
+    const char *names[] = {"response_type",         "client_id", "redirect_uri", "code_challenge",
+                           "code_challenge_method", "state"};
+    const char *given[] = {a->response_type, a->client_id, a->redirect_uri,
+                           a->challenge,     a->method,    a->state};
+    const char *dflt[] = {"code", "crpki-driver", ru, p->challenge, "S256", p->state};
+    char q[2048] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *v = given[i] ? given[i] : dflt[i];
+        if (!v[0]) /* OMIT */
+            continue;
+        int n = snprintf(q + len, sizeof q - len, "%s%s=%s", len ? "&" : "", names[i], v);
+        assert_true(n > 0 &&
+                    (size_t)n < sizeof q - len); /* a cut query would test something else */
+        len += (size_t)n;
+    }
+    get_authorize(q, r);
+    free(ru);
+}
+
+/* The request is refused with an HTML page and no redirect. */
+static void expect_authorize_refused(authz_query a)
+{
+    h_pkce p;
+    h_pkce_new(&p);
+    h_resp r;
+    authorize_as(&a, &p, &r);
+    expect_400_html_no_redirect(&r);
+    h_resp_free(&r);
+}
+
+/* The request redirects to the client with error=want (state echoed). */
+static void expect_authorize_error(authz_query a, const char *want)
+{
+    h_pkce p;
+    h_pkce_new(&p);
+    h_resp r;
+    authorize_as(&a, &p, &r);
+    expect_error_redirect(&r, &p, want);
+    h_resp_free(&r);
+}
+
 static void list_status(const char *bearer, long want)
 {
     h_resp r;
@@ -160,107 +215,41 @@ static void authorize_non_loopback_redirect_uri_is_400_without_redirect(void **s
         "http%3A%2F%2F127.0.0.1.evil.example%3A8080%2Fcb",
         "https%3A%2F%2F127.0.0.1%3A8080%2Fcb",
     };
-    h_pkce p;
-    h_pkce_new(&p);
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char q[1024];
-        snprintf(q, sizeof q,
-                 "response_type=code&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
-                 "&code_challenge_method=S256&state=%s",
-                 bad[i], p.challenge, p.state);
-        h_resp r;
-        get_authorize(q, &r);
-        expect_400_html_no_redirect(&r);
-        h_resp_free(&r);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_authorize_refused((authz_query){.redirect_uri = bad[i]});
 }
 
 static void authorize_missing_redirect_uri_is_400_without_redirect(void **state)
 {
     (void)state;
-    h_pkce p;
-    h_pkce_new(&p);
-    char q[1024];
-    snprintf(q, sizeof q,
-             "response_type=code&client_id=crpki-driver&code_challenge=%s"
-             "&code_challenge_method=S256&state=%s",
-             p.challenge, p.state);
-    h_resp r;
-    get_authorize(q, &r);
-    expect_400_html_no_redirect(&r);
-    h_resp_free(&r);
+    expect_authorize_refused((authz_query){.redirect_uri = OMIT});
 }
 
 static void authorize_unknown_client_is_400_without_redirect(void **state)
 {
     (void)state;
-    h_pkce p;
-    h_pkce_new(&p);
-    char *ru = h_urlencode(p.redirect_uri);
-    char q[1024];
-    snprintf(q, sizeof q,
-             "response_type=code&client_id=someone-else&redirect_uri=%s&code_challenge=%s"
-             "&code_challenge_method=S256&state=%s",
-             ru, p.challenge, p.state);
-    h_resp r;
-    get_authorize(q, &r);
-    expect_400_html_no_redirect(&r);
-    h_resp_free(&r);
-    free(ru);
+    expect_authorize_refused((authz_query){.client_id = "someone-else"});
 }
 
 static void authorize_missing_code_challenge_redirects_invalid_request(void **state)
 {
     (void)state;
-    h_pkce p;
-    h_pkce_new(&p);
-    char *ru = h_urlencode(p.redirect_uri);
-    char q[1024];
-    snprintf(q, sizeof q,
-             "response_type=code&client_id=crpki-driver&redirect_uri=%s"
-             "&code_challenge_method=S256&state=%s",
-             ru, p.state);
-    h_resp r;
-    get_authorize(q, &r);
-    expect_error_redirect(&r, &p, "invalid_request");
-    h_resp_free(&r);
-    free(ru);
+    expect_authorize_error((authz_query){.challenge = OMIT}, "invalid_request");
 }
 
 static void authorize_plain_challenge_method_redirects_invalid_request(void **state)
 {
     (void)state;
-    h_pkce p;
-    h_pkce_new(&p);
-    char *ru = h_urlencode(p.redirect_uri);
-    char q[1024];
-    snprintf(q, sizeof q,
-             "response_type=code&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
-             "&code_challenge_method=plain&state=%s",
-             ru, p.verifier, p.state);
-    h_resp r;
-    get_authorize(q, &r);
-    expect_error_redirect(&r, &p, "invalid_request");
-    h_resp_free(&r);
-    free(ru);
+    /* plain: the verifier itself as the challenge */
+    static const char verifier_like[] = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    expect_authorize_error((authz_query){.challenge = verifier_like, .method = "plain"},
+                           "invalid_request");
 }
 
 static void authorize_wrong_response_type_redirects_unsupported_response_type(void **state)
 {
     (void)state;
-    h_pkce p;
-    h_pkce_new(&p);
-    char *ru = h_urlencode(p.redirect_uri);
-    char q[1024];
-    snprintf(q, sizeof q,
-             "response_type=token&client_id=crpki-driver&redirect_uri=%s&code_challenge=%s"
-             "&code_challenge_method=S256&state=%s",
-             ru, p.challenge, p.state);
-    h_resp r;
-    get_authorize(q, &r);
-    expect_error_redirect(&r, &p, "unsupported_response_type");
-    h_resp_free(&r);
-    free(ru);
+    expect_authorize_error((authz_query){.response_type = "token"}, "unsupported_response_type");
 }
 
 static void login_wrong_password_is_401_with_form(void **state)

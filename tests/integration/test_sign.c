@@ -264,7 +264,7 @@ static void audit_json_lists_every_signature(void **state)
                 fail_msg("audit record of the batch does not name the signAlgo");
             int hash_found = 0;
             for (int i = 0; i < 5; i++) {
-                char *b = b64_encode_alloc(g_batch_digests + 32 * i, 32);
+                char *b = base64_encode_alloc(g_batch_digests + 32 * i, 32);
                 hash_found += h_json_has_string(e, b);
                 free(b);
             }

@@ -24,7 +24,7 @@ static void destroy(prov_obj *o)
     free(o);
 }
 
-static prov_obj *obj(unsigned kind, uint64_t owner)
+static prov_obj *obj(unsigned kind, uintptr_t owner)
 {
     prov_obj *o = calloc(1, sizeof *o);
     assert_non_null(o);
@@ -40,7 +40,7 @@ static void handle_of_one_kind_is_not_found_as_another_or_after_free(void **stat
     prov_table t = PROV_TABLE_INIT(0x1234);
     assert_int_equal(prov_table_init(&t), CRPKI_OK);
     g_destroyed = 0;
-    uint64_t h = 0;
+    uintptr_t h = 0;
     assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &h), CRPKI_OK);
     prov_obj *o = NULL;
     assert_int_equal(prov_handle_get(&t, h, K_PARENT, &o), 1);
@@ -63,7 +63,7 @@ static void reused_slot_gives_a_new_handle_and_another_table_refuses_it(void **s
     prov_table a = PROV_TABLE_INIT(0x1111), b = PROV_TABLE_INIT(0x2222);
     assert_int_equal(prov_table_init(&a), CRPKI_OK);
     assert_int_equal(prov_table_init(&b), CRPKI_OK);
-    uint64_t h1 = 0, h2 = 0;
+    uintptr_t h1 = 0, h2 = 0;
     assert_int_equal(prov_handle_new(&a, obj(K_PARENT, 0), &h1), CRPKI_OK);
     assert_int_equal(prov_handle_free(&a, h1, K_PARENT), 1);
     assert_int_equal(prov_handle_new(&a, obj(K_PARENT, 0), &h2), CRPKI_OK);
@@ -82,7 +82,7 @@ static void object_survives_free_while_referenced(void **state)
     prov_table t = PROV_TABLE_INIT(0x3333);
     assert_int_equal(prov_table_init(&t), CRPKI_OK);
     g_destroyed = 0;
-    uint64_t h = 0;
+    uintptr_t h = 0;
     assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &h), CRPKI_OK);
     prov_obj *o = NULL;
     assert_int_equal(prov_handle_get(&t, h, K_PARENT, &o), 1);
@@ -99,7 +99,7 @@ static void owned_objects_need_their_owner_and_go_with_it(void **state)
     prov_table t = PROV_TABLE_INIT(0x4444);
     assert_int_equal(prov_table_init(&t), CRPKI_OK);
     g_destroyed = 0;
-    uint64_t p1 = 0, p2 = 0, c1 = 0, c2 = 0;
+    uintptr_t p1 = 0, p2 = 0, c1 = 0, c2 = 0;
     assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &p1), CRPKI_OK);
     assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &p2), CRPKI_OK);
     assert_int_equal(prov_handle_new(&t, obj(K_CHILD, p1), &c1), CRPKI_OK);
@@ -131,7 +131,7 @@ static void table_grows_past_its_first_block(void **state)
     prov_table t = PROV_TABLE_INIT(0x5555);
     assert_int_equal(prov_table_init(&t), CRPKI_OK);
     enum { N = 300 };
-    uint64_t h[N];
+    uintptr_t h[N];
     for (size_t i = 0; i < N; i++)
         assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &h[i]), CRPKI_OK);
     assert_int_equal(prov_handle_live(&t, 0), N);
@@ -146,7 +146,7 @@ static void table_refuses_before_init(void **state)
     (void)state;
     prov_table t = PROV_TABLE_INIT(0x6666);
     prov_obj o = {K_PARENT, 0, 0, NULL};
-    uint64_t h = 0;
+    uintptr_t h = 0;
     assert_int_equal(prov_handle_new(&t, &o, &h), CRPKI_E_INTERNAL);
     prov_obj *got = NULL;
     assert_int_equal(prov_handle_get(&t, 1, K_PARENT, &got), 0);

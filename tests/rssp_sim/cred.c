@@ -204,7 +204,7 @@ void cred_free_all(rsspd_service *svc)
 
 static int add_b64(cJSON *arr, const uint8_t *der, size_t len)
 {
-    char *b = b64_encode_alloc(der, len);
+    char *b = base64_encode_alloc(der, len);
     cJSON *s = b ? cJSON_CreateString(b) : NULL;
     free(b);
     if (!s)

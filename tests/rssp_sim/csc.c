@@ -219,7 +219,7 @@ static int derive_sad(const char *handle, char out[44])
               sizeof SAD_LABEL - 1, mac, &n) ||
         n != sizeof mac)
         return -1;
-    int r = b64url_encode(mac, sizeof mac, out, 44) == 43 ? 0 : -1;
+    int r = base64url_encode(mac, sizeof mac, out, 44) == 43 ? 0 : -1;
     OPENSSL_cleanse(mac, sizeof mac);
     return r;
 }
@@ -648,7 +648,7 @@ void csc_signatures_sign_hash(rsspd_service *svc, const rsspd_request *req, rssp
             bad(rsp, 500, "server_error", "the HSM failed to sign; the SAD was not consumed");
             goto out;
         }
-        char *b = b64_encode_alloc(sig, slen);
+        char *b = base64_encode_alloc(sig, slen);
         cJSON *js = b ? cJSON_CreateString(b) : NULL;
         free(b);
         if (!js) {

@@ -405,7 +405,7 @@ static void grant_code(rsspd_service *svc, const req_form *f, rsspd_response *rs
     uint8_t digest[32];
     char challenge[44];
     store_hash(verifier, strlen(verifier), digest);
-    if (b64url_encode(digest, sizeof digest, challenge, sizeof challenge) != 43) {
+    if (base64url_encode(digest, sizeof digest, challenge, sizeof challenge) != 43) {
         svc_server_error(rsp);
         return;
     }

@@ -652,14 +652,14 @@ int req_get_b64_array(const cJSON *obj, const char *name, req_blobs *out, req_er
             return BAD(e, "%s[%zu]: must be a base64 string", name, out->n);
         }
         size_t sl = strlen(c->valuestring);
-        size_t cap = b64_decoded_max(sl);
+        size_t cap = base64_decoded_max(sl);
         uint8_t *buf = malloc(cap ? cap : 1);
         size_t got = 0;
         if (!buf) {
             req_blobs_free(out);
             return req_fail(e, 500, "server_error", "out of memory");
         }
-        if (sl == 0 || b64_decode(c->valuestring, sl, buf, cap, &got) != 0) {
+        if (sl == 0 || base64_decode(c->valuestring, sl, buf, cap, &got) != 0) {
             free(buf);
             size_t idx = out->n;
             req_blobs_free(out);
@@ -820,13 +820,13 @@ int req_parse_sign_hash(const cJSON *body, req_sign_hash *out, req_err *e)
         goto fail;
     if (r > 0) {
         size_t sl = strlen(p);
-        size_t cap = b64_decoded_max(sl);
+        size_t cap = base64_decoded_max(sl);
         out->params.data = malloc(cap ? cap : 1);
         if (!out->params.data) {
             req_fail(e, 500, "server_error", "out of memory");
             goto fail;
         }
-        if (sl == 0 || b64_decode(p, sl, out->params.data, cap, &out->params.len) != 0) {
+        if (sl == 0 || base64_decode(p, sl, out->params.data, cap, &out->params.len) != 0) {
             BAD(e, "signAlgoParams: not valid base64");
             goto fail;
         }
@@ -1069,7 +1069,7 @@ int req_redirect_uri_ok(const char *uri)
     return 1;
 }
 
-static int b64url_char(int c)
+static int base64url_char(int c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_';
@@ -1080,11 +1080,11 @@ int req_pkce_challenge_ok(const char *s)
     if (!s || strlen(s) != 43)
         return 0;
     for (size_t i = 0; i < 43; i++)
-        if (!b64url_char((unsigned char)s[i]))
+        if (!base64url_char((unsigned char)s[i]))
             return 0;
     uint8_t out[33];
     size_t n = 0;
-    return b64url_decode(s, 43, out, sizeof out, &n) == 0 && n == 32;
+    return base64url_decode(s, 43, out, sizeof out, &n) == 0 && n == 32;
 }
 
 int req_pkce_verifier_ok(const char *s)

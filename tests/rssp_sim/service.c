@@ -67,7 +67,7 @@ int svc_random_token(char out[44])
     uint8_t raw[32];
     if (RAND_bytes(raw, sizeof raw) != 1)
         return -1;
-    return b64url_encode(raw, sizeof raw, out, 44) == 43 ? 0 : -1;
+    return base64url_encode(raw, sizeof raw, out, 44) == 43 ? 0 : -1;
 }
 
 const svc_cred *svc_find_cred(const rsspd_service *svc, const char *id, const char *user)

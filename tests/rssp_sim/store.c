@@ -953,7 +953,7 @@ store_rc store_approval_consume(store *st, const store_approval *a, const char *
         goto out;
     }
     for (long i = 0; i < a->num; i++) {
-        char *b64 = b64_encode_alloc(a->hashes + (size_t)i * hash_len, hash_len);
+        char *b64 = base64_encode_alloc(a->hashes + (size_t)i * hash_len, hash_len);
         s = b64 ? prep(db, "INSERT INTO audit(ts, user_id, credential_id, hash_oid, hash,"
                            " sign_algo, approval_id, approval_code, approval_handle)"
                            " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")

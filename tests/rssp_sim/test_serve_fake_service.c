@@ -220,7 +220,7 @@ void rsspd_service_handle(rsspd_service *svc, const rsspd_request *req, rsspd_re
         add_str_or_null(j, "authorization", req->authorization);
         add_str_or_null(j, "content_type", req->content_type);
         cJSON_AddNumberToObject(j, "body_len", (double)req->body_len);
-        char *b64 = b64_encode_alloc(req->body ? req->body : (const uint8_t *)"", req->body_len);
+        char *b64 = base64_encode_alloc(req->body ? req->body : (const uint8_t *)"", req->body_len);
         cJSON_AddStringToObject(j, "body_b64", b64 ? b64 : "");
         free(b64);
         set_json(rsp, 200, j);

@@ -308,7 +308,7 @@ char *tsf_hashes_json(const uint8_t *hashes, size_t n, size_t hlen)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
-        char *b = b64_encode_alloc(hashes + i * hlen, hlen);
+        char *b = base64_encode_alloc(hashes + i * hlen, hlen);
         cJSON_AddItemToArray(a, cJSON_CreateString(b));
         free(b);
     }

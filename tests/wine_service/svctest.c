@@ -187,7 +187,7 @@ void svctest_write_sig(const char *name, const uint8_t *cert_der, size_t cert_le
                        const uint8_t *digest, size_t digest_len, const uint8_t *sig, size_t sig_len,
                        const char *pkeyopts)
 {
-    char *b64 = b64_encode_alloc(cert_der, cert_len);
+    char *b64 = base64_encode_alloc(cert_der, cert_len);
     if (!b64)
         die("out of memory", NULL);
     size_t bl = strlen(b64);

@@ -1,4 +1,4 @@
-/* log: crpki.log in the per-user state directory (DESIGN.md), English, one
+/* log: crpki.log in the per-user state directory (docs/architecture.md), English, one
  * line per event: time, level, pid/thread, module, message. Thread-safe and
  * safe to call before log_open (then nothing is written). Callers never
  * pass secrets (tokens, SADs, passwords, Authorization headers) to it. */

@@ -5,12 +5,12 @@
 static const char STD[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-size_t b64_encoded_len(size_t n)
+size_t base64_encoded_len(size_t n)
 {
     return (n + 2) / 3 * 4;
 }
 
-size_t b64_decoded_max(size_t inlen)
+size_t base64_decoded_max(size_t inlen)
 {
     return inlen / 4 * 3 + 3;
 }
@@ -18,7 +18,7 @@ size_t b64_decoded_max(size_t inlen)
 static size_t encode(const char *alpha, int pad, const uint8_t *in, size_t n, char *out,
                      size_t outsz)
 {
-    size_t need = pad ? b64_encoded_len(n) : (n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0));
+    size_t need = pad ? base64_encoded_len(n) : (n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0));
     if (outsz < need + 1)
         return 0;
     size_t o = 0, i = 0;
@@ -49,19 +49,19 @@ static size_t encode(const char *alpha, int pad, const uint8_t *in, size_t n, ch
     return o;
 }
 
-size_t b64_encode(const uint8_t *in, size_t n, char *out, size_t outsz)
+size_t base64_encode(const uint8_t *in, size_t n, char *out, size_t outsz)
 {
     return encode(STD, 1, in, n, out, outsz);
 }
 
-size_t b64url_encode(const uint8_t *in, size_t n, char *out, size_t outsz)
+size_t base64url_encode(const uint8_t *in, size_t n, char *out, size_t outsz)
 {
     return encode(URL, 0, in, n, out, outsz);
 }
 
-char *b64_encode_alloc(const uint8_t *in, size_t n)
+char *base64_encode_alloc(const uint8_t *in, size_t n)
 {
-    size_t sz = b64_encoded_len(n) + 1;
+    size_t sz = base64_encoded_len(n) + 1;
     char *s = malloc(sz);
     if (s)
         encode(STD, 1, in, n, s, sz);
@@ -123,7 +123,7 @@ static int decode_run(const char *in, size_t len, int url, uint8_t *out, size_t 
     return 0;
 }
 
-int b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz, size_t *outlen)
+int base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz, size_t *outlen)
 {
     if (inlen % 4 != 0)
         return -1;
@@ -146,7 +146,7 @@ int b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz, size_t 
     return 0;
 }
 
-int b64url_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz, size_t *outlen)
+int base64url_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz, size_t *outlen)
 {
     size_t got = 0;
     if (decode_run(in, inlen, 1, out, outsz, &got) != 0)

@@ -111,7 +111,7 @@ void crpki_auth_free(crpki_auth *a)
         return;
     if (a->ops.detach)
         a->ops.detach(a->ops.ctx);
-    tok_free_secret(a->cache_access);
+    tokstore_free_secret(a->cache_access);
     plat_mutex_free(a->mu);
     free(a->home);
     free(a->store_path);
@@ -125,12 +125,12 @@ void auth_set_lock_timeout(crpki_auth *a, unsigned ms)
 
 /* ---- cache ---------------------------------------------------------------- */
 
-static void cache_put(crpki_auth *a, const plat_stamp *st, const tok_store *ts)
+static void cache_put(crpki_auth *a, const plat_stamp *st, const tokstore *ts)
 {
     int ok = 1;
-    char *copy = tok_strdup(ts->access_token, &ok);
+    char *copy = tokstore_strdup(ts->access_token, &ok);
     plat_mutex_lock(a->mu);
-    tok_free_secret(a->cache_access);
+    tokstore_free_secret(a->cache_access);
     a->cache_access = copy;
     a->cache_expires_at = ts->access_expires_at;
     a->cache_saved_at = ts->saved_at;
@@ -159,11 +159,12 @@ static crpki_err lock_store(crpki_auth *a, plat_xlock **l, crpki_error_info *ei)
 
 /* Writes ts, or deletes the file when nothing is left in it; then the cache
  * follows the file. Under the lock. */
-static crpki_err store_write(crpki_auth *a, const tok_store *ts, crpki_error_info *ei)
+static crpki_err store_write(crpki_auth *a, const tokstore *ts, crpki_error_info *ei)
 {
-    crpki_err r = tok_store_is_empty(ts) ? tok_remove(a->home, ei) : tok_save(a->home, ts, ei);
+    crpki_err r =
+        tokstore_is_empty(ts) ? tokstore_remove(a->home, ei) : tokstore_save(a->home, ts, ei);
     plat_stamp st;
-    if (r == CRPKI_OK && !tok_store_is_empty(ts) && plat_file_stamp(a->store_path, &st))
+    if (r == CRPKI_OK && !tokstore_is_empty(ts) && plat_file_stamp(a->store_path, &st))
         cache_put(a, &st, ts);
     else
         cache_drop(a);
@@ -174,8 +175,8 @@ static crpki_err store_write(crpki_auth *a, const tok_store *ts, crpki_error_inf
 static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, size_t bufsz,
                                 crpki_error_info *ei)
 {
-    tok_store ts;
-    crpki_err r = tok_load(a->home, &ts, NULL, ei);
+    tokstore ts;
+    crpki_err r = tokstore_load(a->home, &ts, NULL, ei);
     if (r != CRPKI_OK)
         return r;
     if (access_usable(ts.access_token, ts.access_expires_at, ts.saved_at) &&
@@ -184,11 +185,11 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
                   "using the access token refreshed by another process "
                   "or thread");
         r = copy_token(ts.access_token, buf, bufsz, ei);
-        tok_store_clear(&ts);
+        tokstore_clear(&ts);
         return r;
     }
     if (!ts.refresh_token) {
-        tok_store_clear(&ts);
+        tokstore_clear(&ts);
         return fail_with(ei, CRPKI_E_NOT_LOGGED_IN, "no login stored in %s: log in with crpki-mgmt",
                          TOK_STORE_FILE);
     }
@@ -201,15 +202,15 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
     if (r == CRPKI_E_NOT_LOGGED_IN) {
         /* the refresh token is dead: keep nothing of this login */
         a->ops.free_tokens(&nt);
-        tok_free_secret(ts.access_token);
-        tok_free_secret(ts.refresh_token);
+        tokstore_free_secret(ts.access_token);
+        tokstore_free_secret(ts.refresh_token);
         ts.access_token = ts.refresh_token = NULL;
         ts.access_expires_at = 0;
         ts.saved_at = now_s();
         crpki_error_info wei;
         if (store_write(a, &ts, &wei) != CRPKI_OK)
             log_write(CRPKI_LOG_ERROR, "auth", "marking the store logged out: %s", wei.detail);
-        tok_store_clear(&ts);
+        tokstore_clear(&ts);
         log_write(CRPKI_LOG_WARN, "auth", "the service refused the refresh token (%s): logged out",
                   rei.detail);
         return fail_with(ei, CRPKI_E_NOT_LOGGED_IN,
@@ -219,7 +220,7 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
     }
     if (r != CRPKI_OK) {
         a->ops.free_tokens(&nt);
-        tok_store_clear(&ts);
+        tokstore_clear(&ts);
         if (ei)
             *ei = rei;
         log_write(CRPKI_LOG_WARN, "auth", "refresh failed: %s: %s", crpki_err_name(r), rei.detail);
@@ -227,27 +228,27 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
     }
     if (!nt.access_token || !*nt.access_token) {
         a->ops.free_tokens(&nt);
-        tok_store_clear(&ts);
+        tokstore_clear(&ts);
         return fail_with(ei, CRPKI_E_PROTOCOL, "the refresh gave no access token");
     }
 
     /* the new pair replaces the old; no rotation (no new refresh token) keeps the old one */
     int ok = 1;
-    char *access = tok_strdup(nt.access_token, &ok);
+    char *access = tokstore_strdup(nt.access_token, &ok);
     char *refresh =
-        nt.refresh_token && *nt.refresh_token ? tok_strdup(nt.refresh_token, &ok) : NULL;
+        nt.refresh_token && *nt.refresh_token ? tokstore_strdup(nt.refresh_token, &ok) : NULL;
     int64_t exp = nt.access_expires_at;
     a->ops.free_tokens(&nt);
     if (!ok) {
-        tok_free_secret(access);
-        tok_free_secret(refresh);
-        tok_store_clear(&ts);
+        tokstore_free_secret(access);
+        tokstore_free_secret(refresh);
+        tokstore_clear(&ts);
         return fail_with(ei, CRPKI_E_NO_MEMORY, "refresh");
     }
-    tok_free_secret(ts.access_token);
+    tokstore_free_secret(ts.access_token);
     ts.access_token = access;
     if (refresh) {
-        tok_free_secret(ts.refresh_token);
+        tokstore_free_secret(ts.refresh_token);
         ts.refresh_token = refresh;
     }
     ts.saved_at = now_s();
@@ -265,7 +266,7 @@ static crpki_err refresh_locked(crpki_auth *a, const char *refused, char *buf, s
                   (long)(ts.access_expires_at - ts.saved_at));
         r = copy_token(ts.access_token, buf, bufsz, ei);
     }
-    tok_store_clear(&ts);
+    tokstore_clear(&ts);
     return r;
 }
 
@@ -311,8 +312,8 @@ crpki_err auth_get_access(crpki_auth *a, char *buf, size_t bufsz, crpki_error_in
     if (r == CRPKI_E__COUNT) {
         /* the stamp is taken before the read: if the file changes in
          * between, the next call sees a different stamp and reads again */
-        tok_store ts;
-        r = tok_load(a->home, &ts, NULL, ei);
+        tokstore ts;
+        r = tokstore_load(a->home, &ts, NULL, ei);
         if (r != CRPKI_OK)
             return r;
         cache_put(a, &st, &ts);
@@ -321,7 +322,7 @@ crpki_err auth_get_access(crpki_auth *a, char *buf, size_t bufsz, crpki_error_in
             r = copy_token(ts.access_token, buf, bufsz, ei);
         else
             r = CRPKI_E_DEADLINE;
-        tok_store_clear(&ts);
+        tokstore_clear(&ts);
     }
     if (r != CRPKI_E_DEADLINE)
         return r;
@@ -372,22 +373,22 @@ crpki_err crpki_auth_save_login(crpki_auth *a, const rssp_tokens *t, crpki_error
     if (r != CRPKI_OK)
         return r;
     /* keep the proxy password; a damaged old store is what a login repairs */
-    tok_store old, ts;
+    tokstore old, ts;
     crpki_error_info ignored;
-    if (tok_load(a->home, &old, NULL, &ignored) != CRPKI_OK)
+    if (tokstore_load(a->home, &old, NULL, &ignored) != CRPKI_OK)
         memset(&old, 0, sizeof old);
     memset(&ts, 0, sizeof ts);
     int ok = 1;
-    ts.access_token = tok_strdup(t->access_token, &ok);
+    ts.access_token = tokstore_strdup(t->access_token, &ok);
     ts.refresh_token =
-        t->refresh_token && *t->refresh_token ? tok_strdup(t->refresh_token, &ok) : NULL;
+        t->refresh_token && *t->refresh_token ? tokstore_strdup(t->refresh_token, &ok) : NULL;
     ts.access_expires_at = t->access_expires_at;
     ts.saved_at = now_s();
     ts.proxy_password = old.proxy_password;
     old.proxy_password = NULL;
-    tok_store_clear(&old);
+    tokstore_clear(&old);
     r = ok ? store_write(a, &ts, ei) : fail_with(ei, CRPKI_E_NO_MEMORY, "save_login");
-    tok_store_clear(&ts);
+    tokstore_clear(&ts);
     plat_xlock_release(l);
     if (r == CRPKI_OK)
         log_write(CRPKI_LOG_INFO, "auth", "login saved");
@@ -400,14 +401,14 @@ crpki_err crpki_auth_get_status(crpki_auth *a, crpki_auth_status *st, crpki_erro
     if (!a || !st)
         return fail_with(ei, CRPKI_E_INVALID_ARG, "crpki_auth_get_status: missing argument");
     memset(st, 0, sizeof *st);
-    tok_store ts;
-    crpki_err r = tok_load(a->home, &ts, NULL, ei);
+    tokstore ts;
+    crpki_err r = tokstore_load(a->home, &ts, NULL, ei);
     if (r != CRPKI_OK)
         return r;
     st->logged_in = ts.refresh_token != NULL;
     st->access_expires_at = ts.access_token ? ts.access_expires_at : 0;
     st->saved_at = ts.saved_at;
-    tok_store_clear(&ts);
+    tokstore_clear(&ts);
     return CRPKI_OK;
 }
 
@@ -420,9 +421,9 @@ crpki_err crpki_auth_logout(crpki_auth *a, crpki_error_info *ei)
     crpki_err r = lock_store(a, &l, ei);
     if (r != CRPKI_OK)
         return r;
-    tok_store ts;
+    tokstore ts;
     crpki_error_info lei;
-    if (tok_load(a->home, &ts, NULL, &lei) != CRPKI_OK) {
+    if (tokstore_load(a->home, &ts, NULL, &lei) != CRPKI_OK) {
         /* unreadable: nothing to revoke, but it goes all the same */
         log_write(CRPKI_LOG_WARN, "auth", "logout: %s", lei.detail);
         memset(&ts, 0, sizeof ts);
@@ -439,13 +440,13 @@ crpki_err crpki_auth_logout(crpki_auth *a, crpki_error_info *ei)
                       crpki_err_name(revoke_r), rei.detail);
     }
     /* the tokens go; the proxy password (network setting, not login) stays */
-    tok_free_secret(ts.access_token);
-    tok_free_secret(ts.refresh_token);
+    tokstore_free_secret(ts.access_token);
+    tokstore_free_secret(ts.refresh_token);
     ts.access_token = ts.refresh_token = NULL;
     ts.access_expires_at = 0;
     ts.saved_at = now_s();
     r = store_write(a, &ts, ei);
-    tok_store_clear(&ts);
+    tokstore_clear(&ts);
     plat_xlock_release(l);
     if (r != CRPKI_OK)
         return r;
@@ -473,18 +474,18 @@ crpki_err crpki_auth_set_proxy_password(crpki_auth *a, const char *password, crp
     crpki_err r = lock_store(a, &l, ei);
     if (r != CRPKI_OK)
         return r;
-    tok_store ts;
-    r = tok_load(a->home, &ts, NULL, ei);
+    tokstore ts;
+    r = tokstore_load(a->home, &ts, NULL, ei);
     if (r == CRPKI_OK) {
         int ok = 1;
-        char *pw = password && *password ? tok_strdup(password, &ok) : NULL;
-        tok_free_secret(ts.proxy_password);
+        char *pw = password && *password ? tokstore_strdup(password, &ok) : NULL;
+        tokstore_free_secret(ts.proxy_password);
         ts.proxy_password = pw;
         if (!ts.saved_at)
             ts.saved_at = now_s();
         r = ok ? store_write(a, &ts, ei) : fail_with(ei, CRPKI_E_NO_MEMORY, "proxy password");
     }
-    tok_store_clear(&ts);
+    tokstore_clear(&ts);
     plat_xlock_release(l);
     return r;
 }
@@ -502,13 +503,13 @@ crpki_err crpki_auth_get_proxy_password(const char *home, char **out, crpki_erro
             : crpki_home_dir(&h, ei);
     if (r != CRPKI_OK)
         return r;
-    tok_store ts;
-    r = tok_load(h, &ts, NULL, ei);
+    tokstore ts;
+    r = tokstore_load(h, &ts, NULL, ei);
     free(h);
     if (r != CRPKI_OK)
         return r;
     *out = ts.proxy_password;
     ts.proxy_password = NULL;
-    tok_store_clear(&ts);
+    tokstore_clear(&ts);
     return CRPKI_OK;
 }

@@ -9,7 +9,7 @@
 #include "base/platform/plat_protect.h"
 #include "base/platform/plat_str.h"
 
-void tok_free_secret(char *s)
+void tokstore_free_secret(char *s)
 {
     if (!s)
         return;
@@ -17,7 +17,7 @@ void tok_free_secret(char *s)
     free(s);
 }
 
-char *tok_strdup(const char *s, int *ok)
+char *tokstore_strdup(const char *s, int *ok)
 {
     if (!s)
         return NULL;
@@ -27,17 +27,17 @@ char *tok_strdup(const char *s, int *ok)
     return d;
 }
 
-void tok_store_clear(tok_store *ts)
+void tokstore_clear(tokstore *ts)
 {
     if (!ts)
         return;
-    tok_free_secret(ts->access_token);
-    tok_free_secret(ts->refresh_token);
-    tok_free_secret(ts->proxy_password);
+    tokstore_free_secret(ts->access_token);
+    tokstore_free_secret(ts->refresh_token);
+    tokstore_free_secret(ts->proxy_password);
     memset(ts, 0, sizeof *ts);
 }
 
-int tok_store_is_empty(const tok_store *ts)
+int tokstore_is_empty(const tokstore *ts)
 {
     return !ts->access_token && !ts->refresh_token && !ts->proxy_password;
 }
@@ -90,7 +90,7 @@ static void wipe_json(cJSON *n)
     }
 }
 
-static crpki_err parse_store(const char *text, size_t len, tok_store *ts, crpki_error_info *ei)
+static crpki_err parse_store(const char *text, size_t len, tokstore *ts, crpki_error_info *ei)
 {
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, NULL, 1);
     if (!root)
@@ -118,11 +118,11 @@ static crpki_err parse_store(const char *text, size_t len, tok_store *ts, crpki_
     wipe_json(root);
     cJSON_Delete(root);
     if (r != CRPKI_OK)
-        tok_store_clear(ts);
+        tokstore_clear(ts);
     return r;
 }
 
-crpki_err tok_load(const char *home, tok_store *ts, int *present, crpki_error_info *ei)
+crpki_err tokstore_load(const char *home, tokstore *ts, int *present, crpki_error_info *ei)
 {
     memset(ts, 0, sizeof *ts);
     if (present)
@@ -149,7 +149,7 @@ static int add_secret(cJSON *o, const char *name, const char *v)
     return !v || cJSON_AddStringToObject(o, name, v) != NULL;
 }
 
-crpki_err tok_save(const char *home, const tok_store *ts, crpki_error_info *ei)
+crpki_err tokstore_save(const char *home, const tokstore *ts, crpki_error_info *ei)
 {
     crpki_err r = plat_mkdir_p(home, PLAT_FILE_PRIVATE, ei);
     if (r != CRPKI_OK)
@@ -178,7 +178,7 @@ crpki_err tok_save(const char *home, const tok_store *ts, crpki_error_info *ei)
     return r;
 }
 
-crpki_err tok_remove(const char *home, crpki_error_info *ei)
+crpki_err tokstore_remove(const char *home, crpki_error_info *ei)
 {
     char *path = store_path(home);
     if (!path)

@@ -22,23 +22,23 @@ typedef struct {
     int64_t access_expires_at; /* Unix time */
     int64_t saved_at;
     char *proxy_password;
-} tok_store;
+} tokstore;
 
 /* Reads home's store into *ts (zeroed first). Absent: CRPKI_OK, *present 0.
  * Unreadable, refused (POSIX permissions), unsealable or not our JSON:
  * CRPKI_E_TOKEN_STORE. */
-crpki_err tok_load(const char *home, tok_store *ts, int *present, crpki_error_info *ei);
+crpki_err tokstore_load(const char *home, tokstore *ts, int *present, crpki_error_info *ei);
 /* Writes *ts (saved_at as given) atomically; creates home (0700 on POSIX). */
-crpki_err tok_save(const char *home, const tok_store *ts, crpki_error_info *ei);
+crpki_err tokstore_save(const char *home, const tokstore *ts, crpki_error_info *ei);
 /* Deletes the store (absent is fine). */
-crpki_err tok_remove(const char *home, crpki_error_info *ei);
+crpki_err tokstore_remove(const char *home, crpki_error_info *ei);
 /* 1 when *ts holds nothing worth a file (no token, no proxy password). */
-int tok_store_is_empty(const tok_store *ts);
+int tokstore_is_empty(const tokstore *ts);
 /* Wipes the secrets and frees; *ts is zeroed. */
-void tok_store_clear(tok_store *ts);
+void tokstore_clear(tokstore *ts);
 /* malloc'ed copy of s wiped-free-able; NULL for NULL s. *ok 0 on ENOMEM. */
-char *tok_strdup(const char *s, int *ok);
+char *tokstore_strdup(const char *s, int *ok);
 /* Wipes and frees a secret string. */
-void tok_free_secret(char *s);
+void tokstore_free_secret(char *s);
 
 #endif

@@ -86,6 +86,12 @@ const catalog_entry *catalog_find(const catalog_keys *cat, const char *credentia
  * from the service's credential: mgmt_tool/cred_entry.c); catalog_save
  * refuses anything that would not load back. */
 crpki_err catalog_put(catalog_keys *cat, catalog_entry *e, crpki_error_info *ei);
+/* Clears provider (CRPKI_CAT_CSP or _KSP) from the entry's selection, and
+ * that provider's default when it names the entry; removes the entry when no
+ * provider uses it any more. CRPKI_E_NO_KEY when the entry is not selected
+ * for that provider. */
+crpki_err catalog_unselect(catalog_keys *cat, const char *credential_id, unsigned provider);
+
 /* Removes the entry (and clears defaults naming it); CRPKI_E_NO_KEY if absent. */
 crpki_err catalog_remove(catalog_keys *cat, const char *credential_id);
 

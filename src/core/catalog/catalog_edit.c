@@ -98,3 +98,16 @@ crpki_err catalog_remove(catalog_keys *cat, const char *credential_id)
     }
     return CRPKI_OK;
 }
+
+crpki_err catalog_unselect(catalog_keys *cat, const char *credential_id, unsigned provider)
+{
+    if (!cat || !credential_id || (provider != CRPKI_CAT_CSP && provider != CRPKI_CAT_KSP))
+        return CRPKI_E_INVALID_ARG;
+    catalog_entry *e = catalog_find_id(cat, credential_id);
+    if (!e || !(e->providers & provider))
+        return CRPKI_E_NO_KEY;
+    drop_default(provider == CRPKI_CAT_CSP ? &cat->default_csp : &cat->default_ksp,
+                 e->credential_id);
+    e->providers &= ~provider;
+    return e->providers ? CRPKI_OK : catalog_remove(cat, e->credential_id);
+}

@@ -77,7 +77,7 @@ static crpki_err decode_blob(pctx *p, const char *member, const cJSON *v, catalo
     if (!cJSON_IsString(v) || !v->valuestring)
         return bad(p, member, "not a string");
     size_t slen = strlen(v->valuestring);
-    size_t max = b64_decoded_max(slen);
+    size_t max = base64_decoded_max(slen);
     if (slen == 0)
         return bad(p, member, "empty");
     if (max > CATALOG_MAX_CERT + 3)
@@ -85,7 +85,7 @@ static crpki_err decode_blob(pctx *p, const char *member, const cJSON *v, catalo
     out->der = malloc(max);
     if (!out->der)
         return CRPKI_E_NO_MEMORY;
-    if (b64_decode(v->valuestring, slen, out->der, max, &out->len) != 0 || out->len == 0) {
+    if (base64_decode(v->valuestring, slen, out->der, max, &out->len) != 0 || out->len == 0) {
         free(out->der);
         out->der = NULL;
         out->len = 0;

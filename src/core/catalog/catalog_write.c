@@ -25,7 +25,7 @@ static cJSON *str_or_null(const char *s)
 
 static cJSON *blob_b64(const catalog_blob *b)
 {
-    char *s = b64_encode_alloc(b->der, b->len);
+    char *s = base64_encode_alloc(b->der, b->len);
     cJSON *v = s ? cJSON_CreateString(s) : NULL;
     free(s);
     return v;

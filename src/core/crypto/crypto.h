@@ -3,7 +3,7 @@
  * CMake. Hashing for the providers' hash objects, public keys from
  * certificates and from application blobs, local signature verification,
  * random bytes. Nothing here signs: private keys live in the service's HSM.
- * One set of test vectors (tests/crypto/) runs against both backends.
+ * One set of test vectors (tests/core/crypto/) runs against both backends.
  * All functions are thread-safe; objects are not shared between threads
  * unless stated. Errors: CRPKI_E_INVALID_ARG, CRPKI_E_NOT_SUPPORTED (an
  * algorithm the backend lacks), CRPKI_E_BAD_SIGNATURE (verification failed),
