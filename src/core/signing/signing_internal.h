@@ -58,7 +58,8 @@ size_t signing_cache_size(signing_cache *c);
 /* got (the service's signature for p) into the provider's form in sig (RSA
  * as is, ECDSA as P1363 r||s; *sig_len in: the room, out: the length), then
  * verified against p->key's certificate: CRPKI_E_BAD_SIGNATURE when it does
- * not verify, CRPKI_E_PROTOCOL when it is malformed or too long. */
+ * not verify, CRPKI_E_PROTOCOL when it is malformed or too long. sig and
+ * *sig_len change only on success: unverified bytes never reach the caller. */
 crpki_err signing_verify_returned(const signing_params *p, const rssp_blob *got, uint8_t *sig,
                                   size_t *sig_len, crpki_error_info *ei);
 

@@ -18,6 +18,7 @@
 #include "base/platform/plat_thread.h"
 #include "core/signing/signing.h"
 #include "core/signing/signing_internal.h"
+#include "vectors.h"
 
 /* ---- description ------------------------------------------------------------------ */
 
@@ -315,6 +316,59 @@ static void empty_catalog_has_no_keys(void **state)
     signing_cancel(S); /* nothing waiting: no effect */
 }
 
+/* ---- the signature the service returns ------------------------------------------- */
+
+/* RSA-2048 over the SHA-256 test digest (tests/core/crypto/vectors.h). */
+static void returned_params(catalog_entry *k, signing_params *p)
+{
+    memset(k, 0, sizeof *k);
+    k->credential_id = (char *)"rsa-2048";
+    k->key_type = CRPKI_KEY_RSA;
+    k->key_bits = 2048;
+    k->cert.der = (uint8_t *)tv_rsa2048_cert;
+    k->cert.len = sizeof tv_rsa2048_cert;
+    memset(p, 0, sizeof *p);
+    p->key = k;
+    p->scheme = CRPKI_PAD_PKCS1;
+    p->hash = CRPKI_HASH_SHA256;
+    p->digest = tv_sha256_m3;
+    p->digest_len = sizeof tv_sha256_m3;
+}
+
+static void returned_signature_reaches_the_caller_only_when_it_verifies(void **state)
+{
+    (void)state;
+    catalog_entry k;
+    signing_params p;
+    returned_params(&k, &p);
+    uint8_t got_bytes[sizeof tv_sig_rsa2048_pkcs1_sha256];
+    memcpy(got_bytes, tv_sig_rsa2048_pkcs1_sha256, sizeof got_bytes);
+    rssp_blob got = {got_bytes, sizeof got_bytes};
+    uint8_t sig[512], untouched[512];
+    size_t n = sizeof sig;
+    crpki_error_info ei;
+
+    /* a genuine signature is handed over */
+    memset(sig, 0xAA, sizeof sig);
+    assert_int_equal(signing_verify_returned(&p, &got, sig, &n, &ei), CRPKI_OK);
+    assert_int_equal(n, sizeof got_bytes);
+    assert_memory_equal(sig, got_bytes, n);
+
+    /* a forged one (one bit off) leaves the caller's buffer as it was */
+    got_bytes[100] ^= 0x01;
+    memset(sig, 0xAA, sizeof sig);
+    memset(untouched, 0xAA, sizeof untouched);
+    n = sizeof sig;
+    assert_int_equal(signing_verify_returned(&p, &got, sig, &n, &ei), CRPKI_E_BAD_SIGNATURE);
+    assert_memory_equal(sig, untouched, sizeof sig);
+    assert_int_equal(n, sizeof sig);
+
+    /* so does one longer than the caller's room */
+    n = 64;
+    assert_int_equal(signing_verify_returned(&p, &got, sig, &n, &ei), CRPKI_E_PROTOCOL);
+    assert_memory_equal(sig, untouched, sizeof sig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +382,7 @@ int main(void)
         cmocka_unit_test(cache_entries_expire_after_the_ttl),
         cmocka_unit_test(cache_is_bounded_and_drops_the_oldest),
         cmocka_unit_test(cache_refuses_what_it_cannot_hold),
+        cmocka_unit_test(returned_signature_reaches_the_caller_only_when_it_verifies),
         cmocka_unit_test_setup_teardown(sign_refuses_without_network, session_setup,
                                         session_teardown),
         cmocka_unit_test_setup_teardown(empty_catalog_has_no_keys, session_setup, session_teardown),
