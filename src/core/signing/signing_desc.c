@@ -1,8 +1,49 @@
-/* desc: the description the phone shows (session_internal.h). */
+/* The description the phone and the approval dialog show, and the program
+ * name in the dialog (signing_internal.h): one cleaning for both, so what
+ * the representative reads is what was asked. Controls (C0, DEL, C1)
+ * become spaces; format characters that can change how the text reads
+ * (bidi embeddings, overrides, isolates and marks, zero-width characters,
+ * BOM, soft hyphen, tags: Unicode Cf) are dropped; bytes that are not UTF-8
+ * become '?'. */
+#include <stdint.h>
 #include <string.h>
 
 #include "core/signing/signing_internal.h"
 #include "base/util/utf8.h"
+
+/* The code point of a valid UTF-8 sequence of k bytes. */
+static uint32_t code_point(const unsigned char *s, size_t k)
+{
+    static const unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    uint32_t c = s[0] & lead_mask[k];
+    for (size_t i = 1; i < k; i++)
+        c = (c << 6) | (s[i] & 0x3Fu);
+    return c;
+}
+
+static int is_control(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
+
+/* Unicode general category Cf (format), which holds every bidi control. */
+static int is_format(uint32_t c)
+{
+    static const struct {
+        uint32_t lo, hi;
+    } CF[] = {
+        {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
+        {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
+        {0x200B, 0x200F},   {0x202A, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
+        {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
+        {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+        {0xE0020, 0xE007F},
+    };
+    for (size_t i = 0; i < sizeof CF / sizeof CF[0]; i++)
+        if (c >= CF[i].lo && c <= CF[i].hi)
+            return 1;
+    return 0;
+}
 
 /* Appends src to out (at *o), sanitized, while whole characters fit. */
 static void append(char *out, size_t *o, const char *src)
@@ -18,10 +59,17 @@ static void append(char *out, size_t *o, const char *src)
             i++;
             continue;
         }
-        if (*o + k > CRPKI_DESC_MAX)
-            return;
-        if (k == 1 && (s[i] < 0x20 || s[i] == 0x7F)) {
+        uint32_t c = code_point(s + i, k);
+        if (is_format(c)) {
+            i += k;
+            continue;
+        }
+        if (is_control(c)) {
+            if (*o + 1 > CRPKI_DESC_MAX)
+                return;
             out[(*o)++] = ' ';
+        } else if (*o + k > CRPKI_DESC_MAX) {
+            return;
         } else {
             memcpy(out + *o, s + i, k);
             *o += k;

@@ -48,6 +48,54 @@ static void description_replaces_controls_and_bad_utf8(void **state)
     assert_string_equal(d, "a.exe: x?y??z??w???v");
 }
 
+static void description_drops_what_could_disguise_the_text(void **state)
+{
+    (void)state;
+    char d[CRPKI_DESC_MAX + 1];
+    /* "invoice" RLO "fdp.exe" displays as "invoicexe.pdf": the override goes */
+    signing_description("a.exe",
+                        "invoice\xe2\x80\xae"
+                        "fdp.exe",
+                        d);
+    assert_string_equal(d, "a.exe: invoicefdp.exe");
+    /* the other bidi controls: LRE RLE PDF LRO, LRI RLI FSI PDI, LRM RLM ALM */
+    signing_description("a.exe",
+                        "1\xe2\x80\xaa"
+                        "2\xe2\x80\xab"
+                        "3\xe2\x80\xac"
+                        "4\xe2\x80\xad"
+                        "5\xe2\x81\xa6"
+                        "6\xe2\x81\xa7"
+                        "7\xe2\x81\xa8"
+                        "8\xe2\x81\xa9"
+                        "9\xe2\x80\x8e"
+                        "0\xe2\x80\x8f"
+                        "a\xd8\x9c"
+                        "b",
+                        d);
+    assert_string_equal(d, "a.exe: 1234567890ab");
+    /* zero-width and other format characters: ZWSP ZWNJ ZWJ WJ, BOM, soft
+       hyphen, a tag character */
+    signing_description("a.exe",
+                        "p\xe2\x80\x8b"
+                        "a\xe2\x80\x8c"
+                        "y\xe2\x80\x8d"
+                        ".\xe2\x81\xa0"
+                        "p\xef\xbb\xbf"
+                        "d\xc2\xad"
+                        "f\xf3\xa0\x80\x81",
+                        d);
+    assert_string_equal(d, "a.exe: pay.pdf");
+    /* C1 controls are controls: a space, as C0 */
+    signing_description("a.exe", "x\xc2\x85y\xc2\x9bz", d);
+    assert_string_equal(d, "a.exe: x y z");
+    /* the program name is cleaned the same way; Japanese stays intact */
+    signing_description("\xe2\x80\xae"
+                        "evil.exe",
+                        "契約書\xe2\x80\x8b.pdf", d);
+    assert_string_equal(d, "evil.exe: 契約書.pdf");
+}
+
 static void description_is_cut_to_256_bytes_on_a_character(void **state)
 {
     (void)state;
@@ -374,6 +422,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(description_is_program_colon_what),
         cmocka_unit_test(description_replaces_controls_and_bad_utf8),
+        cmocka_unit_test(description_drops_what_could_disguise_the_text),
         cmocka_unit_test(description_is_cut_to_256_bytes_on_a_character),
         cmocka_unit_test(description_of_long_ascii_is_exactly_256),
         cmocka_unit_test(program_name_is_this_executable),
