@@ -1,4 +1,5 @@
 #include "rc_client.h"
+#include "rc_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,8 +198,8 @@ out:
 crpki_err rc_call_json(rssp_client *c, const rc_call_req *rq, cJSON *body, rc_http_resp *rs,
                        crpki_error_info *ei)
 {
-    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    cJSON_Delete(body);
+    char *text = body ? rc_json_print(body) : NULL;
+    rc_json_free(body);
     memset(rs, 0, sizeof *rs);
     if (!text)
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", rq->op);

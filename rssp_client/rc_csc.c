@@ -7,6 +7,7 @@
 
 #include "crpki/rssp_client.h"
 #include "rc_client.h"
+#include "rc_json.h"
 #include "rc_errmap.h"
 #include "rc_parse.h"
 #include "rc_util.h"
@@ -130,7 +131,7 @@ crpki_err rssp_get_credential(rssp_client *c, const char *credential_id, rssp_cr
     if (b && (!cJSON_AddStringToObject(b, "credentialID", credential_id) ||
               !cJSON_AddStringToObject(b, "certificates", "chain") ||
               !cJSON_AddTrueToObject(b, "certInfo") || !cJSON_AddTrueToObject(b, "authInfo"))) {
-        cJSON_Delete(b);
+        rc_json_free(b);
         b = NULL;
     }
     rc_http_resp rs;

@@ -1,6 +1,7 @@
 #include "rc_json.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/platform/plat_thread.h"
@@ -84,13 +85,13 @@ cJSON *rc_json_parse(const char *body, size_t len, char *err, size_t errsz)
     for (; off < len; off++) {
         char c = body[off];
         if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-            cJSON_Delete(j);
+            rc_json_free(j);
             errbuf_set(err, errsz, "data after the JSON value");
             return NULL;
         }
     }
     if (!cJSON_IsObject(j)) {
-        cJSON_Delete(j);
+        rc_json_free(j);
         errbuf_set(err, errsz, "JSON body is not an object");
         return NULL;
     }
@@ -255,4 +256,39 @@ int rc_json_array(const cJSON *obj, const char *name, const char *path, int requ
     *out = v;
     *n = count;
     return 0;
+}
+
+static void wipe_tree(cJSON *j)
+{
+    for (; j; j = j->next) {
+        if (j->string)
+            rc_wipe(j->string, strlen(j->string));
+        if (j->valuestring)
+            rc_wipe(j->valuestring, strlen(j->valuestring));
+        wipe_tree(j->child);
+    }
+}
+
+void rc_json_free(cJSON *j)
+{
+    if (!j)
+        return;
+    wipe_tree(j->child); /* the root's own key and siblings are not ours */
+    if (j->valuestring)
+        rc_wipe(j->valuestring, strlen(j->valuestring));
+    cJSON_Delete(j);
+}
+
+char *rc_json_print(const cJSON *j)
+{
+    for (size_t size = 1024; size <= (64u << 20); size *= 2) {
+        char *buf = malloc(size);
+        if (!buf)
+            return NULL;
+        if (cJSON_PrintPreallocated((cJSON *)j, buf, (int)size, 0))
+            return buf;
+        rc_wipe(buf, size);
+        free(buf);
+    }
+    return NULL;
 }

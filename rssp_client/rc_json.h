@@ -17,8 +17,16 @@
 
 /* Parses body[0..len) (body[len] must be readable; the function does not
  * need it to be NUL). NULL with err filled on any violation. The caller
- * cJSON_Delete()s the result. */
+ * frees the result with rc_json_free. */
 cJSON *rc_json_parse(const char *body, size_t len, char *err, size_t errsz);
+
+/* Every tree the client parses or builds may hold a token, a SAD or a
+ * password: rc_json_free zeroes each key and string value before
+ * cJSON_Delete (NULL ok), and rc_json_print prints into a buffer of its own
+ * sizing (never one that cJSON grows and leaves behind), to be wiped by the
+ * caller (rc_wipe) before free. NULL when out of memory. */
+void rc_json_free(cJSON *j);
+char *rc_json_print(const cJSON *j);
 
 /* The accessors return 0 when the member was found and is valid, 1 when it
  * is absent and optional (outputs untouched), -1 with err filled otherwise.

@@ -164,7 +164,7 @@ int rc_parse_error(const char *body, size_t len, char *error, size_t errorsz, ch
             }
         }
     }
-    cJSON_Delete(j);
+    rc_json_free(j);
     return rc;
 }
 
@@ -216,7 +216,7 @@ int rc_parse_tokens(const char *body, size_t len, int64_t now, rssp_tokens *out,
     }
     rc = 0;
 out:
-    cJSON_Delete(j);
+    rc_json_free(j);
     if (rc != 0)
         rssp_tokens_free(out);
     return rc;
@@ -249,7 +249,7 @@ int rc_parse_info(const char *body, size_t len, rssp_service_info *out, char *er
     out->authorize_idempotency = idem;
     rc = 0;
 out:
-    cJSON_Delete(j);
+    rc_json_free(j);
     if (rc != 0)
         rssp_service_info_free(out);
     return rc;
@@ -293,7 +293,7 @@ int rc_parse_list(const char *body, size_t len, char ***ids, size_t *n, char *er
     v = NULL;
     rc = 0;
 out:
-    cJSON_Delete(j);
+    rc_json_free(j);
     if (v)
         rssp_free_strings(v, count);
     return rc;
@@ -484,7 +484,7 @@ int rc_parse_credential(const char *body, size_t len, const char *id, rssp_crede
     out->multisign = (unsigned)multisign;
     rc = 0;
 out:
-    cJSON_Delete(j);
+    rc_json_free(j);
     if (rc != 0)
         rssp_credential_free(out);
     return rc;
@@ -526,7 +526,7 @@ int rc_parse_authorize(const char *body, size_t len, rc_authz *out, char *err, s
     out->interval = (unsigned)interval;
     rc = 0;
 out:
-    cJSON_Delete(j);
+    rc_json_free(j);
     if (rc != 0)
         rc_authz_free(out);
     return rc;
@@ -576,7 +576,7 @@ int rc_parse_check(int status, const char *body, size_t len, rc_check *out, char
     out->expires_in = (unsigned)exp;
     rc = 0;
 out:
-    cJSON_Delete(j);
+    rc_json_free(j);
     if (rc != 0)
         rc_check_free(out);
     return rc;
@@ -653,7 +653,7 @@ int rc_parse_signatures(const char *body, size_t len, size_t n, rssp_key_type ke
     out->n = n;
     rc = 0;
 out:
-    cJSON_Delete(j);
+    rc_json_free(j);
     if (rc != 0)
         rssp_signatures_free(out);
     return rc;

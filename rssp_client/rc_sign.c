@@ -1,4 +1,5 @@
 #include "rc_sign.h"
+#include "rc_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -255,8 +256,8 @@ static cJSON *hashes_json(const rssp_sign_request *req, size_t hlen)
         cJSON *s = b ? cJSON_CreateString(b) : NULL;
         free(b);
         if (!s || !cJSON_AddItemToArray(arr, s)) {
-            cJSON_Delete(s);
-            cJSON_Delete(arr);
+            rc_json_free(s);
+            rc_json_free(arr);
             arr = NULL;
         }
     }
@@ -291,7 +292,7 @@ static int attach(cJSON *obj, const char *name, cJSON *item)
     if (!item)
         return 0;
     if (!obj || !cJSON_AddItemToObject(obj, name, item)) {
-        cJSON_Delete(item);
+        rc_json_free(item);
         return 0;
     }
     return 1;
@@ -315,8 +316,8 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
     cJSON *ad = cJSON_CreateArray(), *id = cJSON_CreateObject();
     if (!ad || !id || !cJSON_AddStringToObject(id, "id", "gbizid_app") ||
         !cJSON_AddItemToArray(ad, id)) {
-        cJSON_Delete(id);
-        cJSON_Delete(ad);
+        rc_json_free(id);
+        rc_json_free(ad);
         ad = NULL;
     }
     int ok = attach(b, "authData", ad) &&
@@ -328,7 +329,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
              (!keyed || cJSON_AddStringToObject(b, "requestID", request_id));
     rc_wipe(request_id, sizeof request_id);
     if (!ok) {
-        cJSON_Delete(b);
+        rc_json_free(b);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "credentials/authorize: out of memory");
     }
     rc_http_resp rs;
@@ -351,7 +352,7 @@ static crpki_err do_check(rssp_client *c, const rssp_sign_request *req, const ch
     cJSON *b = cJSON_CreateObject();
     if (b && (!cJSON_AddStringToObject(b, "handle", handle) ||
               !cJSON_AddNumberToObject(b, "wait", (double)wait_s))) {
-        cJSON_Delete(b);
+        rc_json_free(b);
         b = NULL;
     }
     rc_http_resp rs;
@@ -390,7 +391,7 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
               (params && cJSON_AddStringToObject(b, "signAlgoParams", params)));
     free(params);
     if (!ok) {
-        cJSON_Delete(b);
+        rc_json_free(b);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "signatures/signHash: out of memory");
     }
     rc_http_resp rs;
