@@ -80,7 +80,9 @@ static prov_slot *free_slot(prov_table *t, size_t *idx)
 {
     for (size_t i = 0; i < t->cap; i++) {
         size_t j = (t->hint + i) % t->cap;
-        if (!t->slots[j].obj) {
+        /* A slot that has used every generation is retired: reusing it
+           would give out a handle it already gave out. */
+        if (!t->slots[j].obj && t->slots[j].gen < H_MASK(H_GEN_BITS)) {
             *idx = j;
             return &t->slots[j];
         }
@@ -112,7 +114,7 @@ crpki_err prov_handle_new(prov_table *t, prov_obj *o, uintptr_t *h)
     prov_slot *s = free_slot(t, &idx);
     if (s) {
         s->obj = o;
-        s->gen = (s->gen + 1) & H_MASK(H_GEN_BITS); /* a reused slot never repeats a handle soon */
+        s->gen++; /* 1..max: a slot never gives out the same handle twice */
         o->refs = 1;
         t->hint = idx + 1;
         t->live++;
@@ -232,4 +234,9 @@ size_t prov_handle_live(prov_table *t, unsigned kind)
     }
     plat_mutex_unlock(t->mu);
     return n;
+}
+
+uint32_t prov_handle_generations(void)
+{
+    return (uint32_t)H_MASK(H_GEN_BITS);
 }

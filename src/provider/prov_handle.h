@@ -65,6 +65,12 @@ int prov_handle_free(prov_table *t, uintptr_t h, unsigned kind);
 /* Unregisters every object owned by owner. */
 void prov_handle_free_owned(prov_table *t, uintptr_t owner);
 void prov_obj_put(prov_table *t, prov_obj *o); /* NULL ok; destroys at zero */
+/* How many handles one slot gives out before it is retired (2^20 - 1 on
+ * 64-bit builds): a stale handle never aliases a later object, whatever the
+ * number of handles a process makes (2^40 on 64-bit builds before the table
+ * is exhausted, then CRPKI_E_NO_MEMORY). */
+uint32_t prov_handle_generations(void);
+
 /* Live handles of a kind (0: all), for tests and the leak check. */
 size_t prov_handle_live(prov_table *t, unsigned kind);
 

@@ -57,6 +57,34 @@ static void handle_of_one_kind_is_not_found_as_another_or_after_free(void **stat
     prov_table_fini(&t);
 }
 
+static void a_slot_whose_generations_ran_out_is_never_reused(void **state)
+{
+    (void)state;
+    prov_table t = PROV_TABLE_INIT(0x2345);
+    assert_int_equal(prov_table_init(&t), CRPKI_OK);
+    /* fill the first 64 slots, then free one: it is the only free slot */
+    uintptr_t keep[64];
+    for (size_t i = 0; i < 64; i++)
+        assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &keep[i]), CRPKI_OK);
+    uintptr_t first = keep[0];
+    assert_int_equal(prov_handle_free(&t, first, K_PARENT), 1);
+    /* reuse that slot through all its generations and a little beyond */
+    uint32_t n = prov_handle_generations() + 2;
+    for (uint32_t i = 0; i < n; i++) {
+        uintptr_t h = 0;
+        assert_int_equal(prov_handle_new(&t, obj(K_PARENT, 0), &h), CRPKI_OK);
+        if (h == first)
+            fail_msg("use %u gave out the stale handle 0x%llx again", i, (unsigned long long)first);
+        assert_int_equal(prov_handle_free(&t, h, K_PARENT), 1);
+    }
+    prov_obj *o = NULL;
+    assert_int_equal(prov_handle_get(&t, first, K_PARENT, &o), 0);
+    for (size_t i = 1; i < 64; i++)
+        assert_int_equal(prov_handle_free(&t, keep[i], K_PARENT), 1);
+    assert_int_equal(prov_handle_live(&t, 0), 0);
+    prov_table_fini(&t);
+}
+
 static void reused_slot_gives_a_new_handle_and_another_table_refuses_it(void **state)
 {
     (void)state;
@@ -227,6 +255,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(handle_of_one_kind_is_not_found_as_another_or_after_free),
         cmocka_unit_test(reused_slot_gives_a_new_handle_and_another_table_refuses_it),
+        cmocka_unit_test(a_slot_whose_generations_ran_out_is_never_reused),
         cmocka_unit_test(object_survives_free_while_referenced),
         cmocka_unit_test(owned_objects_need_their_owner_and_go_with_it),
         cmocka_unit_test(table_grows_past_its_first_block),
