@@ -7,6 +7,7 @@
 
 #include "base/error/fail.h"
 #include "base/platform/plat_thread.h"
+#include "base/platform/plat_clock.h"
 #include "sock.h"
 
 #define LB_MAX_REQUEST 16384
@@ -57,18 +58,18 @@ static void send_page(sock_t s, int status, const char *title, const char *body)
 
 /* Reads the request head; returns the target of a GET (malloc'ed), or NULL
  * (nothing usable: *bad set when a request came but is not a GET). */
-static char *read_request(sock_t s, uint64_t deadline, int *bad)
+static char *read_request(sock_t s, int64_t deadline, int *bad)
 {
     char *buf = malloc(LB_MAX_REQUEST + 1);
     size_t len = 0;
     *bad = 0;
     if (!buf)
         return NULL;
-    uint64_t idle_end = plat_monotonic_ms() + LB_IDLE_MS;
+    int64_t idle_end = plat_now_ms() + LB_IDLE_MS;
     if (idle_end > deadline)
         idle_end = deadline;
     while (len < LB_MAX_REQUEST) {
-        uint64_t now = plat_monotonic_ms();
+        int64_t now = plat_now_ms();
         if (now >= idle_end || sock_wait_readable(s, (unsigned)(idle_end - now)) != 1)
             break;
         long r = sock_recv(s, buf + len, LB_MAX_REQUEST - len);
@@ -102,10 +103,10 @@ crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout
                         crpki_error_info *ei)
 {
     *target = NULL;
-    uint64_t deadline = plat_monotonic_ms() + timeout_ms;
+    int64_t deadline = plat_now_ms() + timeout_ms;
     size_t pl = strlen(path);
     for (;;) {
-        uint64_t now = plat_monotonic_ms();
+        int64_t now = plat_now_ms();
         if (now >= deadline)
             return fail_with(ei, CRPKI_E_DEADLINE,
                              "no login redirect reached the loopback listener in %u s",

@@ -313,10 +313,10 @@ static void pre_triggered_cancel_gives_cancelled_before_any_network(void **state
     rssp_sign_request r = sign_req(h);
     r.cancel = cn;
     rssp_signatures out;
-    uint64_t t0 = plat_monotonic_ms();
+    int64_t t0 = plat_now_ms();
     assert_int_equal(rssp_sign(c, &r, &out, &ei), CRPKI_E_CANCELLED);
     assert_int_equal(ei.code, CRPKI_E_CANCELLED);
-    assert_true(plat_monotonic_ms() - t0 < 500);
+    assert_true(plat_now_ms() - t0 < 500);
     rssp_cancel_free(cn);
     rssp_client_free(c);
 }

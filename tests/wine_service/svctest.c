@@ -9,6 +9,7 @@
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_str.h"
 #include "base/platform/plat_thread.h"
+#include "base/platform/plat_clock.h"
 #include "base/util/base64.h"
 
 #define MAX_ENV      16
@@ -70,7 +71,7 @@ char *svctest_path(const char *dir, const char *name)
 
 uint64_t svctest_now_ms(void)
 {
-    return plat_monotonic_ms();
+    return (uint64_t)plat_now_ms(); /* monotonic: never negative */
 }
 
 static void write_file(const char *path, const void *data, size_t len)

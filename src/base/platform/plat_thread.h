@@ -20,7 +20,6 @@ void plat_thread_join(plat_thread *t);
 unsigned long plat_pid(void);
 unsigned long plat_tid(void); /* the OS thread id (gettid / GetCurrentThreadId) */
 void plat_sleep_ms(unsigned ms);
-uint64_t plat_monotonic_ms(void);
 
 /* Wall-clock time now, local, with the offset from UTC. */
 typedef struct {

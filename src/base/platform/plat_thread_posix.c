@@ -94,13 +94,6 @@ void plat_sleep_ms(unsigned ms)
         ;
 }
 
-uint64_t plat_monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 void plat_localtime_now(plat_localtime *t)
 {
     struct timespec ts;

@@ -85,11 +85,6 @@ void plat_sleep_ms(unsigned ms)
     Sleep(ms);
 }
 
-uint64_t plat_monotonic_ms(void)
-{
-    return GetTickCount64();
-}
-
 static int64_t filetime_100ns(const SYSTEMTIME *st)
 {
     FILETIME ft;

@@ -11,6 +11,7 @@
 #include "base/error/fail.h"
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_thread.h"
+#include "base/platform/plat_clock.h"
 
 struct plat_xlock {
     int fd;
@@ -38,7 +39,7 @@ crpki_err plat_xlock_acquire(const char *home, unsigned timeout_ms, plat_xlock *
         return r;
     }
     /* flock has no timeout: poll, backing off from 2 ms to 50 ms */
-    uint64_t deadline = plat_monotonic_ms() + timeout_ms;
+    int64_t deadline = plat_now_ms() + timeout_ms;
     unsigned nap = 2;
     for (;;) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -50,7 +51,7 @@ crpki_err plat_xlock_acquire(const char *home, unsigned timeout_ms, plat_xlock *
             r = fail_with(ei, CRPKI_E_LOCK, "%s: flock failed: %s", path, strerror(e));
             break;
         }
-        uint64_t now = plat_monotonic_ms();
+        int64_t now = plat_now_ms();
         if (now >= deadline) {
             r = fail_with(ei, CRPKI_E_LOCK, "%s: still held by another process after %u ms", path,
                           timeout_ms);

@@ -17,6 +17,7 @@
 #include "base/platform/plat_proc.h"
 #include "base/platform/plat_str.h"
 #include "base/platform/plat_thread.h"
+#include "base/platform/plat_clock.h"
 #include "core/connect/connect.h"
 #include "core/signing/signing_internal.h"
 #include "core/ui/ui.h"
@@ -375,7 +376,7 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
     };
     log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s for \"%s\": asking the service", k->credential_id,
               sn, hi->name, desc);
-    uint64_t t0 = plat_monotonic_ms();
+    int64_t t0 = plat_now_ms();
     rssp_signatures got;
     memset(&got, 0, sizeof got);
     e = rssp_sign(s->client, &rq, &got, ei);
@@ -390,7 +391,7 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
     rssp_signatures_free(&got);
     ui_close(ac.ui, e);
     rssp_cancel_free(ac.cancel);
-    unsigned ms = (unsigned)(plat_monotonic_ms() - t0);
+    unsigned ms = (unsigned)(plat_now_ms() - t0);
     /* 5. the outcome */
     if (e == CRPKI_OK) {
         signing_cache_put(s->cache, &ck, sig, *sig_len);

@@ -7,6 +7,7 @@
 
 #include "base/platform/plat_str.h"
 #include "base/platform/plat_thread.h"
+#include "base/platform/plat_clock.h"
 #include "core/signing/signing_internal.h"
 
 #define MAX_DIGEST 64
@@ -36,7 +37,7 @@ struct signing_cache {
 static uint64_t mono(void *ctx)
 {
     (void)ctx;
-    return plat_monotonic_ms();
+    return (uint64_t)plat_now_ms(); /* monotonic: never negative */
 }
 
 signing_cache *signing_cache_new(size_t capacity, uint64_t ttl_ms, signing_cache_clock clock,

@@ -29,7 +29,7 @@ typedef uint64_t (*signing_cache_clock)(void *ctx);
 typedef struct signing_cache signing_cache;
 
 /* capacity entries at most (the oldest goes when full), each valid ttl_ms
- * after it was put. clock NULL: plat_monotonic_ms. NULL when out of memory. */
+ * after it was put. clock NULL: plat_now_ms. NULL when out of memory. */
 signing_cache *signing_cache_new(size_t capacity, uint64_t ttl_ms, signing_cache_clock clock,
                                  void *clock_ctx);
 void signing_cache_free(signing_cache *c); /* NULL ok */
