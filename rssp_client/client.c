@@ -107,7 +107,7 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
     c->base_url = base;
     c->host = host;
     base = host = NULL;
-    c->client_id = rc_strdup(opt->client_id ? opt->client_id : "crpki-driver");
+    c->client_id = plat_strdup(opt->client_id ? opt->client_id : "crpki-driver");
     c->request_timeout_ms = opt->request_timeout_ms ? opt->request_timeout_ms : DEFAULT_REQUEST_MS;
     c->max_retries = opt->max_retries ? opt->max_retries : DEFAULT_RETRIES;
     c->lock = plat_mutex_new();

@@ -28,18 +28,18 @@ static crpki_err check_token(const char *op, const char *what, crpki_err e, char
                              crpki_error_info *ei)
 {
     if (e != CRPKI_OK) {
-        rc_wipe(tok, RC_TOKEN_BUF);
+        plat_wipe(tok, RC_TOKEN_BUF);
         return rc_fail(ei, e, "%s: the token source gave no %s (%s)", op, what, crpki_err_name(e));
     }
     if (memchr(tok, '\0', RC_TOKEN_BUF) == NULL) {
-        rc_wipe(tok, RC_TOKEN_BUF);
+        plat_wipe(tok, RC_TOKEN_BUF);
         return rc_fail(ei, CRPKI_E_TOKEN_STORE, "%s: the %s is not terminated", op, what);
     }
     if (!*tok)
         return rc_fail(ei, CRPKI_E_NOT_LOGGED_IN, "%s: the token source gave an empty %s", op,
                        what);
     if (!rc_printable_token(tok)) {
-        rc_wipe(tok, RC_TOKEN_BUF);
+        plat_wipe(tok, RC_TOKEN_BUF);
         return rc_fail(ei, CRPKI_E_TOKEN_STORE, "%s: the %s holds characters a token cannot", op,
                        what);
     }
@@ -98,7 +98,7 @@ crpki_err rc_have_token(rssp_client *c, const char *op, crpki_error_info *ei)
     char tok[RC_TOKEN_BUF];
     memset(tok, 0, sizeof tok);
     crpki_err e = check_token(op, "access token", ts.get_access(ts.ctx, tok, sizeof tok), tok, ei);
-    rc_wipe(tok, sizeof tok);
+    plat_wipe(tok, sizeof tok);
     return e;
 }
 
@@ -155,11 +155,11 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
             e = check_token(rq->op, "refreshed access token",
                             ts.refresh(ts.ctx, tok, fresh, sizeof fresh), fresh, ei);
             if (e != CRPKI_OK) {
-                rc_wipe(fresh, sizeof fresh);
+                plat_wipe(fresh, sizeof fresh);
                 goto out;
             }
             memcpy(tok, fresh, sizeof tok);
-            rc_wipe(fresh, sizeof fresh);
+            plat_wipe(fresh, sizeof fresh);
             rc_http_resp_free(rs);
             continue;
         } else {
@@ -187,7 +187,7 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
         *ei = last;
     }
 out:
-    rc_wipe(tok, sizeof tok);
+    plat_wipe(tok, sizeof tok);
     if (e == CRPKI_OK)
         memset(ei, 0, sizeof *ei);
     else
@@ -208,7 +208,7 @@ crpki_err rc_call_json(rssp_client *c, const rc_call_req *rq, cJSON *body, rc_ht
     r.body = text;
     r.body_len = strlen(text);
     crpki_err e = rc_call(c, &r, rs, ei);
-    rc_wipe(text, r.body_len);
+    plat_wipe(text, r.body_len);
     free(text);
     return e;
 }

@@ -262,9 +262,9 @@ static void wipe_tree(cJSON *j)
 {
     for (; j; j = j->next) {
         if (j->string)
-            rc_wipe(j->string, strlen(j->string));
+            plat_wipe(j->string, strlen(j->string));
         if (j->valuestring)
-            rc_wipe(j->valuestring, strlen(j->valuestring));
+            plat_wipe(j->valuestring, strlen(j->valuestring));
         wipe_tree(j->child);
     }
 }
@@ -275,7 +275,7 @@ void rc_json_free(cJSON *j)
         return;
     wipe_tree(j->child); /* the root's own key and siblings are not ours */
     if (j->valuestring)
-        rc_wipe(j->valuestring, strlen(j->valuestring));
+        plat_wipe(j->valuestring, strlen(j->valuestring));
     cJSON_Delete(j);
 }
 
@@ -287,7 +287,7 @@ char *rc_json_print(const cJSON *j)
             return NULL;
         if (cJSON_PrintPreallocated((cJSON *)j, buf, (int)size, 0))
             return buf;
-        rc_wipe(buf, size);
+        plat_wipe(buf, size);
         free(buf);
     }
     return NULL;

@@ -24,7 +24,7 @@ cJSON *rc_json_parse(const char *body, size_t len, char *err, size_t errsz);
  * password: rc_json_free zeroes each key and string value before
  * cJSON_Delete (NULL ok), and rc_json_print prints into a buffer of its own
  * sizing (never one that cJSON grows and leaves behind), to be wiped by the
- * caller (rc_wipe) before free. NULL when out of memory. */
+ * caller (plat_wipe) before free. NULL when out of memory. */
 void rc_json_free(cJSON *j);
 char *rc_json_print(const cJSON *j);
 

@@ -65,9 +65,9 @@ static char *random_b64url(size_t nbytes)
     if (nbytes > sizeof raw || plat_random_bytes(raw, nbytes) < 0)
         return NULL;
     size_t n = base64url_encode(raw, nbytes, out, sizeof out);
-    rc_wipe(raw, sizeof raw);
+    plat_wipe(raw, sizeof raw);
     char *s = n ? rc_strndup(out, n) : NULL;
-    rc_wipe(out, sizeof out);
+    plat_wipe(out, sizeof out);
     return s;
 }
 
@@ -99,7 +99,7 @@ crpki_err rssp_login_begin(rssp_client *c, const char *redirect_uri, rssp_login 
     char challenge[44];
     l->verifier = random_b64url(RC_VERIFIER_BYTES);
     l->state = random_b64url(RC_STATE_BYTES);
-    l->redirect_uri = rc_strdup(redirect_uri);
+    l->redirect_uri = plat_strdup(redirect_uri);
     if (!l->verifier || !l->state || !l->redirect_uri ||
         rc_pkce_challenge(l->verifier, challenge) < 0) {
         rssp_login_free(l);

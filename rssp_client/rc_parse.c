@@ -125,7 +125,7 @@ static int oid_syntax_ok(const char *s)
 
 static int dup_into(char **dst, const char *src, char *err, size_t errsz)
 {
-    *dst = rc_strdup(src);
+    *dst = plat_strdup(src);
     if (!*dst) {
         E("out of memory");
         return -1;
@@ -206,9 +206,9 @@ int rc_parse_tokens(const char *body, size_t len, int64_t now, rssp_tokens *out,
         opaque(j, "refresh_token", "refresh_token", 1, RC_MAX_OPAQUE_LEN, &rt, err, errsz) < 0 ||
         rc_json_string(j, "scope", "scope", 0, 1024, &scope, err, errsz) < 0)
         goto out;
-    out->access_token = rc_strdup(at);
-    out->refresh_token = rc_strdup(rt);
-    out->scope = scope ? rc_strdup(scope) : NULL;
+    out->access_token = plat_strdup(at);
+    out->refresh_token = plat_strdup(rt);
+    out->scope = scope ? plat_strdup(scope) : NULL;
     out->access_expires_at = now + exp;
     if (!out->access_token || !out->refresh_token || (scope && !out->scope)) {
         E("out of memory");

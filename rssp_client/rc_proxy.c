@@ -154,7 +154,7 @@ int rc_proxy_for_host(const rc_proxy_sources *src, const char *host, char **prox
     if (src->env_proxy && *src->env_proxy) {
         if (rc_noproxy_match(host, src->env_no_proxy))
             return 0;
-        *proxy = rc_strdup(src->env_proxy);
+        *proxy = plat_strdup(src->env_proxy);
         return *proxy ? 0 : -1;
     }
     if (src->win_proxy && *src->win_proxy) {

@@ -310,7 +310,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
         if (plat_random_bytes(rnd, sizeof rnd) < 0 ||
             base64url_encode(rnd, sizeof rnd, request_id, sizeof request_id) == 0)
             return rc_fail(ei, CRPKI_E_INTERNAL, "credentials/authorize: no random requestID");
-        rc_wipe(rnd, sizeof rnd);
+        plat_wipe(rnd, sizeof rnd);
     }
     cJSON *b = cJSON_CreateObject();
     cJSON *ad = cJSON_CreateArray(), *id = cJSON_CreateObject();
@@ -327,7 +327,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
              cJSON_AddStringToObject(b, "hashAlgorithmOID", req->hash_oid) &&
              (!req->description || cJSON_AddStringToObject(b, "description", req->description)) &&
              (!keyed || cJSON_AddStringToObject(b, "requestID", request_id));
-    rc_wipe(request_id, sizeof request_id);
+    plat_wipe(request_id, sizeof request_id);
     if (!ok) {
         rc_json_free(b);
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "credentials/authorize: out of memory");

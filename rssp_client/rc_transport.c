@@ -80,13 +80,13 @@ crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki
     rc_transport *t = calloc(1, sizeof *t);
     if (!t)
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
-    t->base_url = rc_strdup(o->base_url);
-    t->host = rc_strdup(o->host);
-    t->ca_bundle = rc_strdup(o->ca_bundle);
-    t->proxy_url = rc_strdup(o->proxy_url);
-    t->proxy_user = rc_strdup(o->proxy_user);
-    t->proxy_password = rc_strdup(o->proxy_password);
-    t->user_agent = rc_strdup(o->user_agent);
+    t->base_url = plat_strdup(o->base_url);
+    t->host = plat_strdup(o->host);
+    t->ca_bundle = plat_strdup(o->ca_bundle);
+    t->proxy_url = plat_strdup(o->proxy_url);
+    t->proxy_user = plat_strdup(o->proxy_user);
+    t->proxy_password = plat_strdup(o->proxy_password);
+    t->user_agent = plat_strdup(o->user_agent);
     t->proxy_mode = o->proxy_mode;
     t->connect_timeout_ms = o->connect_timeout_ms;
     t->poll_ms = RC_POLL_MS;
@@ -157,7 +157,7 @@ static const char *env_first(const char *a, const char *b)
 static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
 {
     if (t->proxy_mode == RSSP_PROXY_EXPLICIT) {
-        t->proxy = rc_strdup(t->proxy_url);
+        t->proxy = plat_strdup(t->proxy_url);
         return t->proxy ? CRPKI_OK : rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     if (t->proxy_mode != RSSP_PROXY_SYSTEM)
@@ -419,7 +419,7 @@ static void free_headers(struct curl_slist *h)
 {
     for (struct curl_slist *i = h; i; i = i->next)
         if (i->data)
-            rc_wipe(i->data, strlen(i->data));
+            plat_wipe(i->data, strlen(i->data));
     curl_slist_free_all(h);
 }
 
@@ -428,7 +428,7 @@ void rc_http_resp_free(rc_http_resp *rs)
     if (!rs)
         return;
     if (rs->body) {
-        rc_wipe(rs->body, rs->body_len); /* may hold tokens or SADs */
+        plat_wipe(rs->body, rs->body_len); /* may hold tokens or SADs */
         free(rs->body);
     }
     memset(rs, 0, sizeof *rs);
@@ -497,7 +497,7 @@ static crpki_err build(const rc_transport *t, const rc_http_req *rq, http_call *
             oom = 1;
     }
     if (auth.p)
-        rc_wipe(auth.p, auth.len);
+        plat_wipe(auth.p, auth.len);
     strbuf_free(&auth);
     strbuf_free(&ct);
     return oom ? rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory") : CRPKI_OK;

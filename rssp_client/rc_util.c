@@ -31,11 +31,6 @@ void rc_put_param(strbuf *b, const char *name, const char *value)
     rc_put_pct(b, value);
 }
 
-char *rc_strdup(const char *s)
-{
-    return s ? rc_strndup(s, strlen(s)) : NULL;
-}
-
 char *rc_strndup(const char *s, size_t n)
 {
     if (!s)
@@ -48,18 +43,11 @@ char *rc_strndup(const char *s, size_t n)
     return d;
 }
 
-void rc_wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
-}
-
 void rc_free_secret(char *s)
 {
     if (!s)
         return;
-    rc_wipe(s, strlen(s));
+    plat_wipe(s, strlen(s));
     free(s);
 }
 

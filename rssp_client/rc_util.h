@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/platform/plat_protect.h" /* plat_wipe */
+#include "base/platform/plat_str.h"     /* plat_strdup */
 #include "base/util/strbuf.h"
 
 /* Appends s percent-encoded: everything but RFC 3986 unreserved characters
@@ -16,12 +18,9 @@ void rc_put_pct(strbuf *b, const char *s);
 /* Appends "&name=value" (no '&' when b is empty), both percent-encoded. */
 void rc_put_param(strbuf *b, const char *name, const char *value);
 
-char *rc_strdup(const char *s); /* NULL for NULL or on allocation failure */
 char *rc_strndup(const char *s, size_t n);
 
-/* Overwrites n bytes so that the compiler cannot drop it. */
-void rc_wipe(void *p, size_t n);
-/* rc_wipe(s, strlen(s)) then free(s). */
+/* plat_wipe(s, strlen(s)) then free(s). */
 void rc_free_secret(char *s);
 
 /* 1 when s is non-empty printable ASCII (0x21..0x7E, spaces refused). */

@@ -119,7 +119,7 @@ static void request_with_a_sad_leaves_nothing_when_printed_and_freed(void **stat
     assert_non_null(text);
     assert_non_null(strstr(text, SAD));
     rc_json_free(b);
-    rc_wipe(text, strlen(text));
+    plat_wipe(text, strlen(text));
     free(text);
     expect_nothing_left();
 }
