@@ -92,7 +92,7 @@ crpki_err crypto_ecdsa_p1363_to_der(const uint8_t *rs, size_t rs_len, uint8_t *o
 
 /* ---- random ------------------------------------------------------------- */
 
-/* Cryptographically secure random bytes (BCryptGenRandom / RAND_bytes). */
+/* Cryptographically secure random bytes from the OS (plat_random_bytes). */
 crpki_err crypto_random(void *buf, size_t len);
 
 #endif

@@ -281,19 +281,3 @@ crpki_err crypto_verify_ecdsa(const crypto_pubkey *k, const uint8_t *digest, siz
                                         (ULONG)digest_len, (PUCHAR)sig, (ULONG)sig_len, 0);
     return verify_status("BCryptVerifySignature(ECDSA)", st);
 }
-
-crpki_err crypto_random(void *buf, size_t len)
-{
-    if (!buf && len)
-        return CRPKI_E_INVALID_ARG;
-    uint8_t *p = buf;
-    while (len > 0) {
-        ULONG n = len > 0x40000000u ? 0x40000000u : (ULONG)len;
-        NTSTATUS st = BCryptGenRandom(NULL, p, n, BCRYPT_USE_SYSTEM_PREFERRED_RNG);
-        if (!NT_OK(st))
-            return failed("BCryptGenRandom", st);
-        p += n;
-        len -= n;
-    }
-    return CRPKI_OK;
-}

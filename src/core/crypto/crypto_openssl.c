@@ -4,7 +4,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
-#include <openssl/rand.h>
 #include <openssl/rsa.h>
 
 #include <limits.h>
@@ -258,20 +257,4 @@ crpki_err crypto_verify_ecdsa(const crypto_pubkey *k, const uint8_t *digest, siz
         return CRPKI_E_BAD_SIGNATURE;
     verify_opts o = {0, CRPKI_HASH_NONE, 0};
     return verify(k, &o, digest, digest_len, der, der_len);
-}
-
-crpki_err crypto_random(void *buf, size_t len)
-{
-    if (!buf && len)
-        return CRPKI_E_INVALID_ARG;
-    /* RAND_bytes takes an int: feed it in pieces. */
-    uint8_t *p = buf;
-    while (len > 0) {
-        int n = len > (1u << 30) ? 1 << 30 : (int)len;
-        if (RAND_bytes(p, n) != 1)
-            return backend_failed("RAND_bytes");
-        p += n;
-        len -= (size_t)n;
-    }
-    return CRPKI_OK;
 }
