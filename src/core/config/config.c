@@ -14,6 +14,7 @@
 #include "base/error/fail.h"
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_str.h"
+#include "base/util/text.h"
 #include "base/util/utf8.h"
 
 #define CONFIG_MAX_BYTES (64 * 1024)
@@ -121,14 +122,6 @@ static crpki_err check_members(pctx *p, const cJSON *obj, const char *where)
     return CRPKI_OK;
 }
 
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
 /* A string value: non-empty, no control characters, at most STR_MAX bytes. */
 static crpki_err get_string(pctx *p, const char *key, const cJSON *v, const char **out)
 {
@@ -139,7 +132,7 @@ static crpki_err get_string(pctx *p, const char *key, const cJSON *v, const char
         return bad(p, key, "expected a non-empty string");
     if (strlen(s) > STR_MAX)
         return bad(p, key, "longer than 2048 bytes");
-    if (has_control(s))
+    if (!text_no_controls(s))
         return bad(p, key, "contains control characters");
     *out = s;
     return CRPKI_OK;
@@ -293,7 +286,7 @@ static crpki_err apply_proxy_object(pctx *p, const cJSON *v)
                 continue;
             if (!cJSON_IsString(m) || !m->valuestring)
                 return bad(p, "proxy.user", "expected a string");
-            if (strlen(m->valuestring) > 255 || has_control(m->valuestring))
+            if (strlen(m->valuestring) > 255 || !text_no_controls(m->valuestring))
                 return bad(p, "proxy.user",
                            "expected a user name (at most 255 bytes, no "
                            "control characters)");
