@@ -211,8 +211,8 @@ crpki_err rc_sign_check_request(const rssp_sign_request *req, char *err, size_t 
         E("hash_oid: unknown hash algorithm");
         return req->hash_oid ? CRPKI_E_UNSUPPORTED_ALG : CRPKI_E_INVALID_ARG;
     }
-    if (h->id == CRPKI_HASH_MD5) {
-        E("hash_oid: MD5 is not supported");
+    if (!alg_hash_signable(h->id)) {
+        E("hash_oid: SHA-1 and MD5 are refused for signing (collisions); use SHA-256/384/512");
         return CRPKI_E_UNSUPPORTED_ALG;
     }
     if (!rc_sign_algo_oid(req->scheme, req->hash_oid)) {

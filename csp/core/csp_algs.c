@@ -6,11 +6,11 @@
 
 #include "csp_internal.h"
 
-/* MD5 and SSL3 SHAMD5 hash and verify but do not sign (the service signs
- * SHA-1 and SHA-2 only): no CRYPT_FLAG_SIGNING. RSA_SIGN spans the keys
+/* SHA-1, MD5 and SSL3 SHAMD5 hash and verify but do not sign (only the
+ * SHA-2 hashes are signed, alg_hash_signable): no CRYPT_FLAG_SIGNING. RSA_SIGN spans the keys
  * CryptImportKey takes for verification; the service's keys are 2048+. */
 static const csp_alg ALGS[] = {
-    {CSP_CALG_SHA1, 160, 160, 160, CSP_CRYPT_FLAG_SIGNING, "SHA-1",
+    {CSP_CALG_SHA1, 160, 160, 160, 0, "SHA-1",
      "Secure Hash Algorithm (SHA-1)"},
     {CSP_CALG_SHA_256, 256, 256, 256, CSP_CRYPT_FLAG_SIGNING, "SHA-256",
      "Secure Hash Algorithm (SHA-256)"},

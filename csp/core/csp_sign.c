@@ -50,8 +50,9 @@ csp_code csp_sign_hash(uintptr_t prov, uintptr_t hash, uint32_t keyspec, const c
         goto out;
     }
     const csp_alg *a = csp_alg_by_id(h->algid);
-    if (!a || !(a->protocols & CSP_CRYPT_FLAG_SIGNING)) {
-        c = csp_fail(st, CSP_E_BAD_ALGID, "ALG_ID 0x%04lx: the service signs SHA-1 and SHA-2 only",
+    if (!a || !(a->protocols & CSP_CRYPT_FLAG_SIGNING) || !alg_hash_signable(h->hid)) {
+        c = csp_fail(st, CSP_E_BAD_ALGID,
+                     "ALG_ID 0x%04lx: only SHA-256/384/512 are signed (SHA-1 and MD5 refused)",
                      (unsigned long)h->algid);
         goto out;
     }

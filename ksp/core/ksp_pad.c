@@ -35,8 +35,9 @@ static ksp_code usable_hash(const alg_hash_info *h, const uint16_t *name, ksp_st
 {
     if (!h)
         return ksp_fail(st, KSP_E_NOT_SUPPORTED, "unknown hash algorithm in pszAlgId");
-    if (h->id == CRPKI_HASH_MD5)
-        return ksp_fail(st, KSP_E_NOT_SUPPORTED, "MD5 is not signed by the service");
+    if (!alg_hash_signable(h->id))
+        return ksp_fail(st, KSP_E_NOT_SUPPORTED,
+                        "%s is refused for signing (collisions); SHA-256/384/512 only", h->name);
     return KSP_OK;
 }
 
@@ -56,14 +57,16 @@ ksp_code ksp_pad_parse(const ksp_pad_key *key, uint32_t flags, const void *paddi
         if (pad)
             return ksp_fail(st, KSP_E_INVALID_ARG, "padding flag 0x%x on an ECDSA key",
                             (unsigned)pad);
-        alg_hash_id id = hash_len == 20   ? CRPKI_HASH_SHA1
-                         : hash_len == 32 ? CRPKI_HASH_SHA256
+        if (hash_len == 20)
+            return ksp_fail(st, KSP_E_NOT_SUPPORTED,
+                            "ECDSA hash of 20 bytes is SHA-1, refused for signing (collisions)");
+        alg_hash_id id = hash_len == 32   ? CRPKI_HASH_SHA256
                          : hash_len == 48 ? CRPKI_HASH_SHA384
                          : hash_len == 64 ? CRPKI_HASH_SHA512
                                           : CRPKI_HASH_NONE;
         if (id == CRPKI_HASH_NONE)
             return ksp_fail(st, KSP_E_INVALID_ARG,
-                            "ECDSA hash of %u bytes is no SHA-1/256/384/512 length",
+                            "ECDSA hash of %u bytes is no SHA-256/384/512 length",
                             (unsigned)hash_len);
         out->scheme = CRPKI_PAD_ECDSA;
         out->hash = id;

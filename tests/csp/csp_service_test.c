@@ -307,8 +307,8 @@ static HCRYPTHASH hash_text(HCRYPTPROV p, ALG_ID alg, const char *text)
 
 static void mode_advapi(void)
 {
-    static const ALG_ID ALGS[] = {CALG_SHA1, CALG_SHA_256, CALG_SHA_384, CALG_SHA_512};
-    static const char *const ANAMES[] = {"sha1", "sha256", "sha384", "sha512"};
+    static const ALG_ID ALGS[] = {CALG_SHA_256, CALG_SHA_384, CALG_SHA_512};
+    static const char *const ANAMES[] = {"sha256", "sha384", "sha512"};
     char names[8][128];
     int nc = list_containers(names, 8), saw2048 = 0, saw3072 = 0, sigs = 0;
     CK(nc == 2, "%d RSA containers, expected user1's RSA-2048 and RSA-3072", nc);
@@ -356,6 +356,9 @@ static void mode_advapi(void)
         DWORD n = 512;
         BYTE sig[512];
         h = hash_text(p, CALG_MD5, "md5");
+        FAILS_WITH(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, sig, &n), NTE_BAD_ALGID);
+        OK(CryptDestroyHash(h));
+        h = hash_text(p, CALG_SHA1, "sha1"); /* hashed, never signed (issue 15 #2) */
         FAILS_WITH(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, sig, &n), NTE_BAD_ALGID);
         OK(CryptDestroyHash(h));
         h = hash_text(p, CALG_SHA_256, "nohashoid");

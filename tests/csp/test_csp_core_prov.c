@@ -220,7 +220,7 @@ static void test_enum_algs_layouts_and_cursor(void **state)
                      CSP_OK);
     assert_int_equal(n, CSP_ENUMALGS_EX_SIZE);
     assert_int_equal(csp_get_u32le(b), CSP_CALG_SHA1);
-    assert_int_equal(csp_get_u32le(b + 16), CSP_CRYPT_FLAG_SIGNING);
+    assert_int_equal(csp_get_u32le(b + 16), 0); /* SHA-1 hashes and verifies, never signs */
     assert_int_equal(csp_get_u32le(b + 20), 6);
     assert_string_equal((char *)b + 24, "SHA-1");
     assert_int_equal(csp_get_u32le(b + 44), strlen("Secure Hash Algorithm (SHA-1)") + 1);

@@ -24,8 +24,7 @@ static void test_sign_each_hash_little_endian_and_verify(void **state)
     static const struct {
         uint32_t alg;
         alg_hash_id hid;
-    } A[] = {{CSP_CALG_SHA1, CRPKI_HASH_SHA1},
-             {CSP_CALG_SHA_256, CRPKI_HASH_SHA256},
+    } A[] = {{CSP_CALG_SHA_256, CRPKI_HASH_SHA256},
              {CSP_CALG_SHA_384, CRPKI_HASH_SHA384},
              {CSP_CALG_SHA_512, CRPKI_HASH_SHA512}};
     uintptr_t p = acquire(NULL, 0), k;
@@ -113,6 +112,9 @@ static void test_sign_refusals_never_reach_the_service(void **state)
                      CSP_E_INVALID_ARG);
     assert_int_equal(csp_sign_hash(p, 0, CSP_AT_SIGNATURE, NULL, 0, sig, &n, &st), CSP_E_BAD_HASH);
     uintptr_t m = hash_of(p, CSP_CALG_MD5, "x"), s3 = hash_of(p, CSP_CALG_SSL3_SHAMD5, "x");
+    uintptr_t s1 = hash_of(p, CSP_CALG_SHA1, "x"); /* hashed, never signed */
+    assert_int_equal(csp_sign_hash(p, s1, CSP_AT_SIGNATURE, NULL, 0, sig, &n, &st),
+                     CSP_E_BAD_ALGID);
     assert_int_equal(csp_sign_hash(p, m, CSP_AT_SIGNATURE, NULL, 0, sig, &n, &st), CSP_E_BAD_ALGID);
     assert_int_equal(csp_sign_hash(p, s3, CSP_AT_SIGNATURE, NULL, 0, sig, &n, &st),
                      CSP_E_BAD_ALGID);
@@ -146,7 +148,7 @@ static void test_sign_passes_silent_window_prompt_and_maps_outcomes(void **state
     }
     release(p);
     p = acquire(NULL, 0);
-    h = hash_of(p, CSP_CALG_SHA1, "y");
+    h = hash_of(p, CSP_CALG_SHA_384, "y");
     g_fake.sign_err = CRPKI_OK;
     n = sizeof(sig);
     assert_int_equal(csp_sign_hash(p, h, CSP_AT_SIGNATURE, NULL, 0, sig, &n, &st), CSP_OK);

@@ -155,7 +155,7 @@ static void test_verify_context_provider_params(void **state)
             assert_string_equal(ax.szLongName, "Secure Hash Algorithm (SHA-256)");
     }
     assert_int_equal(count, 7);
-    assert_int_equal(signing, 5); /* SHA-1, SHA-256/384/512, RSA_SIGN */
+    assert_int_equal(signing, 4); /* SHA-256/384/512, RSA_SIGN: SHA-1 hashes, never signs */
     HCERTSTORE store = NULL;
     n = sizeof(store);
     CSPT_EXPECT_OK(CryptGetProvParam(p, PP_USER_CERTSTORE, (BYTE *)&store, &n, 0));

@@ -102,16 +102,12 @@ static void sign_case_test(void **state)
 }
 
 #define RSA_CASES(bits)                                                                            \
-    {"sign_rsa" #bits "_pkcs1_sha1_approved_by_code_verifies", CRPKI_KEY_RSA, bits,                \
-     RSSP_SIG_RSA_PKCS1, CRPKI_HASH_SHA1},                                                         \
-        {"sign_rsa" #bits "_pkcs1_sha256_approved_by_code_verifies", CRPKI_KEY_RSA, bits,          \
-         RSSP_SIG_RSA_PKCS1, CRPKI_HASH_SHA256},                                                   \
+    {"sign_rsa" #bits "_pkcs1_sha256_approved_by_code_verifies", CRPKI_KEY_RSA, bits,              \
+     RSSP_SIG_RSA_PKCS1, CRPKI_HASH_SHA256},                                                       \
         {"sign_rsa" #bits "_pkcs1_sha384_approved_by_code_verifies", CRPKI_KEY_RSA, bits,          \
          RSSP_SIG_RSA_PKCS1, CRPKI_HASH_SHA384},                                                   \
         {"sign_rsa" #bits "_pkcs1_sha512_approved_by_code_verifies", CRPKI_KEY_RSA, bits,          \
          RSSP_SIG_RSA_PKCS1, CRPKI_HASH_SHA512},                                                   \
-        {"sign_rsa" #bits "_pss_sha1_approved_by_code_verifies", CRPKI_KEY_RSA, bits,              \
-         RSSP_SIG_RSA_PSS, CRPKI_HASH_SHA1},                                                       \
         {"sign_rsa" #bits "_pss_sha256_approved_by_code_verifies", CRPKI_KEY_RSA, bits,            \
          RSSP_SIG_RSA_PSS, CRPKI_HASH_SHA256},                                                     \
         {"sign_rsa" #bits "_pss_sha384_approved_by_code_verifies", CRPKI_KEY_RSA, bits,            \
@@ -124,8 +120,6 @@ static void sign_case_test(void **state)
 static const sign_case CASES[] = {
     RSA_CASES(2048),
     RSA_CASES(3072),
-    {"sign_p256_ecdsa_sha1_approved_by_code_verifies", CRPKI_KEY_EC, 256, RSSP_SIG_ECDSA,
-     CRPKI_HASH_SHA1},
     {"sign_p256_ecdsa_sha256_approved_by_code_verifies", CRPKI_KEY_EC, 256, RSSP_SIG_ECDSA,
      CRPKI_HASH_SHA256},
     {"sign_p256_ecdsa_sha384_approved_by_code_verifies", CRPKI_KEY_EC, 256, RSSP_SIG_ECDSA,
@@ -291,7 +285,7 @@ static void invalid_requests_are_refused_without_network(void **state)
     uint8_t hash[64];
     h_random(hash, sizeof hash);
     long mark = ci_log_mark();
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 7; k++) {
         ci_sign_call call;
         ci_sign_prepare(&call, c, cred, RSSP_SIG_RSA_PKCS1, CRPKI_HASH_SHA256, hash, 1, NULL);
         call.req.timeout_ms = 5000;
@@ -313,10 +307,27 @@ static void invalid_requests_are_refused_without_network(void **state)
             call.req.credential_id = NULL;
             what = "credential_id NULL";
             break;
+        case 4: /* SHA-1: collisions are practical, never signed (issue 15 #2) */
+            call.req.hash_oid = "1.3.14.3.2.26";
+            what = "SHA-1 PKCS1";
+            break;
+        case 5:
+            call.req.hash_oid = "1.3.14.3.2.26";
+            call.req.scheme = RSSP_SIG_RSA_PSS;
+            what = "SHA-1 PSS";
+            break;
+        case 6:
+            call.req.hash_oid = "1.2.840.113549.2.5";
+            call.req.scheme = RSSP_SIG_RSA_PSS;
+            what = "MD5 PSS";
+            break;
         }
         ci_sign_run(&call);
         if (call.rc == CRPKI_OK)
             fail_msg("rssp_sign with %s: OK", what);
+        if (k >= 4 && call.rc != CRPKI_E_UNSUPPORTED_ALG)
+            fail_msg("rssp_sign with %s: %s, not CRPKI_E_UNSUPPORTED_ALG", what,
+                     crpki_err_name(call.rc));
         print_message("      %s -> %s\n", what, crpki_err_name(call.rc));
         ci_sign_free(&call);
     }

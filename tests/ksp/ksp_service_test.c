@@ -394,6 +394,20 @@ static int flow(void)
         RT_EXPECT(
             T->SignHash(g_prov, r2->k, &md5, h, 16, sig, sizeof sig, &got, NCRYPT_PAD_PKCS1_FLAG),
             NTE_NOT_SUPPORTED);
+        /* SHA-1 is never signed (issue 15 #2): by name, as PSS, as a 20-byte
+           ECDSA hash; none of them reaches the phone */
+        int before_sha1 = svctest_phone_log_count();
+        BCRYPT_PKCS1_PADDING_INFO sha1 = {BCRYPT_SHA1_ALGORITHM};
+        RT_EXPECT(
+            T->SignHash(g_prov, r2->k, &sha1, h, 20, sig, sizeof sig, &got, NCRYPT_PAD_PKCS1_FLAG),
+            NTE_NOT_SUPPORTED);
+        BCRYPT_PSS_PADDING_INFO pss1 = {BCRYPT_SHA1_ALGORITHM, 20};
+        RT_EXPECT(
+            T->SignHash(g_prov, r2->k, &pss1, h, 20, sig, sizeof sig, &got, NCRYPT_PAD_PSS_FLAG),
+            NTE_NOT_SUPPORTED);
+        RT_EXPECT(T->SignHash(g_prov, ec->k, NULL, h, 20, sig, sizeof sig, &got, 0),
+                  NTE_NOT_SUPPORTED);
+        RT_CHECK(svctest_phone_log_count() == before_sha1);
         RT_EXPECT(
             T->SignHash(g_prov, r2->k, &pi, h, 32, sig, sizeof sig, &got, NCRYPT_NO_PADDING_FLAG),
             NTE_NOT_SUPPORTED);

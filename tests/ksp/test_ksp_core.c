@@ -318,8 +318,7 @@ static void pad_pkcs1_alg_selects_hash(void **state)
         size_t len;
     } T[] = {{"SHA256", CRPKI_HASH_SHA256, 32},
              {"sha384", CRPKI_HASH_SHA384, 48},
-             {"SHA512", CRPKI_HASH_SHA512, 64},
-             {"SHA1", CRPKI_HASH_SHA1, 20}};
+             {"SHA512", CRPKI_HASH_SHA512, 64}};
     for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
         ksp_pkcs1_info pi = {W(T[i].name)};
         ksp_sign_req r;
@@ -393,6 +392,25 @@ static void pad_unknown_and_md5_hash_not_supported(void **state)
     ksp_pkcs1_info md5 = {W("MD5")};
     assert_int_equal(ksp_pad_parse(&RSA2048, KSP_F_PAD_PKCS1, &md5, H64, 16, &r, &st),
                      KSP_E_NOT_SUPPORTED);
+}
+
+/* Issue 15 #2: SHA-1 is refused for signing however it is named. */
+static void pad_sha1_is_refused_in_every_form(void **state)
+{
+    ksp_sign_req r;
+    ksp_status st;
+    ksp_pkcs1_info sha1 = {W("SHA1")};
+    assert_int_equal(ksp_pad_parse(&RSA2048, KSP_F_PAD_PKCS1, &sha1, H64, 20, &r, &st),
+                     KSP_E_NOT_SUPPORTED);
+    ksp_pss_info pss = {W("sha1"), 20};
+    assert_int_equal(ksp_pad_parse(&RSA2048, KSP_F_PAD_PSS, &pss, H64, 20, &r, &st),
+                     KSP_E_NOT_SUPPORTED);
+    uint8_t di[15 + 20];
+    assert_int_equal(alg_digestinfo(CRPKI_HASH_SHA1, H64, 20, di, sizeof di), sizeof di);
+    ksp_pkcs1_info none = {NULL};
+    assert_int_equal(ksp_pad_parse(&RSA2048, KSP_F_PAD_PKCS1, &none, di, sizeof di, &r, &st),
+                     KSP_E_NOT_SUPPORTED);
+    assert_int_equal(ksp_pad_parse(&P256, 0, NULL, H64, 20, &r, &st), KSP_E_NOT_SUPPORTED);
 }
 
 static void pad_pss_passes_salt_and_checks_limit(void **state)
@@ -555,6 +573,7 @@ int main(void)
         cmocka_unit_test(pad_pss_passes_salt_and_checks_limit),
         cmocka_unit_test(pad_rsa_needs_padding_and_info),
         cmocka_unit_test(pad_ecdsa_hash_by_length_no_padding_flag),
+        cmocka_unit_test(pad_sha1_is_refused_in_every_form),
         cmocka_unit_test(handle_lookup_checks_kind_and_generation),
         cmocka_unit_test(handle_reference_outlives_free),
         cmocka_unit_test(buffer_free_only_our_own),

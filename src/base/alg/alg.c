@@ -61,6 +61,11 @@ const alg_hash_info *alg_hash_by_capi(uint32_t algid)
     return NULL;
 }
 
+int alg_hash_signable(alg_hash_id id)
+{
+    return id == CRPKI_HASH_SHA256 || id == CRPKI_HASH_SHA384 || id == CRPKI_HASH_SHA512;
+}
+
 size_t alg_digestinfo(alg_hash_id hash, const uint8_t *digest, size_t digest_len, uint8_t *out,
                       size_t outsz)
 {

@@ -35,6 +35,12 @@ const alg_hash_info *alg_hash_by_oid(const char *oid);
 const alg_hash_info *alg_hash_by_name(const char *name);
 const alg_hash_info *alg_hash_by_capi(uint32_t algid);
 
+/* Non-zero for the hashes this driver signs: SHA-256, SHA-384, SHA-512.
+ * SHA-1 and MD5 are refused for signing on every path (chosen-prefix
+ * collisions are practical: a colliding document would carry the
+ * representative's signature); verification may still use them. */
+int alg_hash_signable(alg_hash_id id);
+
 /* Writes DigestInfo(hash, digest) to out. Returns the length, or 0 when the
  * digest length does not match the algorithm or out is too small. */
 size_t alg_digestinfo(alg_hash_id hash, const uint8_t *digest, size_t digest_len, uint8_t *out,

@@ -239,12 +239,13 @@ static crpki_err check_params(const signing_params *p, const alg_hash_info **hi,
     const catalog_entry *k = p->key;
     if (!k || !k->credential_id || !k->cert.der || !p->digest)
         return fail_with(ei, CRPKI_E_INVALID_ARG, "sign: no key, certificate or digest");
-    if (p->hash == CRPKI_HASH_MD5 || p->hash == CRPKI_HASH_NONE)
-        return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG,
-                         "sign: the service signs SHA-1/256/384/512 digests only");
     *hi = alg_hash_by_id(p->hash);
     if (!*hi)
         return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG, "sign: unknown hash %d", (int)p->hash);
+    if (!alg_hash_signable(p->hash))
+        return fail_with(ei, CRPKI_E_UNSUPPORTED_ALG,
+                         "sign: %s is refused for signing (collisions); SHA-256/384/512 only",
+                         (*hi)->name);
     if (p->digest_len != (*hi)->len)
         return fail_with(ei, CRPKI_E_BAD_HASH, "sign: a %s digest is %u bytes, not %u", (*hi)->name,
                          (unsigned)(*hi)->len, (unsigned)p->digest_len);

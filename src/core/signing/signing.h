@@ -55,7 +55,7 @@ void signing_free_ids(char **ids, size_t n);
 typedef struct {
     const catalog_entry *key;
     alg_sig_scheme scheme; /* PKCS1 / PSS need an RSA key, ECDSA an EC key */
-    alg_hash_id hash;      /* SHA-1/256/384/512: the service signs these only */
+    alg_hash_id hash;      /* SHA-256/384/512 (alg_hash_signable); others refused */
     unsigned salt_len;     /* PSS */
     const uint8_t *digest; /* exactly the hash's length */
     size_t digest_len;

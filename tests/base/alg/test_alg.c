@@ -40,6 +40,19 @@ static void digestinfo_prefixes_are_consistent_der(void **state)
     }
 }
 
+/* Issue 15 #2: only the SHA-2 hashes are signed; SHA-1 and MD5 never. */
+static void only_sha2_hashes_are_signable(void **state)
+{
+    (void)state;
+    assert_false(alg_hash_signable(CRPKI_HASH_NONE));
+    assert_false(alg_hash_signable(CRPKI_HASH_MD5));
+    assert_false(alg_hash_signable(CRPKI_HASH_SHA1));
+    assert_true(alg_hash_signable(CRPKI_HASH_SHA256));
+    assert_true(alg_hash_signable(CRPKI_HASH_SHA384));
+    assert_true(alg_hash_signable(CRPKI_HASH_SHA512));
+    assert_false(alg_hash_signable((alg_hash_id)99));
+}
+
 static void digestinfo_sha256_matches_rfc8017(void **state)
 {
     (void)state;
@@ -105,6 +118,7 @@ int main(void)
         cmocka_unit_test(hash_lookup_by_oid_name_and_id_agree),
         cmocka_unit_test(digestinfo_prefixes_are_consistent_der),
         cmocka_unit_test(digestinfo_sha256_matches_rfc8017),
+        cmocka_unit_test(only_sha2_hashes_are_signable),
         cmocka_unit_test(digestinfo_rejects_wrong_length_and_short_buffer),
         cmocka_unit_test(sigalgs_map_to_key_scheme_and_hash),
         cmocka_unit_test(every_key_sigalg_is_in_the_table_with_that_key_type),

@@ -321,6 +321,13 @@ static void sign_refuses_without_network(void **state)
                      CRPKI_E_UNSUPPORTED_ALG);
     assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_NONE, 36, 0, 0, 1024),
                      CRPKI_E_UNSUPPORTED_ALG);
+    /* SHA-1 in every scheme (issue 15 #2) */
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA1, 20, 0, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
+    assert_int_equal(sign_with(&r, CRPKI_PAD_PSS, CRPKI_HASH_SHA1, 20, 20, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
+    assert_int_equal(sign_with(&e, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA1, 20, 0, 0, 1024),
+                     CRPKI_E_UNSUPPORTED_ALG);
     assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 20, 0, 0, 1024),
                      CRPKI_E_BAD_HASH);
     assert_int_equal(sign_with(&r, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
