@@ -10,8 +10,7 @@
  * SHA-2 hashes are signed, alg_hash_signable): no CRYPT_FLAG_SIGNING. RSA_SIGN spans the keys
  * CryptImportKey takes for verification; the service's keys are 2048+. */
 static const csp_alg ALGS[] = {
-    {CSP_CALG_SHA1, 160, 160, 160, 0, "SHA-1",
-     "Secure Hash Algorithm (SHA-1)"},
+    {CSP_CALG_SHA1, 160, 160, 160, 0, "SHA-1", "Secure Hash Algorithm (SHA-1)"},
     {CSP_CALG_SHA_256, 256, 256, 256, CSP_CRYPT_FLAG_SIGNING, "SHA-256",
      "Secure Hash Algorithm (SHA-256)"},
     {CSP_CALG_SHA_384, 384, 384, 384, CSP_CRYPT_FLAG_SIGNING, "SHA-384",
