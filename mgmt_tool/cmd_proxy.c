@@ -48,6 +48,15 @@ static int show(mgmt_ctx *c)
         out_say(c, L(c, "プロキシ: %s:%u\n", "proxy: %s:%u\n"), cfg->proxy_host, cfg->proxy_port);
         if (cfg->proxy_user)
             out_say(c, L(c, "ユーザー: %s\n", "user: %s\n"), cfg->proxy_user);
+        cJSON_AddBoolToObject(p, "allow_basic", cfg->proxy_allow_basic);
+        out_say(c, L(c, "認証方式: %s\n", "authentication: %s\n"),
+                cfg->proxy_allow_basic
+                    ? L(c,
+                        "Negotiate / NTLM / Digest / Basic (Basic "
+                        "はパスワードが読み取れる形で送られます)",
+                        "Negotiate / NTLM / Digest / Basic (Basic sends the password readable)")
+                    : L(c, "Negotiate / NTLM / Digest (Basic では送りません)",
+                        "Negotiate / NTLM / Digest (never Basic)"));
         break;
     }
     cJSON_AddBoolToObject(p, "password_set", has_pw);
@@ -105,6 +114,7 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     const char *user = NULL;
     int ru = arg_value(a, "--user", &user);
     int pw_stdin = arg_flag(a, "--password-stdin");
+    int allow_basic = arg_flag(a, "--allow-basic");
     const char *pos[2];
     int n = arg_rest(c, a, pos, 2);
     if (n < 0)
@@ -113,11 +123,13 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         return mgmt_usage(c, "--user に値がありません", "--user needs a value");
     const char *sub = n > 0 ? pos[0] : "show";
     int is_set = strcmp(sub, "set") == 0;
-    if ((!is_set && (n > 1 || ru || pw_stdin)) || (is_set && n != 2) ||
+    if ((!is_set && (n > 1 || ru || pw_stdin || allow_basic)) || (is_set && n != 2) ||
         (!is_set && strcmp(sub, "show") && strcmp(sub, "system") && strcmp(sub, "none")))
-        return mgmt_usage(
-            c, "proxy show | set HOST:PORT [--user U] [--password-stdin] | system | none",
-            "proxy show | set HOST:PORT [--user U] [--password-stdin] | system | none");
+        return mgmt_usage(c,
+                          "proxy show | set HOST:PORT [--user U] [--password-stdin] "
+                          "[--allow-basic] | system | none",
+                          "proxy show | set HOST:PORT [--user U] [--password-stdin] "
+                          "[--allow-basic] | system | none");
     if (pw_stdin && !ru)
         return mgmt_usage(c, "--password-stdin には --user が必要です",
                           "--password-stdin needs --user");
@@ -144,6 +156,7 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         cfg->proxy_host = host;
         cfg->proxy_port = port;
         cfg->proxy_user = user ? plat_strdup(user) : NULL;
+        cfg->proxy_allow_basic = allow_basic;
         if (pw_stdin) {
             out_note(c, "%s", L(c, "プロキシのパスワード: ", "proxy password: "));
             if (term_read_secret(password, sizeof password) != 0)
@@ -152,6 +165,7 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         }
     } else {
         cfg->proxy_mode = strcmp(sub, "none") == 0 ? RSSP_PROXY_NONE : RSSP_PROXY_SYSTEM;
+        cfg->proxy_allow_basic = 0;
     }
     /* a new proxy setting replaces the old password (none unless given) */
     rc = save(c, password[0] ? password : NULL, 1);

@@ -30,6 +30,7 @@ struct rc_transport {
     /* options (immutable) */
     char *base_url, *host, *ca_bundle, *proxy_url, *proxy_user, *proxy_password, *user_agent;
     rssp_proxy_mode proxy_mode;
+    long proxy_auth; /* CURLAUTH_* offered to an explicit proxy */
     unsigned connect_timeout_ms;
     int poll_ms;
 
@@ -88,6 +89,12 @@ crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki
     t->proxy_password = plat_strdup(o->proxy_password);
     t->user_agent = plat_strdup(o->user_agent);
     t->proxy_mode = o->proxy_mode;
+    /* The proxy is reached in clear (http://): Basic would hand the, often
+     * domain, password to anyone on the way, or to a host posing as the
+     * proxy. Only an explicit setting allows it. */
+    t->proxy_auth = (long)(CURLAUTH_NEGOTIATE | CURLAUTH_NTLM | CURLAUTH_DIGEST);
+    if (o->proxy_allow_basic)
+        t->proxy_auth |= (long)CURLAUTH_BASIC;
     t->connect_timeout_ms = o->connect_timeout_ms;
     t->poll_ms = RC_POLL_MS;
     t->lock = plat_mutex_new();
@@ -317,7 +324,7 @@ static slot *slot_new(rc_transport *t)
         if (t->proxy_mode == RSSP_PROXY_EXPLICIT && t->proxy_user) {
             SETOPT(CURLOPT_PROXYUSERNAME, t->proxy_user);
             SETOPT(CURLOPT_PROXYPASSWORD, t->proxy_password ? t->proxy_password : "");
-            SETOPT(CURLOPT_PROXYAUTH, (long)CURLAUTH_ANY);
+            SETOPT(CURLOPT_PROXYAUTH, t->proxy_auth);
         }
     }
     return s;
@@ -460,7 +467,8 @@ typedef struct {
     CURLcode cc;
     crpki_err stop; /* cancel or deadline while running */
     long status, connect_code;
-    int sent_any; /* libcurl reached the point of sending */
+    long proxy_avail; /* CURLAUTH_* the proxy offered */
+    int sent_any;     /* libcurl reached the point of sending */
     char errbuf[CURL_ERROR_SIZE];
 } http_call;
 
@@ -574,6 +582,7 @@ static void collect(slot *s, http_call *c)
     curl_off_t pretransfer = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
     curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &c->connect_code);
+    curl_easy_getinfo(h, CURLINFO_PROXYAUTH_AVAIL, &c->proxy_avail);
     curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
     curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     /* A handshake that failed because the socket failed (reset, closed: a
@@ -595,8 +604,8 @@ static void collect(slot *s, http_call *c)
 
 /* The outcome: stopped, a transport failure (its crpki_err), or an HTTP
  * response handed to rs (the body moves out of c). */
-static crpki_err classify(const rc_http_req *rq, http_call *c, rc_http_resp *rs,
-                          crpki_error_info *ei)
+static crpki_err classify(const rc_transport *t, const rc_http_req *rq, http_call *c,
+                          rc_http_resp *rs, crpki_error_info *ei)
 {
     rs->curl_code = (int)c->cc;
     rs->retry_after_s = c->r.retry_after_s;
@@ -613,6 +622,13 @@ static crpki_err classify(const rc_http_req *rq, http_call *c, rc_http_resp *rs,
             c->r.too_large ? CRPKI_E_PROTOCOL : rc_map_curl((int)c->cc, rs->proxy, c->connect_code);
         if (c->r.too_large)
             rc_fail(ei, me, "POST %s: response larger than %u bytes", rq->path, RC_MAX_RESPONSE);
+        else if (me == CRPKI_E_PROXY && c->connect_code == 407 &&
+                 (c->proxy_avail & (long)CURLAUTH_BASIC) && !(c->proxy_avail & t->proxy_auth))
+            rc_fail(ei, me,
+                    "POST %s: the proxy offers only Basic authentication, which would send the "
+                    "password readable; the password was not sent (allow it with "
+                    "proxy.allow_basic in config.json)",
+                    rq->path);
         else if (me == CRPKI_E_PROXY && c->connect_code)
             rc_fail(ei, me, "POST %s: the proxy answered %ld to CONNECT", rq->path,
                     c->connect_code);
@@ -659,7 +675,7 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
         collect(s, &c);
         slot_give(t, s);
         rs->proxy = t->proxy != NULL;
-        e = classify(rq, &c, rs, ei);
+        e = classify(t, rq, &c, rs, ei);
     }
     call_free(&c);
     return e;

@@ -41,6 +41,7 @@ typedef struct {
     rssp_proxy_mode proxy_mode;
     const char *proxy_url; /* RSSP_PROXY_EXPLICIT: "http://host:port" */
     const char *proxy_user, *proxy_password;
+    int proxy_allow_basic; /* rssp_options.proxy_allow_basic */
     unsigned connect_timeout_ms;
     const char *user_agent;
 } rc_transport_opts;

@@ -23,6 +23,7 @@ typedef struct {
     char *proxy_host;
     unsigned proxy_port;
     char *proxy_user;
+    int proxy_allow_basic;         /* proxy.allow_basic: also send the password by Basic */
     unsigned connect_timeout_s;    /* default 10 */
     unsigned request_timeout_s;    /* default 30 */
     unsigned approval_timeout_s;   /* default 180: how long a signature may wait */

@@ -45,6 +45,9 @@ typedef struct {
     unsigned proxy_port;
     const char *proxy_user;      /* optional */
     const char *proxy_password;  /* optional; never logged */
+    int proxy_allow_basic;       /* 0: the password goes only by Negotiate, NTLM or Digest;
+                                    non-zero: also Basic, readable by anyone between here
+                                    and the proxy (the proxy is http://) */
     unsigned connect_timeout_ms; /* 0: 10 000 */
     unsigned request_timeout_ms; /* per request, long polls excluded; 0: 30 000 */
     unsigned max_retries;        /* retries of a safe request; 0: 4 */

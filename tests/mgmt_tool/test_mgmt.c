@@ -739,7 +739,25 @@ static void proxy_settings_round_trip(void **state)
     assert_int_equal((int)cJSON_GetNumberValue(jget(p, "port")), 8080);
     assert_string_equal(jstr(p, "user"), "tanaka");
     assert_true(cJSON_IsTrue(jget(p, "password_set")));
+    assert_false(cJSON_IsTrue(jget(p, "allow_basic"))); /* never Basic unless asked */
     assert_null(strstr(r.out, "pr0xy-s3cret"));
+    run_free(&r);
+
+    /* --allow-basic: saved as proxy.allow_basic, shown, dropped by the next set */
+    RUN(&r, "--json", "proxy", "set", "proxy.example.jp:8080", "--user", "tanaka", "--allow-basic");
+    expect_exit(&r, 0, "proxy set --allow-basic");
+    assert_true(cJSON_IsTrue(jget(jget(r.json, "proxy"), "allow_basic")));
+    run_free(&r);
+    cfg = slurp(path);
+    assert_non_null(cfg);
+    assert_non_null(strstr(cfg, "\"allow_basic\""));
+    free(cfg);
+    RUN(&r, "--json", "proxy", "set", "proxy.example.jp:8080");
+    expect_exit(&r, 0, "proxy set without --allow-basic");
+    assert_false(cJSON_IsTrue(jget(jget(r.json, "proxy"), "allow_basic")));
+    run_free(&r);
+    RUN(&r, "proxy", "show", "--allow-basic");
+    expect_exit(&r, 2, "proxy show --allow-basic");
     run_free(&r);
 
     RUN(&r, "proxy", "none");

@@ -267,7 +267,7 @@ static crpki_err apply_proxy_object(pctx *p, const cJSON *v)
         return r;
     const char *host = NULL, *user = NULL;
     long port = 0;
-    int have_port = 0;
+    int have_port = 0, allow_basic = 0;
     for (const cJSON *m = v->child; m; m = m->next) {
         if (strcmp(m->string, "host") == 0) {
             r = get_string(p, "proxy.host", m, &host);
@@ -291,6 +291,10 @@ static crpki_err apply_proxy_object(pctx *p, const cJSON *v)
                            "expected a user name (at most 255 bytes, no "
                            "control characters)");
             user = m->valuestring[0] ? m->valuestring : NULL;
+        } else if (strcmp(m->string, "allow_basic") == 0) {
+            if (!cJSON_IsBool(m))
+                return bad(p, "proxy.allow_basic", "expected true or false");
+            allow_basic = cJSON_IsTrue(m);
         } else if (strcmp(m->string, "password") == 0) {
             return bad(p, "proxy.password",
                        "not allowed in config.json (set it with crpki-mgmt: it is kept "
@@ -308,6 +312,7 @@ static crpki_err apply_proxy_object(pctx *p, const cJSON *v)
         return r;
     p->cfg->proxy_mode = RSSP_PROXY_EXPLICIT;
     p->cfg->proxy_port = (unsigned)port;
+    p->cfg->proxy_allow_basic = allow_basic;
     return CRPKI_OK;
 }
 
@@ -328,6 +333,7 @@ static crpki_err apply_proxy(pctx *p, const cJSON *v)
                    "\"user\"}");
     p->cfg->proxy_mode = mode;
     p->cfg->proxy_port = 0;
+    p->cfg->proxy_allow_basic = 0;
     crpki_err r = set_string(p, &p->cfg->proxy_host, NULL);
     return r != CRPKI_OK ? r : set_string(p, &p->cfg->proxy_user, NULL);
 }
@@ -537,6 +543,8 @@ static cJSON *config_to_json(const crpki_config *cfg)
         ok &= px && cJSON_AddNumberToObject(px, "port", cfg->proxy_port);
         if (cfg->proxy_user)
             ok &= px && cJSON_AddStringToObject(px, "user", cfg->proxy_user);
+        if (cfg->proxy_allow_basic)
+            ok &= px && cJSON_AddBoolToObject(px, "allow_basic", 1);
     }
     if (cfg->connect_timeout_s != d.connect_timeout_s)
         ok &= cJSON_AddNumberToObject(o, "connect_timeout_s", cfg->connect_timeout_s) != NULL;
@@ -606,6 +614,7 @@ void crpki_config_client_options(const crpki_config *cfg, rssp_options *opt)
     opt->proxy_host = cfg->proxy_host;
     opt->proxy_port = cfg->proxy_port;
     opt->proxy_user = cfg->proxy_user;
+    opt->proxy_allow_basic = cfg->proxy_allow_basic;
     opt->connect_timeout_ms = cfg->connect_timeout_s * 1000u;
     opt->request_timeout_ms = cfg->request_timeout_s * 1000u;
 }

@@ -237,7 +237,31 @@ static void proxy_none_and_system_are_taken(void **state)
     assert_string_equal(cfg.proxy_host, "10.0.0.1");
     assert_int_equal(cfg.proxy_port, 3128);
     assert_null(cfg.proxy_user);
+    assert_int_equal(cfg.proxy_allow_basic, 0); /* Basic only when the file says so */
     crpki_config_free(&cfg);
+}
+
+/* Issue 15 #5: Basic is allowed only by an explicit proxy.allow_basic true. */
+static void proxy_allow_basic_is_a_boolean_and_off_by_default(void **state)
+{
+    fixture *f = *state;
+    crpki_config cfg;
+    rssp_options o;
+    expect_loaded(f, "{\"proxy\": {\"host\": \"p\", \"port\": 8080, \"allow_basic\": true}}", &cfg);
+    assert_int_equal(cfg.proxy_allow_basic, 1);
+    crpki_config_client_options(&cfg, &o);
+    assert_int_equal(o.proxy_allow_basic, 1);
+    crpki_config_free(&cfg);
+    expect_loaded(f, "{\"proxy\": {\"host\": \"p\", \"port\": 8080, \"allow_basic\": false}}",
+                  &cfg);
+    assert_int_equal(cfg.proxy_allow_basic, 0);
+    crpki_config_client_options(&cfg, &o);
+    assert_int_equal(o.proxy_allow_basic, 0);
+    crpki_config_free(&cfg);
+    const char *want = "config.json: proxy.allow_basic: expected true or false";
+    expect_refused(f, "{\"proxy\": {\"host\": \"p\", \"port\": 8080, \"allow_basic\": 1}}", want);
+    expect_refused(f, "{\"proxy\": {\"host\": \"p\", \"port\": 8080, \"allow_basic\": \"yes\"}}",
+                   want);
 }
 
 static void proxy_of_wrong_form_is_refused(void **state)
@@ -591,6 +615,7 @@ static void save_then_load_round_trips_every_key(void **state)
     cfg.proxy_port = 3128;
     cfg.proxy_user = malloc(32);
     strcpy(cfg.proxy_user, "山田");
+    cfg.proxy_allow_basic = 1;
     cfg.connect_timeout_s = 7;
     cfg.request_timeout_s = 70;
     cfg.approval_timeout_s = 700;
@@ -609,6 +634,7 @@ static void save_then_load_round_trips_every_key(void **state)
     assert_string_equal(back.proxy_host, "proxy.corp");
     assert_int_equal(back.proxy_port, 3128);
     assert_string_equal(back.proxy_user, "山田");
+    assert_int_equal(back.proxy_allow_basic, 1);
     assert_int_equal(back.connect_timeout_s, 7);
     assert_int_equal(back.request_timeout_s, 70);
     assert_int_equal(back.approval_timeout_s, 700);
@@ -715,6 +741,7 @@ int main(void)
         T(service_url_forms_accepted_and_trailing_slash_dropped),
         T(ca_bundle_of_wrong_type_is_refused),
         T(proxy_none_and_system_are_taken),
+        T(proxy_allow_basic_is_a_boolean_and_off_by_default),
         T(proxy_of_wrong_form_is_refused),
         T(proxy_port_out_of_range_or_not_integer_is_refused),
         T(proxy_object_missing_or_bad_members_is_refused),
