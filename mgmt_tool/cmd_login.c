@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log/log.h"
 #include "browser.h"
 #include "loopback.h"
 #include "mgmt.h"
@@ -20,6 +21,17 @@ static const char PAGE_FAIL_TITLE[] = "ログインできませんでした / Lo
 static const char PAGE_FAIL_BODY[] =
     "crpki-mgmt の画面でエラーの内容を確認してください。このウィンドウは閉じてかまいません。<br>"
     "See crpki-mgmt for the reason. You may close this window.";
+
+/* The loopback listener takes only this login's answer; others are logged. */
+static int is_this_login(void *ctx, const char *target)
+{
+    crpki_error_info ei;
+    if (rssp_login_check_redirect(ctx, target, &ei) == CRPKI_OK)
+        return 1;
+    log_write(CRPKI_LOG_WARN, "mgmt", "login: a request to the loopback listener ignored: %s",
+              ei.detail);
+    return 0;
+}
 
 int cmd_login(mgmt_ctx *c, mgmt_args *a)
 {
@@ -73,7 +85,7 @@ int cmd_login(mgmt_ctx *c, mgmt_args *a)
                  L(c, "ログインの完了を待っています (最大 %u 秒)...\n",
                    "waiting for the login to complete (up to %u s)...\n"),
                  timeout_s);
-        r = loopback_wait(lb, "/callback", timeout_s * 1000u, &target, &ei);
+        r = loopback_wait(lb, "/callback", timeout_s * 1000u, is_this_login, login, &target, &ei);
     }
     if (r == CRPKI_OK) {
         /* checks state, maps error=access_denied, exchanges the code */

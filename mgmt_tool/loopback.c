@@ -1,4 +1,5 @@
-/* loopback: a one-request HTTP server for the login redirect. */
+/* loopback: the HTTP server of the login redirect: reads up to LB_MAX_CONNS
+ * connections at once and answers every request but the awaited one. */
 #include "loopback.h"
 
 #include <stdio.h>
@@ -12,14 +13,24 @@
 
 #define LB_MAX_REQUEST 16384
 #define LB_IDLE_MS     5000 /* a connection that sends nothing (browser preconnect) */
+#define LB_MAX_CONNS   16   /* connections read at once: one silent one blocks nothing */
 
 #define PAGE_FMT                                                                                   \
     "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>%s</title></head>"      \
     "<body><h1>%s</h1><p>%s</p></body></html>\n"
 
+/* A connection whose request head is still arriving. */
+typedef struct {
+    sock_t s;
+    char *buf; /* LB_MAX_REQUEST + 1 */
+    size_t len;
+    int64_t idle_end; /* dropped when nothing complete came by then */
+} pending;
+
 struct loopback_listener {
     sock_t srv;
     sock_t conn; /* the request waiting for loopback_respond */
+    pending p[LB_MAX_CONNS];
 };
 
 crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_info *ei)
@@ -28,6 +39,8 @@ crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_inf
     if (!l)
         return fail_with(ei, CRPKI_E_NO_MEMORY, "loopback listener");
     l->conn = SOCK_NONE;
+    for (size_t i = 0; i < LB_MAX_CONNS; i++)
+        l->p[i].s = SOCK_NONE;
     if (sock_listen_loopback(&l->srv, port) != 0) {
         free(l);
         return fail_with(ei, CRPKI_E_IO, "cannot listen on 127.0.0.1 for the login redirect");
@@ -56,83 +69,150 @@ static void send_page(sock_t s, int status, const char *title, const char *body)
     free(page);
 }
 
-/* Reads the request head; returns the target of a GET (malloc'ed), or NULL
- * (nothing usable: *bad set when a request came but is not a GET). */
-static char *read_request(sock_t s, int64_t deadline, int *bad)
+static void pending_drop(pending *p)
 {
-    char *buf = malloc(LB_MAX_REQUEST + 1);
-    size_t len = 0;
-    *bad = 0;
-    if (!buf)
+    sock_close(p->s);
+    free(p->buf);
+    p->s = SOCK_NONE;
+    p->buf = NULL;
+    p->len = 0;
+}
+
+/* The target of a complete GET head (malloc'ed), or NULL when it is no GET. */
+static char *get_target(char *head)
+{
+    char *sp1 = strchr(head, ' ');
+    char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    if (strncmp(head, "GET ", 4) != 0 || !sp2)
         return NULL;
-    int64_t idle_end = plat_now_ms() + LB_IDLE_MS;
-    if (idle_end > deadline)
-        idle_end = deadline;
-    while (len < LB_MAX_REQUEST) {
-        int64_t now = plat_now_ms();
-        if (now >= idle_end || sock_wait_readable(s, (unsigned)(idle_end - now)) != 1)
-            break;
-        long r = sock_recv(s, buf + len, LB_MAX_REQUEST - len);
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-        buf[len] = '\0';
-        if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
-            break;
+    size_t tl = (size_t)(sp2 - (sp1 + 1));
+    char *target = malloc(tl + 1);
+    if (target) {
+        memcpy(target, sp1 + 1, tl);
+        target[tl] = '\0';
     }
-    buf[len] = '\0';
-    char *target = NULL;
-    if (len > 0) {
-        char *sp1 = strchr(buf, ' ');
-        char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-        if (strncmp(buf, "GET ", 4) == 0 && sp2) {
-            *sp2 = '\0';
-            size_t tl = (size_t)(sp2 - (sp1 + 1));
-            target = malloc(tl + 1);
-            if (target)
-                memcpy(target, sp1 + 1, tl + 1);
-        } else {
-            *bad = 1;
-        }
-    }
-    free(buf);
     return target;
 }
 
-crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms, char **target,
-                        crpki_error_info *ei)
+/* A complete head on p: 1 when it is the awaited redirect (*target set, the
+ * connection moves to l->conn), else 0 and the request is answered and
+ * closed. */
+static int answer(loopback_listener *l, pending *p, const char *path, loopback_accept_fn accept,
+                  void *ctx, char **target)
+{
+    size_t pl = strlen(path);
+    char *t = get_target(p->buf);
+    if (t && strncmp(t, path, pl) == 0 && (t[pl] == '?' || t[pl] == '\0')) {
+        if (!accept || accept(ctx, t)) {
+            l->conn = p->s;
+            p->s = SOCK_NONE;
+            pending_drop(p);
+            *target = t;
+            return 1;
+        }
+        /* not this login's answer (wrong state or issuer): the login goes on */
+        send_page(p->s, 400, "ログイン要求が一致しません / Not this login",
+                  "このページは実行中のログインのものではありません。crpki-mgmt "
+                  "の画面からログインしてください。<br>This request does not belong to the "
+                  "login in progress.");
+    } else {
+        /* favicon, a stray request, not a GET */
+        send_page(p->s, t ? 404 : 400, t ? "Not Found" : "Bad Request", "");
+    }
+    free(t);
+    pending_drop(p);
+    return 0;
+}
+
+/* Reads what arrived on p; 1 when its head is complete, -1 when it must go. */
+static int pending_read(pending *p)
+{
+    if (p->len >= LB_MAX_REQUEST)
+        return -1;
+    long r = sock_recv(p->s, p->buf + p->len, LB_MAX_REQUEST - p->len);
+    if (r <= 0)
+        return -1;
+    p->len += (size_t)r;
+    p->buf[p->len] = '\0';
+    if (strstr(p->buf, "\r\n\r\n") || strstr(p->buf, "\n\n"))
+        return 1;
+    return p->len >= LB_MAX_REQUEST ? -1 : 0;
+}
+
+/* A new connection into a free slot; when all are taken, the one that has
+ * been silent longest makes room (a flood cannot lock the browser out). */
+static void take_connection(loopback_listener *l, int64_t now)
+{
+    sock_t c = sock_accept(l->srv);
+    if (c == SOCK_NONE)
+        return;
+    pending *slot = NULL;
+    for (size_t i = 0; i < LB_MAX_CONNS && !slot; i++)
+        if (l->p[i].s == SOCK_NONE)
+            slot = &l->p[i];
+    if (!slot) {
+        slot = &l->p[0];
+        for (size_t i = 1; i < LB_MAX_CONNS; i++)
+            if (l->p[i].idle_end < slot->idle_end)
+                slot = &l->p[i];
+        pending_drop(slot);
+    }
+    slot->buf = malloc(LB_MAX_REQUEST + 1);
+    if (!slot->buf) {
+        sock_close(c);
+        return;
+    }
+    slot->s = c;
+    slot->len = 0;
+    slot->idle_end = now + LB_IDLE_MS;
+}
+
+crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms,
+                        loopback_accept_fn accept, void *ctx, char **target, crpki_error_info *ei)
 {
     *target = NULL;
     int64_t deadline = plat_now_ms() + timeout_ms;
-    size_t pl = strlen(path);
     for (;;) {
         int64_t now = plat_now_ms();
         if (now >= deadline)
             return fail_with(ei, CRPKI_E_DEADLINE,
                              "no login redirect reached the loopback listener in %u s",
                              timeout_ms / 1000);
-        /* wake at least once a second: the deadline is checked above */
-        unsigned slice = (unsigned)(deadline - now > 1000 ? 1000 : deadline - now);
-        int w = sock_wait_readable(l->srv, slice);
+        /* wake at least once a second, and when a silent connection's time is up */
+        int64_t wake = deadline - now > 1000 ? now + 1000 : deadline;
+        sock_t socks[LB_MAX_CONNS + 1];
+        size_t idx[LB_MAX_CONNS + 1], n = 0;
+        socks[n++] = l->srv;
+        for (size_t i = 0; i < LB_MAX_CONNS; i++) {
+            pending *p = &l->p[i];
+            if (p->s == SOCK_NONE)
+                continue;
+            if (p->idle_end <= now) {
+                pending_drop(p); /* a preconnect that never asked anything */
+                continue;
+            }
+            if (p->idle_end < wake)
+                wake = p->idle_end;
+            idx[n] = i;
+            socks[n++] = p->s;
+        }
+        unsigned char ready[LB_MAX_CONNS + 1];
+        int w = sock_wait_any(socks, n, (unsigned)(wake - now), ready);
         if (w < 0)
             return fail_with(ei, CRPKI_E_IO, "loopback listener failed");
-        if (w == 0)
-            continue;
-        sock_t c = sock_accept(l->srv);
-        if (c == SOCK_NONE)
-            continue;
-        int bad = 0;
-        char *t = read_request(c, deadline, &bad);
-        if (t && strncmp(t, path, pl) == 0 && (t[pl] == '?' || t[pl] == '\0')) {
-            l->conn = c;
-            *target = t;
-            return CRPKI_OK;
+        now = plat_now_ms();
+        for (size_t k = 1; k < n; k++) {
+            if (!ready[k])
+                continue;
+            pending *p = &l->p[idx[k]];
+            int r = pending_read(p);
+            if (r < 0)
+                pending_drop(p);
+            else if (r == 1 && answer(l, p, path, accept, ctx, target))
+                return CRPKI_OK;
         }
-        /* favicon, a stray request, or a silent preconnect: not ours */
-        if (t || bad)
-            send_page(c, 404, "Not Found", "");
-        free(t);
-        sock_close(c);
+        if (ready[0])
+            take_connection(l, now);
     }
 }
 
@@ -150,6 +230,8 @@ void loopback_close(loopback_listener *l)
     if (!l)
         return;
     sock_close(l->conn);
+    for (size_t i = 0; i < LB_MAX_CONNS; i++)
+        pending_drop(&l->p[i]);
     sock_close(l->srv);
     free(l);
 }

@@ -1,6 +1,6 @@
 /* loopback: the RFC 8252 loopback redirect listener of `login`: one HTTP
  * server on 127.0.0.1, a port the OS picks, waiting for the one request the
- * browser is redirected to. */
+ * browser is redirected to, past any other. */
 #ifndef CRPKI_MGMT_TOOL_LOOPBACK_H
 #define CRPKI_MGMT_TOOL_LOOPBACK_H
 
@@ -11,13 +11,20 @@ typedef struct loopback_listener loopback_listener;
 /* Listens on 127.0.0.1:0; *port receives the port. */
 crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_info *ei);
 
-/* Waits up to timeout_ms for a GET of path (e.g. "/callback"); other
- * requests are answered 404 and waiting goes on; a connection that sends
- * nothing within a few seconds is dropped. *target (malloc'ed) receives the
- * request target ("/callback?code=...&state=..."); the connection stays
- * open for loopback_respond. CRPKI_E_DEADLINE when the time ran out. */
-crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms, char **target,
-                        crpki_error_info *ei);
+/* Non-zero when target ("/callback?code=...&state=...") is the awaited
+ * answer (rssp_login_check_redirect). */
+typedef int (*loopback_accept_fn)(void *ctx, const char *target);
+
+/* Waits up to timeout_ms for a GET of path (e.g. "/callback") that accept
+ * takes (NULL: the first). Everything else is answered and waiting goes on:
+ * other paths 404, a GET of path that accept refuses (a wrong state: a
+ * stray page, a forged request) 400 with an error page, anything not a GET
+ * 400. Connections are read side by side; one that sends nothing within a
+ * few seconds is dropped without holding up the others. *target (malloc'ed)
+ * receives the accepted target; its connection stays open for
+ * loopback_respond. CRPKI_E_DEADLINE when the time ran out. */
+crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms,
+                        loopback_accept_fn accept, void *ctx, char **target, crpki_error_info *ei);
 
 /* Answers the pending request with a small HTML page (UTF-8) and closes
  * the connection. */

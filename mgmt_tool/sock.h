@@ -11,8 +11,10 @@ typedef intptr_t sock_t; /* SOCKET is pointer-sized on win64 */
 
 /* A listening TCP socket on 127.0.0.1, port chosen by the OS. */
 int sock_listen_loopback(sock_t *out, unsigned *port);
-/* 1 readable, 0 timed out, -1 error. */
-int sock_wait_readable(sock_t s, unsigned timeout_ms);
+/* Waits until one of s[0..n) is readable (n <= SOCK_MAX_WAIT): ready[i] set
+ * for each readable one. The count ready, 0 timed out, -1 error. */
+#define SOCK_MAX_WAIT 32
+int sock_wait_any(const sock_t *s, size_t n, unsigned timeout_ms, unsigned char *ready);
 sock_t sock_accept(sock_t s);
 /* bytes read, 0 at end, -1 error */
 long sock_recv(sock_t s, char *buf, size_t n);

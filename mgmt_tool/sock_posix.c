@@ -31,15 +31,26 @@ int sock_listen_loopback(sock_t *out, unsigned *port)
     return 0;
 }
 
-int sock_wait_readable(sock_t s, unsigned timeout_ms)
+int sock_wait_any(const sock_t *s, size_t n, unsigned timeout_ms, unsigned char *ready)
 {
-    struct pollfd p = {(int)s, POLLIN, 0};
-    for (;;) {
-        int r = poll(&p, 1, (int)timeout_ms);
-        if (r < 0 && errno == EINTR)
-            continue;
-        return r < 0 ? -1 : r > 0;
+    struct pollfd p[SOCK_MAX_WAIT];
+    if (n > SOCK_MAX_WAIT)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        p[i] = (struct pollfd){(int)s[i], POLLIN, 0};
+    int r;
+    do
+        r = poll(p, (nfds_t)n, (int)timeout_ms);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -1;
+    int count = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* a hang-up or error reads as end of stream: the caller closes it */
+        ready[i] = (p[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+        count += ready[i];
     }
+    return count;
 }
 
 sock_t sock_accept(sock_t s)

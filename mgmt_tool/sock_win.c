@@ -31,14 +31,24 @@ int sock_listen_loopback(sock_t *out, unsigned *port)
     return 0;
 }
 
-int sock_wait_readable(sock_t s, unsigned timeout_ms)
+int sock_wait_any(const sock_t *s, size_t n, unsigned timeout_ms, unsigned char *ready)
 {
-    fd_set rd;
+    fd_set rd; /* FD_SETSIZE is 64 on Windows: SOCK_MAX_WAIT fits */
+    if (n > SOCK_MAX_WAIT)
+        return -1;
     FD_ZERO(&rd);
-    FD_SET((SOCKET)s, &rd);
+    for (size_t i = 0; i < n; i++)
+        FD_SET((SOCKET)s[i], &rd);
     struct timeval tv = {(long)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000};
     int r = select(0, &rd, NULL, NULL, &tv);
-    return r == SOCKET_ERROR ? -1 : r > 0;
+    if (r == SOCKET_ERROR)
+        return -1;
+    int count = 0;
+    for (size_t i = 0; i < n; i++) {
+        ready[i] = FD_ISSET((SOCKET)s[i], &rd) != 0;
+        count += ready[i];
+    }
+    return count;
 }
 
 sock_t sock_accept(sock_t s)

@@ -21,6 +21,7 @@ struct rssp_login {
     char *verifier;
     char *state;
     char *redirect_uri;
+    char *issuer; /* RFC 9207: the service URL, the only authorization server */
     char *url;
     int used; /* the code was sent, or the login was denied: start again */
 };
@@ -78,6 +79,7 @@ void rssp_login_free(rssp_login *login)
     rc_free_secret(login->verifier);
     rc_free_secret(login->state);
     free(login->redirect_uri);
+    free(login->issuer);
     free(login->url);
     free(login);
 }
@@ -100,7 +102,8 @@ crpki_err rssp_login_begin(rssp_client *c, const char *redirect_uri, rssp_login 
     l->verifier = random_b64url(RC_VERIFIER_BYTES);
     l->state = random_b64url(RC_STATE_BYTES);
     l->redirect_uri = plat_strdup(redirect_uri);
-    if (!l->verifier || !l->state || !l->redirect_uri ||
+    l->issuer = plat_strdup(c->base_url);
+    if (!l->verifier || !l->state || !l->redirect_uri || !l->issuer ||
         rc_pkce_challenge(l->verifier, challenge) < 0) {
         rssp_login_free(l);
         return rc_fail(ei_out, CRPKI_E_INTERNAL,
@@ -146,6 +149,37 @@ static crpki_err token_request(rssp_client *c, const char *op, const strbuf *for
     return e;
 }
 
+/* The redirect is the authorization server's answer to this login: its state
+ * (CSRF, RFC 6749 10.12) and, when the server names itself, its issuer
+ * (mix-up attacks, RFC 9207). */
+static crpki_err answers_this_login(const rssp_login *login, const rc_authz_response *r,
+                                    crpki_error_info *ei)
+{
+    if (!r->state || !rc_str_equal_ct(r->state, login->state))
+        return rc_fail(ei, CRPKI_E_INVALID_ARG, "redirect: state %s (not the answer to this login)",
+                       r->state ? "does not match" : "missing");
+    if (r->iss && strcmp(r->iss, login->issuer) != 0)
+        return rc_fail(ei, CRPKI_E_INVALID_ARG,
+                       "redirect: iss is not the signing service (RFC 9207: another "
+                       "authorization server answered)");
+    return CRPKI_OK;
+}
+
+crpki_err rssp_login_check_redirect(const rssp_login *login, const char *redirect,
+                                    crpki_error_info *ei_out)
+{
+    if (!login || !redirect)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_check_redirect: NULL argument");
+    rc_authz_response r;
+    char err[160];
+    if (rc_authz_response_parse(redirect, &r, err, sizeof err) < 0)
+        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "%s", err);
+    crpki_error_info ei = {0};
+    crpki_err e = answers_this_login(login, &r, &ei);
+    rc_authz_response_free(&r);
+    return e == CRPKI_OK ? CRPKI_OK : rc_report(&ei, ei_out);
+}
+
 crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redirect,
                             rssp_tokens *out, crpki_error_info *ei_out)
 {
@@ -161,12 +195,9 @@ crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redir
     char err[160];
     if (rc_authz_response_parse(redirect, &r, err, sizeof err) < 0)
         return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "%s", err);
-    crpki_err e;
-    if (!r.state || !rc_str_equal_ct(r.state, login->state)) {
-        e = rc_fail(&ei, CRPKI_E_INVALID_ARG, "redirect: state %s (not the answer to this login)",
-                    r.state ? "does not match" : "missing");
+    crpki_err e = answers_this_login(login, &r, &ei);
+    if (e != CRPKI_OK)
         goto out;
-    }
     if (r.error) {
         login->used = 1;
         int known = rc_printable_token(r.error) && strlen(r.error) < sizeof ei.service_error;

@@ -172,6 +172,7 @@ void rc_authz_response_free(rc_authz_response *r)
     free(r->state);
     free(r->error);
     free(r->error_description);
+    free(r->iss);
     memset(r, 0, sizeof *r);
 }
 
@@ -222,6 +223,7 @@ int rc_authz_response_parse(const char *redirect, rc_authz_response *out, char *
                       : strcmp(name, "state") == 0             ? &out->state
                       : strcmp(name, "error") == 0             ? &out->error
                       : strcmp(name, "error_description") == 0 ? &out->error_description
+                      : strcmp(name, "iss") == 0               ? &out->iss
                                                                : NULL;
         if (slot && *slot) {
             E("redirect: parameter %s appears twice", name);

@@ -21,6 +21,7 @@ int rc_redirect_uri_ok(const char *uri);
  * is malformed or a parameter appears twice. */
 typedef struct {
     char *code, *state, *error, *error_description;
+    char *iss; /* RFC 9207: the authorization server that answered, when it says */
 } rc_authz_response;
 int rc_authz_response_parse(const char *redirect, rc_authz_response *out, char *err, size_t errsz);
 void rc_authz_response_free(rc_authz_response *r);

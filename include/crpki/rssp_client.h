@@ -96,9 +96,16 @@ crpki_err rssp_login_begin(rssp_client *c, const char *redirect_uri, rssp_login 
                            crpki_error_info *ei);
 /* The authorization URL to open in the browser (owned by login). */
 const char *rssp_login_url(const rssp_login *login);
+/* CRPKI_OK when redirect (the full redirect URL or its query) is the answer
+ * to this login: its state matches and its iss, when present (RFC 9207), is
+ * the service. No network, login unchanged: a loopback listener asks this of
+ * each request and keeps waiting past the ones that are not (a stray page,
+ * another login, a forged request), answering them an error page. */
+crpki_err rssp_login_check_redirect(const rssp_login *login, const char *redirect,
+                                    crpki_error_info *ei);
 /* Finishes with what the browser was redirected to: the full redirect URL or
- * just its query string. Checks state; "error=access_denied" gives
- * CRPKI_E_DENIED; then exchanges the code. */
+ * just its query string. Checks it as rssp_login_check_redirect does;
+ * "error=access_denied" gives CRPKI_E_DENIED; then exchanges the code. */
 crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redirect,
                             rssp_tokens *out, crpki_error_info *ei);
 void rssp_login_free(rssp_login *login);

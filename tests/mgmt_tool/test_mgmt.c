@@ -154,12 +154,13 @@ static const h_user *user1(void)
 
 static void set_browser(const char *consent)
 {
-    setenv("BROWSER", "sh " MGMT_BROWSER_SH, 1);
+    setenv("BROWSER", "bash " MGMT_BROWSER_SH, 1);
     setenv("MGMT_TEST_CA", h_sim_data()->tls_ca, 1);
     setenv("MGMT_TEST_USER", user1()->id, 1);
     setenv("MGMT_TEST_PASSWORD", user1()->password, 1);
     setenv("MGMT_TEST_CONSENT", consent, 1);
     setenv("MGMT_TEST_PAGE", g_page, 1);
+    unsetenv("MGMT_TEST_HOSTILE");
     unlink(g_page);
 }
 
@@ -337,6 +338,41 @@ static void login_with_scripted_browser(void **state)
     cJSON_Delete(tj);
     free(tok);
     run_free(&r);
+}
+
+/* Issue 15 #6: a silent connection held open and forged redirects (a wrong
+ * state; an access_denied without state, as a web page could send) neither
+ * end nor hold up the login: each is answered at once with an error page,
+ * and the real redirect still logs in. */
+static void login_goes_on_past_forged_and_silent_requests(void **state)
+{
+    (void)state;
+    set_browser("approve");
+    setenv("MGMT_TEST_HOSTILE", "1", 1);
+    run_result r;
+    RUN(&r, "--json", "login", "--timeout", "60");
+    unsetenv("MGMT_TEST_HOSTILE");
+    expect_exit(&r, 0, "login past forged requests");
+    assert_true(cJSON_IsTrue(jget(r.json, "logged_in")));
+    run_free(&r);
+    char stray_path[400];
+    snprintf(stray_path, sizeof stray_path, "%s.stray", g_page);
+    char *page = NULL;
+    for (int i = 0; i < 50 && !(page = slurp(g_page)); i++)
+        h_sleep_ms(100);
+    assert_non_null(page);
+    assert_non_null(strstr(page, "このウィンドウを閉じてかまいません"));
+    free(page);
+    char *stray = slurp(stray_path);
+    assert_non_null(stray);
+    print_message("      forged requests were answered:\n%.300s\n", stray);
+    /* both answered (while the silent connection stayed open), both refused */
+    const char *first = strstr(stray, "status 400");
+    assert_non_null(first);
+    assert_non_null(strstr(first + 1, "status 400"));
+    assert_non_null(strstr(stray, "実行中のログインのものではありません"));
+    free(stray);
+    unlink(stray_path);
 }
 
 static void certs_lists_japanese_subjects(void **state)
@@ -784,6 +820,7 @@ int main(void)
         cmocka_unit_test(login_denied_in_browser_exits_6),
         cmocka_unit_test(login_times_out_cleanly),
         cmocka_unit_test(login_with_scripted_browser),
+        cmocka_unit_test(login_goes_on_past_forged_and_silent_requests),
         cmocka_unit_test(certs_lists_japanese_subjects),
         cmocka_unit_test(use_writes_the_key_catalog),
         cmocka_unit_test(sign_makes_a_cms_openssl_verifies),

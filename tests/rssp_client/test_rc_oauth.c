@@ -163,6 +163,54 @@ static void login_finish_checks_state_before_anything_else(void **state)
     rssp_client_free(c);
 }
 
+/* Issue 15 #6: the listener asks this of every request; only this login's
+ * answer (its state, and its issuer when named: RFC 9207) passes, and asking
+ * changes nothing. */
+static void check_redirect_takes_only_this_logins_answer(void **state)
+{
+    (void)state;
+    rssp_client *c = offline_client();
+    rssp_login *l = NULL;
+    crpki_error_info ei;
+    assert_int_equal(rssp_login_begin(c, "http://127.0.0.1:5/callback", &l, &ei), CRPKI_OK);
+    char *st = param(rssp_login_url(l), "state");
+    char q[512];
+    snprintf(q, sizeof q, "/callback?code=abc&state=%s", st);
+    assert_int_equal(rssp_login_check_redirect(l, q, &ei), CRPKI_OK);
+    snprintf(q, sizeof q, "/callback?error=access_denied&state=%s", st);
+    assert_int_equal(rssp_login_check_redirect(l, q, &ei), CRPKI_OK); /* the real refusal */
+    assert_int_equal(rssp_login_check_redirect(l, "/callback?code=abc&state=forged", &ei),
+                     CRPKI_E_INVALID_ARG);
+    assert_non_null(strstr(ei.detail, "state"));
+    assert_int_equal(rssp_login_check_redirect(l, "/callback?code=abc", &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(rssp_login_check_redirect(l, "/callback?error=access_denied", &ei),
+                     CRPKI_E_INVALID_ARG);
+    assert_int_equal(rssp_login_check_redirect(l, "/callback", &ei), CRPKI_E_INVALID_ARG);
+    assert_int_equal(rssp_login_check_redirect(NULL, q, &ei), CRPKI_E_INVALID_ARG);
+    /* iss: the service (the only authorization server) or absent */
+    char iss[256];
+    snprintf(iss, sizeof iss, "%s", NOWHERE);
+    snprintf(q, sizeof q, "/callback?code=abc&state=%s&iss=%s", st, iss);
+    assert_int_equal(rssp_login_check_redirect(l, q, &ei), CRPKI_OK);
+    snprintf(q, sizeof q, "/callback?code=abc&state=%s&iss=https%%3A%%2F%%2Fidp.attacker.example",
+             st);
+    assert_int_equal(rssp_login_check_redirect(l, q, &ei), CRPKI_E_INVALID_ARG);
+    assert_non_null(strstr(ei.detail, "iss"));
+    snprintf(q, sizeof q, "/callback?code=abc&state=%s&iss=a&iss=b", st);
+    assert_int_equal(rssp_login_check_redirect(l, q, &ei), CRPKI_E_INVALID_ARG);
+    /* finish refuses a mixed-up issuer before any exchange, and the login
+     * stays usable (nothing was sent) */
+    rssp_tokens t;
+    snprintf(q, sizeof q, "/callback?code=abc&state=%s&iss=https%%3A%%2F%%2Fidp.attacker.example",
+             st);
+    assert_int_equal(rssp_login_finish(c, l, q, &t, &ei), CRPKI_E_INVALID_ARG);
+    snprintf(q, sizeof q, "/callback?code=abc&state=%s", st);
+    assert_int_equal(rssp_login_check_redirect(l, q, &ei), CRPKI_OK);
+    free(st);
+    rssp_login_free(l);
+    rssp_client_free(c);
+}
+
 static void login_finish_access_denied_gives_denied(void **state)
 {
     (void)state;
@@ -213,6 +261,7 @@ int main(void)
         cmocka_unit_test(login_begin_makes_a_fresh_verifier_state_and_url),
         cmocka_unit_test(login_begin_refuses_non_loopback_redirects),
         cmocka_unit_test(login_finish_checks_state_before_anything_else),
+        cmocka_unit_test(check_redirect_takes_only_this_logins_answer),
         cmocka_unit_test(login_finish_access_denied_gives_denied),
         cmocka_unit_test(refresh_and_revoke_check_their_arguments_offline),
     };
