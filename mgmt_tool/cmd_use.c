@@ -5,10 +5,28 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/error/fail.h"
+#include "base/log/log.h"
 #include "certstore.h"
+#include "core/crypto/crypto_cert.h"
 #include "cred_entry.h"
 #include "mgmt.h"
 #include "out.h"
+
+/* The credential's certificate and chain, as crypto_cert_check_chain takes them. */
+static crpki_err check_chain(const rssp_credential *cr, int64_t now, crpki_error_info *ei)
+{
+    crypto_cert_der certs[16];
+    if (cr->ncerts == 0 || cr->ncerts > sizeof certs / sizeof certs[0])
+        return fail_with(ei, CRPKI_E_BAD_CERT, "credential %s: %u certificates", cr->id,
+                         (unsigned)cr->ncerts);
+    for (size_t i = 0; i < cr->ncerts; i++)
+        certs[i] = (crypto_cert_der){cr->certs[i].der, cr->certs[i].len};
+    crpki_err r = crypto_cert_check_chain(certs, cr->ncerts, now, ei);
+    if (r != CRPKI_OK)
+        log_write(CRPKI_LOG_WARN, "mgmt", "use %s: refused: %s", cr->id, ei->detail);
+    return r;
+}
 
 int cmd_use(mgmt_ctx *c, mgmt_args *a)
 {
@@ -41,8 +59,15 @@ int cmd_use(mgmt_ctx *c, mgmt_args *a)
         out_note(c, "%s\n",
                  L(c, "警告: この証明書は有効ではありません (期限切れまたは失効)。",
                    "warning: this certificate is not valid (expired or revoked)."));
+    /* Nothing the service sent is stored unchecked: the CSP hands this chain
+       out as the issuing CA (PP_ROOT_CERTSTORE) */
+    crpki_err r = check_chain(cr, (int64_t)time(NULL), &ei);
+    if (r != CRPKI_OK) {
+        mgmt_free_creds(v, nv);
+        return mgmt_fail(c, r, &ei, NULL, NULL);
+    }
     catalog_keys cat;
-    crpki_err r = catalog_load(c->home, &cat, &ei);
+    r = catalog_load(c->home, &cat, &ei);
     if (r == CRPKI_OK)
         r = cred_entry_put(&cat, cr, prov, (int64_t)time(NULL), &ei);
     if (r == CRPKI_OK)

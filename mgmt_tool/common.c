@@ -43,6 +43,7 @@ int mgmt_exit_for(crpki_err e)
     case CRPKI_E_BAD_SIGNATURE:
         return MGMT_EXIT_APPROVAL;
     case CRPKI_E_NO_KEY:
+    case CRPKI_E_BAD_CERT:
     case CRPKI_E_UNKNOWN_CREDENTIAL:
     case CRPKI_E_UNSUPPORTED_ALG:
     case CRPKI_E_BAD_HASH:
@@ -87,6 +88,12 @@ static const char *default_fix(mgmt_ctx *c, crpki_err e)
     case CRPKI_E_UNKNOWN_CREDENTIAL:
         return L(c, "crpki-mgmt certs で確認し、crpki-mgmt use で証明書を設定してください",
                  "list with crpki-mgmt certs and select one with crpki-mgmt use");
+    case CRPKI_E_BAD_CERT:
+        return L(c,
+                 "この証明書は使えません。期限切れであれば証明書を更新し、そうでなければ "
+                 "ログを添えて署名サービスの窓口にお問い合わせください",
+                 "this certificate cannot be used: renew it if it has expired, otherwise "
+                 "report it to the signing service with the log");
     case CRPKI_E_DENIED:
     case CRPKI_E_APPROVAL_EXPIRED:
     case CRPKI_E_DEADLINE:

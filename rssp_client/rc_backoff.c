@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "base/util/text.h"
+
 const rc_backoff_policy RC_BACKOFF_DEFAULT = {200, 5000, 30000};
 const rc_backoff_policy RC_BACKOFF_APPROVAL = {200, 2000, 30000};
 
@@ -93,17 +95,6 @@ rc_retry_class rc_request_retry_class(rc_request r)
     }
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int digits(const char *s, int n, int *out)
 {
     int v = 0;
@@ -156,7 +147,7 @@ long rc_parse_retry_after(const char *v, int64_t now_unix)
         !digits(v + 17, 2, &hh) || !digits(v + 20, 2, &mm) || !digits(v + 23, 2, &ss) || d < 1 ||
         d > 31 || hh > 23 || mm > 59 || ss > 60)
         return -1;
-    int64_t t = days_from_civil(y, mon, (unsigned)d) * DAY_S + hh * 3600 + mm * 60 + ss;
+    int64_t t = text_days_from_civil(y, mon, (unsigned)d) * DAY_S + hh * 3600 + mm * 60 + ss;
     int64_t delta = t - now_unix;
     if (delta < 0)
         return 0;

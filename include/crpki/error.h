@@ -45,6 +45,7 @@ typedef enum {
     CRPKI_E_SILENT,             /* approval needed but the caller asked for no UI */
     CRPKI_E_NO_KEY,             /* no such key in the key catalog / no certificate selected */
     CRPKI_E_INTERNAL,           /* a bug: logged with details */
+    CRPKI_E_BAD_CERT,           /* a certificate from the service failed its checks (use) */
     CRPKI_E__COUNT
 } crpki_err;
 

@@ -2,7 +2,8 @@
  * key parser under it. The first byte picks what the rest is fed to:
  *   0: keys.json text (catalog_parse); what loads must format and
  *      load back the same;
- *   1: a DER certificate (crypto_pubkey_from_cert, then a verification);
+ *   1: a DER certificate (crypto_pubkey_from_cert, then a verification;
+ *      crypto_der_parse_cert and the chain checks of `use`);
  *   2: a bare subjectPublicKeyInfo (crypto_der_parse_spki);
  *   3: an ECDSA DER signature (crypto_ecdsa_der_to_p1363 and back). */
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "core/catalog/catalog.h"
+#include "core/crypto/crypto_cert.h"
 #include "core/crypto/crypto_der.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -70,6 +72,24 @@ static void fuzz_cert(const uint8_t *p, size_t n)
     crypto_pubkey_free(k);
 }
 
+/* The chain checks: views inside the input, a verdict for anything. */
+static void fuzz_chain(const uint8_t *p, size_t n)
+{
+    crypto_cert_view v;
+    char why[128];
+    if (crypto_der_parse_cert(p, n, &v, why, sizeof why) == 0) {
+        const der_span *s[] = {&v.tbs, &v.sig_oid, &v.sig, &v.issuer, &v.subject, &v.spki};
+        for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+            if (s[i]->p < p || s[i]->p + s[i]->len > p + n)
+                abort();
+    }
+    crypto_cert_der two[2] = {{p, n}, {p, n}};
+    crpki_error_info ei;
+    crpki_err e = crypto_cert_check_chain(two, 2, 1767225600, &ei);
+    if (e != CRPKI_OK && e != CRPKI_E_BAD_CERT && e != CRPKI_E_NO_MEMORY)
+        abort();
+}
+
 static void fuzz_spki(const uint8_t *p, size_t n)
 {
     crypto_spki pk;
@@ -110,6 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 1:
         fuzz_cert(data + 1, size - 1);
+        fuzz_chain(data + 1, size - 1);
         break;
     case 2:
         fuzz_spki(data + 1, size - 1);

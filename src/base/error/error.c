@@ -84,6 +84,11 @@ static const err_text TEXTS[CRPKI_E__COUNT] = {
          "署名に使う証明書が設定されていません。管理ツールで証明書を選択してください。"},
     [CRPKI_E_INTERNAL] = {"CRPKI_E_INTERNAL", "internal error",
                           "内部エラーが発生しました。ログを添えてお問い合わせください。"},
+    [CRPKI_E_BAD_CERT] =
+        {"CRPKI_E_BAD_CERT",
+         "certificate from the service failed its checks (chain, validity or key usage)",
+         "署名サービスから受け取った証明書を確認できませんでした（発行元、有効期間または用途）。"
+         "この証明書は署名に使えません。"},
 };
 
 static const err_text *text(crpki_err e)

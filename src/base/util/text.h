@@ -4,6 +4,8 @@
 #ifndef CRPKI_BASE_UTIL_TEXT_H
 #define CRPKI_BASE_UTIL_TEXT_H
 
+#include <stdint.h>
+
 /* 1 when s holds no C0 control character and no DEL. */
 int text_no_controls(const char *s);
 /* 1 when s is non-empty and all hexadecimal digits (either case). */
@@ -13,5 +15,8 @@ int text_is_gentime(const char *s);
 /* 1 when s is a dotted OID: digits and single dots, at least two arcs,
  * at most 128 characters. */
 int text_is_oid(const char *s);
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * algorithm): the times text and DER carry, turned into Unix time. */
+int64_t text_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 #endif

@@ -25,6 +25,26 @@ int der_peek_tag(const der_span *in);
  * included): a view into der. why (whysz bytes) says what is malformed. */
 int crypto_der_cert_spki(const uint8_t *der, size_t len, der_span *spki, char *why, size_t whysz);
 
+/* What the certificate checks need of a certificate: views into its DER. */
+typedef struct {
+    der_span tbs;                   /* tbsCertificate, whole: what the signature covers */
+    der_span sig_oid;               /* signatureAlgorithm's OID, content bytes */
+    der_span sig;                   /* signatureValue without its unused-bits byte */
+    der_span issuer, subject, spki; /* whole TLVs */
+    int64_t not_before, not_after;  /* Unix seconds */
+    int is_ca;                      /* basicConstraints cA */
+    int has_key_usage;
+    unsigned key_usage; /* KeyUsage bit n as 1u << n: 0 digitalSignature, 1 nonRepudiation,
+                           5 keyCertSign */
+} crypto_cert_view;
+
+/* Parses an X.509 v3 certificate far enough for the chain checks: the
+ * fields above, the inner signature algorithm equal to the outer one,
+ * UTCTime/GeneralizedTime validity, the basicConstraints and keyUsage
+ * extensions (others skipped). 0, or -1 with why. */
+int crypto_der_parse_cert(const uint8_t *der, size_t len, crypto_cert_view *out, char *why,
+                          size_t whysz);
+
 /* A parsed subjectPublicKeyInfo: views into the input. RSA numbers without
  * leading zeros; EC coordinates coord_len bytes each. */
 typedef struct {

@@ -52,6 +52,7 @@ static const HRESULT MAP[CRPKI_E__COUNT] = {
     [CRPKI_E_SILENT] = NTE_SILENT_CONTEXT,
     [CRPKI_E_NO_KEY] = NTE_BAD_KEYSET,
     [CRPKI_E_INTERNAL] = NTE_FAIL,
+    [CRPKI_E_BAD_CERT] = CERT_E_CHAINING,
 };
 
 HRESULT errmap_to_hresult(crpki_err e)

@@ -1,0 +1,28 @@
+/* crypto_cert: the checks a certificate from the signing service passes
+ * before `use` stores it in the key catalog (and the CSP hands its chain
+ * out as PP_ROOT_CERTSTORE): the chain verifies up to its self-signed root,
+ * the issuing CA; every certificate is valid now; the issuers are CAs; the
+ * certificate's key may sign. Portable: the DER reader (crypto_der.c) and
+ * the backend's signature verification. */
+#ifndef CRPKI_CORE_CRYPTO_CRYPTO_CERT_H
+#define CRPKI_CORE_CRYPTO_CRYPTO_CERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crpki/error.h"
+
+typedef struct {
+    const uint8_t *der;
+    size_t len;
+} crypto_cert_der;
+
+/* certs[0] is the credential's certificate, certs[1..n) its issuers in
+ * order, the root (self-signed) last; n >= 2. now: Unix seconds.
+ * CRPKI_OK; CRPKI_E_BAD_CERT with ei->detail saying which certificate and
+ * what (malformed, not valid now, an issuer that did not sign it or is no
+ * CA, no self-signed root, a key that may not sign); CRPKI_E_INVALID_ARG. */
+crpki_err crypto_cert_check_chain(const crypto_cert_der *certs, size_t n, int64_t now,
+                                  crpki_error_info *ei);
+
+#endif
