@@ -122,6 +122,18 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
         crpki_config_open_log(&c->cfg);
         check(&k, "config", 1, L(c, "設定", "configuration"), L(c, "読み込めました", "loaded"),
               NULL);
+        if (c->cfg.machine_ignored) {
+            snprintf(buf, sizeof buf, "%s %s",
+                     L(c, "全社共通の設定ファイルを無視しました:",
+                       "the machine-wide config.json is ignored:"),
+                     c->cfg.machine_ignored);
+            check(&k, "machine_config", 0, L(c, "全社共通の設定", "machine configuration"), buf,
+                  L(c,
+                    "管理者だけが変更できるようにしてください (インストーラーを再実行するか、"
+                    "フォルダーの所有者とアクセス許可を Administrators と SYSTEM に限定)",
+                    "make it changeable by administrators only (run the installer again, or "
+                    "restrict the folder's owner and permissions to Administrators and SYSTEM)"));
+        }
     }
 
     int service_ok = 0;

@@ -30,6 +30,8 @@ typedef struct {
     crpki_approval_ui approval_ui; /* default dialog on Windows, console elsewhere */
     crpki_log_level log_level;     /* default warn; CRPKI_LOG_LEVEL overrides */
     char *warnings;                /* what the load ignored (unknown keys), one per line, or NULL */
+    char *machine_ignored;         /* why the machine-wide file was ignored (someone other than an
+                                      administrator can change it), or NULL */
 } crpki_config;
 
 /* The per-user state directory: $CRPKI_HOME if set, else Windows
@@ -39,9 +41,12 @@ crpki_err crpki_home_dir(char **out, crpki_error_info *ei);
 
 /* Loads the machine-wide file (Windows %ProgramData%\CrpkiRemoteSign\config.json,
  * Linux /etc/crpki/config.json), then home/config.json over it. home NULL:
- * crpki_home_dir(). */
+ * crpki_home_dir(). The machine-wide file applies to every user of the PC:
+ * it is ignored, and machine_ignored and a warning say why, when it or its
+ * folder can be changed by anyone but administrators (plat_acl.h). */
 crpki_err crpki_config_load(const char *home, crpki_config *out, crpki_error_info *ei);
-/* The same from explicit files (either may be NULL or absent), for tests. */
+/* The same from explicit files (either may be NULL or absent), for tests:
+ * no ownership rule. */
 crpki_err crpki_config_load_files(const char *machine_file, const char *user_file, const char *home,
                                   crpki_config *out, crpki_error_info *ei);
 /* Writes cfg to cfg->home/config.json atomically (only keys differing from

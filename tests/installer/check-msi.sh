@@ -11,10 +11,11 @@ msi=$1 version=$2 objdump=$3 winimports=$4
 UPGRADE_CODE='{FF46537C-0EEE-4EA0-AD59-2A577BA0943A}'
 CSP_KEY='Software\Microsoft\Cryptography\Defaults\Provider\CRPKI Remote Signing Cryptographic Provider\'
 
-failures=0
+# Counted in a file: most checks run at the end of a pipeline (a subshell),
+# where a variable's increment would be lost.
 bad() {
     echo "FAIL: $*" >&2
-    failures=$((failures + 1))
+    echo x >>"$work/failed"
 }
 [ -f "$msi" ] || {
     echo "FAIL: $msi does not exist" >&2
@@ -69,7 +70,9 @@ rows InstallExecuteSequence '$1=="RemoveExistingProducts"' | grep -q . &&
 
 # ---- directories ----
 cat >"$work/expected" <<'EOF'
+CommonAppDataFolder	TARGETDIR	.
 INSTALLDIR	ProgramFiles64Folder	CrpkiRemoteSign
+MACHINECONFIGDIR	CommonAppDataFolder	CrpkiRemoteSign
 ProgramFiles64Folder	TARGETDIR	.
 ProgramMenuFolder	TARGETDIR	.
 System64Folder	TARGETDIR	.
@@ -82,6 +85,7 @@ cat >"$work/expected" <<'EOF'
 CspDll	System64Folder	256	crpkicsp.dll
 Docs	INSTALLDIR	256	LICENSE.txt
 KspDll	System64Folder	256	crpkiksp.dll
+MachineConfigDir	MACHINECONFIGDIR	260	REGISTRY
 MgmtTool	INSTALLDIR	256	crpki_mgmt.exe
 StartMenu	ProgramMenuFolder	260	REGISTRY
 EOF
@@ -103,8 +107,31 @@ cat >"$work/expected" <<EOF
 2	$CSP_KEY	SigInFile	#0	CspDll
 2	$CSP_KEY	Type	#1	CspDll
 2	Software\\CrpkiRemoteSign	InstallDir	[INSTALLDIR]	StartMenu
+2	Software\\CrpkiRemoteSign	MachineConfigDir	[MACHINECONFIGDIR]	MachineConfigDir
 EOF
 rows Registry '{print $2,$3,$4,$5,$6}' | expect "Registry"
+
+# ---- %ProgramData%\CrpkiRemoteSign: created, and locked (issue 15 #1) ----
+# Owner Administrators; Administrators and SYSTEM full control, Users read and
+# execute; protected (P): nothing inherited from ProgramData, where Users may
+# create files. Windows Installer 5 applies it in CreateFolders; Wine's msi
+# does not (only real Windows shows the resulting ACL).
+cat >"$work/expected" <<'EOF'
+MACHINECONFIGDIR	MachineConfigDir
+EOF
+rows CreateFolder '{print $1,$2}' | expect "CreateFolder"
+cat >"$work/expected" <<'EOF'
+CrpkiMachineConfigAcl	MACHINECONFIGDIR	CreateFolder	O:BAG:SYD:PAI(A;OICI;FA;;;BA)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)	
+EOF
+rows MsiLockPermissionsEx '{print $1,$2,$3,$4,$5}' | expect "MsiLockPermissionsEx"
+if msiinfo tables "$msi" | tr -d '\r' | grep -qx LockPermissions; then
+    bad "a LockPermissions table beside MsiLockPermissionsEx (Windows Installer 5 refuses both: error 1941)"
+else
+    echo "ok: no LockPermissions table"
+fi
+cf=$(rows InstallExecuteSequence '$1=="CreateFolders"{print $3}')
+[ -n "$cf" ] && echo "ok: CreateFolders scheduled ($cf)" ||
+    bad "CreateFolders not scheduled: the folder and its ACL would not be made"
 
 # ---- the Start-menu shortcut ----
 cat >"$work/expected" <<'EOF'
@@ -173,6 +200,7 @@ EOF
         bad "LICENSE.txt is not the tree's LICENSE"
 fi
 
+failures=$(cat "$work/failed" 2>/dev/null | wc -l)
 if [ "$failures" -gt 0 ]; then
     echo "installer_msi_contents: $failures check(s) failed" >&2
     exit 1

@@ -66,6 +66,10 @@ extra=$(cd "$pf" 2>/dev/null && ls | grep -vx -e crpki-mgmt.exe -e LICENSE.txt -
 added=$(LC_ALL=C comm -13 "$work/system32.before" "$work/system32.after" | sed 's|^\./||' | tr '\n' ' ')
 [ "$added" = "crpkicsp.dll crpkiksp.dll " ] && ok "System32 gained crpkicsp.dll and crpkiksp.dll only" ||
     bad "System32 gained: $added(want crpkicsp.dll crpkiksp.dll only)"
+# The machine-wide configuration folder (its ACL is Windows Installer 5's to
+# apply, which Wine's msi does not: check-msi.sh checks the table).
+[ -d "$c/ProgramData/CrpkiRemoteSign" ] && ok "created ProgramData/CrpkiRemoteSign" ||
+    bad "ProgramData/CrpkiRemoteSign was not created"
 # Per-machine: ProgramData's Start menu on Windows; Wine 8 puts it in the user's.
 lnk=$(find "$c/ProgramData" "$c/users" -name 'CRPKI Remote Signing Management Tool.lnk' 2>/dev/null | head -1)
 [ -n "$lnk" ] && ok "shortcut ${lnk#"$c/"}" || bad "no Start-menu shortcut"

@@ -10,12 +10,14 @@
 #include <string.h>
 
 #include "base/log/log.h"
+#include "base/platform/plat_acl.h"
 #include "base/platform/plat_env.h"
 #include "base/error/fail.h"
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_str.h"
 #include "base/util/text.h"
 #include "base/util/utf8.h"
+#include "core/config/config_internal.h"
 
 #define CONFIG_MAX_BYTES (64 * 1024)
 #define CONFIG_MAX_KEYS  256
@@ -52,6 +54,7 @@ void crpki_config_free(crpki_config *cfg)
     free(cfg->proxy_host);
     free(cfg->proxy_user);
     free(cfg->warnings);
+    free(cfg->machine_ignored);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -84,22 +87,27 @@ static void printable_key(const char *k, char *out, size_t outsz)
     out[i] = 0;
 }
 
-static void warn(pctx *p, const char *prefix, const char *key)
+static void add_warning(crpki_config *cfg, const char *line)
 {
-    char k[48], line[160];
-    printable_key(key, k, sizeof k);
-    snprintf(line, sizeof line, "%s: %s%s: unknown key ignored", p->label, prefix, k);
     log_write(CRPKI_LOG_WARN, "config", "%s", line);
-    size_t old = p->cfg->warnings ? strlen(p->cfg->warnings) : 0;
+    size_t old = cfg->warnings ? strlen(cfg->warnings) : 0;
     if (old > 4096)
         return; /* enough said */
-    char *w = realloc(p->cfg->warnings, old + strlen(line) + 2);
+    char *w = realloc(cfg->warnings, old + strlen(line) + 2);
     if (!w)
         return;
     if (old)
         w[old++] = '\n';
     strcpy(w + old, line);
-    p->cfg->warnings = w;
+    cfg->warnings = w;
+}
+
+static void warn(pctx *p, const char *prefix, const char *key)
+{
+    char k[48], line[160];
+    printable_key(key, k, sizeof k);
+    snprintf(line, sizeof line, "%s: %s%s: unknown key ignored", p->label, prefix, k);
+    add_warning(p->cfg, line);
 }
 
 /* Object members in order, refusing duplicates and absurd counts. */
@@ -257,7 +265,15 @@ static crpki_err apply_ca_bundle(pctx *p, const cJSON *v)
         return set_string(p, &p->cfg->ca_bundle, NULL);
     const char *s;
     crpki_err r = get_string(p, "ca_bundle", v, &s);
-    return r != CRPKI_OK ? r : set_string(p, &p->cfg->ca_bundle, s);
+    if (r != CRPKI_OK)
+        return r;
+    /* Whoever serves a network path (\\server\share, //server) or a URL
+       would choose whom the driver trusts for TLS. */
+    if ((s[0] == '\\' || s[0] == '/') && (s[1] == '\\' || s[1] == '/'))
+        return bad(p, "ca_bundle", "expected a local file path, not a network path");
+    if (strstr(s, "://"))
+        return bad(p, "ca_bundle", "expected a local file path, not a URL");
+    return set_string(p, &p->cfg->ca_bundle, s);
 }
 
 static crpki_err apply_proxy_object(pctx *p, const cJSON *v)
@@ -498,6 +514,58 @@ crpki_err crpki_config_load_files(const char *machine_file, const char *user_fil
     return r;
 }
 
+/* "" when only administrators can change the machine file and its folder
+ * (or there is no file), else why not (malloc'ed; NULL: out of memory). */
+static char *machine_file_distrust(const char *path)
+{
+    plat_stamp st;
+    if (plat_file_stamp(path, &st) != 1)
+        return plat_strdup(""); /* absent: nothing to trust */
+    char *dir = plat_strdup(path);
+    if (!dir)
+        return NULL;
+    char *sep = strrchr(dir, '/'), *bs = strrchr(dir, '\\');
+    if (bs && (!sep || bs > sep))
+        sep = bs;
+    if (sep)
+        *sep = '\0';
+    char why[200];
+    const char *what = path;
+    if (plat_admin_only(path, why, sizeof why) != 1 ||
+        (sep && (what = dir, plat_admin_only(dir, why, sizeof why) != 1))) {
+        size_t n = strlen(what) + strlen(why) + 4;
+        char *out = malloc(n);
+        if (out)
+            snprintf(out, n, "%s: %s", what, why);
+        free(dir);
+        return out;
+    }
+    free(dir);
+    return plat_strdup("");
+}
+
+crpki_err config_load_at(const char *machine_file, const char *user_file, const char *home,
+                         crpki_config *out, crpki_error_info *ei)
+{
+    char *distrust = machine_file ? machine_file_distrust(machine_file) : plat_strdup("");
+    if (!distrust)
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+    crpki_err r =
+        crpki_config_load_files(distrust[0] ? NULL : machine_file, user_file, home, out, ei);
+    if (r == CRPKI_OK && distrust[0]) {
+        char line[700];
+        snprintf(line, sizeof line,
+                 "machine config.json ignored: %.500s (it applies to every user, so only "
+                 "administrators may be able to change it)",
+                 distrust);
+        add_warning(out, line);
+        out->machine_ignored = distrust;
+        distrust = NULL;
+    }
+    free(distrust);
+    return r;
+}
+
 crpki_err crpki_config_load(const char *home, crpki_config *out, crpki_error_info *ei)
 {
     fail_clear(ei);
@@ -513,7 +581,7 @@ crpki_err crpki_config_load(const char *home, crpki_config *out, crpki_error_inf
     if (r == CRPKI_OK && !(user = plat_path_join(h, "config.json")))
         r = fail_with(ei, CRPKI_E_NO_MEMORY, "config");
     if (r == CRPKI_OK)
-        r = crpki_config_load_files(machine, user, h, out, ei);
+        r = config_load_at(machine, user, h, out, ei);
     free(h);
     free(machine);
     free(user);
