@@ -5,6 +5,9 @@
 /* The executable's file name without its directory ("WINWORD.EXE",
  * "crpki-mgmt"), UTF-8, malloc'ed; NULL when it cannot be learned. */
 char *plat_exe_name(void);
+/* The executable's full path ("C:\\Program Files\\Foo\\foo.exe"), UTF-8,
+ * malloc'ed; NULL when it cannot be learned. */
+char *plat_exe_path(void);
 
 /* Keeps the module (DLL) that contains addr loaded until the process ends,
  * for code that leaves threads or state behind which the host's FreeLibrary

@@ -26,6 +26,16 @@ char *plat_exe_name(void)
                : NULL;
 }
 
+char *plat_exe_path(void)
+{
+    char buf[PATH_MAX + 1];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    return plat_strdup(buf);
+}
+
 int plat_pin_module(const void *addr)
 {
     (void)addr; /* the providers are only unloaded by Windows' loaders */

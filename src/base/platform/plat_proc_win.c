@@ -8,7 +8,8 @@
 
 #include "base/platform/plat_utf16_win.h"
 
-char *plat_exe_name(void)
+/* The module file name of the process, whole (malloc'ed), or NULL. */
+static wchar_t *module_path(void)
 {
     /* Long paths: grow the buffer until the name fits (the API truncates
      * silently and returns the buffer size). */
@@ -21,18 +22,33 @@ char *plat_exe_name(void)
             free(w);
             return NULL;
         }
-        if (n < cap) {
-            const wchar_t *name = w;
-            for (const wchar_t *p = w; *p; p++)
-                if (*p == L'\\' || *p == L'/')
-                    name = p + 1;
-            char *r = *name ? plat_wide_to_utf8(name) : NULL;
-            free(w);
-            return r;
-        }
+        if (n < cap)
+            return w;
         free(w);
     }
     return NULL;
+}
+
+char *plat_exe_name(void)
+{
+    wchar_t *w = module_path();
+    if (!w)
+        return NULL;
+    const wchar_t *name = w;
+    for (const wchar_t *p = w; *p; p++)
+        if (*p == L'\\' || *p == L'/')
+            name = p + 1;
+    char *r = *name ? plat_wide_to_utf8(name) : NULL;
+    free(w);
+    return r;
+}
+
+char *plat_exe_path(void)
+{
+    wchar_t *w = module_path();
+    char *r = w && *w ? plat_wide_to_utf8(w) : NULL;
+    free(w);
+    return r;
 }
 
 int plat_pin_module(const void *addr)

@@ -291,6 +291,7 @@ static void on_approval(void *ctx, const rssp_approval *a)
         .expires_in_s = a->expires_in_s,
         .description = a->description,
         .program = signing_program(),
+        .program_path = signing_program_path(),
         .subject = ac->p->key->subject_dn,
         .num_hashes = a->num_hashes,
         .parent_window = ac->p->parent_window,
@@ -434,4 +435,21 @@ const char *signing_program(void)
             plat_sleep_ms(1);
     }
     return name;
+}
+
+const char *signing_program_path(void)
+{
+    static char path[401];
+    static atomic_int state; /* 0 not yet, 1 being made, 2 ready */
+    int expect = 0;
+    if (atomic_compare_exchange_strong(&state, &expect, 1)) {
+        char *exe = plat_exe_path();
+        signing_program_path_text(exe, path, sizeof path);
+        free(exe);
+        atomic_store(&state, 2);
+    } else {
+        while (atomic_load(&state) != 2)
+            plat_sleep_ms(1);
+    }
+    return path;
 }

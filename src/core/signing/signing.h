@@ -83,5 +83,8 @@ void signing_cancel(signing_session *s);
 /* The executable name of this process (e.g. "WINWORD.EXE"), UTF-8, for the
  * description and the log. Never NULL (static storage). */
 const char *signing_program(void);
+/* The full path of this process's executable, cleaned as the description is
+ * and cut from the front to 400 bytes, for the approval dialog. Never NULL. */
+const char *signing_program_path(void);
 
 #endif

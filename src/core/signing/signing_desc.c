@@ -46,14 +46,14 @@ static int is_format(uint32_t c)
 }
 
 /* Appends src to out (at *o), sanitized, while whole characters fit. */
-static void append(char *out, size_t *o, const char *src)
+static void append(char *out, size_t max, size_t *o, const char *src)
 {
     const unsigned char *s = (const unsigned char *)src;
     size_t n = strlen(src);
     for (size_t i = 0; i < n;) {
         size_t k = utf8_char_len(s + i, n - i);
         if (k == 0) {
-            if (*o + 1 > CRPKI_DESC_MAX)
+            if (*o + 1 > max)
                 return;
             out[(*o)++] = '?';
             i++;
@@ -65,10 +65,10 @@ static void append(char *out, size_t *o, const char *src)
             continue;
         }
         if (is_control(c)) {
-            if (*o + 1 > CRPKI_DESC_MAX)
+            if (*o + 1 > max)
                 return;
             out[(*o)++] = ' ';
-        } else if (*o + k > CRPKI_DESC_MAX) {
+        } else if (*o + k > max) {
             return;
         } else {
             memcpy(out + *o, s + i, k);
@@ -81,11 +81,34 @@ static void append(char *out, size_t *o, const char *src)
 size_t signing_description(const char *program, const char *what, char out[CRPKI_DESC_MAX + 1])
 {
     size_t o = 0;
-    append(out, &o, program && *program ? program : "unknown");
+    append(out, CRPKI_DESC_MAX, &o, program && *program ? program : "unknown");
     if (what && *what) {
-        append(out, &o, ": ");
-        append(out, &o, what);
+        append(out, CRPKI_DESC_MAX, &o, ": ");
+        append(out, CRPKI_DESC_MAX, &o, what);
     }
+    out[o] = '\0';
+    return o;
+}
+
+size_t signing_program_path_text(const char *path, char *out, size_t outsz)
+{
+    if (outsz < 8) {
+        if (outsz)
+            out[0] = '\0';
+        return 0;
+    }
+    const char *src = path && *path ? path : "unknown";
+    size_t o = 0, n = strlen(src), keep = outsz - 1;
+    if (n > keep) {
+        /* too long: "..." and the end, which names the program */
+        memcpy(out, "...", 3);
+        o = 3;
+        const char *tail = src + n - (keep - 3);
+        while (*tail && ((unsigned char)*tail & 0xC0) == 0x80)
+            tail++; /* start on a character */
+        src = tail;
+    }
+    append(out, keep, &o, src);
     out[o] = '\0';
     return o;
 }

@@ -21,6 +21,11 @@
  * hold CRPKI_DESC_MAX + 1 bytes. Returns the length. */
 size_t signing_description(const char *program, const char *what, char out[CRPKI_DESC_MAX + 1]);
 
+/* The program's full path as the approval dialog shows it: cleaned like the
+ * description; longer than outsz - 1 bytes, "..." and its end (the file
+ * name stays). "unknown" for NULL or empty. Returns the length. */
+size_t signing_program_path_text(const char *path, char *out, size_t outsz);
+
 /* ---- signature cache ----------------------------------------------------------- */
 
 /* Milliseconds of a monotonic clock; tests pass a fake one. */

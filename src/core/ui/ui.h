@@ -24,6 +24,8 @@ typedef struct {
     unsigned expires_in_s;     /* countdown start */
     const char *description;   /* what is being signed, as sent to the phone (UTF-8) */
     const char *program;       /* the requesting program's executable name (UTF-8) */
+    const char *program_path;  /* its full path, shown so a look-alike name cannot pass for
+                                  the real program; NULL: program */
     const char *subject;       /* the signer certificate's subject DN, or NULL */
     size_t num_hashes;
     void *parent_window; /* HWND of the application (Windows), or NULL */

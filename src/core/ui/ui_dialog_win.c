@@ -150,8 +150,9 @@ static int build_controls(ui_dialog *d)
                     56, d->code_font) &&
         add_control(d, L"STATIC", d->what, text | SS_EDITCONTROL, CRPKI_UI_ID_WHAT, MARGIN, 118, w,
                     36, d->font) &&
-        add_control(d, L"STATIC", d->program, line, CRPKI_UI_ID_PROGRAM, MARGIN, 158, w, 20,
-                    d->font) &&
+        /* the path's middle gives way, never the file name */
+        add_control(d, L"STATIC", d->program, SS_LEFTNOWORDWRAP | SS_NOPREFIX | SS_PATHELLIPSIS,
+                    CRPKI_UI_ID_PROGRAM, MARGIN, 158, w, 20, d->font) &&
         add_control(d, L"STATIC", d->subject, line, CRPKI_UI_ID_SUBJECT, MARGIN, 180, w, 20,
                     d->font) &&
         add_control(d, L"STATIC", L"", line, CRPKI_UI_ID_COUNTDOWN, MARGIN, 204, w, 20, d->font) &&
@@ -215,12 +216,43 @@ static void place(ui_dialog *d, int *x, int *y, int *w, int *h)
     *y = area.top + (area.bottom - area.top - *h) / 2;
 }
 
+static int CALLBACK font_found(const LOGFONTW *lf, const TEXTMETRICW *tm, DWORD type, LPARAM lp)
+{
+    (void)lf, (void)tm, (void)type;
+    *(int *)lp = 1;
+    return 0;
+}
+
+/* The message font's size and weight, in a face with Japanese glyphs: an
+ * English Windows's message font (Segoe UI, Tahoma) has none and shows the
+ * dialog as boxes where no font link fills them in. Windows' Japanese UI
+ * faces first; failing those, the font mapper's choice for the Japanese
+ * character set. */
+static void japanese_face(HDC dc, LOGFONTW *lf)
+{
+    static const wchar_t *const FACES[] = {L"Yu Gothic UI", L"Meiryo UI", L"MS UI Gothic"};
+    for (size_t i = 0; dc && i < sizeof FACES / sizeof FACES[0]; i++) {
+        LOGFONTW q;
+        memset(&q, 0, sizeof q);
+        q.lfCharSet = DEFAULT_CHARSET;
+        wcsncpy(q.lfFaceName, FACES[i], LF_FACESIZE - 1);
+        int found = 0;
+        EnumFontFamiliesExW(dc, &q, font_found, (LPARAM)&found, 0);
+        if (found) {
+            wcsncpy(lf->lfFaceName, FACES[i], LF_FACESIZE - 1);
+            lf->lfFaceName[LF_FACESIZE - 1] = 0;
+            lf->lfCharSet = SHIFTJIS_CHARSET;
+            return;
+        }
+    }
+    lf->lfFaceName[0] = 0;
+    lf->lfCharSet = SHIFTJIS_CHARSET;
+}
+
 static void make_fonts(ui_dialog *d)
 {
     HDC dc = GetDC(NULL);
     d->dpi = dc ? GetDeviceCaps(dc, LOGPIXELSY) : 96;
-    if (dc)
-        ReleaseDC(NULL, dc);
     if (d->dpi <= 0)
         d->dpi = 96;
     NONCLIENTMETRICSW m;
@@ -231,6 +263,9 @@ static void make_fonts(ui_dialog *d)
         lf = m.lfMessageFont;
     else
         GetObjectW(GetStockObject(DEFAULT_GUI_FONT), sizeof lf, &lf);
+    japanese_face(dc, &lf);
+    if (dc)
+        ReleaseDC(NULL, dc);
     d->font = CreateFontIndirectW(&lf);
     lf.lfHeight = -px(d, CODE_PT_PX);
     lf.lfWeight = FW_BOLD;
@@ -327,7 +362,8 @@ crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog *
     d->prompt = plat_utf8_to_wide(CRPKI_UI_PROMPT);
     d->code = plat_utf8_to_wide(req->approval_code);
     d->what = label("署名する内容", req->description);
-    d->program = label("要求元プログラム", req->program);
+    d->program = label("要求元プログラム",
+                       req->program_path && *req->program_path ? req->program_path : req->program);
     d->subject = label("証明書", req->subject);
     d->cancel_text = plat_utf8_to_wide(CRPKI_UI_CANCEL);
     d->cancelling = plat_utf8_to_wide(CRPKI_UI_CANCELLING);

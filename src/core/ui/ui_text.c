@@ -55,7 +55,9 @@ size_t ui_console_text(const ui_request *req, char *buf, size_t n)
         tb_add(&t, "  署名する内容: %s\n", req->description);
     if (req->num_hashes > 1)
         tb_add(&t, "  署名の数: %u\n", (unsigned)req->num_hashes);
-    if (has(req->program))
+    if (has(req->program_path))
+        tb_add(&t, "  要求元プログラム: %s\n", req->program_path);
+    else if (has(req->program))
         tb_add(&t, "  要求元プログラム: %s\n", req->program);
     if (has(req->subject))
         tb_add(&t, "  証明書: %s\n", req->subject);

@@ -48,6 +48,35 @@ static void description_replaces_controls_and_bad_utf8(void **state)
     assert_string_equal(d, "a.exe: x?y??z??w???v");
 }
 
+/* Issue 15 #4: the dialog shows the program's full path, cleaned like the
+ * description; a long one keeps its end, the file name. */
+static void program_path_is_cleaned_and_keeps_its_file_name(void **state)
+{
+    (void)state;
+    char p[64];
+    assert_int_equal(signing_program_path_text("C:\\Apps\\会計\\a.exe", p, sizeof p),
+                     strlen("C:\\Apps\\会計\\a.exe"));
+    assert_string_equal(p, "C:\\Apps\\会計\\a.exe");
+    /* an override that would show "C:\evil\exe.fdp" as something else goes */
+    signing_program_path_text("C:\\evil\\\xe2\x80\xae"
+                              "fdp.exe",
+                              p, sizeof p);
+    assert_string_equal(p, "C:\\evil\\fdp.exe");
+    signing_program_path_text(NULL, p, sizeof p);
+    assert_string_equal(p, "unknown");
+    /* longer than the room: "..." and the end, cut on a character */
+    char longp[300] = "C:\\";
+    for (int i = 0; i < 40; i++)
+        strcat(longp, "長い\\");
+    strcat(longp, "署名ソフト.exe");
+    size_t n = signing_program_path_text(longp, p, sizeof p);
+    assert_true(n <= sizeof p - 1);
+    assert_memory_equal(p, "...", 3);
+    assert_true(strlen(p) >= strlen("署名ソフト.exe"));
+    assert_string_equal(p + strlen(p) - strlen("署名ソフト.exe"), "署名ソフト.exe");
+    assert_true(((unsigned char)p[3] & 0xC0) != 0x80); /* starts on a character */
+}
+
 static void description_drops_what_could_disguise_the_text(void **state)
 {
     (void)state;
@@ -430,6 +459,7 @@ int main(void)
         cmocka_unit_test(description_is_program_colon_what),
         cmocka_unit_test(description_replaces_controls_and_bad_utf8),
         cmocka_unit_test(description_drops_what_could_disguise_the_text),
+        cmocka_unit_test(program_path_is_cleaned_and_keeps_its_file_name),
         cmocka_unit_test(description_is_cut_to_256_bytes_on_a_character),
         cmocka_unit_test(description_of_long_ascii_is_exactly_256),
         cmocka_unit_test(program_name_is_this_executable),

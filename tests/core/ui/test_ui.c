@@ -86,6 +86,18 @@ static void console_text_has_code_what_program_subject_time_and_machine_line(voi
     assert_int_equal(line[strlen("\nCRPKI-APPROVAL-CODE: 4821\n")], '\0');
 }
 
+/* Issue 15 #4: the full path, when known, so a look-alike name in another
+ * folder cannot pass for the real program. */
+static void console_text_shows_the_programs_full_path(void **state)
+{
+    (void)state;
+    ui_request r = REQ;
+    r.program_path = "C:\\Program Files\\会計ソフト\\winword.exe";
+    char buf[2048];
+    ui_console_text(&r, buf, sizeof buf);
+    assert_non_null(strstr(buf, "要求元プログラム: C:\\Program Files\\会計ソフト\\winword.exe\n"));
+}
+
 static void console_text_truncates_safely_and_reports_the_length_needed(void **state)
 {
     (void)state;
@@ -197,6 +209,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(console_text_has_code_what_program_subject_time_and_machine_line),
+        cmocka_unit_test(console_text_shows_the_programs_full_path),
         cmocka_unit_test(console_text_truncates_safely_and_reports_the_length_needed),
         cmocka_unit_test(console_text_leaves_out_what_is_unknown),
         cmocka_unit_test(countdown_and_outcome_texts),

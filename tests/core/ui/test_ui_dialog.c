@@ -26,6 +26,7 @@ static const ui_request REQ = {
     .expires_in_s = 90,
     .description = "test_ui_dialog.exe: 契約書.pdf",
     .program = "test_ui_dialog.exe",
+    .program_path = "C:\\Program Files\\会計ソフト\\test_ui_dialog.exe",
     .subject = "CN=山田 太郎",
     .num_hashes = 1,
 };
@@ -71,6 +72,40 @@ static void text_of(HWND dlg, int id, char *buf, size_t n)
     WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, (int)n, NULL, NULL);
 }
 
+/* CRPKI_UI_SNAPSHOT=FILE.bmp: the dialog as the screen shows it, for a
+ * person to look at (24-bit BMP of the window's rectangle). */
+static void snapshot(HWND h)
+{
+    const char *path = getenv("CRPKI_UI_SNAPSHOT");
+    if (!path)
+        return;
+    RedrawWindow(h, NULL, NULL, RDW_INVALIDATE | RDW_UPDATENOW | RDW_ALLCHILDREN);
+    Sleep(300);
+    RECT r;
+    GetWindowRect(h, &r);
+    int w = r.right - r.left, ht = r.bottom - r.top;
+    HDC screen = GetDC(NULL), mem = CreateCompatibleDC(screen);
+    BITMAPINFO bi = {{sizeof(BITMAPINFOHEADER), w, ht, 1, 24, BI_RGB, 0, 0, 0, 0, 0}, {{0}}};
+    void *bits = NULL;
+    HBITMAP bmp = CreateDIBSection(screen, &bi, DIB_RGB_COLORS, &bits, NULL, 0);
+    HGDIOBJ old = SelectObject(mem, bmp);
+    BitBlt(mem, 0, 0, w, ht, screen, r.left, r.top, SRCCOPY);
+    SelectObject(mem, old);
+    DWORD stride = ((DWORD)w * 3 + 3) & ~3u, size = stride * (DWORD)ht;
+    BITMAPFILEHEADER fh = {0x4D42, (DWORD)(sizeof fh + sizeof bi.bmiHeader) + size, 0, 0,
+                           (DWORD)(sizeof fh + sizeof bi.bmiHeader)};
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(&fh, sizeof fh, 1, f);
+        fwrite(&bi.bmiHeader, sizeof bi.bmiHeader, 1, f);
+        fwrite(bits, size, 1, f);
+        fclose(f);
+    }
+    DeleteObject(bmp);
+    DeleteDC(mem);
+    ReleaseDC(NULL, screen);
+}
+
 static int wait_cancel(rssp_cancel *c, DWORD ms)
 {
     for (DWORD t = 0; t < ms; t += 10) {
@@ -98,9 +133,23 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     text_of(h, CRPKI_UI_ID_WHAT, buf, sizeof buf);
     assert_string_equal(buf, "署名する内容: test_ui_dialog.exe: 契約書.pdf");
     text_of(h, CRPKI_UI_ID_PROGRAM, buf, sizeof buf);
-    assert_string_equal(buf, "要求元プログラム: test_ui_dialog.exe");
+    assert_string_equal(buf, "要求元プログラム: C:\\Program Files\\会計ソフト\\test_ui_dialog.exe");
     text_of(h, CRPKI_UI_ID_CANCEL, buf, sizeof buf);
     assert_string_equal(buf, "キャンセル");
+    /* the dialog's font has the Japanese it shows (not boxes) */
+    HFONT font = (HFONT)SendDlgItemMessageW(h, CRPKI_UI_ID_PROGRAM, WM_GETFONT, 0, 0);
+    assert_non_null(font);
+    HDC dc = GetDC(h);
+    HGDIOBJ old = SelectObject(dc, font);
+    WORD glyphs[8];
+    static const wchar_t JA[] = L"承認要求元プログラム";
+    assert_int_equal(GetGlyphIndicesW(dc, JA, 8, glyphs, GGI_MARK_NONEXISTING_GLYPHS), 8);
+    for (int i = 0; i < 8; i++)
+        if (glyphs[i] == 0xFFFF)
+            fail_msg("the dialog's font has no glyph for U+%04X", (unsigned)JA[i]);
+    SelectObject(dc, old);
+    ReleaseDC(h, dc);
+    snapshot(h);
     wchar_t title[128];
     GetWindowTextW(h, title, 128);
     assert_true(wcsstr(title, L"承認") != NULL);
