@@ -24,6 +24,7 @@ set(_ranks
   "src/core/catalog=31"
   "src/core/auth=31"
   "src/core/ui=31"
+  "src/core/history=31"
   "src/core/signing=33"
   "src/core/connect=32"
   "src/provider=40"

@@ -112,6 +112,7 @@ int cmd_logout(mgmt_ctx *c, mgmt_args *a);
 int cmd_status(mgmt_ctx *c, mgmt_args *a);
 int cmd_sign(mgmt_ctx *c, mgmt_args *a);
 int cmd_export_cert(mgmt_ctx *c, mgmt_args *a);
+int cmd_history(mgmt_ctx *c, mgmt_args *a);
 
 /* Removes credential id (NULL: every entry) from the catalog and the
  * certificates installed for it; *removed counts catalog entries. Used by

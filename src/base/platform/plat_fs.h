@@ -44,6 +44,9 @@ crpki_err plat_mkdir_p(const char *dir, plat_file_mode mode, crpki_error_info *e
 
 /* Deletes a file; an absent file is not an error. */
 crpki_err plat_remove(const char *path, crpki_error_info *ei);
+/* Renames from to to, replacing to (a file others may hold open for
+ * appending: plat_append shares delete access on Windows). */
+crpki_err plat_rename(const char *from, const char *to, crpki_error_info *ei);
 
 /* What identifies a file's version (device, inode/file index, size, mtime):
  * equal stamps mean the file was not replaced or written in between. */

@@ -240,6 +240,13 @@ crpki_err plat_remove(const char *path, crpki_error_info *ei)
     return CRPKI_OK;
 }
 
+crpki_err plat_rename(const char *from, const char *to, crpki_error_info *ei)
+{
+    if (rename(from, to) != 0)
+        return fail_with(ei, CRPKI_E_IO, "%s: cannot rename: %s", from, strerror(errno));
+    return CRPKI_OK;
+}
+
 int plat_file_stamp(const char *path, plat_stamp *st)
 {
     struct stat sb;

@@ -246,6 +246,18 @@ crpki_err plat_remove(const char *path, crpki_error_info *ei)
     return CRPKI_OK;
 }
 
+crpki_err plat_rename(const char *from, const char *to, crpki_error_info *ei)
+{
+    wchar_t *a = plat_utf8_to_wide(from), *b = plat_utf8_to_wide(to);
+    BOOL ok = a && b && MoveFileExW(a, b, MOVEFILE_REPLACE_EXISTING);
+    DWORD e = ok ? 0 : GetLastError();
+    free(a);
+    free(b);
+    if (!ok)
+        return fail_with(ei, CRPKI_E_IO, "%s: cannot rename (error %lu)", from, (unsigned long)e);
+    return CRPKI_OK;
+}
+
 int plat_file_stamp(const char *path, plat_stamp *st)
 {
     memset(st, 0, sizeof *st);

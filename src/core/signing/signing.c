@@ -19,6 +19,7 @@
 #include "base/platform/plat_thread.h"
 #include "base/platform/plat_clock.h"
 #include "core/connect/connect.h"
+#include "core/history/history.h"
 #include "core/signing/signing_internal.h"
 #include "core/ui/ui.h"
 
@@ -307,16 +308,52 @@ static rssp_sig_scheme rssp_scheme(alg_sig_scheme sc)
                                  : RSSP_SIG_ECDSA;
 }
 
+/* One line of the signing record for this attempt (history.h); a record
+ * that cannot be written is logged, never the signature's failure. */
+static void record(signing_session *s, const signing_params *p, const char *code, crpki_err e,
+                   int64_t start_ms, int64_t mono0)
+{
+    const catalog_entry *k = p->key;
+    const alg_hash_info *hi = alg_hash_by_id(p->hash);
+    char alg[48];
+    snprintf(alg, sizeof alg, "%s-%s",
+             !k || k->key_type != CRPKI_KEY_EC
+                 ? (p->scheme == CRPKI_PAD_PSS ? "RSA-PSS" : "RSA-PKCS1")
+                 : "ECDSA",
+             hi ? hi->name : "?");
+    const uint8_t *digests[1] = {p->digest};
+    history_record r = {
+        .time_ms = start_ms,
+        .program = signing_program_path(),
+        .what = p->what,
+        .credential = k ? k->credential_id : NULL,
+        .subject = k ? k->subject_dn : NULL,
+        .algorithm = alg,
+        .digests = digests,
+        .ndigests = p->digest ? 1 : 0,
+        .digest_len = p->digest_len,
+        .approval_code = code && *code ? code : NULL,
+        .outcome = e,
+        .duration_ms = plat_now_ms() - mono0,
+    };
+    crpki_error_info hei;
+    if (s->cfg.home && history_append(s->cfg.home, &r, &hei) != CRPKI_OK)
+        log_write(CRPKI_LOG_WARN, MOD, "signing record not written: %s", hei.detail);
+}
+
 crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig, size_t *sig_len,
                        crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!s || !p || !sig || !sig_len)
         return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_sign: NULL argument");
+    const int64_t start_ms = plat_unix_time_ms(), mono0 = plat_now_ms();
     const alg_hash_info *hi = NULL;
     crpki_err e = check_params(p, &hi, ei);
     if (e != CRPKI_OK) {
         log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
+        if (p->key && p->digest)
+            record(s, p, NULL, e, start_ms, mono0);
         return e;
     }
     const catalog_entry *k = p->key;
@@ -340,13 +377,16 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
     if (p->silent) {
         log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: silent caller, approval needed",
                   k->credential_id, sn, hi->name);
-        return fail_with(ei, CRPKI_E_SILENT, "an approval is needed but the caller is silent");
+        e = fail_with(ei, CRPKI_E_SILENT, "an approval is needed but the caller is silent");
+        record(s, p, NULL, e, start_ms, mono0);
+        return e;
     }
     /* 3. the service, with the approval shown */
     e = ensure_client(s, ei);
     if (e != CRPKI_OK) {
         log_write(CRPKI_LOG_ERROR, MOD, "sign %s: %s", k->credential_id,
                   ei ? ei->detail : crpki_strerror(e));
+        record(s, p, NULL, e, start_ms, mono0);
         return e;
     }
     char desc[CRPKI_DESC_MAX + 1];
@@ -405,6 +445,7 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
                   hi->name, crpki_err_name(e), ms, ac.code[0] ? ac.code : "-",
                   ei && ei->detail[0] ? ei->detail : crpki_strerror(e));
     }
+    record(s, p, ac.code, e, start_ms, mono0);
     return e;
 }
 

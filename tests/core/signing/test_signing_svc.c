@@ -23,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/crypto/crypto.h"
+#include "core/history/history.h"
 #include "base/platform/plat_thread.h"
 #include "core/signing/signing.h"
 #include "svctest.h"
@@ -38,6 +41,46 @@ static signing_session *S;
 static catalog_entry keys[3];
 static size_t nkeys;
 static unsigned artifacts;
+
+/* ---- the signing record (issue 16): one line per attempt -------------------------------- */
+
+static size_t record_count(void)
+{
+    history_list l;
+    crpki_error_info ei;
+    assert_int_equal(history_read(getenv("CRPKI_HOME"), 0, &l, &ei), CRPKI_OK);
+    assert_int_equal(l.broken, 0);
+    size_t n = l.n;
+    history_list_free(&l);
+    return n;
+}
+
+/* The newest record: its outcome and code, what was signed, this program's
+ * full path, the approval code when one was asked (want_code). */
+static void expect_record(const char *outcome, crpki_err code, const char *what, int want_code)
+{
+    history_list l;
+    crpki_error_info ei;
+    assert_int_equal(history_read(getenv("CRPKI_HOME"), 0, &l, &ei), CRPKI_OK);
+    assert_true(l.n > 0);
+    const cJSON *o = l.v[l.n - 1].json;
+    const char *got = cJSON_GetObjectItemCaseSensitive(o, "outcome")->valuestring;
+    if (strcmp(got, outcome) != 0)
+        fail_msg("the newest record is %s, not %s", got, outcome);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(o, "code")->valuestring,
+                        crpki_err_name(code));
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(o, "what")->valuestring, what);
+    const char *prog = cJSON_GetObjectItemCaseSensitive(o, "program")->valuestring;
+    if (!strstr(prog, "test_signing_svc") || !(strchr(prog, '/') || strchr(prog, '\\')))
+        fail_msg("program '%s' is not this program's full path", prog);
+    const char *ac = cJSON_GetObjectItemCaseSensitive(o, "approval_code")->valuestring;
+    if (want_code)
+        assert_int_equal(strlen(ac), 4);
+    else
+        assert_string_equal(ac, "");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "digests")), 1);
+    history_list_free(&l);
+}
 
 static int group_setup(void **state)
 {
@@ -171,6 +214,7 @@ static void the_same_digest_twice_is_one_approval(void **state)
     size_t n1, n2;
     crpki_error_info ei;
     int before = svctest_phone_log_count();
+    size_t records = record_count();
     assert_int_equal(
         sign(k, CRPKI_PAD_PSS, CRPKI_HASH_SHA256, 32, dg, "twice.pdf", 0, 0, s1, &n1, &ei),
         CRPKI_OK);
@@ -179,6 +223,9 @@ static void the_same_digest_twice_is_one_approval(void **state)
         sign(k, CRPKI_PAD_PSS, CRPKI_HASH_SHA256, 32, dg, "twice.pdf", 1, 0, s2, &n2, &ei),
         CRPKI_OK);
     assert_int_equal(svctest_phone_log_count(), before + 1);
+    /* one signature, one record: the cached answer is not a new one */
+    assert_int_equal(record_count(), records + 1);
+    expect_record("signed", CRPKI_OK, "twice.pdf", 1);
     assert_int_equal(n1, n2);
     assert_memory_equal(s1, s2, n1);
     /* another scheme over the same digest is another signature */
@@ -201,6 +248,7 @@ static void silent_fails_without_an_approval(void **state)
                           "silent.pdf", 1, 0, sig, &n, &ei),
                      CRPKI_E_SILENT);
     assert_int_equal(svctest_phone_log_count(), before);
+    expect_record("error", CRPKI_E_SILENT, "silent.pdf", 0);
 }
 
 static void the_description_names_the_program_and_what(void **state)
@@ -237,6 +285,7 @@ static void deny_in_the_app_is_denied(void **state)
     char line[512];
     assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
     assert_non_null(strstr(line, " 1 deny "));
+    expect_record("denied", CRPKI_E_DENIED, "deny.pdf", 1);
     /* a denial is not cached: the next try asks again */
     svctest_phone("approve 0");
     assert_int_equal(sign(key_of(CRPKI_KEY_RSA, 2048), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
@@ -269,6 +318,7 @@ static void cancel_from_another_thread_returns_promptly(void **state)
     uint64_t back = svctest_now_ms();
     plat_thread_join(t);
     assert_int_equal(e, CRPKI_E_CANCELLED);
+    expect_record("cancelled", CRPKI_E_CANCELLED, "cancel.pdf", 1);
     if (back - cancelled_at > 1000)
         fail_msg("returned %llu ms after the cancel", (unsigned long long)(back - cancelled_at));
 }
@@ -291,6 +341,7 @@ static void ignored_request_expires(void **state)
         fail_msg("%s (%s)", crpki_err_name(e), ei.detail);
     assert_true(dt >= 1500 && dt < 15000);
     assert_int_equal(svctest_phone_log_count(), 1);
+    expect_record("expired", CRPKI_E_APPROVAL_EXPIRED, "expire.pdf", 1);
 }
 
 static void service_down_is_a_network_error_within_the_deadline(void **state)
@@ -309,6 +360,7 @@ static void service_down_is_a_network_error_within_the_deadline(void **state)
     if (dt > 7500)
         fail_msg("took %llu ms with a 6000 ms deadline", (unsigned long long)dt);
     assert_int_equal(svctest_phone_log_count(), 0);
+    expect_record("error", CRPKI_E_NETWORK, "down.pdf", 0);
 }
 
 /* ---- console / dialog: the approval UI of the configuration -------------------- */
@@ -425,7 +477,8 @@ static void dialog_shows_the_code_counts_down_and_goes_with_the_signature(void *
     snprintf(want, sizeof want, "署名する内容: %s: dialog.pdf", signing_program());
     assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_WHAT, text, sizeof text), 0);
     assert_string_equal(text, want);
-    snprintf(want, sizeof want, "要求元プログラム: %s", signing_program());
+    /* the full path (issue 15 #4): C:\...\test_signing_svc.exe */
+    snprintf(want, sizeof want, "要求元プログラム: %s", signing_program_path());
     assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_PROGRAM, text, sizeof text), 0);
     assert_string_equal(text, want);
 
