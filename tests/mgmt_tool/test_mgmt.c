@@ -603,6 +603,44 @@ static void sign_denied_exits_6(void **state)
     run_free(&r);
 }
 
+/* Issue 16: the signing record after the test signatures above (signed,
+ * then denied): newest first, as JSON and as CSV for Excel. */
+static void history_lists_the_signatures_newest_first(void **state)
+{
+    (void)state;
+    run_result r;
+    RUN(&r, "--json", "history");
+    expect_exit(&r, 0, "history");
+    const cJSON *recs = jget(r.json, "records");
+    assert_true(cJSON_GetArraySize(recs) >= 2);
+    const cJSON *newest = cJSON_GetArrayItem(recs, 0), *before = cJSON_GetArrayItem(recs, 1);
+    assert_string_equal(jstr(newest, "outcome"), "denied");
+    assert_string_equal(jstr(before, "outcome"), "signed");
+    assert_non_null(strstr(jstr(newest, "program"), "crpki-mgmt"));
+    assert_int_equal(strlen(jstr(before, "approval_code")), 4);
+    assert_int_equal((int)cJSON_GetNumberValue(jget(r.json, "broken_lines")), 0);
+    run_free(&r);
+    char csv[420];
+    snprintf(csv, sizeof csv, "%s/history.csv", g_tmp);
+    RUN(&r, "--lang", "ja", "history", "--csv", csv);
+    expect_exit(&r, 0, "history --csv");
+    assert_non_null(strstr(r.out, "拒否"));
+    run_free(&r);
+    char *text = slurp(csv);
+    assert_non_null(text);
+    assert_memory_equal(text, "\xEF\xBB\xBF\"日時(UTC)\"", strlen("\xEF\xBB\xBF\"日時(UTC)\""));
+    assert_non_null(strstr(text, "\"署名済み\""));
+    assert_non_null(strstr(text, "\r\n"));
+    free(text);
+    RUN(&r, "--lang", "ja", "history", "--since", "2999-01-01");
+    expect_exit(&r, 0, "history --since the future");
+    assert_non_null(strstr(r.out, "署名の記録はありません"));
+    run_free(&r);
+    RUN(&r, "history", "--since", "yesterday");
+    expect_exit(&r, 2, "history --since with a bad date");
+    run_free(&r);
+}
+
 static void export_cert_matches_the_service(void **state)
 {
     (void)state;
@@ -825,6 +863,7 @@ int main(void)
         cmocka_unit_test(use_writes_the_key_catalog),
         cmocka_unit_test(sign_makes_a_cms_openssl_verifies),
         cmocka_unit_test(sign_denied_exits_6),
+        cmocka_unit_test(history_lists_the_signatures_newest_first),
         cmocka_unit_test(export_cert_matches_the_service),
         cmocka_unit_test(status_healthy),
         cmocka_unit_test(status_unhealthy_when_service_stopped),
