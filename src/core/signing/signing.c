@@ -310,8 +310,8 @@ static rssp_sig_scheme rssp_scheme(alg_sig_scheme sc)
 
 /* One line of the signing record for this attempt (history.h); a record
  * that cannot be written is logged, never the signature's failure. */
-static void record(signing_session *s, const signing_params *p, const char *code, crpki_err e,
-                   int64_t start_ms, int64_t mono0)
+static void record(signing_session *s, const signing_params *p, const uint8_t *hashes, size_t n,
+                   const char *code, crpki_err e, int64_t start_ms, int64_t mono0)
 {
     const catalog_entry *k = p->key;
     const alg_hash_info *hi = alg_hash_by_id(p->hash);
@@ -321,7 +321,10 @@ static void record(signing_session *s, const signing_params *p, const char *code
                  ? (p->scheme == CRPKI_PAD_PSS ? "RSA-PSS" : "RSA-PKCS1")
                  : "ECDSA",
              hi ? hi->name : "?");
-    const uint8_t *digests[1] = {p->digest};
+    size_t nd = n < HISTORY_MAX_DIGESTS ? n : HISTORY_MAX_DIGESTS;
+    const uint8_t *digests[HISTORY_MAX_DIGESTS];
+    for (size_t i = 0; hashes && i < nd; i++)
+        digests[i] = hashes + i * p->digest_len;
     history_record r = {
         .time_ms = start_ms,
         .program = signing_program_path(),
@@ -330,7 +333,7 @@ static void record(signing_session *s, const signing_params *p, const char *code
         .subject = k ? k->subject_dn : NULL,
         .algorithm = alg,
         .digests = digests,
-        .ndigests = p->digest ? 1 : 0,
+        .ndigests = hashes ? n : 0,
         .digest_len = p->digest_len,
         .approval_code = code && *code ? code : NULL,
         .outcome = e,
@@ -341,52 +344,26 @@ static void record(signing_session *s, const signing_params *p, const char *code
         log_write(CRPKI_LOG_WARN, MOD, "signing record not written: %s", hei.detail);
 }
 
-crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig, size_t *sig_len,
-                       crpki_error_info *ei)
+/* Steps 2 to 4 for n hashes of p's kind, back to back in hashes, under one
+ * approval: the silent check, the service with the approval shown, and each
+ * signature verified into sigs + i * stride (lens[i] its length). code
+ * receives the approval code when one was asked. */
+static crpki_err sign_remote(signing_session *s, const signing_params *p, const alg_hash_info *hi,
+                             const uint8_t *hashes, size_t n, uint8_t *sigs, size_t stride,
+                             size_t *lens, char code[8], crpki_error_info *ei)
 {
-    fail_clear(ei);
-    if (!s || !p || !sig || !sig_len)
-        return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_sign: NULL argument");
-    const int64_t start_ms = plat_unix_time_ms(), mono0 = plat_now_ms();
-    const alg_hash_info *hi = NULL;
-    crpki_err e = check_params(p, &hi, ei);
-    if (e != CRPKI_OK) {
-        log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
-        if (p->key && p->digest)
-            record(s, p, NULL, e, start_ms, mono0);
-        return e;
-    }
     const catalog_entry *k = p->key;
-    size_t need = catalog_entry_sig_len(k);
-    if (*sig_len < need) {
-        *sig_len = need;
-        return fail_with(ei, CRPKI_E_BUFFER_TOO_SMALL, "sign: the signature is %u bytes",
-                         (unsigned)need);
-    }
     const char *sn = scheme_name(p->scheme);
-
-    /* 1. the same signature asked again (size query, then the real call) */
-    signing_cache_key ck = {k->credential_id, (int)p->scheme, (int)p->hash,
-                            p->salt_len,      p->digest,      p->digest_len};
-    if (signing_cache_get(s->cache, &ck, sig, sig_len)) {
-        log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: from the cache (no second approval)",
-                  k->credential_id, sn, hi->name);
-        return CRPKI_OK;
-    }
-    /* 2. no UI allowed, and every signature needs an approval */
+    code[0] = '\0';
     if (p->silent) {
         log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: silent caller, approval needed",
                   k->credential_id, sn, hi->name);
-        e = fail_with(ei, CRPKI_E_SILENT, "an approval is needed but the caller is silent");
-        record(s, p, NULL, e, start_ms, mono0);
-        return e;
+        return fail_with(ei, CRPKI_E_SILENT, "an approval is needed but the caller is silent");
     }
-    /* 3. the service, with the approval shown */
-    e = ensure_client(s, ei);
+    crpki_err e = ensure_client(s, ei);
     if (e != CRPKI_OK) {
         log_write(CRPKI_LOG_ERROR, MOD, "sign %s: %s", k->credential_id,
                   ei ? ei->detail : crpki_strerror(e));
-        record(s, p, NULL, e, start_ms, mono0);
         return e;
     }
     char desc[CRPKI_DESC_MAX + 1];
@@ -408,44 +385,118 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
         .scheme = rssp_scheme(p->scheme),
         .hash_oid = hi->oid,
         .pss_salt_len = p->salt_len,
-        .hashes = p->digest,
-        .num_hashes = 1,
+        .hashes = hashes,
+        .num_hashes = n,
         .description = desc,
         .timeout_ms = timeout_ms,
         .on_approval = on_approval,
         .cb_ctx = &ac,
         .cancel = ac.cancel,
     };
-    log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s for \"%s\": asking the service", k->credential_id,
-              sn, hi->name, desc);
+    log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s x%u for \"%s\": asking the service",
+              k->credential_id, sn, hi->name, (unsigned)n, desc);
     int64_t t0 = plat_now_ms();
     rssp_signatures got;
     memset(&got, 0, sizeof got);
     e = rssp_sign(s->client, &rq, &got, ei);
     waiter_remove(s, &w);
-    /* 4. verified before anyone sees it */
-    if (e == CRPKI_OK) {
-        if (got.n != 1)
-            e = fail_with(ei, CRPKI_E_PROTOCOL, "%u signatures for one hash", (unsigned)got.n);
-        else
-            e = signing_verify_returned(p, &got.sigs[0], sig, sig_len, ei);
+    /* verified before anyone sees them */
+    if (e == CRPKI_OK && got.n != n)
+        e = fail_with(ei, CRPKI_E_PROTOCOL, "%u signatures for %u hashes", (unsigned)got.n,
+                      (unsigned)n);
+    for (size_t i = 0; e == CRPKI_OK && i < n; i++) {
+        signing_params one = *p;
+        one.digest = hashes + i * p->digest_len;
+        lens[i] = stride;
+        e = signing_verify_returned(&one, &got.sigs[i], sigs + i * stride, &lens[i], ei);
     }
     rssp_signatures_free(&got);
     ui_close(ac.ui, e);
     rssp_cancel_free(ac.cancel);
+    memcpy(code, ac.code, sizeof ac.code < 8 ? sizeof ac.code : 8);
+    code[7] = '\0';
     unsigned ms = (unsigned)(plat_now_ms() - t0);
-    /* 5. the outcome */
-    if (e == CRPKI_OK) {
-        signing_cache_put(s->cache, &ck, sig, *sig_len);
-        log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: signed and verified in %u ms (code %s)",
-                  k->credential_id, sn, hi->name, ms, ac.code[0] ? ac.code : "-");
-    } else {
+    if (e == CRPKI_OK)
+        log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s x%u: signed and verified in %u ms (code %s)",
+                  k->credential_id, sn, hi->name, (unsigned)n, ms, code[0] ? code : "-");
+    else
         log_write(e == CRPKI_E_DENIED || e == CRPKI_E_CANCELLED ? CRPKI_LOG_INFO : CRPKI_LOG_WARN,
-                  MOD, "sign %s %s %s: %s after %u ms (code %s): %s", k->credential_id, sn,
-                  hi->name, crpki_err_name(e), ms, ac.code[0] ? ac.code : "-",
+                  MOD, "sign %s %s %s x%u: %s after %u ms (code %s): %s", k->credential_id, sn,
+                  hi->name, (unsigned)n, crpki_err_name(e), ms, code[0] ? code : "-",
                   ei && ei->detail[0] ? ei->detail : crpki_strerror(e));
+    return e;
+}
+
+crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig, size_t *sig_len,
+                       crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!s || !p || !sig || !sig_len)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_sign: NULL argument");
+    const int64_t start_ms = plat_unix_time_ms(), mono0 = plat_now_ms();
+    const alg_hash_info *hi = NULL;
+    crpki_err e = check_params(p, &hi, ei);
+    if (e != CRPKI_OK) {
+        log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
+        if (p->key && p->digest)
+            record(s, p, p->digest, 1, NULL, e, start_ms, mono0);
+        return e;
     }
-    record(s, p, ac.code, e, start_ms, mono0);
+    const catalog_entry *k = p->key;
+    size_t need = catalog_entry_sig_len(k);
+    if (*sig_len < need) {
+        *sig_len = need;
+        return fail_with(ei, CRPKI_E_BUFFER_TOO_SMALL, "sign: the signature is %u bytes",
+                         (unsigned)need);
+    }
+    /* 1. the same signature asked again (size query, then the real call) */
+    signing_cache_key ck = {k->credential_id, (int)p->scheme, (int)p->hash,
+                            p->salt_len,      p->digest,      p->digest_len};
+    if (signing_cache_get(s->cache, &ck, sig, sig_len)) {
+        log_write(CRPKI_LOG_INFO, MOD, "sign %s %s %s: from the cache (no second approval)",
+                  k->credential_id, scheme_name(p->scheme), hi->name);
+        return CRPKI_OK;
+    }
+    /* 2-4. the service, with the approval shown; 5. the outcome */
+    char code[8];
+    size_t len = *sig_len;
+    e = sign_remote(s, p, hi, p->digest, 1, sig, *sig_len, &len, code, ei);
+    if (e == CRPKI_OK) {
+        *sig_len = len;
+        signing_cache_put(s->cache, &ck, sig, *sig_len);
+    }
+    record(s, p, p->digest, 1, code, e, start_ms, mono0);
+    return e;
+}
+
+crpki_err signing_sign_many(signing_session *s, const signing_params *p, const uint8_t *hashes,
+                            size_t n, uint8_t *sigs, size_t stride, size_t *lens,
+                            crpki_error_info *ei)
+{
+    fail_clear(ei);
+    if (!s || !p || !hashes || !sigs || !lens || n == 0)
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "signing_sign_many: NULL argument or no hash");
+    const int64_t start_ms = plat_unix_time_ms(), mono0 = plat_now_ms();
+    signing_params one = *p;
+    one.digest = hashes; /* the checks of the first stand for all: same kind and length */
+    const alg_hash_info *hi = NULL;
+    crpki_err e = check_params(&one, &hi, ei);
+    if (e == CRPKI_OK && n > (p->key->multisign ? p->key->multisign : 1))
+        e = fail_with(ei, CRPKI_E_INVALID_ARG,
+                      "sign: %u hashes, the credential signs at most %u under one approval",
+                      (unsigned)n, p->key->multisign ? p->key->multisign : 1);
+    if (e == CRPKI_OK && stride < catalog_entry_sig_len(p->key))
+        e = fail_with(ei, CRPKI_E_BUFFER_TOO_SMALL, "sign: each signature is %u bytes",
+                      (unsigned)catalog_entry_sig_len(p->key));
+    if (e != CRPKI_OK) {
+        log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
+        if (p->key && e != CRPKI_E_BUFFER_TOO_SMALL)
+            record(s, &one, hashes, n, NULL, e, start_ms, mono0);
+        return e;
+    }
+    char code[8];
+    e = sign_remote(s, &one, hi, hashes, n, sigs, stride, lens, code, ei);
+    record(s, &one, hashes, n, code, e, start_ms, mono0);
     return e;
 }
 

@@ -75,6 +75,17 @@ typedef struct {
 crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig, size_t *sig_len,
                        crpki_error_info *ei);
 
+/* n hashes of p's kind (p->digest ignored; each p->digest_len bytes, back
+ * to back in hashes) signed under ONE approval: the service's numSignatures
+ * (at most the credential's multisign). Each signature is verified before
+ * it is written to sigs + i * stride (stride >= catalog_entry_sig_len),
+ * lens[i] its length. No cache. One signing record with all the digests.
+ * Errors as signing_sign; CRPKI_E_INVALID_ARG for more hashes than the
+ * credential takes at once. */
+crpki_err signing_sign_many(signing_session *s, const signing_params *p, const uint8_t *hashes,
+                            size_t n, uint8_t *sigs, size_t stride, size_t *lens,
+                            crpki_error_info *ei);
+
 /* Makes every signing_sign of s waiting now return CRPKI_E_CANCELLED
  * promptly (the provider is being released, the process is ending, or a
  * test); later calls are not affected. Thread-safe. */

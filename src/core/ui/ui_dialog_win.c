@@ -361,7 +361,12 @@ crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog *
     d->title = plat_utf8_to_wide(CRPKI_UI_TITLE);
     d->prompt = plat_utf8_to_wide(CRPKI_UI_PROMPT);
     d->code = plat_utf8_to_wide(req->approval_code);
-    d->what = label("署名する内容", req->description);
+    char what_name[64];
+    if (req->num_hashes > 1) /* many documents under this one approval */
+        snprintf(what_name, sizeof what_name, "署名する内容 (%u 件)", (unsigned)req->num_hashes);
+    else
+        snprintf(what_name, sizeof what_name, "署名する内容");
+    d->what = label(what_name, req->description);
     d->program = label("要求元プログラム",
                        req->program_path && *req->program_path ? req->program_path : req->program);
     d->subject = label("証明書", req->subject);

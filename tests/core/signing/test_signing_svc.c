@@ -57,7 +57,8 @@ static size_t record_count(void)
 
 /* The newest record: its outcome and code, what was signed, this program's
  * full path, the approval code when one was asked (want_code). */
-static void expect_record(const char *outcome, crpki_err code, const char *what, int want_code)
+static void expect_record(const char *outcome, crpki_err code, const char *what, int want_code,
+                          int ndigests)
 {
     history_list l;
     crpki_error_info ei;
@@ -78,7 +79,9 @@ static void expect_record(const char *outcome, crpki_err code, const char *what,
         assert_int_equal(strlen(ac), 4);
     else
         assert_string_equal(ac, "");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "digests")), 1);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "digests")), ndigests);
+    assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "count")),
+                     ndigests);
     history_list_free(&l);
 }
 
@@ -225,7 +228,7 @@ static void the_same_digest_twice_is_one_approval(void **state)
     assert_int_equal(svctest_phone_log_count(), before + 1);
     /* one signature, one record: the cached answer is not a new one */
     assert_int_equal(record_count(), records + 1);
-    expect_record("signed", CRPKI_OK, "twice.pdf", 1);
+    expect_record("signed", CRPKI_OK, "twice.pdf", 1, 1);
     assert_int_equal(n1, n2);
     assert_memory_equal(s1, s2, n1);
     /* another scheme over the same digest is another signature */
@@ -233,6 +236,59 @@ static void the_same_digest_twice_is_one_approval(void **state)
         sign(k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg, "twice.pdf", 0, 0, s2, &n2, &ei),
         CRPKI_OK);
     assert_int_equal(svctest_phone_log_count(), before + 2);
+}
+
+/* Issue 16 #2: twenty documents, one approval: one request to the phone,
+ * twenty signatures each verified (here by the driver's OpenSSL too), one
+ * signing record listing the twenty digests; more than the credential's
+ * multisign is refused before any request. */
+static void twenty_hashes_under_one_approval(void **state)
+{
+    (void)state;
+    svctest_phone("approve 0");
+    const catalog_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    enum { N = 20 };
+    uint8_t hashes[N * 32], sigs[N * 256];
+    size_t lens[N];
+    crypto_random(hashes, sizeof hashes);
+    int before = svctest_phone_log_count();
+    size_t records = record_count();
+    signing_params p = {.key = k,
+                        .scheme = CRPKI_PAD_PKCS1,
+                        .hash = CRPKI_HASH_SHA256,
+                        .digest_len = 32,
+                        .what = "20 件: 請求書01.pdf, 請求書02.pdf, …"};
+    crpki_error_info ei;
+    crpki_err e = signing_sign_many(S, &p, hashes, N, sigs, 256, lens, &ei);
+    if (e != CRPKI_OK)
+        fail_msg("signing_sign_many: %s (%s)", crpki_err_name(e), ei.detail);
+    assert_int_equal(svctest_phone_log_count(), before + 1);
+    char line[512];
+    assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
+    assert_non_null(strstr(line, " 20 approve ")); /* the phone saw twenty */
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(lens[i], 256);
+        char name[32];
+        snprintf(name, sizeof name, "many-%02d", i);
+        svctest_write_sig(name, k->cert.der, k->cert.len, hashes + 32 * i, 32, sigs + 256 * i, 256,
+                          "digest:sha256\n");
+        artifacts++;
+    }
+    /* no two the same: each is the signature of its own hash */
+    assert_memory_not_equal(sigs, sigs + 256, 256);
+    svctest_expect_artifacts(artifacts);
+    assert_int_equal(record_count(), records + 1);
+    expect_record("signed", CRPKI_OK, "20 件: 請求書01.pdf, 請求書02.pdf, …", 1, N);
+    /* more than the credential takes at once: refused, nothing asked */
+    uint8_t big[65 * 32];
+    crypto_random(big, sizeof big);
+    uint8_t *bigsigs = malloc(65 * 256);
+    size_t biglens[65];
+    assert_int_equal(signing_sign_many(S, &p, big, 65, bigsigs, 256, biglens, &ei),
+                     CRPKI_E_INVALID_ARG);
+    assert_non_null(strstr(ei.detail, "at most 64"));
+    assert_int_equal(svctest_phone_log_count(), before + 1);
+    free(bigsigs);
 }
 
 static void silent_fails_without_an_approval(void **state)
@@ -248,7 +304,7 @@ static void silent_fails_without_an_approval(void **state)
                           "silent.pdf", 1, 0, sig, &n, &ei),
                      CRPKI_E_SILENT);
     assert_int_equal(svctest_phone_log_count(), before);
-    expect_record("error", CRPKI_E_SILENT, "silent.pdf", 0);
+    expect_record("error", CRPKI_E_SILENT, "silent.pdf", 0, 1);
 }
 
 static void the_description_names_the_program_and_what(void **state)
@@ -285,7 +341,7 @@ static void deny_in_the_app_is_denied(void **state)
     char line[512];
     assert_int_equal(svctest_phone_log_last_line(line, sizeof line), 0);
     assert_non_null(strstr(line, " 1 deny "));
-    expect_record("denied", CRPKI_E_DENIED, "deny.pdf", 1);
+    expect_record("denied", CRPKI_E_DENIED, "deny.pdf", 1, 1);
     /* a denial is not cached: the next try asks again */
     svctest_phone("approve 0");
     assert_int_equal(sign(key_of(CRPKI_KEY_RSA, 2048), CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg,
@@ -318,7 +374,7 @@ static void cancel_from_another_thread_returns_promptly(void **state)
     uint64_t back = svctest_now_ms();
     plat_thread_join(t);
     assert_int_equal(e, CRPKI_E_CANCELLED);
-    expect_record("cancelled", CRPKI_E_CANCELLED, "cancel.pdf", 1);
+    expect_record("cancelled", CRPKI_E_CANCELLED, "cancel.pdf", 1, 1);
     if (back - cancelled_at > 1000)
         fail_msg("returned %llu ms after the cancel", (unsigned long long)(back - cancelled_at));
 }
@@ -341,7 +397,7 @@ static void ignored_request_expires(void **state)
         fail_msg("%s (%s)", crpki_err_name(e), ei.detail);
     assert_true(dt >= 1500 && dt < 15000);
     assert_int_equal(svctest_phone_log_count(), 1);
-    expect_record("expired", CRPKI_E_APPROVAL_EXPIRED, "expire.pdf", 1);
+    expect_record("expired", CRPKI_E_APPROVAL_EXPIRED, "expire.pdf", 1, 1);
 }
 
 static void service_down_is_a_network_error_within_the_deadline(void **state)
@@ -360,7 +416,7 @@ static void service_down_is_a_network_error_within_the_deadline(void **state)
     if (dt > 7500)
         fail_msg("took %llu ms with a 6000 ms deadline", (unsigned long long)dt);
     assert_int_equal(svctest_phone_log_count(), 0);
-    expect_record("error", CRPKI_E_NETWORK, "down.pdf", 0);
+    expect_record("error", CRPKI_E_NETWORK, "down.pdf", 0, 1);
 }
 
 /* ---- console / dialog: the approval UI of the configuration -------------------- */
@@ -519,6 +575,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest sign_tests[] = {
         cmocka_unit_test(each_key_and_scheme_signs_with_the_phone_approving),
         cmocka_unit_test(the_same_digest_twice_is_one_approval),
+        cmocka_unit_test(twenty_hashes_under_one_approval),
         cmocka_unit_test(silent_fails_without_an_approval),
         cmocka_unit_test(the_description_names_the_program_and_what),
         cmocka_unit_test(deny_in_the_app_is_denied),

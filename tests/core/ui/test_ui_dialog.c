@@ -170,6 +170,27 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     rssp_cancel_free(c);
 }
 
+/* Issue 16: many documents under one approval: the dialog says how many. */
+static void dialog_shows_the_count_of_many_documents(void **state)
+{
+    (void)state;
+    ui_request r = REQ;
+    r.num_hashes = 20;
+    r.description = "crpki-mgmt.exe: 20 件: 請求書01.pdf, 請求書02.pdf, 請求書03.pdf, …";
+    rssp_cancel *c = rssp_cancel_new();
+    ui_handle *ui = NULL;
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &r, c, &ui), CRPKI_OK);
+    HWND h = find_dialog();
+    if (!h)
+        fail_msg("no CrpkiApprovalDialog window of this process");
+    char buf[512];
+    text_of(h, CRPKI_UI_ID_WHAT, buf, sizeof buf);
+    assert_string_equal(buf, "署名する内容 (20 件): crpki-mgmt.exe: 20 件: 請求書01.pdf, "
+                             "請求書02.pdf, 請求書03.pdf, …");
+    ui_close(ui, CRPKI_OK);
+    rssp_cancel_free(c);
+}
+
 static void cancel_button_triggers_the_cancel(void **state)
 {
     (void)state;
@@ -238,6 +259,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dialog_shows_code_what_program_and_counts_down),
+        cmocka_unit_test(dialog_shows_the_count_of_many_documents),
         cmocka_unit_test(cancel_button_triggers_the_cancel),
         cmocka_unit_test(closing_from_the_title_bar_cancels),
         cmocka_unit_test(two_dialogs_at_once_and_again_after),
