@@ -5,12 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/platform/plat_clock.h"
+#include "base/platform/plat_fs.h"
+#include "cms_build.h"
 #include "cms_sign.h"
+#include "core/crypto/crypto.h"
+#include "core/signing/signing.h"
 #include "mgmt.h"
 #include "out.h"
-#include "base/platform/plat_fs.h"
 
-#define SIGN_MAX_FILE (512u * 1024u * 1024u)
+#define SIGN_MAX_FILE  (512u * 1024u * 1024u)
+#define SIGN_MAX_FILES 1000
+#define WHAT_MAX       200 /* bytes of file names in what the approval shows */
 
 int mgmt_find_key(mgmt_ctx *c, const char *id, unsigned provider, catalog_entry *out)
 {
@@ -41,6 +47,186 @@ static const char *base_name(const char *path)
     return *b ? b : path;
 }
 
+/* "20 件: a.pdf, b.pdf, …": what the phone and the dialog show for a batch. */
+static void batch_what(mgmt_ctx *c, const char *const *files, size_t from, size_t n, size_t total,
+                       char *out, size_t cap)
+{
+    int o = n == total
+                ? snprintf(out, cap, L(c, "%u 件: ", "%u files: "), (unsigned)n)
+                : snprintf(out, cap,
+                           L(c, "%u 件 (全 %u 件中 %u 件目から): ", "%u files (of %u, from #%u): "),
+                           (unsigned)n, (unsigned)total, (unsigned)from + 1);
+    size_t len = o > 0 ? (size_t)o : 0;
+    for (size_t i = 0; i < n && len < cap; i++) {
+        const char *b = base_name(files[from + i]);
+        size_t bl = strlen(b);
+        if (len + bl + 8 > WHAT_MAX || len + bl + 8 > cap) {
+            snprintf(out + len, cap - len, "…");
+            return;
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "", b);
+    }
+}
+
+typedef struct {
+    const char *file;
+    uint8_t *data;
+    size_t len;
+    cms_prep prep;
+    char *out;
+    int asked; /* its batch went to the service */
+    crpki_err e;
+} doc;
+
+/* sign FILE FILE...: every file under one approval per batch of the
+ * credential's multisign (one in all for up to 64 with the reference
+ * service), a detached CMS beside each (FILE.p7s), built by cms_build from
+ * signatures of the tool's own signing path. A file that cannot be read
+ * stops everything before anything is sent. */
+static int sign_many(mgmt_ctx *c, unsigned prov, const char *id, const char *const *files, size_t n)
+{
+    crpki_error_info ei;
+    memset(&ei, 0, sizeof ei);
+    doc *d = calloc(n, sizeof *d);
+    uint8_t *hashes = malloc(n * 32);
+    if (!d || !hashes) {
+        free(d);
+        free(hashes);
+        return mgmt_fail(c, CRPKI_E_NO_MEMORY, &ei, NULL, NULL);
+    }
+    int rc = 0;
+    crpki_err r = CRPKI_OK;
+    int64_t now = plat_unix_time();
+    for (size_t i = 0; i < n && r == CRPKI_OK; i++) {
+        d[i].file = files[i];
+        uint8_t md[32];
+        r = plat_read_file(files[i], SIGN_MAX_FILE, &d[i].data, &d[i].len, NULL, &ei);
+        if (r == CRPKI_OK && !d[i].data)
+            r = CRPKI_E_IO;
+        if (r != CRPKI_OK) {
+            snprintf(ei.detail, sizeof ei.detail, "%s: cannot be read; nothing was signed",
+                     files[i]);
+            break;
+        }
+        size_t fl = strlen(files[i]);
+        if (!(d[i].out = malloc(fl + 5)))
+            r = CRPKI_E_NO_MEMORY;
+        else
+            snprintf(d[i].out, fl + 5, "%s.p7s", files[i]);
+        if (r == CRPKI_OK)
+            r = crypto_digest(CRPKI_HASH_SHA256, d[i].data, d[i].len, md, sizeof md);
+        if (r == CRPKI_OK)
+            r = cms_prepare(md, now, &d[i].prep, &ei);
+        if (r == CRPKI_OK)
+            memcpy(hashes + 32 * i, d[i].prep.digest, 32);
+    }
+    catalog_entry key;
+    memset(&key, 0, sizeof key);
+    if (r != CRPKI_OK) {
+        rc = mgmt_fail(c, r, &ei, "署名するファイルのパスを確認してください",
+                       "check the paths of the files to sign");
+        goto out;
+    }
+    if ((rc = mgmt_find_key(c, id, prov, &key)) != 0)
+        goto out;
+    size_t batch = key.multisign ? key.multisign : 1;
+    size_t nbatches = (n + batch - 1) / batch, stride = catalog_entry_sig_len(&key);
+    out_note(c,
+             L(c,
+               "%lu 件のファイルを %s で署名します (承認 %lu 回)。G ビズ ID "
+               "アプリで承認してください...\n",
+               "signing %lu files with %s (%lu approval(s)); approve in the gBizID app...\n"),
+             (unsigned long)n, key.credential_id, (unsigned long)nbatches);
+    signing_session *s = NULL;
+    uint8_t *sigs = malloc(batch * stride);
+    size_t *lens = malloc(batch * sizeof *lens);
+    r = sigs && lens ? signing_open(c->home, &s, &ei) : CRPKI_E_NO_MEMORY;
+    crpki_err first = r;
+    crpki_error_info first_ei = ei;
+    for (size_t b = 0; r == CRPKI_OK && b < nbatches; b++) {
+        size_t from = b * batch, cnt = n - from < batch ? n - from : batch;
+        char what[WHAT_MAX + 64];
+        batch_what(c, files, from, cnt, n, what, sizeof what);
+        signing_params p;
+        memset(&p, 0, sizeof p);
+        p.key = &key;
+        p.scheme = key.key_type == CRPKI_KEY_EC ? CRPKI_PAD_ECDSA : CRPKI_PAD_PKCS1;
+        p.hash = CRPKI_HASH_SHA256;
+        p.digest_len = 32;
+        p.what = what;
+        crpki_err e = signing_sign_many(s, &p, hashes + 32 * from, cnt, sigs, stride, lens, &ei);
+        for (size_t i = 0; i < cnt; i++) {
+            doc *x = &d[from + i];
+            uint8_t *cms = NULL;
+            size_t cms_len = 0;
+            x->asked = 1;
+            x->e = e;
+            if (x->e == CRPKI_OK)
+                x->e = cms_finish(&key, &x->prep, sigs + i * stride, lens[i], &cms, &cms_len, &ei);
+            if (x->e == CRPKI_OK)
+                x->e = plat_write_file_atomic(x->out, cms, cms_len, PLAT_FILE_PUBLIC, &ei);
+            free(cms);
+            if (x->e != CRPKI_OK && first == CRPKI_OK) {
+                first = x->e;
+                first_ei = ei;
+            }
+        }
+        /* a batch that was not approved ends the run: the next would ask again */
+        if (e != CRPKI_OK)
+            r = e;
+    }
+    if (r != CRPKI_OK && first == CRPKI_OK) {
+        first = r;
+        first_ei = ei;
+    }
+    signing_close(s);
+    free(sigs);
+    free(lens);
+    cJSON *arr = cJSON_AddArrayToObject(out_json(c), "files");
+    size_t ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(arr, o);
+        cJSON_AddStringToObject(o, "file", d[i].file);
+        int signed_ok = d[i].asked && d[i].e == CRPKI_OK;
+        cJSON_AddBoolToObject(o, "signed", signed_ok);
+        cJSON_AddStringToObject(o, "out", signed_ok ? d[i].out : "");
+        /* a file whose batch was never asked (an earlier one failed) has no code */
+        cJSON_AddStringToObject(o, "code", d[i].asked ? crpki_err_name(d[i].e) : "");
+        if (signed_ok) {
+            ok++;
+            out_say(c, L(c, "署名しました: %s\n", "signed: %s\n"), d[i].out);
+        } else if (d[i].asked) {
+            out_say(c, L(c, "署名できませんでした: %s (%s)\n", "not signed: %s (%s)\n"), d[i].file,
+                    crpki_err_name(d[i].e));
+        } else {
+            out_say(c,
+                    L(c, "署名していません: %s (前の承認が得られなかったため)\n",
+                      "not signed: %s (an earlier approval failed)\n"),
+                    d[i].file);
+        }
+    }
+    cJSON_AddNumberToObject(out_json(c), "approvals", (double)nbatches);
+    cJSON_AddStringToObject(out_json(c), "credential_id", key.credential_id);
+    if (first != CRPKI_OK)
+        rc = mgmt_fail(c, first, &first_ei, NULL, NULL);
+    else
+        out_say(c,
+                L(c, "%lu 件すべて署名しました (承認 %lu 回)。\n",
+                  "all %lu files signed (%lu approval(s)).\n"),
+                (unsigned long)ok, (unsigned long)nbatches);
+out:
+    catalog_entry_free(&key);
+    for (size_t i = 0; i < n; i++) {
+        free(d[i].data);
+        free(d[i].out);
+        cms_prep_free(&d[i].prep);
+    }
+    free(d);
+    free(hashes);
+    return rc;
+}
+
 int cmd_sign(mgmt_ctx *c, mgmt_args *a)
 {
     unsigned prov;
@@ -49,17 +235,22 @@ int cmd_sign(mgmt_ctx *c, mgmt_args *a)
     const char *outp = NULL, *id = NULL;
     int ro = arg_value(a, "--out", &outp);
     int ri = arg_value(a, "--credential", &id);
-    const char *pos[1];
-    int n = arg_rest(c, a, pos, 1);
+    static const char *pos[SIGN_MAX_FILES];
+    int n = arg_rest(c, a, pos, SIGN_MAX_FILES);
     if (n < 0)
         return MGMT_EXIT_USAGE;
-    if (ro < 0 || ri < 0 || n != 1)
+    if (ro < 0 || ri < 0 || n < 1 || (n > 1 && outp))
         return mgmt_usage(
-            c, "sign ファイル [--provider csp|ksp] [--out ファイル.p7s] [--credential ID]",
-            "sign FILE [--provider csp|ksp] [--out FILE.p7s] [--credential ID]");
+            c,
+            "sign ファイル... [--provider csp|ksp] [--out ファイル.p7s (1 ファイルのとき)] "
+            "[--credential ID]",
+            "sign FILE... [--provider csp|ksp] [--out FILE.p7s (one file only)] "
+            "[--credential ID]");
     int rc = mgmt_config(c);
     if (rc)
         return rc;
+    if (n > 1)
+        return sign_many(c, prov, id, pos, (size_t)n);
     crpki_error_info ei;
     uint8_t *data = NULL;
     size_t len = 0;

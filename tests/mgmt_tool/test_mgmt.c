@@ -573,6 +573,72 @@ static void sign_makes_a_cms_openssl_verifies(void **state)
     assert_int_equal(openssl_verify(p7s_ec, doc), 0);
 }
 
+/* Issue 16 #2: twenty files, one approval, twenty CMS files OpenSSL verifies,
+ * one signing record of twenty digests. */
+static void sign_twenty_files_under_one_approval(void **state)
+{
+    (void)state;
+    enum { N = 20 };
+    char files[N][400];
+    const char *args[N + 5] = {"--json", "--lang", "ja", "sign"};
+    for (int i = 0; i < N; i++) {
+        snprintf(files[i], sizeof files[i], "%s/請求書%02d.txt", g_tmp, i + 1);
+        char body[64];
+        snprintf(body, sizeof body, "請求書 %d: 株式会社テスト商事\n", i + 1);
+        spit(files[i], body);
+        args[4 + i] = files[i];
+    }
+    args[4 + N] = NULL;
+    run_result r;
+    sign_and_approve_what(&r, args, NULL);
+    expect_exit(&r, 0, "sign of 20 files");
+    assert_int_equal((int)cJSON_GetNumberValue(jget(r.json, "approvals")), 1);
+    /* one approval code shown for all twenty */
+    int codes = 0;
+    for (const char *p = r.err; (p = strstr(p, "CRPKI-APPROVAL-CODE: ")) != NULL; p++)
+        codes++;
+    assert_int_equal(codes, 1);
+    const cJSON *fs = jget(r.json, "files");
+    assert_int_equal(cJSON_GetArraySize(fs), N);
+    for (int i = 0; i < N; i++) {
+        const cJSON *f = cJSON_GetArrayItem(fs, i);
+        assert_true(cJSON_IsTrue(jget(f, "signed")));
+        if (openssl_verify(jstr(f, "out"), files[i]) != 0)
+            fail_msg("openssl cms -verify failed for %s", jstr(f, "out"));
+    }
+    /* each CMS covers its own file only */
+    assert_int_not_equal(openssl_verify(jstr(cJSON_GetArrayItem(fs, 0), "out"), files[1]), 0);
+    run_free(&r);
+    /* the record: one attempt of twenty digests, the phone's text names the files */
+    RUN(&r, "--json", "history");
+    const cJSON *newest = cJSON_GetArrayItem(jget(r.json, "records"), 0);
+    assert_string_equal(jstr(newest, "outcome"), "signed");
+    assert_int_equal((int)cJSON_GetNumberValue(jget(newest, "count")), N);
+    assert_int_equal(cJSON_GetArraySize(jget(newest, "digests")), N);
+    assert_non_null(strstr(jstr(newest, "what"), "20 件: 請求書01.txt, 請求書02.txt"));
+    run_free(&r);
+}
+
+static void sign_with_an_unreadable_file_signs_nothing(void **state)
+{
+    (void)state;
+    char a[400], missing[400], b[400];
+    snprintf(a, sizeof a, "%s/first.txt", g_tmp);
+    snprintf(missing, sizeof missing, "%s/no-such-file.txt", g_tmp);
+    snprintf(b, sizeof b, "%s/last.txt", g_tmp);
+    spit(a, "a\n");
+    spit(b, "b\n");
+    run_result r;
+    RUN(&r, "--json", "sign", a, missing, b);
+    assert_int_not_equal(r.exit_code, 0);
+    assert_null(strstr(r.err, "CRPKI-APPROVAL-CODE")); /* nothing was sent */
+    assert_non_null(strstr(jstr(jget(r.json, "error"), "detail"), "no-such-file.txt"));
+    run_free(&r);
+    char p7s[420];
+    snprintf(p7s, sizeof p7s, "%s.p7s", a);
+    assert_null(slurp(p7s));
+}
+
 static void sign_denied_exits_6(void **state)
 {
     (void)state;
@@ -862,6 +928,8 @@ int main(void)
         cmocka_unit_test(certs_lists_japanese_subjects),
         cmocka_unit_test(use_writes_the_key_catalog),
         cmocka_unit_test(sign_makes_a_cms_openssl_verifies),
+        cmocka_unit_test(sign_twenty_files_under_one_approval),
+        cmocka_unit_test(sign_with_an_unreadable_file_signs_nothing),
         cmocka_unit_test(sign_denied_exits_6),
         cmocka_unit_test(history_lists_the_signatures_newest_first),
         cmocka_unit_test(export_cert_matches_the_service),

@@ -200,10 +200,39 @@ int main(int argc, char **argv)
     int rc = mgmt("sign", content, "--provider", "csp", "--out", p7s);
     CHECK(rc == 0, "sign --provider csp exited %d", rc);
     CHECK(GetFileAttributesA(p7s) != INVALID_FILE_ATTRIBUTES, "%s not written", p7s);
-    /* the driver verifies mgmt.p7s over mgmt.content with openssl cms */
-    svctest_expect_artifacts(1);
     CHECK((long)svctest_phone_log_count() == before + 1, "approvals: %ld, want %ld",
           (long)svctest_phone_log_count(), before + 1);
+
+    /* sign FILE x5: one approval for all (issue 16), a CMS each, built by the
+       tool around the signing path's signatures */
+    enum { NF = 5 };
+    char files[NF][1024];
+    char *sargv[NF + 3] = {(char *)"crpki-mgmt", (char *)"sign"};
+    for (int i = 0; i < NF; i++) {
+        snprintf(files[i], sizeof files[i], "%s\\batch%d.content", out, i + 1);
+        FILE *g = fopen(files[i], "wb");
+        CHECK(g != NULL, "cannot write %s", files[i]);
+        if (g) {
+            fprintf(g, "請求書 %d (crpki-mgmt sign of %d files under Wine)\n", i + 1, NF);
+            fclose(g);
+        }
+        sargv[2 + i] = files[i];
+    }
+    sargv[2 + NF] = NULL;
+    fprintf(stderr, "+ crpki-mgmt sign batch1..%d.content\n", NF);
+    rc = mgmt_main(2 + NF, sargv);
+    CHECK(rc == 0, "sign of %d files exited %d", NF, rc);
+    CHECK((long)svctest_phone_log_count() == before + 2, "approvals: %ld, want %ld (one for %d)",
+          (long)svctest_phone_log_count(), before + 2, NF);
+    /* FILE.p7s beside each; the driver pairs batchN.p7s with batchN.content */
+    for (int i = 0; i < NF; i++) {
+        char from[1100], to[1100];
+        snprintf(from, sizeof from, "%s.p7s", files[i]);
+        snprintf(to, sizeof to, "%s\\batch%d.p7s", out, i + 1);
+        CHECK(MoveFileA(from, to), "%s not written", from);
+    }
+    /* the driver verifies every X.p7s over X.content with openssl cms */
+    svctest_expect_artifacts(1 + NF);
 
     /* unset: the certificate leaves the store and the catalog */
     CHECK(mgmt("unset", id, NULL, NULL, NULL, NULL) == 0, "unset");

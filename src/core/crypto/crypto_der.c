@@ -206,7 +206,8 @@ int crypto_der_parse_cert(const uint8_t *der, size_t len, crypto_cert_view *out,
     if (der_peek_tag(&tbs) == TAG_CTX0 && der_read(&tbs, TAG_CTX0, &f) != 0)
         goto bad_tbs;
     /* serialNumber, signature (the same as the outer one, RFC 5280 4.1.1.2) */
-    if (der_read(&tbs, TAG_INTEGER, &f) != 0 || read_whole(&tbs, TAG_SEQUENCE, &inner_alg) != 0)
+    if (read_whole(&tbs, TAG_INTEGER, &out->serial) != 0 ||
+        read_whole(&tbs, TAG_SEQUENCE, &inner_alg) != 0)
         goto bad_tbs;
     if (inner_alg.len != alg.len || memcmp(inner_alg.p, alg.p, alg.len) != 0) {
         errbuf_set(why, whysz, "certificate: the inner and outer signature algorithms differ");

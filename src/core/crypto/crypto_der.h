@@ -27,12 +27,12 @@ int crypto_der_cert_spki(const uint8_t *der, size_t len, der_span *spki, char *w
 
 /* What the certificate checks need of a certificate: views into its DER. */
 typedef struct {
-    der_span tbs;                   /* tbsCertificate, whole: what the signature covers */
-    der_span sig_oid;               /* signatureAlgorithm's OID, content bytes */
-    der_span sig;                   /* signatureValue without its unused-bits byte */
-    der_span issuer, subject, spki; /* whole TLVs */
-    int64_t not_before, not_after;  /* Unix seconds */
-    int is_ca;                      /* basicConstraints cA */
+    der_span tbs;                           /* tbsCertificate, whole: what the signature covers */
+    der_span sig_oid;                       /* signatureAlgorithm's OID, content bytes */
+    der_span sig;                           /* signatureValue without its unused-bits byte */
+    der_span serial, issuer, subject, spki; /* whole TLVs */
+    int64_t not_before, not_after;          /* Unix seconds */
+    int is_ca;                              /* basicConstraints cA */
     int has_key_usage;
     unsigned key_usage; /* KeyUsage bit n as 1u << n: 0 digitalSignature, 1 nonRepudiation,
                            5 keyCertSign */
