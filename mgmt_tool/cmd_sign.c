@@ -154,7 +154,11 @@ static int sign_many(mgmt_ctx *c, unsigned prov, const char *id, const char *con
         p.hash = CRPKI_HASH_SHA256;
         p.digest_len = 32;
         p.what = what;
-        crpki_err e = signing_sign_many(s, &p, hashes + 32 * from, cnt, sigs, stride, lens, &ei);
+        const char *names[SIGN_MAX_FILES];
+        for (size_t i = 0; i < cnt; i++)
+            names[i] = base_name(files[from + i]); /* the record: one line per file */
+        crpki_err e =
+            signing_sign_many(s, &p, hashes + 32 * from, cnt, names, sigs, stride, lens, &ei);
         for (size_t i = 0; i < cnt; i++) {
             doc *x = &d[from + i];
             uint8_t *cms = NULL;

@@ -609,13 +609,21 @@ static void sign_twenty_files_under_one_approval(void **state)
     /* each CMS covers its own file only */
     assert_int_not_equal(openssl_verify(jstr(cJSON_GetArrayItem(fs, 0), "out"), files[1]), 0);
     run_free(&r);
-    /* the record: one attempt of twenty digests, the phone's text names the files */
+    /* the record: twenty lines, one per file (newest first), one approval code */
     RUN(&r, "--json", "history");
-    const cJSON *newest = cJSON_GetArrayItem(jget(r.json, "records"), 0);
-    assert_string_equal(jstr(newest, "outcome"), "signed");
-    assert_int_equal((int)cJSON_GetNumberValue(jget(newest, "count")), N);
-    assert_int_equal(cJSON_GetArraySize(jget(newest, "digests")), N);
-    assert_non_null(strstr(jstr(newest, "what"), "20 件: 請求書01.txt, 請求書02.txt"));
+    const cJSON *recs = jget(r.json, "records");
+    const char *code0 = jstr(cJSON_GetArrayItem(recs, 0), "approval_code");
+    assert_int_equal(strlen(code0), 4);
+    for (int i = 0; i < N; i++) {
+        const cJSON *rec = cJSON_GetArrayItem(recs, i);
+        char want[32];
+        snprintf(want, sizeof want, "請求書%02d.txt", N - i);
+        assert_string_equal(jstr(rec, "outcome"), "signed");
+        assert_string_equal(jstr(rec, "what"), want);
+        assert_string_equal(jstr(rec, "approval_code"), code0);
+        assert_int_equal((int)cJSON_GetNumberValue(jget(rec, "count")), N);
+        assert_int_equal(cJSON_GetArraySize(jget(rec, "digests")), 1);
+    }
     run_free(&r);
 }
 

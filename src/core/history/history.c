@@ -77,7 +77,7 @@ static cJSON *to_json(const history_record *r)
         cJSON_AddStringToObject(o, "credential", r->credential ? r->credential : "") &&
         cJSON_AddStringToObject(o, "subject", r->subject ? r->subject : "") &&
         cJSON_AddStringToObject(o, "algorithm", r->algorithm ? r->algorithm : "") &&
-        cJSON_AddNumberToObject(o, "count", (double)r->ndigests) &&
+        cJSON_AddNumberToObject(o, "count", (double)(r->count ? r->count : r->ndigests)) &&
         cJSON_AddStringToObject(o, "approval_code", r->approval_code ? r->approval_code : "") &&
         cJSON_AddStringToObject(o, "outcome", history_outcome_name(r->outcome)) &&
         cJSON_AddStringToObject(o, "code", crpki_err_name(r->outcome)) &&

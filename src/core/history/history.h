@@ -30,6 +30,7 @@ typedef struct {
     const char *algorithm;         /* e.g. "RSA-PKCS1-SHA256" */
     const uint8_t *const *digests; /* ndigests digests of digest_len bytes */
     size_t ndigests, digest_len;
+    size_t count;              /* signatures under the same approval (a batch); 0: ndigests */
     const char *approval_code; /* NULL when no approval was asked (cache, early failure) */
     crpki_err outcome;
     int64_t duration_ms;

@@ -311,7 +311,7 @@ static rssp_sig_scheme rssp_scheme(alg_sig_scheme sc)
 /* One line of the signing record for this attempt (history.h); a record
  * that cannot be written is logged, never the signature's failure. */
 static void record(signing_session *s, const signing_params *p, const uint8_t *hashes, size_t n,
-                   const char *code, crpki_err e, int64_t start_ms, int64_t mono0)
+                   size_t count, const char *code, crpki_err e, int64_t start_ms, int64_t mono0)
 {
     const catalog_entry *k = p->key;
     const alg_hash_info *hi = alg_hash_by_id(p->hash);
@@ -334,6 +334,7 @@ static void record(signing_session *s, const signing_params *p, const uint8_t *h
         .algorithm = alg,
         .digests = digests,
         .ndigests = hashes ? n : 0,
+        .count = count,
         .digest_len = p->digest_len,
         .approval_code = code && *code ? code : NULL,
         .outcome = e,
@@ -439,7 +440,7 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
     if (e != CRPKI_OK) {
         log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
         if (p->key && p->digest)
-            record(s, p, p->digest, 1, NULL, e, start_ms, mono0);
+            record(s, p, p->digest, 1, 1, NULL, e, start_ms, mono0);
         return e;
     }
     const catalog_entry *k = p->key;
@@ -465,13 +466,26 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
         *sig_len = len;
         signing_cache_put(s->cache, &ck, sig, *sig_len);
     }
-    record(s, p, p->digest, 1, code, e, start_ms, mono0);
+    record(s, p, p->digest, 1, 1, code, e, start_ms, mono0);
     return e;
 }
 
+/* One record per document of a batch: its own digest and name. */
+static void record_each(signing_session *s, const signing_params *p, const uint8_t *hashes,
+                        size_t n, const char *const *names, const char *code, crpki_err e,
+                        int64_t start_ms, int64_t mono0)
+{
+    for (size_t i = 0; i < n; i++) {
+        signing_params one = *p;
+        if (names && names[i])
+            one.what = names[i];
+        record(s, &one, hashes + i * p->digest_len, 1, n, code, e, start_ms, mono0);
+    }
+}
+
 crpki_err signing_sign_many(signing_session *s, const signing_params *p, const uint8_t *hashes,
-                            size_t n, uint8_t *sigs, size_t stride, size_t *lens,
-                            crpki_error_info *ei)
+                            size_t n, const char *const *names, uint8_t *sigs, size_t stride,
+                            size_t *lens, crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!s || !p || !hashes || !sigs || !lens || n == 0)
@@ -491,12 +505,12 @@ crpki_err signing_sign_many(signing_session *s, const signing_params *p, const u
     if (e != CRPKI_OK) {
         log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
         if (p->key && e != CRPKI_E_BUFFER_TOO_SMALL)
-            record(s, &one, hashes, n, NULL, e, start_ms, mono0);
+            record_each(s, &one, hashes, n, names, NULL, e, start_ms, mono0);
         return e;
     }
     char code[8];
     e = sign_remote(s, &one, hi, hashes, n, sigs, stride, lens, code, ei);
-    record(s, &one, hashes, n, code, e, start_ms, mono0);
+    record_each(s, &one, hashes, n, names, code, e, start_ms, mono0);
     return e;
 }
 

@@ -77,14 +77,16 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
 
 /* n hashes of p's kind (p->digest ignored; each p->digest_len bytes, back
  * to back in hashes) signed under ONE approval: the service's numSignatures
- * (at most the credential's multisign). Each signature is verified before
- * it is written to sigs + i * stride (stride >= catalog_entry_sig_len),
- * lens[i] its length. No cache. One signing record with all the digests.
+ * (at most the credential's multisign); p->what is what the phone and the
+ * dialog show for the batch. Each signature is verified before it is
+ * written to sigs + i * stride (stride >= catalog_entry_sig_len), lens[i]
+ * its length. No cache. One signing record per hash, names[i] (or NULL:
+ * p->what) as what it signs, with the batch's size and approval code.
  * Errors as signing_sign; CRPKI_E_INVALID_ARG for more hashes than the
  * credential takes at once. */
 crpki_err signing_sign_many(signing_session *s, const signing_params *p, const uint8_t *hashes,
-                            size_t n, uint8_t *sigs, size_t stride, size_t *lens,
-                            crpki_error_info *ei);
+                            size_t n, const char *const *names, uint8_t *sigs, size_t stride,
+                            size_t *lens, crpki_error_info *ei);
 
 /* Makes every signing_sign of s waiting now return CRPKI_E_CANCELLED
  * promptly (the provider is being released, the process is ending, or a
