@@ -627,6 +627,53 @@ static void sign_twenty_files_under_one_approval(void **state)
     run_free(&r);
 }
 
+/* Issue 16: eight processes signing at once leave eight whole records. */
+static void eight_processes_signing_at_once_leave_eight_records(void **state)
+{
+    (void)state;
+    enum { P = 8 };
+    run_result r;
+    RUN(&r, "--json", "history");
+    int before = cJSON_GetArraySize(jget(r.json, "records"));
+    run_free(&r);
+    pid_t pid[P];
+    char doc[P][400], o[P][400], e[P][400], code[P][8];
+    for (int i = 0; i < P; i++) {
+        snprintf(doc[i], sizeof doc[i], "%s/parallel%d.txt", g_tmp, i);
+        snprintf(o[i], sizeof o[i], "%s/parallel%d.out", g_tmp, i);
+        snprintf(e[i], sizeof e[i], "%s/parallel%d.err", g_tmp, i);
+        spit(doc[i], "parallel\n");
+        const char *args[] = {"sign", doc[i], NULL};
+        pid[i] = spawn_mgmt(args, NULL, o[i], e[i]);
+        code[i][0] = '\0';
+    }
+    /* approve each as its code shows up */
+    for (int round = 0, left = P; round < 600 && left > 0; round++) {
+        for (int i = 0; i < P; i++) {
+            if (code[i][0])
+                continue;
+            char *err = slurp(e[i]);
+            const char *p = err ? strstr(err, "CRPKI-APPROVAL-CODE: ") : NULL;
+            if (p && strlen(p) >= 25) {
+                snprintf(code[i], sizeof code[i], "%.4s", p + 21);
+                assert_int_equal(h_approve(code[i]), 0);
+                left--;
+            }
+            free(err);
+        }
+        h_sleep_ms(50);
+    }
+    for (int i = 0; i < P; i++) {
+        finish(pid[i], o[i], e[i], &r);
+        expect_exit(&r, 0, "one of eight parallel signs");
+        run_free(&r);
+    }
+    RUN(&r, "--json", "history");
+    assert_int_equal(cJSON_GetArraySize(jget(r.json, "records")), before + P);
+    assert_int_equal((int)cJSON_GetNumberValue(jget(r.json, "broken_lines")), 0);
+    run_free(&r);
+}
+
 static void sign_with_an_unreadable_file_signs_nothing(void **state)
 {
     (void)state;
@@ -938,6 +985,7 @@ int main(void)
         cmocka_unit_test(sign_makes_a_cms_openssl_verifies),
         cmocka_unit_test(sign_twenty_files_under_one_approval),
         cmocka_unit_test(sign_with_an_unreadable_file_signs_nothing),
+        cmocka_unit_test(eight_processes_signing_at_once_leave_eight_records),
         cmocka_unit_test(sign_denied_exits_6),
         cmocka_unit_test(history_lists_the_signatures_newest_first),
         cmocka_unit_test(export_cert_matches_the_service),
