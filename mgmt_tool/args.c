@@ -99,7 +99,7 @@ static const char USAGE_EN[] =
     "  status                               health check (exit 8 when something is wrong)\n"
     "  sign FILE [--provider csp|ksp] [--out FILE.p7s]  a test signature (detached CMS)\n"
     "  export-cert [--ca] [--pem] [--provider csp|ksp] [--out FILE]\n"
-    "  history [--since YYYY-MM-DD] [--csv FILE]  the signing record, newest first\n"
+    "  history [--since YYYY-MM-DD] [--outcome O] [--csv FILE]  the signing record, newest first\n"
     "exit codes: 0 ok, 1 failure, 2 usage, 3 configuration, 4 login needed, 5 network/service,\n"
     "  6 not approved/timed out, 7 certificate, 8 unhealthy (status). See docs/mgmt.md.\n";
 
@@ -116,7 +116,7 @@ static const char USAGE_JA[] =
     "  status                               状態確認 (問題があれば終了コード 8)\n"
     "  sign ファイル [--provider csp|ksp] [--out ファイル.p7s]  テスト署名 (分離 CMS)\n"
     "  export-cert [--ca] [--pem] [--provider csp|ksp] [--out ファイル]\n"
-    "  history [--since YYYY-MM-DD] [--csv ファイル]  署名履歴 (新しい順)\n"
+    "  history [--since YYYY-MM-DD] [--outcome 結果] [--csv ファイル]  署名履歴 (新しい順)\n"
     "終了コード: 0 成功, 1 失敗, 2 引数誤り, 3 設定, 4 要ログイン, 5 通信/サービス,\n"
     "  6 未承認/時間切れ, 7 証明書, 8 異常あり (status)。詳細は docs/mgmt.md。\n";
 

@@ -110,14 +110,24 @@ static int write_csv(mgmt_ctx *c, const history_list *l, const char *path)
 
 int cmd_history(mgmt_ctx *c, mgmt_args *a)
 {
-    const char *since = NULL, *csv = NULL;
+    const char *since = NULL, *csv = NULL, *outcome = NULL;
     int rs = arg_value(a, "--since", &since);
     int rc_ = arg_value(a, "--csv", &csv);
+    int ro = arg_value(a, "--outcome", &outcome);
     const char *pos[1];
     if (arg_rest(c, a, pos, 0) < 0)
         return MGMT_EXIT_USAGE;
-    if (rs < 0 || rc_ < 0)
-        return mgmt_usage(c, "--since / --csv に値がありません", "--since / --csv need a value");
+    if (rs < 0 || rc_ < 0 || ro < 0)
+        return mgmt_usage(c, "--since / --csv / --outcome に値がありません",
+                          "--since / --csv / --outcome need a value");
+    static const char *const OUTCOMES[] = {"signed", "denied", "expired", "cancelled", "error"};
+    int known = !outcome;
+    for (size_t i = 0; outcome && i < sizeof OUTCOMES / sizeof OUTCOMES[0]; i++)
+        known |= strcmp(outcome, OUTCOMES[i]) == 0;
+    if (!known)
+        return mgmt_usage(c,
+                          "--outcome は signed, denied, expired, cancelled, error のいずれかです",
+                          "--outcome takes signed, denied, expired, cancelled or error");
     int64_t since_ms = 0;
     if (since && (since_ms = parse_date(since)) < 0)
         return mgmt_usage(c, "--since は YYYY-MM-DD の形式で指定してください",
@@ -130,6 +140,16 @@ int cmd_history(mgmt_ctx *c, mgmt_args *a)
     crpki_err e = history_read(c->home, since_ms, &l, &ei);
     if (e != CRPKI_OK)
         return mgmt_fail(c, e, &ei, NULL, NULL);
+    if (outcome) { /* keep only that outcome's records */
+        size_t k = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            if (strcmp(str(l.v[i].json, "outcome"), outcome) == 0)
+                l.v[k++] = l.v[i];
+            else
+                cJSON_Delete(l.v[i].json);
+        }
+        l.n = k;
+    }
     if (csv && (rc = write_csv(c, &l, csv)) != 0) {
         history_list_free(&l);
         return rc;

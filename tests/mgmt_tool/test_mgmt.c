@@ -760,6 +760,16 @@ static void history_lists_the_signatures_newest_first(void **state)
     RUN(&r, "history", "--since", "yesterday");
     expect_exit(&r, 2, "history --since with a bad date");
     run_free(&r);
+    RUN(&r, "--json", "history", "--outcome", "denied");
+    expect_exit(&r, 0, "history --outcome denied");
+    recs = jget(r.json, "records");
+    assert_true(cJSON_GetArraySize(recs) >= 1);
+    for (int i = 0; i < cJSON_GetArraySize(recs); i++)
+        assert_string_equal(jstr(cJSON_GetArrayItem(recs, i), "outcome"), "denied");
+    run_free(&r);
+    RUN(&r, "history", "--outcome", "maybe");
+    expect_exit(&r, 2, "history --outcome maybe");
+    run_free(&r);
 }
 
 static void export_cert_matches_the_service(void **state)
