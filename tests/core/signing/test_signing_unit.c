@@ -65,7 +65,7 @@ static void program_path_is_cleaned_and_keeps_its_file_name(void **state)
     signing_program_path_text(NULL, p, sizeof p);
     assert_string_equal(p, "unknown");
     /* longer than the room: "..." and the end, cut on a character */
-    char longp[300] = "C:\\";
+    char longp[512] = "C:\\";
     for (int i = 0; i < 40; i++)
         strcat(longp, "長い\\");
     strcat(longp, "署名ソフト.exe");
