@@ -7,6 +7,7 @@
 
 #include "base/error/fail.h"
 #include "base/util/strbuf.h"
+#include "base/util/text.h"
 #include "core/crypto/crypto.h"
 #include "core/crypto/crypto_der.h"
 
@@ -78,14 +79,9 @@ crpki_err cms_prepare(const uint8_t md[32], int64_t unix_time, cms_prep *out, cr
 {
     memset(out, 0, sizeof *out);
     /* signingTime: UTCTime for 1950-2049 (RFC 5652 11.3) */
-    int64_t days = unix_time / 86400, rem = unix_time % 86400;
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    int64_t days = unix_time / 86400, rem = unix_time % 86400, y;
+    unsigned m, d;
+    text_civil_from_days(days, &y, &m, &d);
     if (y < 1950 || y > 2049)
         return fail_with(ei, CRPKI_E_INVALID_ARG, "signing time out of UTCTime's range");
     char t[48];

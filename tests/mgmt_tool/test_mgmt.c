@@ -479,6 +479,19 @@ static char *pending_description(const char *code)
 /* Runs `crpki-mgmt sign ARGS`, checks the approval names want_what (the
  * file's base name) after the program (NULL: not checked), approves the
  * code it prints. */
+/* The approval code a crpki-mgmt child printed on its stderr (err_path)
+ * so far: 1 and code set when it is there. */
+static int approval_code_in(const char *err_path, char code[8])
+{
+    char *err = slurp(err_path);
+    const char *p = err ? strstr(err, "CRPKI-APPROVAL-CODE: ") : NULL;
+    int found = p && strlen(p) >= 25;
+    if (found)
+        snprintf(code, 8, "%.4s", p + 21);
+    free(err);
+    return found;
+}
+
 static void sign_and_approve_what(run_result *r, const char *const *args, const char *want_what)
 {
     char o[400], e[400];
@@ -486,15 +499,8 @@ static void sign_and_approve_what(run_result *r, const char *const *args, const 
     snprintf(e, sizeof e, "%s/sign.err", g_tmp);
     pid_t pid = spawn_mgmt(args, NULL, o, e);
     char code[8] = "";
-    for (int i = 0; i < 300 && !code[0]; i++) {
-        char *err = slurp(e);
-        const char *p = err ? strstr(err, "CRPKI-APPROVAL-CODE: ") : NULL;
-        if (p && strlen(p) >= 25)
-            snprintf(code, sizeof code, "%.4s", p + 21);
-        free(err);
-        if (!code[0])
-            h_sleep_ms(100);
-    }
+    for (int i = 0; i < 300 && !approval_code_in(e, code); i++)
+        h_sleep_ms(100);
     if (!code[0]) {
         kill(pid, SIGTERM);
         finish(pid, o, e, r);
@@ -652,14 +658,10 @@ static void eight_processes_signing_at_once_leave_eight_records(void **state)
         for (int i = 0; i < P; i++) {
             if (code[i][0])
                 continue;
-            char *err = slurp(e[i]);
-            const char *p = err ? strstr(err, "CRPKI-APPROVAL-CODE: ") : NULL;
-            if (p && strlen(p) >= 25) {
-                snprintf(code[i], sizeof code[i], "%.4s", p + 21);
+            if (approval_code_in(e[i], code[i])) {
                 assert_int_equal(h_approve(code[i]), 0);
                 left--;
             }
-            free(err);
         }
         h_sleep_ms(50);
     }
@@ -706,15 +708,8 @@ static void sign_denied_exits_6(void **state)
     const char *args[] = {"--json", "sign", doc, NULL};
     pid_t pid = spawn_mgmt(args, NULL, o, e);
     char code[8] = "";
-    for (int i = 0; i < 300 && !code[0]; i++) {
-        char *err = slurp(e);
-        const char *p = err ? strstr(err, "CRPKI-APPROVAL-CODE: ") : NULL;
-        if (p && strlen(p) >= 25)
-            snprintf(code, sizeof code, "%.4s", p + 21);
-        free(err);
-        if (!code[0])
-            h_sleep_ms(100);
-    }
+    for (int i = 0; i < 300 && !approval_code_in(e, code); i++)
+        h_sleep_ms(100);
     assert_true(code[0] != '\0');
     assert_int_equal(h_deny(code), 0);
     run_result r;

@@ -18,5 +18,7 @@ int text_is_oid(const char *s);
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * algorithm): the times text and DER carry, turned into Unix time. */
 int64_t text_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The inverse: the date of the day that many days after 1970-01-01. */
+void text_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 
 #endif

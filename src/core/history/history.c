@@ -44,14 +44,9 @@ static void iso_time(int64_t ms, int offset_s, char *out, size_t n)
         rem += 86400;
         days--;
     }
-    /* civil from days (H. Hinnant), the inverse of text_days_from_civil */
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    int64_t y;
+    unsigned m, d;
+    text_civil_from_days(days, &y, &m, &d);
     char zone[16] = "Z";
     if (offset_s)
         snprintf(zone, sizeof zone, "%c%02d:%02d", offset_s < 0 ? '-' : '+',

@@ -36,12 +36,31 @@ static void gentime_is_fourteen_digits_and_z(void **state)
     assert_false(text_is_gentime("20250401000000z"));
 }
 
+/* Days since 1970 and back: known dates, and every day of 1900-2100. */
+static void civil_days_round_trip(void **state)
+{
+    (void)state;
+    assert_int_equal(text_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(text_days_from_civil(2025, 12, 4), 20426);
+    assert_int_equal(text_days_from_civil(2000, 3, 1), 11017);
+    int64_t y;
+    unsigned m, d;
+    text_civil_from_days(20426, &y, &m, &d);
+    assert_true(y == 2025 && m == 12 && d == 4);
+    for (int64_t k = text_days_from_civil(1900, 1, 1); k <= text_days_from_civil(2100, 12, 31);
+         k++) {
+        text_civil_from_days(k, &y, &m, &d);
+        assert_int_equal(text_days_from_civil(y, m, d), k);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(control_characters_and_del_are_found),
         cmocka_unit_test(hex_needs_one_digit_or_more),
         cmocka_unit_test(gentime_is_fourteen_digits_and_z),
+        cmocka_unit_test(civil_days_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
