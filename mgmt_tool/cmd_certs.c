@@ -4,6 +4,7 @@
 
 #include "mgmt.h"
 #include "out.h"
+#include "base/util/text.h"
 
 static const char *status_name(rssp_cert_status s)
 {
@@ -59,6 +60,18 @@ int cmd_certs(mgmt_ctx *c, mgmt_args *a)
         cJSON_AddStringToObject(o, "valid_from", mgmt_fmt_gtime(cr->valid_from, from, sizeof from));
         cJSON_AddStringToObject(o, "valid_to", mgmt_fmt_gtime(cr->valid_to, to, sizeof to));
         cJSON_AddStringToObject(o, "status", status_name(cr->cert_status));
+        /* as a person reads them: the holder, the company, the issuer's name */
+        char holder[256], org[256], issuer[256];
+        text_dn_attr(cr->subject_dn, "CN", holder, sizeof holder);
+        text_dn_attr(cr->subject_dn, "O", org, sizeof org);
+        text_dn_display(cr->issuer_dn, issuer, sizeof issuer);
+        cJSON_AddStringToObject(o, "holder", holder);
+        cJSON_AddStringToObject(o, "organization", org);
+        cJSON_AddStringToObject(o, "issuer_name", issuer);
+        long left = mgmt_gtime_days_left(cr->valid_to);
+        int soon = cr->cert_status == RSSP_CERT_VALID && left < MGMT_EXPIRY_WARN_DAYS;
+        cJSON_AddNumberToObject(o, "days_left", (double)left);
+        cJSON_AddBoolToObject(o, "expiring_soon", soon);
         cJSON_AddStringToObject(o, "key_type", is_ec ? "EC" : "RSA");
         cJSON_AddNumberToObject(o, "key_bits", cr->key_bits);
         cJSON_AddBoolToObject(o, "key_enabled", cr->key_enabled);
@@ -73,11 +86,15 @@ int cmd_certs(mgmt_ctx *c, mgmt_args *a)
         cJSON_AddBoolToObject(o, "default_ksp", dflt_ksp);
 
         out_say(c, "[%lu] %s\n", (unsigned long)(i + 1), cr->id);
+        if (holder[0])
+            out_say(c, "    %s %s%s%s\n", L(c, "名義人:  ", "holder:  "), holder,
+                    org[0] ? " / " : "", org);
         out_say(c, "    %s %s\n", L(c, "主体者:  ", "subject: "),
                 cr->subject_dn ? cr->subject_dn : "-");
         out_say(c, "    %s %s\n", L(c, "発行者:  ", "issuer:  "),
                 cr->issuer_dn ? cr->issuer_dn : "-");
-        out_say(c, "    %s %s - %s\n", L(c, "有効期間:", "validity:"), from, to);
+        out_say(c, "    %s %s - %s%s\n", L(c, "有効期間:", "validity:"), from, to,
+                soon ? L(c, " (まもなく期限切れ)", " (expires soon)") : "");
         out_say(c, "    %s %s\n", L(c, "状態:    ", "status:  "), status_text(c, cr->cert_status));
         out_say(c, "    %s %s\n", L(c, "鍵:      ", "key:     "), key);
         if (prov)

@@ -33,6 +33,11 @@ static int is_this_login(void *ctx, const char *target)
     return 0;
 }
 
+static int login_cancelled(void *ctx)
+{
+    return mgmt_cancelled(ctx);
+}
+
 int cmd_login(mgmt_ctx *c, mgmt_args *a)
 {
     const char *tv = NULL;
@@ -70,6 +75,8 @@ int cmd_login(mgmt_ctx *c, mgmt_args *a)
     }
     if (r == CRPKI_OK) {
         const char *url = rssp_login_url(login);
+        out_event(c, "login_url", url);
+        loopback_set_cancel(lb, login_cancelled, c);
         /* the URL carries no secret: PKCE sends only the challenge */
         out_note(c, "%s\n  %s\n",
                  L(c,
@@ -106,6 +113,8 @@ int cmd_login(mgmt_ctx *c, mgmt_args *a)
         return mgmt_fail(c, r, &ei,
                          "もう一度 crpki-mgmt login を実行し、時間内にログインしてください",
                          "run crpki-mgmt login again and complete the login in time");
+    if (r == CRPKI_E_CANCELLED)
+        return mgmt_fail(c, r, &ei, "", "");
     if (r == CRPKI_E_DENIED)
         return mgmt_fail(c, r, &ei, "ブラウザで「同意する」を選んでもう一度ログインしてください",
                          "log in again and give consent in the browser");

@@ -6,7 +6,6 @@
 #include "mgmt.h"
 #include "out.h"
 #include "base/platform/plat_str.h"
-#include "term.h"
 
 static const char *mode_name(rssp_proxy_mode m)
 {
@@ -158,8 +157,9 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         cfg->proxy_user = user ? plat_strdup(user) : NULL;
         cfg->proxy_allow_basic = allow_basic;
         if (pw_stdin) {
-            out_note(c, "%s", L(c, "プロキシのパスワード: ", "proxy password: "));
-            if (term_read_secret(password, sizeof password) != 0)
+            if (!c->io)
+                out_note(c, "%s", L(c, "プロキシのパスワード: ", "proxy password: "));
+            if (mgmt_read_secret(c, password, sizeof password) != 0)
                 return mgmt_usage(c, "標準入力からパスワードを読めません",
                                   "no password on standard input");
         }

@@ -10,6 +10,7 @@
 #include "mgmt.h"
 #include "out.h"
 #include "base/error/fail.h"
+#include "base/util/text.h"
 
 int mgmt_exit_for(crpki_err e)
 {
@@ -236,6 +237,18 @@ int mgmt_gtime_past(const char *g)
     utc_tm(t, &tm);
     strftime(now, sizeof now, "%Y%m%d%H%M%SZ", &tm);
     return strcmp(g, now) < 0;
+}
+
+long mgmt_gtime_days_left(const char *g)
+{
+    if (!g || !text_is_gentime(g))
+        return 0;
+    unsigned v[6];
+    if (sscanf(g, "%4u%2u%2u%2u%2u%2u", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+        return 0;
+    int64_t at = text_days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+    int64_t d = at - (int64_t)time(NULL);
+    return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
 }
 
 const char *mgmt_fmt_unix(int64_t t, char *buf, size_t n)

@@ -31,6 +31,8 @@ struct loopback_listener {
     sock_t srv;
     sock_t conn; /* the request waiting for loopback_respond */
     pending p[LB_MAX_CONNS];
+    loopback_cancel_fn cancelled;
+    void *cancel_ctx;
 };
 
 crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_info *ei)
@@ -178,8 +180,10 @@ crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout
             return fail_with(ei, CRPKI_E_DEADLINE,
                              "no login redirect reached the loopback listener in %u s",
                              timeout_ms / 1000);
-        /* wake at least once a second, and when a silent connection's time is up */
-        int64_t wake = deadline - now > 1000 ? now + 1000 : deadline;
+        if (l->cancelled && l->cancelled(l->cancel_ctx))
+            return fail_with(ei, CRPKI_E_CANCELLED, "the login was cancelled");
+        /* wake 5 times a second (a cancel), and when a silent connection's time is up */
+        int64_t wake = deadline - now > 200 ? now + 200 : deadline;
         sock_t socks[LB_MAX_CONNS + 1];
         size_t idx[LB_MAX_CONNS + 1], n = 0;
         socks[n++] = l->srv;
@@ -214,6 +218,12 @@ crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout
         if (ready[0])
             take_connection(l, now);
     }
+}
+
+void loopback_set_cancel(loopback_listener *l, loopback_cancel_fn cancelled, void *ctx)
+{
+    l->cancelled = cancelled;
+    l->cancel_ctx = ctx;
 }
 
 void loopback_respond(loopback_listener *l, int status, const char *title, const char *body_html)

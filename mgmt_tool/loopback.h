@@ -26,6 +26,11 @@ typedef int (*loopback_accept_fn)(void *ctx, const char *target);
 crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout_ms,
                         loopback_accept_fn accept, void *ctx, char **target, crpki_error_info *ei);
 
+/* While cancelled(ctx) is non-zero (polled about 5 times a second),
+ * loopback_wait ends with CRPKI_E_CANCELLED. NULL: never. */
+typedef int (*loopback_cancel_fn)(void *ctx);
+void loopback_set_cancel(loopback_listener *l, loopback_cancel_fn cancelled, void *ctx);
+
 /* Answers the pending request with a small HTML page (UTF-8) and closes
  * the connection. */
 void loopback_respond(loopback_listener *l, int status, const char *title, const char *body_html);

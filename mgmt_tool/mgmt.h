@@ -15,6 +15,7 @@
 #include "crpki/error.h"
 #include "crpki/rssp_client.h"
 #include "core/connect/connect.h"
+#include "mgmt_run.h"
 
 /* Exit codes (docs/mgmt.md keeps the same table). */
 enum {
@@ -40,6 +41,10 @@ typedef struct {
     int cfg_loaded;
     rssp_client *client;
     crpki_auth *auth;
+    /* the front end's hooks (mgmt_run.h; NULL: the console) and where
+     * out_finish puts the JSON result instead of stdout */
+    const mgmt_io *io;
+    char **result_out;
 } mgmt_ctx;
 
 /* The command-line arguments after the command name. Helpers take options
@@ -95,6 +100,11 @@ int mgmt_find_key(mgmt_ctx *c, const char *id, unsigned provider, catalog_entry 
 const char *mgmt_fmt_gtime(const char *g, char *buf, size_t n);
 /* 1 when the GeneralizedTime is in the past. */
 int mgmt_gtime_past(const char *g);
+/* Whole days until the GeneralizedTime (negative once past); 0 when not of
+ * that form. */
+long mgmt_gtime_days_left(const char *g);
+/* Within this many days of its end a certificate is "expiring soon". */
+#define MGMT_EXPIRY_WARN_DAYS 30
 /* Unix time -> "YYYY-MM-DD HH:MM:SS UTC". */
 const char *mgmt_fmt_unix(int64_t t, char *buf, size_t n);
 /* "RSA 2048", "EC P-256" */
@@ -121,5 +131,11 @@ int mgmt_unset_ids(mgmt_ctx *c, const char *id, size_t *removed);
 
 /* The whole tool: main() calls it; tests may call it in-process. */
 int mgmt_main(int argc, char **argv);
+
+/* The front end's secret for --password-stdin (io->read_secret, else the
+ * terminal). 0, or -1. */
+int mgmt_read_secret(mgmt_ctx *c, char *buf, size_t n);
+/* Non-zero once the front end asked to stop (io->cancelled). */
+int mgmt_cancelled(mgmt_ctx *c);
 
 #endif

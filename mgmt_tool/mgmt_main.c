@@ -29,11 +29,17 @@ static void ctx_free(mgmt_ctx *c)
 
 /* Global options may stand anywhere; they are taken out here, so commands
  * see only their own. */
-int mgmt_main(int argc, char **argv)
+static int run(int argc, char **argv, const mgmt_io *io, char **result_json)
 {
     mgmt_ctx c;
     memset(&c, 0, sizeof c);
     c.ja = term_lang_ja();
+    c.io = io;
+    c.result_out = result_json;
+    if (result_json) {
+        *result_json = NULL;
+        c.json = 1;
+    }
     mgmt_args a = {0, NULL, NULL};
     a.argv = calloc((size_t)(argc > 0 ? argc : 1), sizeof *a.argv);
     a.used = calloc((size_t)(argc > 0 ? argc : 1), 1);
@@ -101,4 +107,29 @@ done:
     free(a.argv);
     free(a.used);
     return rc;
+}
+
+int mgmt_main(int argc, char **argv)
+{
+    return run(argc, argv, NULL, NULL);
+}
+
+int mgmt_run(int argc, char **argv, const mgmt_io *io, char **result_json)
+{
+    char *dummy = NULL;
+    int rc = run(argc, argv, io, result_json ? result_json : &dummy);
+    free(dummy);
+    return rc;
+}
+
+int mgmt_read_secret(mgmt_ctx *c, char *buf, size_t n)
+{
+    if (c->io && c->io->read_secret)
+        return c->io->read_secret(c->io->ctx, buf, n);
+    return term_read_secret(buf, n);
+}
+
+int mgmt_cancelled(mgmt_ctx *c)
+{
+    return c->io && c->io->cancelled && c->io->cancelled(c->io->ctx);
 }

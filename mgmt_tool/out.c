@@ -8,8 +8,8 @@
 
 #include "term.h"
 
-static void vemit(int err, const char *fmt, va_list ap) CRPKI_PRINTF(2, 0);
-static void vemit(int err, const char *fmt, va_list ap)
+static void vemit(mgmt_ctx *c, int err, const char *fmt, va_list ap) CRPKI_PRINTF(3, 0);
+static void vemit(mgmt_ctx *c, int err, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
@@ -21,7 +21,11 @@ static void vemit(int err, const char *fmt, va_list ap)
     if (!buf)
         return;
     vsnprintf(buf, (size_t)n + 1, fmt, ap);
-    term_write(err, buf, (size_t)n);
+    if (c->io && c->io->note) {
+        if (err) /* stdout text is the console's; a front end reads the JSON */
+            c->io->note(c->io->ctx, buf);
+    } else
+        term_write(err, buf, (size_t)n);
     free(buf);
 }
 
@@ -31,17 +35,22 @@ void out_say(mgmt_ctx *c, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vemit(0, fmt, ap);
+    vemit(c, 0, fmt, ap);
     va_end(ap);
 }
 
 void out_note(mgmt_ctx *c, const char *fmt, ...)
 {
-    (void)c;
     va_list ap;
     va_start(ap, fmt);
-    vemit(1, fmt, ap);
+    vemit(c, 1, fmt, ap);
     va_end(ap);
+}
+
+void out_event(mgmt_ctx *c, const char *name, const char *value)
+{
+    if (c->io && c->io->event)
+        c->io->event(c->io->ctx, name, value);
 }
 
 cJSON *out_json(mgmt_ctx *c)
@@ -97,7 +106,10 @@ void out_finish(mgmt_ctx *c, int exit_code)
                 r = head;
             }
             char *s = cJSON_Print(r);
-            if (s) {
+            if (c->result_out) {
+                *c->result_out = s;
+                s = NULL;
+            } else if (s) {
                 term_write(0, s, strlen(s));
                 term_write(0, "\n", 1);
                 free(s);

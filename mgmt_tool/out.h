@@ -18,6 +18,9 @@ void out_say(mgmt_ctx *c, const char *fmt, ...) CRPKI_PRINTF(2, 3);
 /* stderr, in both modes (warnings, progress, the login URL). */
 void out_note(mgmt_ctx *c, const char *fmt, ...) CRPKI_PRINTF(2, 3);
 
+/* A named value for the front end (mgmt_io.event); nothing on a console. */
+void out_event(mgmt_ctx *c, const char *name, const char *value);
+
 /* The command's JSON result object (created on first use). */
 cJSON *out_json(mgmt_ctx *c);
 

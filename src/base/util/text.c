@@ -1,5 +1,8 @@
 #include "base/util/text.h"
 
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int text_no_controls(const char *s)
@@ -67,4 +70,93 @@ void text_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
     *d = doy - (153 * mp + 2) / 5 + 1;
     *m = mp < 10 ? mp + 3 : mp - 9;
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Copies at most n-1 bytes, never ending inside a UTF-8 sequence. */
+static void copy_cut(char *out, size_t n, const char *s, size_t len)
+{
+    if (len > n - 1) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(out, s, len);
+    out[len] = '\0';
+}
+
+int text_dn_attr(const char *dn, const char *attr, char *out, size_t n)
+{
+    if (!out || n == 0)
+        return 0;
+    out[0] = '\0';
+    if (!dn || !attr)
+        return 0;
+    size_t alen = strlen(attr);
+    const char *p = dn;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *eq = strchr(p, '=');
+        if (!eq)
+            return 0;
+        int match = (size_t)(eq - p) == alen;
+        for (size_t i = 0; match && i < alen; i++)
+            match = tolower((unsigned char)p[i]) == tolower((unsigned char)attr[i]);
+        /* the value, escapes undone, up to an unescaped ',' or '+' */
+        size_t cap = strlen(eq + 1) + 1, len = 0;
+        char *val = malloc(cap);
+        if (!val)
+            return 0;
+        const char *v = eq + 1;
+        int hex = *v == '#';
+        while (*v && *v != ',' && *v != '+') {
+            if (*v == '\\' && v[1]) {
+                int h = hexval(v[1]), l = v[2] ? hexval(v[2]) : -1;
+                if (h >= 0 && l >= 0) {
+                    val[len++] = (char)(h * 16 + l);
+                    v += 3;
+                } else {
+                    val[len++] = v[1];
+                    v += 2;
+                }
+            } else
+                val[len++] = *v++;
+        }
+        if (match && !hex) {
+            copy_cut(out, n, val, len);
+            free(val);
+            return 1;
+        }
+        free(val);
+        p = *v ? v + 1 : v;
+    }
+    return 0;
+}
+
+void text_dn_display(const char *dn, char *out, size_t n)
+{
+    if (!out || n == 0)
+        return;
+    char cn[256], o[256];
+    int has_cn = text_dn_attr(dn, "CN", cn, sizeof cn) && cn[0];
+    int has_o = text_dn_attr(dn, "O", o, sizeof o) && o[0];
+    char buf[600];
+    if (has_cn && has_o)
+        snprintf(buf, sizeof buf, "%s (%s)", cn, o);
+    else if (has_cn || has_o)
+        snprintf(buf, sizeof buf, "%s", has_cn ? cn : o);
+    else
+        snprintf(buf, sizeof buf, "%s", dn ? dn : "");
+    copy_cut(out, n, buf, strlen(buf));
 }

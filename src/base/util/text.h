@@ -4,6 +4,7 @@
 #ifndef CRPKI_BASE_UTIL_TEXT_H
 #define CRPKI_BASE_UTIL_TEXT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* 1 when s holds no C0 control character and no DEL. */
@@ -20,5 +21,15 @@ int text_is_oid(const char *s);
 int64_t text_days_from_civil(int64_t y, unsigned m, unsigned d);
 /* The inverse: the date of the day that many days after 1970-01-01. */
 void text_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* The first value of attribute attr ("CN", "O"; case-insensitive) in an
+ * RFC 4514 distinguished name ("CN=山田 太郎,O=株式会社テスト,C=JP"),
+ * escapes undone, into out (NUL-terminated, cut at n-1 bytes on a UTF-8
+ * boundary). 1 when found, 0 when not (out ""). Hex-encoded (#...) values
+ * are not decoded: 0. */
+int text_dn_attr(const char *dn, const char *attr, char *out, size_t n);
+/* How a person reads a certificate's subject: "山田 太郎 (株式会社テスト)",
+ * the CN alone without an O, the O alone without a CN, else the DN. */
+void text_dn_display(const char *dn, char *out, size_t n);
 
 #endif

@@ -54,6 +54,42 @@ static void civil_days_round_trip(void **state)
     }
 }
 
+/* RFC 4514 names as the service sends them, to what a person reads. */
+static void dn_attributes_and_display_name(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_true(text_dn_attr("CN=山田 太郎,O=株式会社テスト,C=JP", "cn", b, sizeof b));
+    assert_string_equal(b, "山田 太郎");
+    assert_true(text_dn_attr("CN=山田 太郎,O=株式会社テスト,C=JP", "O", b, sizeof b));
+    assert_string_equal(b, "株式会社テスト");
+    /* escapes: a comma and a plus inside values, a hex pair, multi-valued RDN */
+    assert_true(text_dn_attr("CN=Sato\\, Jiro+SN=x,O=A\\+B \\e6\\9d\\b1", "O", b, sizeof b));
+    assert_string_equal(b, "A+B 東");
+    assert_true(text_dn_attr("CN=Sato\\, Jiro+SN=x,O=A", "SN", b, sizeof b));
+    assert_string_equal(b, "x");
+    assert_true(text_dn_attr("CN=Sato\\, Jiro", "CN", b, sizeof b));
+    assert_string_equal(b, "Sato, Jiro");
+    /* absent, hex-encoded, broken */
+    assert_false(text_dn_attr("C=JP", "CN", b, sizeof b));
+    assert_string_equal(b, "");
+    assert_false(text_dn_attr("CN=#0c03616263", "CN", b, sizeof b));
+    assert_false(text_dn_attr("garbage", "CN", b, sizeof b));
+    assert_false(text_dn_attr(NULL, "CN", b, sizeof b));
+    /* cut on a character boundary: 山 is 3 bytes, 4 bytes of room keep one */
+    char s4[5];
+    assert_true(text_dn_attr("CN=山田", "CN", s4, sizeof s4));
+    assert_string_equal(s4, "山");
+    text_dn_display("CN=山田 太郎,O=株式会社テスト,C=JP", b, sizeof b);
+    assert_string_equal(b, "山田 太郎 (株式会社テスト)");
+    text_dn_display("CN=山田 太郎,C=JP", b, sizeof b);
+    assert_string_equal(b, "山田 太郎");
+    text_dn_display("O=株式会社テスト", b, sizeof b);
+    assert_string_equal(b, "株式会社テスト");
+    text_dn_display("C=JP", b, sizeof b);
+    assert_string_equal(b, "C=JP");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -61,6 +97,7 @@ int main(void)
         cmocka_unit_test(hex_needs_one_digit_or_more),
         cmocka_unit_test(gentime_is_fourteen_digits_and_z),
         cmocka_unit_test(civil_days_round_trip),
+        cmocka_unit_test(dn_attributes_and_display_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
