@@ -175,3 +175,64 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     out_say(c, "%s\n", L(c, "通信環境設定を保存しました。", "proxy setting saved."));
     return show(c);
 }
+
+/* service: the signing service's URL (part of the communication setting).
+ * One set machine-wide by an administrator is shown, never changed here. */
+int cmd_service(mgmt_ctx *c, mgmt_args *a)
+{
+    const char *pos[2];
+    int n = arg_rest(c, a, pos, 2);
+    if (n < 0)
+        return MGMT_EXIT_USAGE;
+    const char *sub = n > 0 ? pos[0] : "show";
+    int is_set = strcmp(sub, "set") == 0;
+    if ((is_set && n != 2) || (!is_set && (n > 1 || strcmp(sub, "show"))))
+        return mgmt_usage(c, "service show | set URL", "service show | set URL");
+    int rc = mgmt_config(c);
+    if (rc)
+        return rc;
+    crpki_config *cfg = &c->cfg;
+    if (is_set) {
+        if (cfg->machine_service_url)
+            return out_error(c, MGMT_EXIT_CONFIG, crpki_err_name(CRPKI_E_CONFIG),
+                             L(c, "接続先はこの PC の管理者が設定しています",
+                               "the service URL is set for this PC by an administrator"),
+                             cfg->machine_service_url,
+                             L(c, "変更が必要なら PC の管理者に依頼してください",
+                               "ask the PC's administrator to change it"));
+        char *old = cfg->service_url;
+        cfg->service_url = plat_strdup(pos[1]);
+        if (!cfg->service_url) {
+            cfg->service_url = old;
+            return MGMT_EXIT_FAILURE;
+        }
+        /* the same checks as loading: https, a host, no user info */
+        crpki_error_info ei;
+        crpki_err r = crpki_config_save(cfg, &ei);
+        crpki_config check;
+        if (r == CRPKI_OK) {
+            r = crpki_config_load(c->home, &check, &ei);
+            if (r == CRPKI_OK)
+                crpki_config_free(&check);
+        }
+        if (r != CRPKI_OK) {
+            free(cfg->service_url);
+            cfg->service_url = old;
+            crpki_error_info ei2;
+            (void)crpki_config_save(cfg, &ei2); /* put the previous file back */
+            return mgmt_fail(c, CRPKI_E_CONFIG, &ei,
+                             "https:// で始まる接続先 URL を指定してください",
+                             "give a URL starting with https://");
+        }
+        free(old);
+        out_say(c, "%s\n", L(c, "接続先を保存しました。", "service URL saved."));
+    }
+    cJSON *s = cJSON_AddObjectToObject(out_json(c), "service");
+    cJSON_AddStringToObject(s, "url", cfg->service_url ? cfg->service_url : "");
+    cJSON_AddBoolToObject(s, "machine_wide", cfg->machine_service_url != NULL);
+    out_say(c, L(c, "接続先: %s%s\n", "service: %s%s\n"),
+            cfg->service_url ? cfg->service_url : L(c, "(未設定)", "(not set)"),
+            cfg->machine_service_url ? L(c, " (PC の管理者が設定)", " (set by the administrator)")
+                                     : "");
+    return 0;
+}

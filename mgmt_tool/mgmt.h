@@ -114,6 +114,7 @@ const char *mgmt_providers_desc(unsigned providers);
 
 /* Commands: each returns the exit code. */
 int cmd_proxy(mgmt_ctx *c, mgmt_args *a);
+int cmd_service(mgmt_ctx *c, mgmt_args *a);
 int cmd_login(mgmt_ctx *c, mgmt_args *a);
 int cmd_certs(mgmt_ctx *c, mgmt_args *a);
 int cmd_use(mgmt_ctx *c, mgmt_args *a);

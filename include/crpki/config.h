@@ -18,6 +18,9 @@ typedef enum { CRPKI_UI_DIALOG = 0, CRPKI_UI_CONSOLE, CRPKI_UI_NONE } crpki_appr
 typedef struct {
     char *home;                 /* the per-user state directory this came from */
     char *service_url;          /* required for any network call; NULL when unset */
+    char *machine_service_url;  /* the machine-wide file's service_url, or NULL: set by an
+                                   administrator, so the tool keeps it read-only and
+                                   crpki_config_save never copies it into config.json */
     char *ca_bundle;            /* extra trusted CA file, or NULL */
     rssp_proxy_mode proxy_mode; /* "proxy": "none" | "system" | {host, port, user} */
     char *proxy_host;

@@ -50,6 +50,7 @@ void crpki_config_free(crpki_config *cfg)
         return;
     free(cfg->home);
     free(cfg->service_url);
+    free(cfg->machine_service_url);
     free(cfg->ca_bundle);
     free(cfg->proxy_host);
     free(cfg->proxy_user);
@@ -507,6 +508,9 @@ crpki_err crpki_config_load_files(const char *machine_file, const char *user_fil
         r = fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
     if (r == CRPKI_OK && machine_file)
         r = apply_file("machine config.json", machine_file, out, ei);
+    if (r == CRPKI_OK && out->service_url &&
+        !(out->machine_service_url = plat_strdup(out->service_url)))
+        r = fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
     if (r == CRPKI_OK && user_file)
         r = apply_file("config.json", user_file, out, ei);
     if (r != CRPKI_OK)
@@ -599,7 +603,9 @@ static cJSON *config_to_json(const crpki_config *cfg)
     if (!o)
         return NULL;
     int ok = 1;
-    if (cfg->service_url)
+    /* the administrator's URL stays in the machine file, where it can change */
+    if (cfg->service_url &&
+        !(cfg->machine_service_url && strcmp(cfg->service_url, cfg->machine_service_url) == 0))
         ok &= cJSON_AddStringToObject(o, "service_url", cfg->service_url) != NULL;
     if (cfg->ca_bundle)
         ok &= cJSON_AddStringToObject(o, "ca_bundle", cfg->ca_bundle) != NULL;

@@ -12,6 +12,7 @@
 #endif
 
 #include "crpki/config.h"
+#include "base/platform/plat_str.h"
 #include "base/log/log.h"
 #include "base/platform/plat_acl.h"
 #include "base/platform/plat_fs.h"
@@ -573,6 +574,39 @@ static void user_file_overrides_machine_file_key_by_key(void **state)
     crpki_config_free(&cfg);
 }
 
+/* Issue 13: the administrator's service URL is known as such, and saving
+ * the user's settings never copies it into config.json (so a later change
+ * of the machine file reaches the user); a URL of the user's own is saved. */
+static void machine_service_url_is_kept_out_of_the_users_file(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(tu_write_str(f->machine, "{\"service_url\": \"https://rssp.example.jp\"}"), 0);
+    assert_int_equal(tu_write_str(f->user, "{\"connect_timeout_s\": 5}"), 0);
+    crpki_config cfg;
+    crpki_error_info ei;
+    assert_int_equal(crpki_config_load_files(f->machine, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_string_equal(cfg.machine_service_url, "https://rssp.example.jp");
+    cfg.proxy_mode = RSSP_PROXY_NONE;
+    assert_int_equal(crpki_config_save(&cfg, &ei), CRPKI_OK);
+    crpki_config_free(&cfg);
+    /* the file saved is f->dir/config.json: read with no machine file */
+    char path[600];
+    snprintf(path, sizeof path, "%s/config.json", f->dir);
+    assert_int_equal(crpki_config_load_files(NULL, path, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_null(cfg.service_url);
+    assert_null(cfg.machine_service_url);
+    assert_int_equal(cfg.proxy_mode, RSSP_PROXY_NONE);
+    assert_int_equal(cfg.connect_timeout_s, 5);
+    /* a URL of the user's own is saved */
+    cfg.service_url = plat_strdup("https://own.example.jp");
+    assert_int_equal(crpki_config_save(&cfg, &ei), CRPKI_OK);
+    crpki_config_free(&cfg);
+    assert_int_equal(crpki_config_load_files(f->machine, path, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_string_equal(cfg.service_url, "https://own.example.jp");
+    assert_string_equal(cfg.machine_service_url, "https://rssp.example.jp");
+    crpki_config_free(&cfg);
+}
+
 /* Issue 15 #1: the machine file applies to every user; one that anyone but
  * an administrator can change is ignored, said in machine_ignored and the
  * warnings. The verdict is plat_admin_only's (test_plat_acl); here, that
@@ -833,6 +867,7 @@ int main(void)
         T(utf8_bom_is_accepted),
         T(oversized_file_is_refused),
         T(user_file_overrides_machine_file_key_by_key),
+        T(machine_service_url_is_kept_out_of_the_users_file),
         T(bad_machine_file_is_refused_and_named),
         T(machine_file_is_ignored_unless_only_administrators_can_change_it),
         T(ca_bundle_must_be_a_local_path),
