@@ -90,7 +90,8 @@ int arg_provider(mgmt_ctx *c, mgmt_args *a, unsigned dflt, unsigned *out)
 static const char USAGE_EN[] =
     "usage: crpki-mgmt [--json] [--home DIR] [--lang ja|en] COMMAND [options]\n"
     "commands:\n"
-    "  proxy show | set HOST:PORT [--user U] [--password-stdin] [--allow-basic] | system | none\n"
+    "  proxy show | set HOST:PORT [--user U] [--password-stdin|--keep-password]\n"
+    "        [--allow-basic] | system | none\n"
     "  service show | set URL               the signing service's URL\n"
     "  login [--timeout S] [--no-browser]   log in to gBizID in the browser\n"
     "  certs                                list the certificates tied to the gBizID\n"
@@ -107,8 +108,8 @@ static const char USAGE_EN[] =
 static const char USAGE_JA[] =
     "使い方: crpki-mgmt [--json] [--home DIR] [--lang ja|en] コマンド [オプション]\n"
     "コマンド:\n"
-    "  proxy show | set HOST:PORT [--user U] [--password-stdin] [--allow-basic] | system | none  "
-    "通信環境設定\n"
+    "  proxy show | set HOST:PORT [--user U] [--password-stdin|--keep-password]\n"
+    "        [--allow-basic] | system | none  通信環境設定\n"
     "  service show | set URL               接続先 (リモート署名サービスの URL)\n"
     "  login [--timeout 秒] [--no-browser]  ブラウザで G ビズ ID にログイン\n"
     "  certs                                G ビズ ID に紐づく証明書の一覧\n"

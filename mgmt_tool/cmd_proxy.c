@@ -114,6 +114,7 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     int ru = arg_value(a, "--user", &user);
     int pw_stdin = arg_flag(a, "--password-stdin");
     int allow_basic = arg_flag(a, "--allow-basic");
+    int keep_pw = arg_flag(a, "--keep-password");
     const char *pos[2];
     int n = arg_rest(c, a, pos, 2);
     if (n < 0)
@@ -122,16 +123,19 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         return mgmt_usage(c, "--user に値がありません", "--user needs a value");
     const char *sub = n > 0 ? pos[0] : "show";
     int is_set = strcmp(sub, "set") == 0;
-    if ((!is_set && (n > 1 || ru || pw_stdin || allow_basic)) || (is_set && n != 2) ||
+    if ((!is_set && (n > 1 || ru || pw_stdin || allow_basic || keep_pw)) || (is_set && n != 2) ||
         (!is_set && strcmp(sub, "show") && strcmp(sub, "system") && strcmp(sub, "none")))
         return mgmt_usage(c,
-                          "proxy show | set HOST:PORT [--user U] [--password-stdin] "
+                          "proxy show | set HOST:PORT [--user U] [--password-stdin | --keep-password] "
                           "[--allow-basic] | system | none",
-                          "proxy show | set HOST:PORT [--user U] [--password-stdin] "
-                          "[--allow-basic] | system | none");
+                          "proxy show | set HOST:PORT [--user U] [--password-stdin | "
+                          "--keep-password] [--allow-basic] | system | none");
     if (pw_stdin && !ru)
         return mgmt_usage(c, "--password-stdin には --user が必要です",
                           "--password-stdin needs --user");
+    if (keep_pw && (!ru || pw_stdin))
+        return mgmt_usage(c, "--keep-password には --user が必要です (--password-stdin とは併用不可)",
+                          "--keep-password needs --user (and no --password-stdin)");
     char *host = NULL;
     unsigned port = 0;
     if (is_set && parse_hostport(pos[1], &host, &port) != 0)
@@ -145,6 +149,9 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     if (strcmp(sub, "show") == 0)
         return show(c);
     crpki_config *cfg = &c->cfg;
+    /* the stored password stays only for the same user */
+    int same_user = keep_pw && cfg->proxy_mode == RSSP_PROXY_EXPLICIT && cfg->proxy_user &&
+                    user && strcmp(cfg->proxy_user, user) == 0;
     free(cfg->proxy_host);
     free(cfg->proxy_user);
     cfg->proxy_host = cfg->proxy_user = NULL;
@@ -168,7 +175,7 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         cfg->proxy_allow_basic = 0;
     }
     /* a new proxy setting replaces the old password (none unless given) */
-    rc = save(c, password[0] ? password : NULL, 1);
+    rc = save(c, password[0] ? password : NULL, !same_user);
     memset(password, 0, sizeof password);
     if (rc)
         return rc;

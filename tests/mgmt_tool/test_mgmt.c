@@ -943,6 +943,25 @@ static void proxy_settings_round_trip(void **state)
     assert_null(strstr(r.out, "pr0xy-s3cret"));
     run_free(&r);
 
+    /* --keep-password (the window's save without retyping it): kept for the
+     * same user on another port, dropped for another user */
+    RUN(&r, "--json", "proxy", "set", "proxy.example.jp:8081", "--user", "tanaka",
+        "--keep-password");
+    expect_exit(&r, 0, "proxy set --keep-password (same user)");
+    assert_true(cJSON_IsTrue(jget(jget(r.json, "proxy"), "password_set")));
+    run_free(&r);
+    RUN(&r, "--json", "proxy", "set", "proxy.example.jp:8081", "--user", "suzuki",
+        "--keep-password");
+    expect_exit(&r, 0, "proxy set --keep-password (another user)");
+    assert_false(cJSON_IsTrue(jget(jget(r.json, "proxy"), "password_set")));
+    run_free(&r);
+    run_in(&r, in, set); /* back to tanaka with the password */
+    expect_exit(&r, 0, "proxy set again");
+    run_free(&r);
+    RUN(&r, "--json", "proxy", "set", "proxy.example.jp:8080", "--keep-password");
+    expect_exit(&r, 2, "--keep-password without --user");
+    run_free(&r);
+
     /* --allow-basic: saved as proxy.allow_basic, shown, dropped by the next set */
     RUN(&r, "--json", "proxy", "set", "proxy.example.jp:8080", "--user", "tanaka", "--allow-basic");
     expect_exit(&r, 0, "proxy set --allow-basic");
