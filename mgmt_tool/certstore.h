@@ -18,14 +18,17 @@
 
 #define CRPKI_CSP_NAME "CRPKI Remote Signing Cryptographic Provider"
 #define CRPKI_KSP_NAME "CRPKI Remote Signing Key Storage Provider"
+/* The friendly name is this and the holder's name: 商業登記電子証明書 山田 太郎 */
+#define MGMT_CERT_FRIENDLY_PREFIX "商業登記電子証明書"
 
 /* 1 where certificates are linked to the providers (Windows), else 0. */
 int certstore_available(void);
 
 /* Adds (or replaces) the certificate in CurrentUser\MY linked to provider
- * (CRPKI_CAT_CSP or CRPKI_CAT_KSP). */
+ * (CRPKI_CAT_CSP or CRPKI_CAT_KSP), with friendly_name (UTF-8, may be NULL)
+ * as the name certificate pickers show. */
 crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id,
-                            unsigned provider, crpki_error_info *ei);
+                            unsigned provider, const char *friendly_name, crpki_error_info *ei);
 
 /* Deletes from CurrentUser\MY every certificate linked to our CSP or KSP
  * with that container / key name (NULL: any). *n: how many. */

@@ -10,7 +10,7 @@ int certstore_available(void)
 }
 
 crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id,
-                            unsigned provider, crpki_error_info *ei)
+                            unsigned provider, const char *friendly_name, crpki_error_info *ei)
 {
     return fail_with(ei, CRPKI_E_NOT_SUPPORTED, "no certificate store on this platform");
 }

@@ -60,7 +60,7 @@ static crpki_err remove_copy(const uint8_t *der, size_t len, crpki_error_info *e
 }
 
 crpki_err certstore_install(const uint8_t *der, size_t len, const char *credential_id,
-                            unsigned provider, crpki_error_info *ei)
+                            unsigned provider, const char *friendly_name, crpki_error_info *ei)
 {
     crpki_err rr = remove_copy(der, len, ei);
     if (rr != CRPKI_OK)
@@ -96,6 +96,15 @@ crpki_err certstore_install(const uint8_t *der, size_t len, const char *credenti
             r = fail_with(ei, CRPKI_E_IO,
                           "CertSetCertificateContextProperty(KEY_PROV_INFO) failed: 0x%08lx",
                           (unsigned long)GetLastError());
+        wchar_t *fn = friendly_name ? plat_utf8_to_wide(friendly_name) : NULL;
+        if (r == CRPKI_OK && fn) {
+            CRYPT_DATA_BLOB b = {(DWORD)((wcslen(fn) + 1) * sizeof(wchar_t)), (BYTE *)fn};
+            if (!CertSetCertificateContextProperty(ctx, CERT_FRIENDLY_NAME_PROP_ID, 0, &b))
+                r = fail_with(ei, CRPKI_E_IO,
+                              "CertSetCertificateContextProperty(FRIENDLY_NAME) failed: 0x%08lx",
+                              (unsigned long)GetLastError());
+        }
+        free(fn);
         CertFreeCertificateContext(ctx);
     }
     CertCloseStore(st, 0);

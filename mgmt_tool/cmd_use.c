@@ -12,6 +12,7 @@
 #include "cred_entry.h"
 #include "mgmt.h"
 #include "out.h"
+#include "base/util/text.h"
 
 /* The credential's certificate and chain, as crypto_cert_check_chain takes them. */
 static crpki_err check_chain(const rssp_credential *cr, int64_t now, crpki_error_info *ei)
@@ -78,7 +79,12 @@ int cmd_use(mgmt_ctx *c, mgmt_args *a)
     unsigned store_prov = (prov & CRPKI_CAT_CSP) ? CRPKI_CAT_CSP : CRPKI_CAT_KSP;
     int installed = 0;
     if (r == CRPKI_OK && certstore_available() && cr->ncerts > 0) {
-        r = certstore_install(cr->certs[0].der, cr->certs[0].len, cr->id, store_prov, &ei);
+        /* what certificate pickers show: whose it is */
+        char holder[256], fname[320];
+        if (!text_dn_attr(cr->subject_dn, "CN", holder, sizeof holder))
+            text_dn_display(cr->subject_dn, holder, sizeof holder);
+        snprintf(fname, sizeof fname, "%s %s", MGMT_CERT_FRIENDLY_PREFIX, holder);
+        r = certstore_install(cr->certs[0].der, cr->certs[0].len, cr->id, store_prov, fname, &ei);
         installed = r == CRPKI_OK;
     }
     if (r != CRPKI_OK) {

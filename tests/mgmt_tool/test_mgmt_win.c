@@ -20,11 +20,9 @@
 #include "core/catalog/catalog.h"
 #include "certstore.h"
 #include "mgmt.h"
+#include "mystore_win.h"
 #include "svctest.h"
 
-#ifndef CERT_NCRYPT_KEY_SPEC
-#define CERT_NCRYPT_KEY_SPEC 0xFFFFFFFF
-#endif
 #define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
 
 static int g_failed;
@@ -76,64 +74,6 @@ static char *rsa2048_id(const char *home, catalog_blob *cert)
     return id;
 }
 
-/* The certificate in CurrentUser\MY (NULL if absent); caller frees. */
-static PCCERT_CONTEXT find_in_my(HCERTSTORE st, const catalog_blob *cert)
-{
-    PCCERT_CONTEXT tmpl = CertCreateCertificateContext(ENC, cert->der, (DWORD)cert->len);
-    if (!tmpl)
-        return NULL;
-    PCCERT_CONTEXT c = CertFindCertificateInStore(st, ENC, 0, CERT_FIND_EXISTING, tmpl, NULL);
-    CertFreeCertificateContext(tmpl);
-    return c;
-}
-
-static void check_prov_info(const catalog_blob *cert, const char *id, int ksp)
-{
-    HCERTSTORE st =
-        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
-    CHECK(st != NULL, "CertOpenStore MY: 0x%08lx", (unsigned long)GetLastError());
-    if (!st)
-        return;
-    PCCERT_CONTEXT c = find_in_my(st, cert);
-    CHECK(c != NULL, "certificate of %s not in CurrentUser\\MY", id);
-    if (c) {
-        DWORD n = 0;
-        BOOL ok = CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, NULL, &n);
-        CHECK(ok, "no CERT_KEY_PROV_INFO_PROP_ID: 0x%08lx", (unsigned long)GetLastError());
-        CRYPT_KEY_PROV_INFO *k = ok ? malloc(n) : NULL;
-        if (k && CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, k, &n)) {
-            wchar_t wid[128];
-            MultiByteToWideChar(CP_UTF8, 0, id, -1, wid, 128);
-            const wchar_t *want = ksp ? L"" CRPKI_KSP_NAME : L"" CRPKI_CSP_NAME;
-            CHECK(k->pwszProvName && wcscmp(k->pwszProvName, want) == 0, "provider name %ls",
-                  k->pwszProvName ? k->pwszProvName : L"(null)");
-            CHECK(k->pwszContainerName && wcscmp(k->pwszContainerName, wid) == 0,
-                  "container %ls, want %s", k->pwszContainerName ? k->pwszContainerName : L"(null)",
-                  id);
-            CHECK(k->dwProvType == (ksp ? 0u : (DWORD)PROV_RSA_FULL), "dwProvType %lu",
-                  (unsigned long)k->dwProvType);
-            CHECK(k->dwKeySpec == (ksp ? (DWORD)CERT_NCRYPT_KEY_SPEC : (DWORD)AT_SIGNATURE),
-                  "dwKeySpec 0x%lx", (unsigned long)k->dwKeySpec);
-            CHECK(k->dwFlags == 0, "dwFlags 0x%lx", (unsigned long)k->dwFlags);
-        }
-        free(k);
-        CertFreeCertificateContext(c);
-    }
-    CertCloseStore(st, 0);
-}
-
-static int in_my(const catalog_blob *cert)
-{
-    HCERTSTORE st =
-        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
-    if (!st)
-        return -1;
-    PCCERT_CONTEXT c = find_in_my(st, cert);
-    if (c)
-        CertFreeCertificateContext(c);
-    CertCloseStore(st, 0);
-    return c != NULL;
-}
 
 /* Wine loads a CSP from its registry entry ("Image Path", "Type"): the
  * registration the installer makes, for this test's prefix. */
@@ -178,12 +118,12 @@ int main(int argc, char **argv)
 
     /* use --provider csp: the CSP's key provider info */
     CHECK(mgmt("use", id, "--provider", "csp", NULL, NULL) == 0, "use --provider csp");
-    check_prov_info(&cert, id, 0);
+    g_failed |= mystore_check(&cert, id, 0) != 0;
     /* use --provider ksp: replaced by the KSP's */
     CHECK(mgmt("use", id, "--provider", "ksp", NULL, NULL) == 0, "use --provider ksp");
-    check_prov_info(&cert, id, 1);
+    g_failed |= mystore_check(&cert, id, 1) != 0;
     CHECK(mgmt("use", id, "--provider", "csp", NULL, NULL) == 0, "use --provider csp again");
-    check_prov_info(&cert, id, 0);
+    g_failed |= mystore_check(&cert, id, 0) != 0;
 
     /* sign --provider csp: CryptSignMessage through crpkicsp.dll */
     svctest_phone("approve 300");
@@ -236,7 +176,7 @@ int main(int argc, char **argv)
 
     /* unset: the certificate leaves the store and the catalog */
     CHECK(mgmt("unset", id, NULL, NULL, NULL, NULL) == 0, "unset");
-    CHECK(in_my(&cert) == 0, "the certificate is still in CurrentUser\\MY after unset");
+    CHECK(mystore_has(&cert) == 0, "the certificate is still in CurrentUser\\MY after unset");
     catalog_keys cat;
     crpki_error_info ei;
     if (catalog_load(home, &cat, &ei) == CRPKI_OK) {
