@@ -24,6 +24,7 @@
 #include <wchar.h>
 
 #include "base/platform/plat_thread.h"
+#include "base/util/text.h"
 #include "base/platform/plat_utf16_win.h"
 #include "core/ui/ui_font_win.h"
 #include "core/ui/ui_internal.h"
@@ -330,7 +331,10 @@ crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog *
     d->what = label(what_name, req->description);
     d->program = label("要求元プログラム",
                        req->program_path && *req->program_path ? req->program_path : req->program);
-    d->subject = label("証明書", req->subject);
+    char who[600] = ""; /* the holder and the company, not the DN */
+    if (req->subject)
+        text_dn_display(req->subject, who, sizeof who);
+    d->subject = label("証明書", req->subject ? who : NULL);
     d->cancel_text = plat_utf8_to_wide(CRPKI_UI_CANCEL);
     d->cancelling = plat_utf8_to_wide(CRPKI_UI_CANCELLING);
     d->ready = CreateEventW(NULL, TRUE, FALSE, NULL);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/util/text.h"
 #include "core/ui/ui_internal.h"
 #include "base/util/errbuf.h"
 
@@ -59,8 +60,11 @@ size_t ui_console_text(const ui_request *req, char *buf, size_t n)
         tb_add(&t, "  要求元プログラム: %s\n", req->program_path);
     else if (has(req->program))
         tb_add(&t, "  要求元プログラム: %s\n", req->program);
-    if (has(req->subject))
-        tb_add(&t, "  証明書: %s\n", req->subject);
+    if (has(req->subject)) { /* as a person reads it: the holder and the company */
+        char who[600];
+        text_dn_display(req->subject, who, sizeof who);
+        tb_add(&t, "  証明書: %s\n", who);
+    }
     tb_add(&t, "  有効期限: 残り %u 秒\n", req->expires_in_s);
     tb_add(&t, "CRPKI-APPROVAL-CODE: %s\n", code);
     return t.len;

@@ -77,7 +77,7 @@ static void console_text_has_code_what_program_subject_time_and_machine_line(voi
     assert_non_null(strstr(buf, "承認コード:  4821"));
     assert_non_null(strstr(buf, "署名する内容: winword.exe: 契約書.pdf"));
     assert_non_null(strstr(buf, "要求元プログラム: winword.exe"));
-    assert_non_null(strstr(buf, "証明書: CN=山田 太郎"));
+    assert_non_null(strstr(buf, "証明書: 山田 太郎 (株式会社テスト商事)\n")); /* not the DN */
     assert_non_null(strstr(buf, "残り 120 秒"));
     assert_non_null(strstr(buf, "gBizID"));
     /* the machine-readable line is the last one */

@@ -27,7 +27,7 @@ static const ui_request REQ = {
     .description = "test_ui_dialog.exe: 契約書.pdf",
     .program = "test_ui_dialog.exe",
     .program_path = "C:\\Program Files\\会計ソフト\\test_ui_dialog.exe",
-    .subject = "CN=山田 太郎",
+    .subject = "CN=山田 太郎,O=株式会社テスト商事,C=JP",
     .num_hashes = 1,
 };
 
@@ -134,6 +134,8 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     assert_string_equal(buf, "署名する内容: test_ui_dialog.exe: 契約書.pdf");
     text_of(h, CRPKI_UI_ID_PROGRAM, buf, sizeof buf);
     assert_string_equal(buf, "要求元プログラム: C:\\Program Files\\会計ソフト\\test_ui_dialog.exe");
+    text_of(h, CRPKI_UI_ID_SUBJECT, buf, sizeof buf); /* whose, not the DN */
+    assert_string_equal(buf, "証明書: 山田 太郎 (株式会社テスト商事)");
     text_of(h, CRPKI_UI_ID_CANCEL, buf, sizeof buf);
     assert_string_equal(buf, "キャンセル");
     /* the dialog's font has the Japanese it shows (not boxes) */
