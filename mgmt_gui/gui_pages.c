@@ -427,7 +427,7 @@ static void certs_create(gui_app *app)
 {
     static const wchar_t *const cols[] = {L"名義人", L"会社名", L"発行者", L"有効期限",
                                           L"鍵",     L"使用"};
-    static const int widths[] = {120, 170, 130, 120, 70, 60};
+    static const int widths[] = {100, 160, 130, 100, 70, 65};
     gui_add(app, GUI_PAGE_CERTS, WC_STATICW, L"証明書:", LABEL, 0, 215, 92, 200, 18);
     HWND lv = gui_add(app, GUI_PAGE_CERTS, WC_LISTVIEWW, NULL,
                       WS_VISIBLE | WS_TABSTOP | LVS_REPORT | LVS_SINGLESEL | LVS_SHOWSELALWAYS,
@@ -625,20 +625,6 @@ static void status_run(gui_app *app)
         gui_job_free(j);
 }
 
-static const char *check_label(const char *name)
-{
-    static const struct {
-        const char *name, *label;
-    } L_[] = {{"config", "設定"},           {"machine_config", "全社共通の設定"},
-              {"service", "署名サービス"}, {"login", "ログイン"},
-              {"certificates", "証明書"},   {"certificate", "証明書"},
-              {"csp", "CSP の登録"},        {"ksp", "KSP の登録"}};
-    for (size_t i = 0; i < sizeof L_ / sizeof L_[0]; i++)
-        if (strcmp(L_[i].name, name) == 0)
-            return L_[i].label;
-    return name;
-}
-
 static void status_done(gui_app *app, gui_job *j)
 {
     const cJSON *res = j->ran ? j->json[0] : NULL;
@@ -652,7 +638,7 @@ static void status_done(gui_app *app, gui_job *j)
         const char *fix = jstr(c, "fix");
         snprintf(detail, sizeof detail, "%s%s%s", jstr(c, "detail"), fix[0] ? " → 対処: " : "",
                  fix);
-        const char *cells[] = {check_label(jstr(c, "name")), jbool(c, "ok") ? "OK" : "NG", detail};
+        const char *cells[] = {jstr(c, "label"), jbool(c, "ok") ? "OK" : "NG", detail};
         lv_row(lv, cells, 3, !jbool(c, "ok"));
         failed += !jbool(c, "ok");
         n++;
@@ -889,10 +875,11 @@ static void history_create(gui_app *app)
 {
     static const wchar_t *const cols[] = {L"日時", L"結果", L"プログラム", L"署名した内容",
                                           L"承認コード", L"件数"};
-    static const int widths[] = {135, 70, 150, 190, 70, 40};
+    static const int widths[] = {135, 65, 140, 160, 80, 40};
     int p = GUI_PAGE_HISTORY;
     gui_add(app, p, WC_STATICW, L"開始日:", LABEL, 0, 215, 98, 55, 20);
-    gui_add(app, p, WC_EDITW, NULL, EDIT, IDC_HIST_SINCE, 270, 94, 100, 24);
+    HWND since = gui_add(app, p, WC_EDITW, NULL, EDIT, IDC_HIST_SINCE, 270, 94, 100, 24);
+    SendMessageW(since, EM_SETCUEBANNER, FALSE, (LPARAM)L"例 2026-04-01");
     gui_add(app, p, WC_STATICW, L"結果:", LABEL, 0, 380, 98, 40, 20);
     HWND cb = gui_add(app, p, WC_COMBOBOXW, NULL, WS_VISIBLE | WS_TABSTOP | CBS_DROPDOWNLIST,
                       IDC_HIST_OUTCOME, 420, 94, 120, 200);
@@ -904,7 +891,7 @@ static void history_create(gui_app *app)
     gui_add(app, p, WC_STATICW, L"署名の記録:", LABEL, 0, 215, 128, 200, 18);
     HWND lv = gui_add(app, p, WC_LISTVIEWW, NULL,
                       WS_VISIBLE | WS_TABSTOP | LVS_REPORT | LVS_SINGLESEL | LVS_SHOWSELALWAYS,
-                      IDC_HIST_LIST, 215, 148, 655, 360);
+                      IDC_HIST_LIST, 215, 148, 655, 345);
     lv_columns(lv, cols, widths, 6, app);
 }
 
@@ -1162,7 +1149,24 @@ void gui_pages_done(gui_app *app, gui_job *j)
  * drawn on a light red background. */
 int gui_pages_notify(gui_app *app, NMHDR *nm, LRESULT *res)
 {
-    (void)app;
+    /* a selected row's whole text (a list column cuts it) in the detail box */
+    if (nm->code == LVN_ITEMCHANGED &&
+        (nm->idFrom == IDC_STATUS_LIST || nm->idFrom == IDC_HIST_LIST)) {
+        NMLISTVIEW *lv = (NMLISTVIEW *)nm;
+        if ((lv->uNewState & LVIS_SELECTED) && !(lv->uOldState & LVIS_SELECTED)) {
+            wchar_t line[2048] = L"", cell[1024];
+            int cols = nm->idFrom == IDC_STATUS_LIST ? 3 : 6;
+            for (int c = 0; c < cols; c++) {
+                cell[0] = 0;
+                ListView_GetItemText(nm->hwndFrom, lv->iItem, c, cell, 1024);
+                if (c)
+                    wcsncat(line, L" / ", 2047 - wcslen(line));
+                wcsncat(line, cell, 2047 - wcslen(line));
+            }
+            SetDlgItemTextW(app->wnd, IDC_DETAIL, line);
+        }
+        return 0;
+    }
     if (nm->code != NM_CUSTOMDRAW ||
         (nm->idFrom != IDC_CERT_LIST && nm->idFrom != IDC_STATUS_LIST && nm->idFrom != IDC_HIST_LIST))
         return 0;

@@ -293,14 +293,15 @@ int gui_app_init(gui_app *app, HINSTANCE inst, int show)
     SendMessageW(nav, LB_SETITEMHEIGHT, 0, gui_scale(app, 26));
     gui_add(app, -1, WC_STATICW, PAGE_NAMES[0], WS_VISIBLE, IDC_PAGE_TITLE, 215, 10, 655, 30);
     gui_add(app, -1, WC_STATICW, NULL, WS_VISIBLE, IDC_PAGE_HELP, 215, 44, 655, 44);
-    gui_add(app, -1, PROGRESS_CLASSW, NULL, PBS_MARQUEE, IDC_BUSY, 215, 524, 110, 14);
-    gui_add(app, -1, WC_STATICW, NULL, WS_VISIBLE | SS_LEFTNOWORDWRAP | SS_NOPREFIX, IDC_STATUS,
-            335, 522, 430, 20);
+    /* the outcome line (two lines may wrap), a thin progress bar under it
+       while a job runs, キャンセル beside it, the detail and fix below */
+    gui_add(app, -1, WC_STATICW, NULL, WS_VISIBLE | SS_NOPREFIX, IDC_STATUS, 215, 504, 550, 36);
+    gui_add(app, -1, PROGRESS_CLASSW, NULL, PBS_MARQUEE, IDC_BUSY, 215, 542, 550, 6);
     gui_add(app, -1, WC_BUTTONW, L"キャンセル", WS_VISIBLE | WS_TABSTOP | WS_DISABLED,
-            IDC_CANCEL, 775, 516, 95, 28);
+            IDC_CANCEL, 775, 506, 95, 28);
     gui_add(app, -1, WC_EDITW, NULL,
             WS_VISIBLE | WS_TABSTOP | ES_MULTILINE | ES_READONLY | ES_AUTOVSCROLL | WS_VSCROLL,
-            IDC_DETAIL, 215, 550, 655, 42);
+            IDC_DETAIL, 215, 552, 655, 40);
     gui_pages_create(app);
     gui_show_page(app, GUI_PAGE_NETWORK);
     ShowWindow(w, show);

@@ -23,6 +23,7 @@ static void check(checks *k, const char *name, int ok, const char *label, const 
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToArray(k->arr, o);
     cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddStringToObject(o, "label", label);
     cJSON_AddBoolToObject(o, "ok", ok);
     cJSON_AddStringToObject(o, "detail", detail ? detail : "");
     if (!ok && fix)
@@ -70,8 +71,9 @@ static void certificates(checks *k)
     if (r != CRPKI_OK) {
         err_detail(c, r, &ei, buf, sizeof buf);
         check(k, "certificates", 0, L(c, "証明書", "certificates"), buf,
-              L(c, "crpki-mgmt unset の後 crpki-mgmt use で設定し直してください",
-                "run crpki-mgmt unset, then select again with crpki-mgmt use"));
+              FIX(c, "crpki-mgmt unset の後 crpki-mgmt use で設定し直してください",
+                  "run crpki-mgmt unset, then select again with crpki-mgmt use",
+                  "「4. 証明書設定」で設定を解除してから設定し直してください"));
         return;
     }
     cJSON *arr = cJSON_AddArrayToObject(out_json(c), "certificates");
@@ -79,8 +81,9 @@ static void certificates(checks *k)
         check(
             k, "certificates", 0, L(c, "証明書", "certificates"),
             L(c, "署名に使う証明書が設定されていません", "no certificate is selected for signing"),
-            L(c, "crpki-mgmt certs で確認し crpki-mgmt use で設定してください",
-              "list with crpki-mgmt certs and select one with crpki-mgmt use"));
+            FIX(c, "crpki-mgmt certs で確認し crpki-mgmt use で設定してください",
+                "list with crpki-mgmt certs and select one with crpki-mgmt use",
+                "「3. 証明書一覧取得」で確認し、「4. 証明書設定」で設定してください"));
     for (size_t i = 0; i < cat.n; i++) {
         const catalog_entry *e = &cat.v[i];
         char to[40];
@@ -97,8 +100,9 @@ static void certificates(checks *k)
                  mgmt_providers_desc(e->providers), L(c, "有効期限", "valid until"), to,
                  e->subject_dn ? e->subject_dn : "");
         check(k, "certificate", !expired, L(c, "証明書", "certificate"), buf,
-              L(c, "新しい証明書を取得し crpki-mgmt use で設定し直してください",
-                "obtain a new certificate and select it with crpki-mgmt use"));
+              FIX(c, "新しい証明書を取得し crpki-mgmt use で設定し直してください",
+                  "obtain a new certificate and select it with crpki-mgmt use",
+                  "新しい証明書を取得し、「4. 証明書設定」で設定し直してください"));
     }
     catalog_free(&cat);
 }
@@ -140,8 +144,9 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
     if (c->cfg_loaded && !c->cfg.service_url) {
         check(&k, "service", 0, L(c, "署名サービス", "signing service"),
               L(c, "service_url が設定されていません", "service_url is not set"),
-              L(c, "config.json に service_url を設定してください",
-                "set service_url in config.json"));
+              FIX(c, "crpki-mgmt service set URL で接続先を設定してください",
+                  "set the service URL with crpki-mgmt service set URL",
+                  "「1. 通信環境設定」で接続先を設定してください"));
     } else if (c->cfg_loaded) {
         r = connect_open(&c->cfg, &c->client, &c->auth, &ei);
         rssp_service_info info;
@@ -167,10 +172,12 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
                         "社内の TLS 検査用ルート証明書があれば config.json の ca_bundle "
                         "に指定してください",
                         "set a corporate TLS-inspection root as ca_bundle in config.json")
-                    : L(c,
-                        "ネットワーク接続、service_url、プロキシ設定 (crpki-mgmt proxy show) "
-                        "を確認してください",
-                        "check the network, service_url and the proxy (crpki-mgmt proxy show)");
+                    : FIX(c,
+                          "ネットワーク接続、service_url、プロキシ設定 (crpki-mgmt proxy show) "
+                          "を確認してください",
+                          "check the network, service_url and the proxy (crpki-mgmt proxy show)",
+                          "ネットワーク接続と、「1. 通信環境設定」の接続先とプロキシを確認して"
+                          "ください");
             check(&k, "service", 0, L(c, "署名サービス", "signing service"), buf, fix);
         }
         rssp_service_info_free(&info);
@@ -186,7 +193,8 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
     r = au ? crpki_auth_get_status(au, &st, &ei) : CRPKI_E_INTERNAL;
     cJSON *lj = cJSON_AddObjectToObject(out_json(c), "login");
     const char *login_fix =
-        L(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login");
+        FIX(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login",
+            "「2. G ビズ ID 認証」でログインしてください");
     if (r != CRPKI_OK) {
         err_detail(c, r, &ei, buf, sizeof buf);
         check(&k, "login", 0, L(c, "ログイン", "login"), buf, login_fix);

@@ -65,17 +65,19 @@ static const char *default_fix(mgmt_ctx *c, crpki_err e)
     case CRPKI_E_TOKEN_STORE:
     case CRPKI_E_NOT_LOGGED_IN:
     case CRPKI_E_UNAUTHORIZED:
-        return L(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login");
+        return FIX(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login",
+                   "「2. G ビズ ID 認証」でログインしてください");
     case CRPKI_E_NETWORK:
     case CRPKI_E_TIMEOUT:
-        return L(c,
-                 "ネットワーク接続、config.json の service_url、プロキシ設定 (crpki-mgmt proxy "
-                 "show) を確認してください",
-                 "check the network, service_url in config.json and the proxy setting "
-                 "(crpki-mgmt proxy show)");
+        return FIX(c,
+                   "ネットワーク接続、config.json の service_url、プロキシ設定 (crpki-mgmt proxy "
+                   "show) を確認してください",
+                   "check the network, service_url in config.json and the proxy setting "
+                   "(crpki-mgmt proxy show)",
+                   "ネットワーク接続と、「1. 通信環境設定」の接続先とプロキシを確認してください");
     case CRPKI_E_PROXY:
-        return L(c, "プロキシ設定を確認してください (crpki-mgmt proxy show / proxy set)",
-                 "check the proxy setting (crpki-mgmt proxy show / proxy set)");
+        return FIX(c, "プロキシ設定を確認してください (crpki-mgmt proxy show / proxy set)",
+                   "check the proxy setting (crpki-mgmt proxy show / proxy set)", "「1. 通信環境設定」のプロキシを確認してください");
     case CRPKI_E_TLS:
         return L(c,
                  "サーバー証明書を検証できません。社内の TLS 検査用ルート証明書があれば "
@@ -87,8 +89,8 @@ static const char *default_fix(mgmt_ctx *c, crpki_err e)
         return L(c, "しばらくしてから再実行してください", "try again later");
     case CRPKI_E_NO_KEY:
     case CRPKI_E_UNKNOWN_CREDENTIAL:
-        return L(c, "crpki-mgmt certs で確認し、crpki-mgmt use で証明書を設定してください",
-                 "list with crpki-mgmt certs and select one with crpki-mgmt use");
+        return FIX(c, "crpki-mgmt certs で確認し、crpki-mgmt use で証明書を設定してください",
+                   "list with crpki-mgmt certs and select one with crpki-mgmt use", "「3. 証明書一覧取得」で確認し、「4. 証明書設定」で証明書を設定してください");
     case CRPKI_E_BAD_CERT:
         return L(c,
                  "この証明書は使えません。期限切れであれば証明書を更新し、そうでなければ "

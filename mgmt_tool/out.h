@@ -12,6 +12,9 @@
 #include "base/util/errbuf.h"
 
 #define L(c, t_ja, t_en) ((c)->ja ? (t_ja) : (t_en))
+/* A fix that names what to do: crpki-mgmt's commands on a console, the
+ * management tool's screens (in Japanese) in a front end (mgmt_io). */
+#define FIX(c, cli_ja, cli_en, gui_ja) ((c)->io ? (gui_ja) : L(c, cli_ja, cli_en))
 
 /* Human output on stdout; nothing in JSON mode. */
 void out_say(mgmt_ctx *c, const char *fmt, ...) CRPKI_PRINTF(2, 3);

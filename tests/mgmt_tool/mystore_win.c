@@ -94,3 +94,33 @@ int mystore_has(const catalog_blob *cert)
     CertCloseStore(st, 0);
     return c != NULL;
 }
+
+int mystore_register_csp(const char *dll)
+{
+    int g_failed = 0; /* counted by CHECK */
+    if (certstore_provider_registered(CRPKI_CAT_CSP) == 1 || !dll)
+        return 0;
+    char path[1024];
+    if (dll[0] == '/') /* a Unix path from CMake: Wine's Z: drive is / */
+        snprintf(path, sizeof path, "Z:%s", dll);
+    else
+        snprintf(path, sizeof path, "%s", dll);
+    for (char *p = path; *p; p++)
+        if (*p == '/')
+            *p = '\\';
+    HKEY h;
+    LONG r =
+        RegCreateKeyExA(HKEY_LOCAL_MACHINE,
+                        "SOFTWARE\\Microsoft\\Cryptography\\Defaults\\Provider\\" CRPKI_CSP_NAME, 0,
+                        NULL, 0, KEY_WRITE, NULL, &h, NULL);
+    CHECK(r == ERROR_SUCCESS, "RegCreateKeyEx: %ld", r);
+    if (r != ERROR_SUCCESS)
+        return -1;
+    DWORD type = PROV_RSA_FULL, sig = 0;
+    RegSetValueExA(h, "Image Path", 0, REG_SZ, (const BYTE *)path, (DWORD)strlen(path) + 1);
+    RegSetValueExA(h, "Type", 0, REG_DWORD, (const BYTE *)&type, sizeof type);
+    RegSetValueExA(h, "SigInFile", 0, REG_DWORD, (const BYTE *)&sig, sizeof sig);
+    RegCloseKey(h);
+    fprintf(stderr, "registered the CSP: %s\n", path);
+    return g_failed ? -1 : 0;
+}

@@ -15,4 +15,8 @@ int mystore_check(const catalog_blob *cert, const char *id, int ksp);
  * be opened. */
 int mystore_has(const catalog_blob *cert);
 
+/* Registers crpkicsp.dll (a Unix path from CMake is made a Z: path) as
+ * our CSP for this prefix unless it is registered. 0, or -1. */
+int mystore_register_csp(const char *dll);
+
 #endif

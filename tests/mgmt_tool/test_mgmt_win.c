@@ -77,39 +77,11 @@ static char *rsa2048_id(const char *home, catalog_blob *cert)
 
 /* Wine loads a CSP from its registry entry ("Image Path", "Type"): the
  * registration the installer makes, for this test's prefix. */
-static void register_csp(const char *dll)
-{
-    if (certstore_provider_registered(CRPKI_CAT_CSP) == 1 || !dll)
-        return;
-    char path[1024];
-    if (dll[0] == '/') /* a Unix path from CMake: Wine's Z: drive is / */
-        snprintf(path, sizeof path, "Z:%s", dll);
-    else
-        snprintf(path, sizeof path, "%s", dll);
-    for (char *p = path; *p; p++)
-        if (*p == '/')
-            *p = '\\';
-    HKEY h;
-    LONG r =
-        RegCreateKeyExA(HKEY_LOCAL_MACHINE,
-                        "SOFTWARE\\Microsoft\\Cryptography\\Defaults\\Provider\\" CRPKI_CSP_NAME, 0,
-                        NULL, 0, KEY_WRITE, NULL, &h, NULL);
-    CHECK(r == ERROR_SUCCESS, "RegCreateKeyEx: %ld", r);
-    if (r != ERROR_SUCCESS)
-        return;
-    DWORD type = PROV_RSA_FULL, sig = 0;
-    RegSetValueExA(h, "Image Path", 0, REG_SZ, (const BYTE *)path, (DWORD)strlen(path) + 1);
-    RegSetValueExA(h, "Type", 0, REG_DWORD, (const BYTE *)&type, sizeof type);
-    RegSetValueExA(h, "SigInFile", 0, REG_DWORD, (const BYTE *)&sig, sizeof sig);
-    RegCloseKey(h);
-    fprintf(stderr, "registered the CSP: %s\n", path);
-}
-
 int main(int argc, char **argv)
 {
     const char *home = svctest_env("CRPKI_HOME");
     const char *out = svctest_env("CRPKI_TEST_OUT");
-    register_csp(argc > 1 ? argv[1] : NULL);
+    CHECK(mystore_register_csp(argc > 1 ? argv[1] : NULL) == 0, "CSP registration");
     catalog_blob cert = {NULL, 0};
     char *id = rsa2048_id(home, &cert);
     CHECK(id != NULL, "no RSA-2048 credential in keys.json");
