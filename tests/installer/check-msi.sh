@@ -84,6 +84,7 @@ rows Directory '{print $1,$2,$3}' | expect "Directory"
 cat >"$work/expected" <<'EOF'
 CspDll	System64Folder	256	crpkicsp.dll
 Docs	INSTALLDIR	256	LICENSE.txt
+GuiTool	INSTALLDIR	256	CrpkiManagementTool.exe
 KspDll	System64Folder	256	crpkiksp.dll
 MachineConfigDir	MACHINECONFIGDIR	260	REGISTRY
 MgmtTool	INSTALLDIR	256	crpki_mgmt.exe
@@ -93,6 +94,7 @@ rows Component '{k=$6; if (k ~ /^reg/) k="REGISTRY"; print $1,$3,$4,k}' | expect
 
 # ---- files: names and components, nothing else ----
 cat >"$work/expected" <<'EOF'
+CrpkiManagementTool.exe	GuiTool	CrpkiManagementTool.exe
 LICENSE.txt	Docs	LICENSE.txt
 Readme.txt	Docs	Readme.txt
 crpki_mgmt.exe	MgmtTool	crpki-mgmt.exe
@@ -133,11 +135,14 @@ cf=$(rows InstallExecuteSequence '$1=="CreateFolders"{print $3}')
 [ -n "$cf" ] && echo "ok: CreateFolders scheduled ($cf)" ||
     bad "CreateFolders not scheduled: the folder and its ACL would not be made"
 
-# ---- the Start-menu shortcut ----
+# ---- the Start-menu shortcut: the window, named in Japanese (§3.5) ----
+# The name is Shift_JIS in the package (codepage 932); msiinfo prints UTF-8.
 cat >"$work/expected" <<'EOF'
-MgmtShortcut	ProgramMenuFolder	CRPKI Remote Signing Management Tool	StartMenu	[System64Folder]cmd.exe	/k crpki-mgmt.exe --help	INSTALLDIR
+MgmtShortcut	ProgramMenuFolder	CRPKIMGT|リモート署名ドライバ 管理ツール	StartMenu	[#CrpkiManagementTool.exe]		G ビズ ID の認証と商業登記電子証明書の設定	INSTALLDIR
 EOF
-rows Shortcut '{print $1,$2,$3,$4,$5,$6,$12}' | expect "Shortcut"
+rows Shortcut '{print $1,$2,$3,$4,$5,$6,$7,$12}' | expect "Shortcut"
+cp=$(msiinfo export "$msi" _ForceCodepage | tr -d '\r' | awk -F'\t' '$2=="_ForceCodepage"{print $1}')
+[ "$cp" = 932 ] && echo "ok: database codepage 932" || bad "database codepage '$cp' (want 932)"
 
 # ---- KSP registration: regsvr32, deferred, no impersonation ----
 # 51 = set property; 50 + 0x400 in-script + 0x800 no-impersonate = 3122;
@@ -171,6 +176,7 @@ if ! msiextract -C "$work/x" "$msi" >/dev/null; then
     bad "msiextract failed"
 else
     cat >"$work/expected" <<'EOF'
+CrpkiRemoteSign/CrpkiManagementTool.exe
 CrpkiRemoteSign/LICENSE.txt
 CrpkiRemoteSign/Readme.txt
 CrpkiRemoteSign/crpki-mgmt.exe
@@ -178,7 +184,8 @@ crpkicsp.dll
 crpkiksp.dll
 EOF
     (cd "$work/x" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) | expect "extracted files"
-    for pe in crpkicsp.dll crpkiksp.dll CrpkiRemoteSign/crpki-mgmt.exe; do
+    for pe in crpkicsp.dll crpkiksp.dll CrpkiRemoteSign/crpki-mgmt.exe \
+        CrpkiRemoteSign/CrpkiManagementTool.exe; do
         [ -f "$work/x/$pe" ] || continue
         if out=$(cmake -DOBJDUMP="$objdump" -DFILE="$work/x/$pe" -P "$winimports" 2>&1); then
             echo "ok: $pe imports only Windows DLLs ($(grep -c 'imports ' <<<"$out") DLLs)"

@@ -57,10 +57,12 @@ pf="$c/Program Files/CrpkiRemoteSign"
 W msiexec /i "$(winpath "$msi")" /qn /l*v "$(winpath "$work/install.log")"
 rc=$?
 [ "$rc" = 0 ] && ok "msiexec /i /qn exit 0" || bad "msiexec /i exit $rc (log: $work/install.log)"
-for f in "$sys32/crpkicsp.dll" "$sys32/crpkiksp.dll" "$pf/crpki-mgmt.exe" "$pf/LICENSE.txt" "$pf/Readme.txt"; do
+for f in "$sys32/crpkicsp.dll" "$sys32/crpkiksp.dll" "$pf/crpki-mgmt.exe" "$pf/CrpkiManagementTool.exe" \
+    "$pf/LICENSE.txt" "$pf/Readme.txt"; do
     [ -s "$f" ] && ok "installed ${f#"$c/"}" || bad "missing ${f#"$c/"}"
 done
-extra=$(cd "$pf" 2>/dev/null && ls | grep -vx -e crpki-mgmt.exe -e LICENSE.txt -e Readme.txt)
+extra=$(cd "$pf" 2>/dev/null && ls | grep -vx -e crpki-mgmt.exe -e CrpkiManagementTool.exe \
+    -e LICENSE.txt -e Readme.txt)
 [ -z "$extra" ] || bad "unexpected files in Program Files\\CrpkiRemoteSign: $extra"
 (cd "$sys32" && find . -maxdepth 1 -type f | LC_ALL=C sort) >"$work/system32.after"
 added=$(LC_ALL=C comm -13 "$work/system32.before" "$work/system32.after" | sed 's|^\./||' | tr '\n' ' ')
@@ -71,8 +73,11 @@ added=$(LC_ALL=C comm -13 "$work/system32.before" "$work/system32.after" | sed '
 [ -d "$c/ProgramData/CrpkiRemoteSign" ] && ok "created ProgramData/CrpkiRemoteSign" ||
     bad "ProgramData/CrpkiRemoteSign was not created"
 # Per-machine: ProgramData's Start menu on Windows; Wine 8 puts it in the user's.
-lnk=$(find "$c/ProgramData" "$c/users" -name 'CRPKI Remote Signing Management Tool.lnk' 2>/dev/null | head -1)
-[ -n "$lnk" ] && ok "shortcut ${lnk#"$c/"}" || bad "no Start-menu shortcut"
+# Its name is Japanese (the guideline's §3.5), and it opens the window.
+lnk=$(find "$c/ProgramData" "$c/users" -name 'リモート署名ドライバ 管理ツール.lnk' 2>/dev/null | head -1)
+[ -n "$lnk" ] && ok "shortcut ${lnk#"$c/"}" || bad "no Start-menu shortcut named リモート署名ドライバ 管理ツール"
+[ -n "$lnk" ] && grep -aq 'CrpkiManagementTool.exe' "$lnk" && ok "the shortcut opens CrpkiManagementTool.exe" ||
+    bad "the shortcut does not name CrpkiManagementTool.exe"
 grep -q 'CrpkiRegisterKsp. Return value 1' "$work/install.log" &&
     ok "KSP registration (regsvr32 crpkiksp.dll) ran" || bad "CrpkiRegisterKsp did not succeed (install.log)"
 
@@ -168,7 +173,7 @@ grep -q 'CrpkiUnregisterKsp. Return value 1' "$work/uninstall.log" &&
 for f in "$sys32/crpkicsp.dll" "$sys32/crpkiksp.dll" "$pf"; do
     [ ! -e "$f" ] && ok "removed ${f#"$c/"}" || bad "still there: ${f#"$c/"}"
 done
-lnk=$(find "$c/ProgramData" "$c/users" -name 'CRPKI Remote Signing Management Tool.lnk' 2>/dev/null | head -1)
+lnk=$(find "$c/ProgramData" "$c/users" -name 'リモート署名ドライバ 管理ツール.lnk' 2>/dev/null | head -1)
 [ -z "$lnk" ] && ok "shortcut removed" || bad "shortcut still there: $lnk"
 W reg query "$CSP_KEY" >/dev/null 2>&1 && bad "CSP registry entry still there" || ok "CSP registry entry removed"
 W reg query 'HKLM\Software\CrpkiRemoteSign' >/dev/null 2>&1 && bad "HKLM\\Software\\CrpkiRemoteSign still there" ||
