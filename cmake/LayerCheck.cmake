@@ -1,7 +1,7 @@
 # The dependency rule of docs/architecture.md, checked on every build:
 #   cmake -DROOT=<source dir> -P cmake/LayerCheck.cmake
 # Every product source file (src/, rssp_client/, csp/, ksp/, mgmt_tool/,
-# include/) may include only files of its own folder or of a folder in a lower
+# mgmt_gui/, include/) may include only files of its own folder or of a folder in a lower
 # layer. Folders that share a rank are peers and may not include each other
 # (csp/core and ksp/core, say). A header named *_internal.h belongs to its
 # folder: no other folder includes it. Prints every violation and fails.
@@ -33,7 +33,8 @@ set(_ranks
   "ksp/core=50"
   "csp=60"
   "ksp=60"
-  "mgmt_tool=60")
+  "mgmt_tool=60"
+  "mgmt_gui=70")
 set(_public
   "include/crpki/error.h=src/base/error"
   "include/crpki/log.h=src/base/log"
@@ -73,7 +74,8 @@ endfunction()
 file(GLOB_RECURSE _files RELATIVE "${ROOT}"
   "${ROOT}/src/*.c" "${ROOT}/src/*.h" "${ROOT}/rssp_client/*.c" "${ROOT}/rssp_client/*.h"
   "${ROOT}/csp/*.c" "${ROOT}/csp/*.h" "${ROOT}/ksp/*.c" "${ROOT}/ksp/*.h"
-  "${ROOT}/mgmt_tool/*.c" "${ROOT}/mgmt_tool/*.h" "${ROOT}/include/*.h")
+  "${ROOT}/mgmt_tool/*.c" "${ROOT}/mgmt_tool/*.h" "${ROOT}/mgmt_gui/*.c" "${ROOT}/mgmt_gui/*.h"
+  "${ROOT}/include/*.h")
 
 set(_bad 0)
 set(_count 0)

@@ -58,6 +58,9 @@ static const wchar_t *const HELP[GUI_PAGE_COUNT] = {
 
 /* ---- small helpers --------------------------------------------------------- */
 
+static int ask(gui_app *app, const wchar_t *text, const wchar_t *title, UINT type);
+static void certs_shown(gui_app *app);
+
 static HWND ctl(gui_app *app, int id)
 {
     return GetDlgItem(app->wnd, id);
@@ -153,7 +156,7 @@ static void show_ok(gui_app *app, const wchar_t *text)
 static int start(gui_app *app, gui_job *j, const wchar_t *what)
 {
     if (app->job) {
-        MessageBoxW(app->wnd, L"前の処理が終わるまでお待ちください。", L"管理ツール",
+        ask(app, L"前の処理が終わるまでお待ちください。", L"管理ツール",
                     MB_OK | MB_ICONINFORMATION);
         gui_job_free(j);
         return -1;
@@ -164,6 +167,13 @@ static int start(gui_app *app, gui_job *j, const wchar_t *what)
     }
     gui_busy(app, what);
     return 0;
+}
+
+/* A message box in Japanese (its buttons too: はい / いいえ where Windows
+ * has the Japanese resources). */
+static int ask(gui_app *app, const wchar_t *text, const wchar_t *title, UINT type)
+{
+    return MessageBoxExW(app->wnd, text, title, type, MAKELANGID(LANG_JAPANESE, SUBLANG_DEFAULT));
 }
 
 static int checked(gui_app *app, int id)
@@ -276,7 +286,7 @@ static void net_save(gui_app *app)
         ok = gui_job_cmd(j, "service", "set", url, NULL) == 0;
     if (ok && checked(app, IDC_PX_MANUAL)) {
         if (!host[0] || !port[0]) {
-            MessageBoxW(app->wnd, L"プロキシのホスト名とポートを入力してください。",
+            ask(app, L"プロキシのホスト名とポートを入力してください。",
                         L"通信環境設定", MB_OK | MB_ICONWARNING);
             ok = 0;
             SetFocus(ctl(app, host[0] ? IDC_PX_PORT : IDC_PX_HOST));
@@ -394,7 +404,9 @@ static void login_start(gui_app *app)
     SetWindowTextW(ctl(app, IDC_LOGIN_URL), L"");
     EnableWindow(ctl(app, IDC_LOGIN_OPEN), FALSE);
     gui_job *j = gui_job_new(ACT_LOGIN);
-    if (j && gui_job_cmd(j, "login", "--timeout", "300", NULL) == 0)
+    /* then the certificates: who logged in (the holder and the company) */
+    if (j && gui_job_cmd(j, "login", "--timeout", "300", NULL) == 0 &&
+        gui_job_cmd(j, "certs", NULL) == 0)
         start(app, j, L"ブラウザでのログインを待っています… (最大 5 分)");
     else
         gui_job_free(j);
@@ -402,8 +414,8 @@ static void login_start(gui_app *app)
 
 static void login_done(gui_app *app, gui_job *j)
 {
-    const cJSON *res = j->ran ? j->json[j->ran - 1] : NULL;
-    if (j->rc != 0) {
+    const cJSON *res = j->ran ? j->json[0] : NULL;
+    if (j->rc != 0 && j->ran < 2) {
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(res, "error");
         if (strcmp(jstr(e, "code"), "CRPKI_E_CANCELLED") == 0)
             show_ok(app, L"ログインを取り消しました。");
@@ -411,11 +423,22 @@ static void login_done(gui_app *app, gui_job *j)
             show_error(app, res, L"エラー: ログインできませんでした");
         return;
     }
-    char buf[512];
+    char who[600] = "", buf[1024];
+    const cJSON *first =
+        j->ran == 2 ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j->json[1], "credentials"), 0)
+                    : NULL;
+    if (first)
+        snprintf(who, sizeof who, "%s (%s) として", jstr(first, "holder"), jstr(first, "organization"));
     snprintf(buf, sizeof buf,
-             "ログインしました。アクセス トークンの有効期限: %s (以後は自動で更新されます)",
+             "%sログインしました。アクセス トークンの有効期限: %s (以後は自動で更新されます)", who,
              jstr(res, "access_expires_at"));
     set_text_utf8(ctl(app, IDC_LOGIN_STATE), buf);
+    if (j->ran == 2 && j->rc == 0) { /* the list is ready for pages 3 and 4 */
+        cJSON_Delete(app->certs);
+        app->certs = j->json[1];
+        j->json[1] = NULL;
+        certs_shown(app);
+    }
     SetWindowTextW(ctl(app, IDC_LOGIN_URL), L"");
     EnableWindow(ctl(app, IDC_LOGIN_OPEN), FALSE);
     show_ok(app, L"G ビズ ID にログインしました。次に「3. 証明書一覧取得」へ進んでください。");
@@ -533,7 +556,7 @@ static void use_run(gui_app *app, int set)
 {
     const char *id = selected_cert_id(app);
     if (!id || !id[0]) {
-        MessageBoxW(app->wnd, L"証明書がありません。先に「3. 証明書一覧取得」で一覧を取得してください。",
+        ask(app, L"証明書がありません。先に「3. 証明書一覧取得」で一覧を取得してください。",
                     L"証明書設定", MB_OK | MB_ICONWARNING);
         return;
     }
@@ -584,7 +607,7 @@ static void logout_create(gui_app *app)
 
 static void logout_run(gui_app *app)
 {
-    if (MessageBoxW(app->wnd,
+    if (ask(app,
                     L"G ビズ ID の認証を解除しますか?\n署名の途中であれば、その署名は失敗します。",
                     L"G ビズ ID 認証解除", MB_YESNO | MB_ICONWARNING | MB_DEFBUTTON2) != IDYES)
         return;
@@ -747,7 +770,7 @@ static void sign_run(gui_app *app)
     free(files);
     if (!nf) {
         gui_job_free(j);
-        MessageBoxW(app->wnd, L"署名するファイルを指定してください。", L"テスト署名",
+        ask(app, L"署名するファイルを指定してください。", L"テスト署名",
                     MB_OK | MB_ICONWARNING);
         return;
     }

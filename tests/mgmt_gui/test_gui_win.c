@@ -196,7 +196,7 @@ static void shot(HWND w, const char *name)
     RedrawWindow(w, NULL, NULL, RDW_INVALIDATE | RDW_UPDATENOW | RDW_ALLCHILDREN);
     Sleep(400);
     char path[800];
-    snprintf(path, sizeof path, "%s\\%s.png", g_shots, name);
+    snprintf(path, sizeof path, "%s\\gui-%s.png", g_shots, name);
     CHECK(shot_png(w, path) == 0, "screenshot %s", path);
 }
 
@@ -471,7 +471,8 @@ static void login_page(void)
     free(pw);
     CHECK(wait_idle(30000, s, sizeof s) == 0 && strstr(s, "ログインしました"), "login: %s", s);
     text(IDC_LOGIN_STATE, s, sizeof s);
-    CHECK(strstr(s, "有効期限") != NULL, "who/until shown: %s", s);
+    CHECK(strstr(s, "山田 太郎 (株式会社テスト商事) として") && strstr(s, "有効期限"),
+          "who/until shown: %s", s);
     shot(g_main, "login-done");
 }
 
@@ -479,8 +480,11 @@ static void certs_and_use(const char *home)
 {
     char s[2048], v[512];
     step("3. 証明書一覧: holder and company, not a DN");
+    page(GUI_PAGE_CERTS); /* filled by the login already; 最新の情報に更新 asks again */
+    CHECK(lv_count(IDC_CERT_LIST) >= 1, "listed after the login: %d", lv_count(IDC_CERT_LIST));
+    SendMessageW(item(IDC_CERT_LIST), LVM_DELETEALLITEMS, 0, 0);
     mark();
-    page(GUI_PAGE_CERTS);
+    click(IDC_CERT_REFRESH);
     CHECK(wait_idle(30000, s, sizeof s) == 0, "certs: %s", s);
     int n = lv_count(IDC_CERT_LIST);
     CHECK(n >= 1, "certificates listed: %d", n);
@@ -711,8 +715,12 @@ int main(int argc, char **argv)
         memset(&m, 0, sizeof m);
         m.cbSize = sizeof m;
         if (SystemParametersInfoW(SPI_GETNONCLIENTMETRICS, sizeof m, &m, 0)) {
-            wcscpy(m.lfCaptionFont.lfFaceName, L"IPAPGothic");
-            m.lfCaptionFont.lfCharSet = SHIFTJIS_CHARSET;
+            LOGFONTW *f[] = {&m.lfCaptionFont, &m.lfSmCaptionFont, &m.lfMessageFont,
+                             &m.lfStatusFont, &m.lfMenuFont};
+            for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+                wcscpy(f[i]->lfFaceName, L"IPAPGothic");
+                f[i]->lfCharSet = SHIFTJIS_CHARSET;
+            }
             SystemParametersInfoW(SPI_SETNONCLIENTMETRICS, sizeof m, &m,
                                   SPIF_UPDATEINIFILE | SPIF_SENDCHANGE);
         }
