@@ -14,8 +14,8 @@
 #include "gui_ids.h"
 
 /* Posted to the main window by the worker (lParam: see gui_job.c). */
-#define WM_GUI_JOB_DONE (WM_APP + 1)  /* lParam: gui_job * (the receiver frees it) */
-#define WM_GUI_JOB_NOTE (WM_APP + 2)  /* lParam: wchar_t * (malloc'ed) progress line */
+#define WM_GUI_JOB_DONE  (WM_APP + 1) /* lParam: gui_job * (the receiver frees it) */
+#define WM_GUI_JOB_NOTE  (WM_APP + 2) /* lParam: wchar_t * (malloc'ed) progress line */
 #define WM_GUI_JOB_EVENT (WM_APP + 3) /* wParam: event, lParam: wchar_t * value */
 enum { GUI_EVENT_LOGIN_URL = 1 };
 
@@ -33,10 +33,10 @@ typedef struct gui_job {
     volatile LONG cancel;
     HWND notify;
     /* results */
-    int ran;                            /* commands run (the last may have failed) */
-    int rc;                             /* the exit code of the last command run */
-    char *result[GUI_JOB_MAX_CMDS];     /* each one's JSON (malloc'ed) */
-    cJSON *json[GUI_JOB_MAX_CMDS];      /* parsed on the UI thread */
+    int ran;                        /* commands run (the last may have failed) */
+    int rc;                         /* the exit code of the last command run */
+    char *result[GUI_JOB_MAX_CMDS]; /* each one's JSON (malloc'ed) */
+    cJSON *json[GUI_JOB_MAX_CMDS];  /* parsed on the UI thread */
 } gui_job;
 
 /* A control of a page, laid out at 96 DPI and scaled. */
@@ -56,8 +56,8 @@ typedef struct gui_app {
     int page;
     gui_ctl ctl[GUI_MAX_CTLS];
     int nctl;
-    gui_job *job;       /* running, or NULL */
-    void *thread;       /* its plat_thread, joined when it is done */
+    gui_job *job;        /* running, or NULL */
+    void *thread;        /* its plat_thread, joined when it is done */
     int service_machine; /* the service URL is the administrator's: read-only */
     int status_error;    /* the status line shows an error (drawn red) */
     cJSON *certs;        /* the last certificate list (credentials array's parent) */

@@ -33,8 +33,8 @@ enum {
     ACT_HISTORY_CSV,
 };
 
-#define BTN (WS_VISIBLE | WS_TABSTOP | BS_PUSHBUTTON)
-#define EDIT (WS_VISIBLE | WS_TABSTOP | ES_AUTOHSCROLL)
+#define BTN   (WS_VISIBLE | WS_TABSTOP | BS_PUSHBUTTON)
+#define EDIT  (WS_VISIBLE | WS_TABSTOP | ES_AUTOHSCROLL)
 #define LABEL (WS_VISIBLE | SS_NOPREFIX)
 #define RADIO (WS_VISIBLE | BS_AUTORADIOBUTTON)
 #define CHECK (WS_VISIBLE | WS_TABSTOP | BS_AUTOCHECKBOX)
@@ -90,8 +90,7 @@ static void set_text_utf8(HWND h, const char *s)
     free(w);
 }
 
-static void lv_columns(HWND lv, const wchar_t *const *names, const int *widths, int n,
-                       gui_app *app)
+static void lv_columns(HWND lv, const wchar_t *const *names, const int *widths, int n, gui_app *app)
 {
     ListView_SetExtendedListViewStyle(lv, LVS_EX_FULLROWSELECT | LVS_EX_GRIDLINES |
                                               LVS_EX_DOUBLEBUFFER);
@@ -157,7 +156,7 @@ static int start(gui_app *app, gui_job *j, const wchar_t *what)
 {
     if (app->job) {
         ask(app, L"前の処理が終わるまでお待ちください。", L"管理ツール",
-                    MB_OK | MB_ICONINFORMATION);
+            MB_OK | MB_ICONINFORMATION);
         gui_job_free(j);
         return -1;
     }
@@ -213,11 +212,10 @@ static void net_create(gui_app *app)
     gui_add(app, p, WC_EDITW, NULL, EDIT, IDC_PX_USER, 335, 222, 250, 24);
     gui_add(app, p, WC_STATICW, L"パスワード:", LABEL, 0, 252, 256, 80, 20);
     gui_add(app, p, WC_EDITW, NULL, EDIT | ES_PASSWORD, IDC_PX_PASS, 335, 252, 250, 24);
-    gui_add(app, p, WC_BUTTONW,
-            L"Basic 認証も許可する (パスワードが読み取れる形で送られます)", CHECK,
-            IDC_PX_BASIC, 335, 282, 520, 22);
-    gui_add(app, p, WC_STATICW, L"接続先 (リモート署名サービスの URL):", LABEL, 0, 215, 326,
-            400, 20);
+    gui_add(app, p, WC_BUTTONW, L"Basic 認証も許可する (パスワードが読み取れる形で送られます)",
+            CHECK, IDC_PX_BASIC, 335, 282, 520, 22);
+    gui_add(app, p, WC_STATICW, L"接続先 (リモート署名サービスの URL):", LABEL, 0, 215, 326, 400,
+            20);
     gui_add(app, p, WC_EDITW, NULL, EDIT, IDC_SVC_URL, 215, 348, 655, 24);
     gui_add(app, p, WC_STATICW, NULL, LABEL, IDC_SVC_NOTE, 215, 376, 655, 20);
     gui_add(app, p, WC_BUTTONW, L"保存する", BTN, IDC_NET_SAVE, 215, 410, 130, 30);
@@ -286,8 +284,8 @@ static void net_save(gui_app *app)
         ok = gui_job_cmd(j, "service", "set", url, NULL) == 0;
     if (ok && checked(app, IDC_PX_MANUAL)) {
         if (!host[0] || !port[0]) {
-            ask(app, L"プロキシのホスト名とポートを入力してください。",
-                        L"通信環境設定", MB_OK | MB_ICONWARNING);
+            ask(app, L"プロキシのホスト名とポートを入力してください。", L"通信環境設定",
+                MB_OK | MB_ICONWARNING);
             ok = 0;
             SetFocus(ctl(app, host[0] ? IDC_PX_PORT : IDC_PX_HOST));
         } else {
@@ -298,8 +296,8 @@ static void net_save(gui_app *app)
                 ok = gui_job_cmd(j, "proxy", "set", hp, basic, NULL) == 0;
             else if (pass_changed && pass[0]) {
                 snprintf(j->secret, sizeof j->secret, "%s", pass);
-                ok = gui_job_cmd(j, "proxy", "set", hp, "--user", user, "--password-stdin",
-                                 basic, NULL) == 0;
+                ok = gui_job_cmd(j, "proxy", "set", hp, "--user", user, "--password-stdin", basic,
+                                 NULL) == 0;
             } else if (!pass_changed && pass[0])
                 ok = gui_job_cmd(j, "proxy", "set", hp, "--user", user, "--keep-password", basic,
                                  NULL) == 0;
@@ -351,8 +349,8 @@ static void net_tested(gui_app *app, gui_job *j)
         return;
     }
     char line[1024];
-    snprintf(line, sizeof line, "%s%s", jbool(svc, "ok") ? "接続できました: " : "接続できません: ",
-             jstr(svc, "detail"));
+    snprintf(line, sizeof line, "%s%s",
+             jbool(svc, "ok") ? "接続できました: " : "接続できません: ", jstr(svc, "detail"));
     wchar_t *w = gui_wide(line), *fix = gui_wide(jstr(svc, "fix"));
     app->status_error = !jbool(svc, "ok");
     gui_set_status(app, w, fix && fix[0] ? fix : NULL);
@@ -366,15 +364,15 @@ static void net_tested(gui_app *app, gui_job *j)
 static void login_create(gui_app *app)
 {
     int p = GUI_PAGE_LOGIN;
-    gui_add(app, p, WC_STATICW, L"ログイン状態を確認しています…", LABEL, IDC_LOGIN_STATE, 215,
-            96, 655, 40);
+    gui_add(app, p, WC_STATICW, L"ログイン状態を確認しています…", LABEL, IDC_LOGIN_STATE, 215, 96,
+            655, 40);
     gui_add(app, p, WC_BUTTONW, L"G ビズ ID でログイン", BTN, IDC_LOGIN, 215, 142, 220, 32);
     gui_add(app, p, WC_STATICW,
-            L"ブラウザが開かない場合は、次のアドレスをブラウザに貼り付けてください:", LABEL, 0,
-            215, 190, 655, 20);
+            L"ブラウザが開かない場合は、次のアドレスをブラウザに貼り付けてください:", LABEL, 0, 215,
+            190, 655, 20);
     gui_add(app, p, WC_EDITW, NULL, EDIT | ES_READONLY, IDC_LOGIN_URL, 215, 212, 545, 24);
-    gui_add(app, p, WC_BUTTONW, L"ブラウザで開く", BTN | WS_DISABLED, IDC_LOGIN_OPEN, 770, 210,
-            100, 28);
+    gui_add(app, p, WC_BUTTONW, L"ブラウザで開く", BTN | WS_DISABLED, IDC_LOGIN_OPEN, 770, 210, 100,
+            28);
 }
 
 static void login_state(gui_app *app)
@@ -395,7 +393,8 @@ static void login_state_shown(gui_app *app, const cJSON *res)
                  "ログインしています。アクセス トークンの有効期限: %s (以後は自動で更新されます)",
                  jstr(l, "access_expires_at"));
     else
-        snprintf(buf, sizeof buf, "ログインしていません。「G ビズ ID でログイン」を押してください。");
+        snprintf(buf, sizeof buf,
+                 "ログインしていません。「G ビズ ID でログイン」を押してください。");
     set_text_utf8(ctl(app, IDC_LOGIN_STATE), buf);
 }
 
@@ -425,10 +424,12 @@ static void login_done(gui_app *app, gui_job *j)
     }
     char who[600] = "", buf[1024];
     const cJSON *first =
-        j->ran == 2 ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j->json[1], "credentials"), 0)
-                    : NULL;
+        j->ran == 2
+            ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j->json[1], "credentials"), 0)
+            : NULL;
     if (first)
-        snprintf(who, sizeof who, "%s (%s) として", jstr(first, "holder"), jstr(first, "organization"));
+        snprintf(who, sizeof who, "%s (%s) として", jstr(first, "holder"),
+                 jstr(first, "organization"));
     snprintf(buf, sizeof buf,
              "%sログインしました。アクセス トークンの有効期限: %s (以後は自動で更新されます)", who,
              jstr(res, "access_expires_at"));
@@ -448,8 +449,8 @@ static void login_done(gui_app *app, gui_job *j)
 
 static void certs_create(gui_app *app)
 {
-    static const wchar_t *const cols[] = {L"名義人", L"会社名", L"発行者", L"有効期限",
-                                          L"鍵",     L"使用"};
+    static const wchar_t *const cols[] = {L"名義人",   L"会社名", L"発行者",
+                                          L"有効期限", L"鍵",     L"使用"};
     static const int widths[] = {100, 160, 130, 100, 70, 65};
     gui_add(app, GUI_PAGE_CERTS, WC_STATICW, L"証明書:", LABEL, 0, 215, 92, 200, 18);
     HWND lv = gui_add(app, GUI_PAGE_CERTS, WC_LISTVIEWW, NULL,
@@ -512,10 +513,14 @@ static void certs_shown(gui_app *app)
         const char *to = jstr(cr, "valid_to");
         snprintf(valid, sizeof valid, "%.10s%s", to,
                  strcmp(jstr(cr, "status"), "valid") != 0 ? " (無効)"
-                 : jbool(cr, "expiring_soon")              ? " (まもなく期限切れ)"
-                                                           : "");
-        const char *cells[] = {jstr(cr, "holder"),      jstr(cr, "organization"), jstr(cr, "issuer_name"),
-                               valid,                   key,                      providers_text(cr, prov, sizeof prov)};
+                 : jbool(cr, "expiring_soon")             ? " (まもなく期限切れ)"
+                                                          : "");
+        const char *cells[] = {jstr(cr, "holder"),
+                               jstr(cr, "organization"),
+                               jstr(cr, "issuer_name"),
+                               valid,
+                               key,
+                               providers_text(cr, prov, sizeof prov)};
         lv_row(lv, cells, 6, jbool(cr, "expiring_soon") || strcmp(jstr(cr, "status"), "valid"));
         snprintf(item, sizeof item, "%s (%s) — %s — 有効期限 %.10s — 使用: %s", jstr(cr, "holder"),
                  jstr(cr, "organization"), key, to, prov);
@@ -526,8 +531,8 @@ static void certs_shown(gui_app *app)
     }
     SendMessageW(cb, CB_SETCURSEL, 0, 0);
     wchar_t msg[128];
-    swprintf(msg, 128, n ? L"証明書が %d 件あります。" : L"この G ビズ ID に紐づく証明書はありません。",
-             n);
+    swprintf(msg, 128,
+             n ? L"証明書が %d 件あります。" : L"この G ビズ ID に紐づく証明書はありません。", n);
     show_ok(app, msg);
 }
 
@@ -557,10 +562,12 @@ static void use_run(gui_app *app, int set)
     const char *id = selected_cert_id(app);
     if (!id || !id[0]) {
         ask(app, L"証明書がありません。先に「3. 証明書一覧取得」で一覧を取得してください。",
-                    L"証明書設定", MB_OK | MB_ICONWARNING);
+            L"証明書設定", MB_OK | MB_ICONWARNING);
         return;
     }
-    const char *prov = checked(app, IDC_USE_CSP) ? "csp" : checked(app, IDC_USE_KSP) ? "ksp" : "both";
+    const char *prov = checked(app, IDC_USE_CSP)   ? "csp"
+                       : checked(app, IDC_USE_KSP) ? "ksp"
+                                                   : "both";
     gui_job *j = gui_job_new(set ? ACT_USE : ACT_UNSET);
     int ok = j && (set ? gui_job_cmd(j, "use", id, "--provider", prov, NULL)
                        : gui_job_cmd(j, "unset", id, NULL)) == 0;
@@ -607,14 +614,13 @@ static void logout_create(gui_app *app)
 
 static void logout_run(gui_app *app)
 {
-    if (ask(app,
-                    L"G ビズ ID の認証を解除しますか?\n署名の途中であれば、その署名は失敗します。",
-                    L"G ビズ ID 認証解除", MB_YESNO | MB_ICONWARNING | MB_DEFBUTTON2) != IDYES)
+    if (ask(app, L"G ビズ ID の認証を解除しますか?\n署名の途中であれば、その署名は失敗します。",
+            L"G ビズ ID 認証解除", MB_YESNO | MB_ICONWARNING | MB_DEFBUTTON2) != IDYES)
         return;
     gui_job *j = gui_job_new(ACT_LOGOUT);
-    int ok = j && (checked(app, IDC_LOGOUT_REMOVE)
-                       ? gui_job_cmd(j, "logout", "--remove-certs", NULL)
-                       : gui_job_cmd(j, "logout", NULL)) == 0;
+    int ok =
+        j && (checked(app, IDC_LOGOUT_REMOVE) ? gui_job_cmd(j, "logout", "--remove-certs", NULL)
+                                              : gui_job_cmd(j, "logout", NULL)) == 0;
     if (ok)
         start(app, j, L"認証を解除しています…");
     else
@@ -699,8 +705,8 @@ static void sign_create(gui_app *app)
     int p = GUI_PAGE_SIGN;
     gui_add(app, p, WC_STATICW, L"署名するファイル (1 行に 1 つ):", LABEL, 0, 215, 96, 400, 20);
     gui_add(app, p, WC_EDITW, NULL,
-            WS_VISIBLE | WS_TABSTOP | ES_MULTILINE | ES_AUTOVSCROLL | ES_AUTOHSCROLL | ES_WANTRETURN |
-                WS_VSCROLL,
+            WS_VISIBLE | WS_TABSTOP | ES_MULTILINE | ES_AUTOVSCROLL | ES_AUTOHSCROLL |
+                ES_WANTRETURN | WS_VSCROLL,
             IDC_SIGN_FILES, 215, 118, 545, 96);
     gui_add(app, p, WC_BUTTONW, L"参照...", BTN, IDC_SIGN_BROWSE, 770, 118, 100, 28);
     gui_add(app, p, WC_STATICW, L"プロバイダー:", LABEL, 0, 215, 228, 100, 20);
@@ -751,7 +757,8 @@ static void sign_run(gui_app *app)
         free(files);
         return;
     }
-    const char *prov = SendMessageW(ctl(app, IDC_SIGN_PROV), CB_GETCURSEL, 0, 0) == 1 ? "ksp" : "csp";
+    const char *prov =
+        SendMessageW(ctl(app, IDC_SIGN_PROV), CB_GETCURSEL, 0, 0) == 1 ? "ksp" : "csp";
     /* the command line: sign FILE... --provider P (at most 30 files here) */
     int c = j->ncmds++;
     const char *fixed[] = {"CrpkiManagementTool", "--lang", "ja", "sign", "--provider", prov};
@@ -770,8 +777,7 @@ static void sign_run(gui_app *app)
     free(files);
     if (!nf) {
         gui_job_free(j);
-        ask(app, L"署名するファイルを指定してください。", L"テスト署名",
-                    MB_OK | MB_ICONWARNING);
+        ask(app, L"署名するファイルを指定してください。", L"テスト署名", MB_OK | MB_ICONWARNING);
         return;
     }
     SetWindowTextW(ctl(app, IDC_SIGN_RESULT), L"");
@@ -795,7 +801,8 @@ static void sign_done(gui_app *app, gui_job *j)
                 break;
         }
     } else if (j->rc == 0)
-        snprintf(out, sizeof out, "○ 署名・検証済み: %s → %s\r\n", jstr(res, "file"), jstr(res, "out"));
+        snprintf(out, sizeof out, "○ 署名・検証済み: %s → %s\r\n", jstr(res, "file"),
+                 jstr(res, "out"));
     set_text_utf8(ctl(app, IDC_SIGN_RESULT), out);
     if (j->rc != 0)
         show_error(app, res, L"エラー: 署名できませんでした");
@@ -809,12 +816,12 @@ static void export_create(gui_app *app)
 {
     int p = GUI_PAGE_EXPORT;
     gui_add(app, p, WC_BUTTONW, L"保存する証明書", WS_VISIBLE | BS_GROUPBOX, 0, 215, 92, 320, 78);
-    gui_add(app, p, WC_BUTTONW, L"利用者の証明書 (①)", RADIO | WS_GROUP | WS_TABSTOP,
-            IDC_EXP_USER, 232, 114, 290, 22);
+    gui_add(app, p, WC_BUTTONW, L"利用者の証明書 (①)", RADIO | WS_GROUP | WS_TABSTOP, IDC_EXP_USER,
+            232, 114, 290, 22);
     gui_add(app, p, WC_BUTTONW, L"登記所の CA 証明書 (②)", RADIO, IDC_EXP_CA, 232, 138, 290, 22);
     gui_add(app, p, WC_BUTTONW, L"形式", WS_VISIBLE | BS_GROUPBOX, 0, 550, 92, 320, 78);
-    gui_add(app, p, WC_BUTTONW, L"DER (.cer)", RADIO | WS_GROUP | WS_TABSTOP, IDC_EXP_DER, 567,
-            114, 290, 22);
+    gui_add(app, p, WC_BUTTONW, L"DER (.cer)", RADIO | WS_GROUP | WS_TABSTOP, IDC_EXP_DER, 567, 114,
+            290, 22);
     gui_add(app, p, WC_BUTTONW, L"PEM (.pem、テキスト)", RADIO, IDC_EXP_PEM, 567, 138, 290, 22);
     gui_add(app, p, WC_STATICW, L"保存先:", LABEL | WS_GROUP, 0, 215, 186, 100, 20);
     gui_add(app, p, WC_EDITW, NULL, EDIT, IDC_EXP_PATH, 215, 208, 545, 24);
@@ -880,7 +887,7 @@ static void export_run(gui_app *app)
 /* ---- 署名履歴 ----------------------------------------------------------------------- */
 
 static const char *const OUTCOMES[] = {NULL, "signed", "denied", "expired", "cancelled", "error"};
-static const wchar_t *const OUTCOME_TEXT[] = {L"すべて", L"署名済み", L"拒否",
+static const wchar_t *const OUTCOME_TEXT[] = {L"すべて",   L"署名済み",   L"拒否",
                                               L"期限切れ", L"キャンセル", L"エラー"};
 
 static const char *outcome_ja(const char *o)
@@ -896,8 +903,8 @@ static const char *outcome_ja(const char *o)
 
 static void history_create(gui_app *app)
 {
-    static const wchar_t *const cols[] = {L"日時", L"結果", L"プログラム", L"署名した内容",
-                                          L"承認コード", L"件数"};
+    static const wchar_t *const cols[] = {L"日時",         L"結果",       L"プログラム",
+                                          L"署名した内容", L"承認コード", L"件数"};
     static const int widths[] = {135, 65, 140, 160, 80, 40};
     int p = GUI_PAGE_HISTORY;
     gui_add(app, p, WC_STATICW, L"開始日:", LABEL, 0, 215, 98, 55, 20);
@@ -1190,8 +1197,8 @@ int gui_pages_notify(gui_app *app, NMHDR *nm, LRESULT *res)
         }
         return 0;
     }
-    if (nm->code != NM_CUSTOMDRAW ||
-        (nm->idFrom != IDC_CERT_LIST && nm->idFrom != IDC_STATUS_LIST && nm->idFrom != IDC_HIST_LIST))
+    if (nm->code != NM_CUSTOMDRAW || (nm->idFrom != IDC_CERT_LIST &&
+                                      nm->idFrom != IDC_STATUS_LIST && nm->idFrom != IDC_HIST_LIST))
         return 0;
     NMLVCUSTOMDRAW *cd = (NMLVCUSTOMDRAW *)nm;
     if (cd->nmcd.dwDrawStage == CDDS_PREPAINT) {

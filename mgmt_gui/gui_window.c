@@ -18,9 +18,9 @@
 #define CLIENT_H 600
 
 static const wchar_t *const PAGE_NAMES[GUI_PAGE_COUNT] = {
-    L"1. 通信環境設定",     L"2. G ビズ ID 認証", L"3. 証明書一覧取得",
-    L"4. 証明書設定",       L"5. G ビズ ID 認証解除", L"状態の確認",
-    L"テスト署名",          L"証明書の保存",       L"署名履歴",
+    L"1. 通信環境設定", L"2. G ビズ ID 認証",     L"3. 証明書一覧取得",
+    L"4. 証明書設定",   L"5. G ビズ ID 認証解除", L"状態の確認",
+    L"テスト署名",      L"証明書の保存",          L"署名履歴",
 };
 
 wchar_t *gui_wide(const char *utf8)
@@ -50,8 +50,8 @@ int gui_scale(const gui_app *app, int v)
 static UINT window_dpi(HWND w)
 {
     typedef UINT(WINAPI * dpi_fn)(HWND);
-    dpi_fn f = (dpi_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"user32.dll"),
-                                                      "GetDpiForWindow");
+    dpi_fn f =
+        (dpi_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"user32.dll"), "GetDpiForWindow");
     UINT d = f && w ? f(w) : 0;
     if (!d) {
         HDC dc = GetDC(NULL);
@@ -102,9 +102,9 @@ HWND gui_add(gui_app *app, int page, const wchar_t *cls, const wchar_t *text, DW
     if (wcscmp(cls, WC_EDITW) == 0 || wcscmp(cls, WC_LISTVIEWW) == 0 ||
         wcscmp(cls, WC_LISTBOXW) == 0)
         ex = WS_EX_CLIENTEDGE;
-    HWND h_ = CreateWindowExW(ex, cls, text, WS_CHILD | style, gui_scale(app, x),
-                              gui_scale(app, y), gui_scale(app, w), gui_scale(app, h), app->wnd,
-                              (HMENU)(INT_PTR)id, app->inst, NULL);
+    HWND h_ = CreateWindowExW(ex, cls, text, WS_CHILD | style, gui_scale(app, x), gui_scale(app, y),
+                              gui_scale(app, w), gui_scale(app, h), app->wnd, (HMENU)(INT_PTR)id,
+                              app->inst, NULL);
     if (!h_)
         return NULL;
     SendMessageW(h_, WM_SETFONT, (WPARAM)(id == IDC_PAGE_TITLE ? app->title_font : app->font),
@@ -273,10 +273,9 @@ int gui_app_init(gui_app *app, HINSTANCE inst, int show)
     RECT r = {0, 0, gui_scale(app, CLIENT_W), gui_scale(app, CLIENT_H)};
     DWORD style = WS_OVERLAPPED | WS_CAPTION | WS_SYSMENU | WS_MINIMIZEBOX;
     AdjustWindowRectEx(&r, style, FALSE, WS_EX_CONTROLPARENT);
-    HWND w = CreateWindowExW(WS_EX_CONTROLPARENT, GUI_WINDOW_CLASS,
-                             L"リモート署名ドライバ 管理ツール", style, CW_USEDEFAULT,
-                             CW_USEDEFAULT, r.right - r.left, r.bottom - r.top, NULL, NULL, inst,
-                             app);
+    HWND w = CreateWindowExW(
+        WS_EX_CONTROLPARENT, GUI_WINDOW_CLASS, L"リモート署名ドライバ 管理ツール", style,
+        CW_USEDEFAULT, CW_USEDEFAULT, r.right - r.left, r.bottom - r.top, NULL, NULL, inst, app);
     if (!w)
         return -1;
     UINT d = window_dpi(w);
@@ -297,8 +296,8 @@ int gui_app_init(gui_app *app, HINSTANCE inst, int show)
        while a job runs, キャンセル beside it, the detail and fix below */
     gui_add(app, -1, WC_STATICW, NULL, WS_VISIBLE | SS_NOPREFIX, IDC_STATUS, 215, 504, 550, 36);
     gui_add(app, -1, PROGRESS_CLASSW, NULL, PBS_MARQUEE, IDC_BUSY, 215, 542, 550, 6);
-    gui_add(app, -1, WC_BUTTONW, L"キャンセル", WS_VISIBLE | WS_TABSTOP | WS_DISABLED,
-            IDC_CANCEL, 775, 506, 95, 28);
+    gui_add(app, -1, WC_BUTTONW, L"キャンセル", WS_VISIBLE | WS_TABSTOP | WS_DISABLED, IDC_CANCEL,
+            775, 506, 95, 28);
     gui_add(app, -1, WC_EDITW, NULL,
             WS_VISIBLE | WS_TABSTOP | ES_MULTILINE | ES_READONLY | ES_AUTOVSCROLL | WS_VSCROLL,
             IDC_DETAIL, 215, 552, 655, 40);

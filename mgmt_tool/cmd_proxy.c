@@ -125,16 +125,18 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     int is_set = strcmp(sub, "set") == 0;
     if ((!is_set && (n > 1 || ru || pw_stdin || allow_basic || keep_pw)) || (is_set && n != 2) ||
         (!is_set && strcmp(sub, "show") && strcmp(sub, "system") && strcmp(sub, "none")))
-        return mgmt_usage(c,
-                          "proxy show | set HOST:PORT [--user U] [--password-stdin | --keep-password] "
-                          "[--allow-basic] | system | none",
-                          "proxy show | set HOST:PORT [--user U] [--password-stdin | "
-                          "--keep-password] [--allow-basic] | system | none");
+        return mgmt_usage(
+            c,
+            "proxy show | set HOST:PORT [--user U] [--password-stdin | --keep-password] "
+            "[--allow-basic] | system | none",
+            "proxy show | set HOST:PORT [--user U] [--password-stdin | "
+            "--keep-password] [--allow-basic] | system | none");
     if (pw_stdin && !ru)
         return mgmt_usage(c, "--password-stdin には --user が必要です",
                           "--password-stdin needs --user");
     if (keep_pw && (!ru || pw_stdin))
-        return mgmt_usage(c, "--keep-password には --user が必要です (--password-stdin とは併用不可)",
+        return mgmt_usage(c,
+                          "--keep-password には --user が必要です (--password-stdin とは併用不可)",
                           "--keep-password needs --user (and no --password-stdin)");
     char *host = NULL;
     unsigned port = 0;
@@ -150,8 +152,8 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         return show(c);
     crpki_config *cfg = &c->cfg;
     /* the stored password stays only for the same user */
-    int same_user = keep_pw && cfg->proxy_mode == RSSP_PROXY_EXPLICIT && cfg->proxy_user &&
-                    user && strcmp(cfg->proxy_user, user) == 0;
+    int same_user = keep_pw && cfg->proxy_mode == RSSP_PROXY_EXPLICIT && cfg->proxy_user && user &&
+                    strcmp(cfg->proxy_user, user) == 0;
     free(cfg->proxy_host);
     free(cfg->proxy_user);
     cfg->proxy_host = cfg->proxy_user = NULL;

@@ -77,7 +77,8 @@ static const char *default_fix(mgmt_ctx *c, crpki_err e)
                    "ネットワーク接続と、「1. 通信環境設定」の接続先とプロキシを確認してください");
     case CRPKI_E_PROXY:
         return FIX(c, "プロキシ設定を確認してください (crpki-mgmt proxy show / proxy set)",
-                   "check the proxy setting (crpki-mgmt proxy show / proxy set)", "「1. 通信環境設定」のプロキシを確認してください");
+                   "check the proxy setting (crpki-mgmt proxy show / proxy set)",
+                   "「1. 通信環境設定」のプロキシを確認してください");
     case CRPKI_E_TLS:
         return L(c,
                  "サーバー証明書を検証できません。社内の TLS 検査用ルート証明書があれば "
@@ -90,7 +91,8 @@ static const char *default_fix(mgmt_ctx *c, crpki_err e)
     case CRPKI_E_NO_KEY:
     case CRPKI_E_UNKNOWN_CREDENTIAL:
         return FIX(c, "crpki-mgmt certs で確認し、crpki-mgmt use で証明書を設定してください",
-                   "list with crpki-mgmt certs and select one with crpki-mgmt use", "「3. 証明書一覧取得」で確認し、「4. 証明書設定」で証明書を設定してください");
+                   "list with crpki-mgmt certs and select one with crpki-mgmt use",
+                   "「3. 証明書一覧取得」で確認し、「4. 証明書設定」で証明書を設定してください");
     case CRPKI_E_BAD_CERT:
         return L(c,
                  "この証明書は使えません。期限切れであれば証明書を更新し、そうでなければ "

@@ -12,9 +12,11 @@ static const struct {
     const char *name;
     int (*run)(mgmt_ctx *c, mgmt_args *a);
 } COMMANDS[] = {
-    {"proxy", cmd_proxy},     {"service", cmd_service}, {"login", cmd_login}, {"certs", cmd_certs},
-    {"use", cmd_use},         {"unset", cmd_unset}, {"logout", cmd_logout},
-    {"status", cmd_status},   {"sign", cmd_sign},   {"export-cert", cmd_export_cert},
+    {"proxy", cmd_proxy},     {"service", cmd_service},
+    {"login", cmd_login},     {"certs", cmd_certs},
+    {"use", cmd_use},         {"unset", cmd_unset},
+    {"logout", cmd_logout},   {"status", cmd_status},
+    {"sign", cmd_sign},       {"export-cert", cmd_export_cert},
     {"history", cmd_history},
 };
 

@@ -74,7 +74,6 @@ static char *rsa2048_id(const char *home, catalog_blob *cert)
     return id;
 }
 
-
 /* Wine loads a CSP from its registry entry ("Image Path", "Type"): the
  * registration the installer makes, for this test's prefix. */
 int main(int argc, char **argv)
