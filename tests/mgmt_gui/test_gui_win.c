@@ -48,15 +48,7 @@ static DWORD g_pid;
 static HANDLE g_proc;
 static char g_shots[600];
 
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            g_failed = 1;                                                                          \
-        }                                                                                          \
-    } while (0)
+#define CHECK(cond, ...) SVCTEST_CHECK(g_failed, cond, __VA_ARGS__)
 
 static void step(const char *what)
 {

@@ -1,6 +1,7 @@
 /* mystore_win: what a selected certificate leaves in CurrentUser\MY, read
  * back as signing applications read it (tests, Windows only). */
 #include "mystore_win.h"
+#include "svctest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,7 @@
 #endif
 #define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
 
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            g_failed++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#define CHECK(cond, ...) SVCTEST_CHECK(g_failed, cond, __VA_ARGS__)
 
 /* The certificate in CurrentUser\MY (NULL if absent); caller frees. */
 static PCCERT_CONTEXT find_in_my(HCERTSTORE st, const catalog_blob *cert)

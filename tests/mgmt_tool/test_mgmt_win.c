@@ -27,15 +27,7 @@
 
 static int g_failed;
 
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            g_failed = 1;                                                                          \
-        }                                                                                          \
-    } while (0)
+#define CHECK(cond, ...) SVCTEST_CHECK(g_failed, cond, __VA_ARGS__)
 
 static int mgmt(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5,
                 const char *a6)

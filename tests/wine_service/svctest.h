@@ -17,6 +17,7 @@
 #define CRPKI_TESTS_SVCTEST_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* The variable's value (static storage until the next call with the same
@@ -59,6 +60,19 @@ int svctest_read_file(const char *path, uint8_t **data, size_t *len);
 
 /* dir + separator + name, malloc'ed (aborts when out of memory). */
 char *svctest_path(const char *dir, const char *name);
+
+/* A check that reports and counts instead of stopping: prints
+ * "FAIL file:line: cond: message" on stderr and adds one to counter. Test
+ * programs define CHECK(cond, ...) over it with their own counter. */
+#define SVCTEST_CHECK(counter, cond, ...)                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            (counter)++;                                                                           \
+        }                                                                                          \
+    } while (0)
 
 /* Milliseconds of a monotonic clock. */
 uint64_t svctest_now_ms(void);
