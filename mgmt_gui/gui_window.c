@@ -284,9 +284,11 @@ int gui_app_init(gui_app *app, HINSTANCE inst, int show)
         make_fonts(app);
     }
 
+    /* the label before each control is its accessible name */
+    gui_add(app, -1, WC_STATICW, L"設定の項目:", WS_VISIBLE | SS_NOPREFIX, 0, 10, 12, 190, 18);
     HWND nav = gui_add(app, -1, WC_LISTBOXW, NULL,
                        WS_VISIBLE | WS_TABSTOP | WS_VSCROLL | LBS_NOTIFY | LBS_NOINTEGRALHEIGHT,
-                       IDC_NAV, 10, 10, 190, 580);
+                       IDC_NAV, 10, 32, 190, 558);
     for (int i = 0; i < GUI_PAGE_COUNT; i++)
         SendMessageW(nav, LB_ADDSTRING, 0, (LPARAM)PAGE_NAMES[i]);
     SendMessageW(nav, LB_SETITEMHEIGHT, 0, gui_scale(app, 26));

@@ -12,7 +12,8 @@
  *   3. 証明書一覧: the holder and company, not a DN;
  *   4. 証明書設定: CSP, then KSP: CERT_KEY_PROV_INFO and the friendly name
  *      read back from CurrentUser\MY; then both;
- *   テスト署名: through the CSP with the approval dialog (phone approves),
+ *   テスト署名: through the CSP with the approval dialog, its code approved
+ *     with `crpki-rsspd approve --code`,
  *      the CMS verified by the driver with OpenSSL;
  *   署名履歴: the signature listed; 証明書の保存: DER and PEM;
  *   a service that hangs: the window answers within 100 ms throughout and
@@ -34,6 +35,7 @@
 
 #include "core/auth/tokstore.h"
 #include "core/catalog/catalog.h"
+#include "core/ui/ui_internal.h"
 #include "crpki/config.h"
 #include "crpki/rssp_client.h"
 #include "gui_ids.h"
@@ -178,6 +180,35 @@ static HWND wait_window(const wchar_t *cls, unsigned timeout_ms)
         Sleep(50);
     } while (svctest_now_ms() < end);
     return NULL;
+}
+
+static BOOL CALLBACK first_edit(HWND h, LPARAM lp)
+{
+    wchar_t cls[32];
+    if (GetClassNameW(h, cls, 32) && _wcsicmp(cls, L"Edit") == 0 && IsWindowVisible(h) &&
+        IsWindowEnabled(h)) {
+        *(HWND *)lp = h;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Answers a file dialog as a user would: the name typed into its file
+ * name field, then 保存 / 開く (IDOK). */
+static int answer_file_dialog(const char *path)
+{
+    HWND dlg = wait_window(L"#32770", 15000);
+    if (!dlg)
+        return -1;
+    HWND edit = NULL;
+    EnumChildWindows(dlg, first_edit, (LPARAM)&edit);
+    if (!edit)
+        return -1;
+    wchar_t w[1024];
+    MultiByteToWideChar(CP_UTF8, 0, path, -1, w, 1024);
+    SendMessageW(edit, WM_SETTEXT, 0, (LPARAM)w);
+    PostMessageW(GetDlgItem(dlg, IDOK), BM_CLICK, 0, 0);
+    return 0;
 }
 
 static void shot(HWND w, const char *name)
@@ -523,7 +554,7 @@ static void certs_and_use(const char *home)
 static void test_sign(const char *out)
 {
     char s[2048], v[4096];
-    step("テスト署名 through the CSP, approval dialog shown, phone approves");
+    step("テスト署名 through the CSP, the dialog's code approved by crpki-rsspd approve");
     char content[700], made[800], p7s[800];
     snprintf(content, sizeof content, "%s\\gui.content", out);
     snprintf(made, sizeof made, "%s.p7s", content);
@@ -535,7 +566,7 @@ static void test_sign(const char *out)
         fclose(f);
     }
     long before = (long)svctest_phone_log_count();
-    svctest_phone("approve 2500");
+    svctest_phone(NULL); /* the request waits for the representative */
     mark();
     page(GUI_PAGE_SIGN);
     set_text(IDC_SIGN_FILES, content);
@@ -547,10 +578,26 @@ static void test_sign(const char *out)
     shot(dlg, "approval-dialog");
     text(IDC_STATUS, s, sizeof s);
     CHECK(strstr(s, "承認") != NULL, "progress says to approve: %s", s);
+    /* the representative reads the code off the dialog and approves it in
+       the app: the code shown is the one the service waits for */
+    wchar_t wcode[64] = L"";
+    char code[8] = "";
+    if (dlg)
+        GetDlgItemTextW(dlg, CRPKI_UI_ID_CODE, wcode, 64);
+    for (size_t i = 0, k = 0; wcode[i] && k < 4; i++)
+        if (wcode[i] >= L'0' && wcode[i] <= L'9')
+            code[k++] = (char)wcode[i];
+    CHECK(strlen(code) == 4, "the dialog shows a 4-digit code: %ls", wcode);
+    int rc = svctest_rsspd_decide("approve", code, 20000);
+    CHECK(rc == 0, "crpki-rsspd approve --code %s: %d", code, rc);
     CHECK(wait_idle(60000, s, sizeof s) == 0 && strstr(s, "成功"), "sign: %s", s);
     text(IDC_SIGN_RESULT, v, sizeof v);
     CHECK(strstr(v, "検証済み") != NULL, "result: %s", v);
-    CHECK((long)svctest_phone_log_count() == before + 1, "one approval");
+    CHECK((long)svctest_phone_log_count() == before + 1, "one approval request");
+    char last[512] = "";
+    svctest_phone_log_last_line(last, sizeof last);
+    CHECK(code[0] && strncmp(last, code, 4) == 0, "the service's request has the dialog's code: %s",
+          last);
     CHECK(MoveFileA(made, p7s), "the CMS %s", made); /* the driver pairs gui.p7s + gui.content */
     svctest_expect_artifacts(1);
     shot(g_main, "sign");
@@ -573,6 +620,19 @@ static void history_and_export(const char *out)
     lv_cell(IDC_HIST_LIST, 0, 5, v, sizeof v);
     CHECK(strcmp(v, "1") == 0, "count: %s", v);
     shot(g_main, "history");
+    /* CSV for an auditor: UTF-8 with a BOM (Excel), Japanese intact */
+    char csv[700];
+    snprintf(csv, sizeof csv, "%s\\署名履歴.csv", out);
+    mark();
+    click(IDC_HIST_CSV);
+    CHECK(answer_file_dialog(csv) == 0, "the save dialog");
+    CHECK(wait_idle(20000, s, sizeof s) == 0 && strstr(s, "CSV に出力しました"), "csv: %s", s);
+    uint8_t *cd = NULL;
+    size_t cl = 0;
+    CHECK(svctest_read_file(csv, &cd, &cl) == 0 && cl > 3 && memcmp(cd, "\xEF\xBB\xBF", 3) == 0 &&
+              strstr((char *)cd, "CrpkiManagementTool.exe") && strstr((char *)cd, "山田 太郎"),
+          "CSV with BOM, the program and the holder (%lu bytes)", (unsigned long)cl);
+    free(cd);
 
     step("証明書の保存: DER and the registrar CA as PEM");
     page(GUI_PAGE_EXPORT);

@@ -8,7 +8,11 @@
 #   2. crpki-test-setup logs USER in into a fresh CRPKI_HOME;
 #   3. STOP_SERVICE: the service is stopped here;
 #   4. the program runs with CRPKI_HOME, CRPKI_TEST_PHONE, CRPKI_TEST_SIMDIR,
-#      CRPKI_TEST_SERVICE_URL, CRPKI_TEST_OUT (Windows paths under Wine);
+#      CRPKI_TEST_SERVICE_URL, CRPKI_TEST_OUT, CRPKI_TEST_OPERATOR (Windows
+#      paths under Wine). A program under Wine cannot run `crpki-rsspd
+#      approve|deny` itself: it writes "approve|deny CODE" into
+#      OPERATOR/N.req and this script runs the command for it, its exit
+#      status then in OPERATOR/N.rc (svctest_rsspd_decide);
 #      under Wine with --xvfb, inside `xvfb-run -a` (an X display, so the
 #      approval dialog can be made, found and clicked);
 #   5. when it exits 0, the artifacts in CRPKI_TEST_OUT are verified with
@@ -77,7 +81,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/crpki-svc-XXXXXX") || exit 1
 svc=$tmp/svc home=$tmp/home out=$tmp/out phone=$tmp/phone
 mkdir -p "$out"
-pid=""
+pid="" opid=""
 status=1
 
 stop_rsspd() {
@@ -96,10 +100,12 @@ show_logs() {
     echo "---- crpki-rsspd log (last 40 lines)"
     tail -n 40 "$tmp/rsspd.log" 2>/dev/null
     [ -f "$phone.log" ] && { echo "---- phone log"; cat "$phone.log"; }
+    [ -f "$tmp/operator.log" ] && { echo "---- crpki-rsspd approve|deny"; cat "$tmp/operator.log"; }
     [ -f "$home/crpki.log" ] && { echo "---- $home/crpki.log (last 60 lines)"; tail -n 60 "$home/crpki.log"; }
 }
 
 cleanup() {
+    [ -n "$opid" ] && { kill "$opid" 2>/dev/null; wait "$opid" 2>/dev/null; }
     stop_rsspd
     if [ "$status" != 0 ] || [ "${CRPKI_SVCTEST_VERBOSE:-0}" = 1 ]; then
         show_logs >&2
@@ -192,7 +198,30 @@ if [ $stop_service = 1 ]; then
 fi
 
 # ---- 4. the program ------------------------------------------------------------
-export CRPKI_HOME CRPKI_TEST_PHONE CRPKI_TEST_SIMDIR CRPKI_TEST_SERVICE_URL CRPKI_TEST_OUT
+# The operator: `crpki-rsspd approve|deny --code` on the program's behalf.
+operator=$tmp/operator
+mkdir -p "$operator"
+(
+    shopt -s nullglob
+    while :; do
+        for req in "$operator"/*.req; do
+            read -r verb code <"$req" || true
+            case "$verb" in
+            approve | deny)
+                "$rsspd" "$verb" --dir "$svc" --code "$code" >>"$tmp/operator.log" 2>&1
+                rc=$? ;;
+            *) echo "bad request: $verb $code" >>"$tmp/operator.log"; rc=2 ;;
+            esac
+            echo "$rc" >"${req%.req}.rc.new" && mv "${req%.req}.rc.new" "${req%.req}.rc"
+            rm -f "$req"
+        done
+        sleep 0.1
+    done
+) &
+opid=$!
+export CRPKI_HOME CRPKI_TEST_PHONE CRPKI_TEST_SIMDIR CRPKI_TEST_SERVICE_URL CRPKI_TEST_OUT \
+    CRPKI_TEST_OPERATOR
+CRPKI_TEST_OPERATOR=$(hostpath "$operator")
 CRPKI_HOME=$(hostpath "$home")
 CRPKI_TEST_PHONE=$(hostpath "$phone")
 CRPKI_TEST_SIMDIR=$(hostpath "$svc")

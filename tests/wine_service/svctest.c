@@ -101,6 +101,35 @@ void svctest_phone(const char *line)
     free(buf);
 }
 
+int svctest_rsspd_decide(const char *verb, const char *code, unsigned timeout_ms)
+{
+    static unsigned seq;
+    const char *dir = svctest_env("CRPKI_TEST_OPERATOR");
+    char name[32], line[64];
+    snprintf(name, sizeof name, "%u.req", ++seq);
+    char *req = svctest_path(dir, name);
+    snprintf(name, sizeof name, "%u.rc", seq);
+    char *rcp = svctest_path(dir, name);
+    int n = snprintf(line, sizeof line, "%s %s\n", verb, code);
+    write_file(req, line, (size_t)n);
+    int rc = -1;
+    for (uint64_t end = svctest_now_ms() + timeout_ms; svctest_now_ms() < end;) {
+        uint8_t *data = NULL;
+        size_t len = 0;
+        crpki_error_info ei;
+        memset(&ei, 0, sizeof ei);
+        if (plat_read_file(rcp, 64, &data, &len, NULL, &ei) == CRPKI_OK) {
+            rc = atoi((char *)data);
+            free(data);
+            break;
+        }
+        plat_sleep_ms(50);
+    }
+    free(req);
+    free(rcp);
+    return rc;
+}
+
 /* PHONE.log, or NULL when the service wrote none yet. */
 static char *read_phone_log(void)
 {

@@ -39,6 +39,13 @@ int svctest_phone_log_last(char *desc, size_t n);
  * <description>". 0, or -1 when there was none. */
 int svctest_phone_log_last_line(char *line, size_t n);
 
+/* What the representative does in the gBizID app: `crpki-rsspd approve|deny
+ * --code CODE` (verb "approve" or "deny"), run by the driver on this
+ * program's behalf (CRPKI_TEST_OPERATOR). The command's exit status (0 done,
+ * 3 no pending approval has the code), or -1 when no answer came within
+ * timeout_ms. */
+int svctest_rsspd_decide(const char *verb, const char *code, unsigned timeout_ms);
+
 /* Writes CRPKI_TEST_OUT/<name>.<ext> (ext without the dot). Aborts when it
  * cannot. */
 void svctest_write_artifact(const char *name, const char *ext, const void *data, size_t len);
