@@ -31,8 +31,10 @@ set(_ranks
   "src/provider/winabi=40"
   "csp/core=50"
   "ksp/core=50"
+  "pkcs11/core=50"
   "csp=60"
   "ksp=60"
+  "pkcs11=60"
   "mgmt_tool=60"
   "mgmt_gui=70")
 set(_public
@@ -74,6 +76,7 @@ endfunction()
 file(GLOB_RECURSE _files RELATIVE "${ROOT}"
   "${ROOT}/src/*.c" "${ROOT}/src/*.h" "${ROOT}/rssp_client/*.c" "${ROOT}/rssp_client/*.h"
   "${ROOT}/csp/*.c" "${ROOT}/csp/*.h" "${ROOT}/ksp/*.c" "${ROOT}/ksp/*.h"
+  "${ROOT}/pkcs11/*.c" "${ROOT}/pkcs11/*.h"
   "${ROOT}/mgmt_tool/*.c" "${ROOT}/mgmt_tool/*.h" "${ROOT}/mgmt_gui/*.c" "${ROOT}/mgmt_gui/*.h"
   "${ROOT}/include/*.h")
 

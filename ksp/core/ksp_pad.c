@@ -17,20 +17,6 @@ static const alg_hash_info *hash_named(const uint16_t *name)
     return NULL;
 }
 
-/* A DER DigestInfo of a known hash: the whole input is prefix || digest. */
-static const alg_hash_info *digestinfo_of(const uint8_t *b, size_t len)
-{
-    static const alg_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
-                                      CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
-    for (size_t i = 0; i < sizeof IDS / sizeof IDS[0]; i++) {
-        const alg_hash_info *h = alg_hash_by_id(IDS[i]);
-        if (h && len == h->digestinfo_prefix_len + h->len &&
-            memcmp(b, h->digestinfo_prefix, h->digestinfo_prefix_len) == 0)
-            return h;
-    }
-    return NULL;
-}
-
 static ksp_code usable_hash(const alg_hash_info *h, const uint16_t *name, ksp_status *st)
 {
     if (!h)
@@ -90,7 +76,7 @@ ksp_code ksp_pad_parse(const ksp_pad_key *key, uint32_t flags, const void *paddi
         const ksp_pkcs1_info *pi = padding;
         out->scheme = CRPKI_PAD_PKCS1;
         if (!pi->alg) {
-            h = digestinfo_of(hash, hash_len);
+            h = alg_hash_by_digestinfo(hash, hash_len);
             if (!h)
                 return ksp_fail(st, KSP_E_NOT_SUPPORTED,
                                 "PKCS1 with pszAlgId NULL over %u bytes that are no "

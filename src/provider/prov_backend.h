@@ -35,10 +35,12 @@ typedef struct {
 /* The DLLs' backend: one signing_session per process, opened by the first
  * open (configuration and log only: no network, no token read) and kept for
  * the process's life, with the DLL pinned (the session holds the signature
- * cache and the approval UI's threads). which: CRPKI_CAT_CSP or
- * CRPKI_CAT_KSP, the catalog selection the provider reads. Call from
- * DllMain's PROCESS_ATTACH (it creates its lock; not thread-safe); NULL when
- * out of memory. */
+ * cache and the approval UI's threads). which: CRPKI_CAT_CSP,
+ * CRPKI_CAT_KSP or CRPKI_CAT_ANY (the PKCS#11 module), the catalog
+ * selection the provider reads. Call from DllMain's PROCESS_ATTACH or
+ * under the caller's own once (it creates its lock; not thread-safe); NULL
+ * when out of memory. Called again in a forked child, it starts afresh:
+ * the parent's session is left behind, never used. */
 const prov_backend *prov_session_backend(unsigned which);
 
 #endif

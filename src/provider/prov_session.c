@@ -8,10 +8,20 @@
 
 static plat_mutex *g_mu;
 static signing_session *g_session;
+static unsigned long g_pid; /* the process g_mu and g_session belong to */
+/* A forked child's copy of its parent's: kept reachable (volatile, so the
+ * stores stay), never used. */
+static plat_mutex *volatile g_left_mu;
+static signing_session *volatile g_left_session;
 
 static unsigned which_of(const void *ctx)
 {
     return *(const unsigned *)ctx;
+}
+
+static const char *who_of(unsigned which)
+{
+    return which == CRPKI_CAT_CSP ? "csp" : which == CRPKI_CAT_KSP ? "ksp" : "pkcs11";
 }
 
 static crpki_err s_open(void *ctx, crpki_error_info *ei)
@@ -21,7 +31,7 @@ static crpki_err s_open(void *ctx, crpki_error_info *ei)
     if (!g_session) {
         e = signing_open(NULL, &g_session, ei);
         if (e == CRPKI_OK) {
-            const char *who = which_of(ctx) == CRPKI_CAT_CSP ? "csp" : "ksp";
+            const char *who = who_of(which_of(ctx));
             if (plat_pin_module((const void *)&g_session) != 0)
                 log_write(CRPKI_LOG_WARN, who, "could not pin the provider DLL");
             log_write(CRPKI_LOG_INFO, who, "session opened for %s", signing_program());
@@ -81,13 +91,25 @@ static crpki_err s_forget(void *ctx, const char *id, crpki_error_info *ei)
 
 const prov_backend *prov_session_backend(unsigned which)
 {
-    static unsigned which_ctx[2] = {CRPKI_CAT_CSP, CRPKI_CAT_KSP};
-    static prov_backend backend[2];
-    if (!g_mu)
+    static unsigned which_ctx[3] = {CRPKI_CAT_CSP, CRPKI_CAT_KSP, CRPKI_CAT_ANY};
+    static prov_backend backend[3];
+    if (g_mu && g_pid != plat_pid()) {
+        /* A forked child (the PKCS#11 module's C_Initialize after fork): the
+           parent's lock may be held by a thread that does not exist here and
+           its session's client and UI threads are not ours. Both are left
+           behind, never touched again; the child opens its own. */
+        g_left_mu = g_mu;
+        g_left_session = g_session;
+        g_mu = NULL;
+        g_session = NULL;
+    }
+    if (!g_mu) {
         g_mu = plat_mutex_new();
+        g_pid = plat_pid();
+    }
     if (!g_mu)
         return NULL;
-    size_t i = which == CRPKI_CAT_CSP ? 0 : 1;
+    size_t i = which == CRPKI_CAT_CSP ? 0 : which == CRPKI_CAT_KSP ? 1 : 2;
     backend[i] = (prov_backend){
         .open = s_open,
         .find_key = s_find,

@@ -80,6 +80,21 @@ size_t alg_digestinfo(alg_hash_id hash, const uint8_t *digest, size_t digest_len
     return total;
 }
 
+const alg_hash_info *alg_hash_by_digestinfo(const uint8_t *b, size_t len)
+{
+    static const alg_hash_id IDS[] = {CRPKI_HASH_MD5, CRPKI_HASH_SHA1, CRPKI_HASH_SHA256,
+                                      CRPKI_HASH_SHA384, CRPKI_HASH_SHA512};
+    if (!b)
+        return NULL;
+    for (size_t i = 0; i < sizeof IDS / sizeof IDS[0]; i++) {
+        const alg_hash_info *h = alg_hash_by_id(IDS[i]);
+        if (h && len == h->digestinfo_prefix_len + h->len &&
+            memcmp(b, h->digestinfo_prefix, h->digestinfo_prefix_len) == 0)
+            return h;
+    }
+    return NULL;
+}
+
 static const alg_sigalg_info SIGALGS[] = {
     {CRPKI_OID_RSA_ENCRYPTION, "rsaEncryption", CRPKI_KEY_RSA, CRPKI_PAD_PKCS1, CRPKI_HASH_NONE},
     {"1.2.840.113549.1.1.4", "md5WithRSAEncryption", CRPKI_KEY_RSA, CRPKI_PAD_PKCS1,

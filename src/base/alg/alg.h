@@ -46,6 +46,10 @@ int alg_hash_signable(alg_hash_id id);
 size_t alg_digestinfo(alg_hash_id hash, const uint8_t *digest, size_t digest_len, uint8_t *out,
                       size_t outsz);
 
+/* The hash of a DER DigestInfo that is exactly prefix || digest of a known
+ * hash (what a caller of raw PKCS#1 signing hands over); NULL otherwise. */
+const alg_hash_info *alg_hash_by_digestinfo(const uint8_t *b, size_t len);
+
 typedef enum { CRPKI_KEY_RSA = 1, CRPKI_KEY_EC = 2 } alg_key_type;
 typedef enum { CRPKI_PAD_PKCS1 = 1, CRPKI_PAD_PSS = 2, CRPKI_PAD_ECDSA = 3 } alg_sig_scheme;
 typedef enum { CRPKI_CURVE_NONE = 0, CRPKI_CURVE_P256, CRPKI_CURVE_P384 } alg_curve;

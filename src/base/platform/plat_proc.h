@@ -12,7 +12,8 @@ char *plat_exe_path(void);
 /* Keeps the module (DLL) that contains addr loaded until the process ends,
  * for code that leaves threads or state behind which the host's FreeLibrary
  * must not pull out from under it. 0 on success; -1 when it could not (the
- * caller logs). A no-op returning 0 where modules are not unloaded. */
+ * caller logs). On Windows a DLL's reference count; elsewhere the shared
+ * object is made RTLD_NODELETE (the executable itself: nothing to do). */
 int plat_pin_module(const void *addr);
 
 #endif

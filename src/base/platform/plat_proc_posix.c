@@ -2,6 +2,7 @@
 
 #include "base/platform/plat_proc.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -38,6 +39,12 @@ char *plat_exe_path(void)
 
 int plat_pin_module(const void *addr)
 {
-    (void)addr; /* the providers are only unloaded by Windows' loaders */
-    return 0;
+    /* the shared object holding addr (the PKCS#11 module) stays mapped
+       whatever dlclose the application does: RTLD_NODELETE on a handle
+       taken with RTLD_NOLOAD (the object is loaded: it is running this) */
+    Dl_info info;
+    if (!dladdr(addr, &info) || !info.dli_fname)
+        return -1;
+    void *h = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    return h ? 0 : -1; /* the reference is kept on purpose */
 }

@@ -17,6 +17,11 @@ typedef struct plat_thread plat_thread;
 plat_thread *plat_thread_start(void (*fn)(void *arg), void *arg); /* NULL on failure */
 void plat_thread_join(plat_thread *t);
 
+/* Runs fn in the child after a fork (pthread_atfork), where only the
+ * forking thread lives: to drop locks another thread may have held. 0 or
+ * -1. Windows has no fork: nothing to do. */
+int plat_at_fork_child(void (*fn)(void));
+
 unsigned long plat_pid(void);
 unsigned long plat_tid(void); /* the OS thread id (gettid / GetCurrentThreadId) */
 void plat_sleep_ms(unsigned ms);

@@ -77,6 +77,11 @@ void plat_thread_join(plat_thread *t)
     free(t);
 }
 
+int plat_at_fork_child(void (*fn)(void))
+{
+    return pthread_atfork(NULL, NULL, fn) == 0 ? 0 : -1;
+}
+
 unsigned long plat_pid(void)
 {
     return (unsigned long)getpid();

@@ -70,6 +70,12 @@ void plat_thread_join(plat_thread *t)
     free(t);
 }
 
+int plat_at_fork_child(void (*fn)(void))
+{
+    (void)fn;
+    return 0;
+}
+
 unsigned long plat_pid(void)
 {
     return GetCurrentProcessId();

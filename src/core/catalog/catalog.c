@@ -136,9 +136,12 @@ catalog_entry *catalog_find_id(const catalog_keys *cat, const char *id)
 const catalog_entry *catalog_find(const catalog_keys *cat, const char *credential_id,
                                   unsigned provider)
 {
-    if (!cat || (provider != CRPKI_CAT_CSP && provider != CRPKI_CAT_KSP))
+    if (!cat ||
+        (provider != CRPKI_CAT_CSP && provider != CRPKI_CAT_KSP && provider != CRPKI_CAT_ANY))
         return NULL;
     const char *id = credential_id;
+    if ((!id || !*id) && provider == CRPKI_CAT_ANY)
+        return NULL;
     if (!id || !*id)
         id = provider == CRPKI_CAT_CSP ? cat->default_csp : cat->default_ksp;
     if (!id)

@@ -35,6 +35,9 @@
 /* Which provider an entry is selected for (bit mask). */
 #define CRPKI_CAT_CSP 1u
 #define CRPKI_CAT_KSP 2u
+/* Either: the PKCS#11 module offers every credential selected for a
+ * provider (it has no selection and no default of its own). */
+#define CRPKI_CAT_ANY (CRPKI_CAT_CSP | CRPKI_CAT_KSP)
 
 typedef struct {
     uint8_t *der;
@@ -75,7 +78,8 @@ crpki_err catalog_save(const char *home, const catalog_keys *cat, crpki_error_in
 void catalog_free(catalog_keys *cat); /* zeroed or NULL ok */
 
 /* The entry named credential_id selected for provider (CRPKI_CAT_CSP or
- * _KSP); NULL or "" names the provider's default. NULL when none. */
+ * _KSP); NULL or "" names the provider's default. CRPKI_CAT_ANY: the entry
+ * selected for either, named (no default). NULL when none. */
 const catalog_entry *catalog_find(const catalog_keys *cat, const char *credential_id,
                                   unsigned provider);
 

@@ -1,9 +1,15 @@
 /* The OpenSSL 3 backend (Linux): hashes through EVP_MD_CTX, keys as
- * EVP_PKEY built from their numbers, verification through EVP_PKEY_verify. */
+ * EVP_PKEY built from their numbers, verification through EVP_PKEY_verify.
+ * Everything runs in a library context of our own with OpenSSL's default
+ * provider: loaded into an application (the PKCS#11 module), the
+ * application's OpenSSL configuration, providers and engines (libp11's
+ * engine takes over RSA and EC keys) must not decide how we hash and
+ * verify. */
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/provider.h>
 #include <openssl/rsa.h>
 
 #include <limits.h>
@@ -12,6 +18,42 @@
 
 #include "core/crypto/crypto_internal.h"
 #include "base/log/log.h"
+#include "base/platform/plat_once.h"
+
+static OSSL_LIB_CTX *g_libctx;
+static EVP_MD *g_md[CRPKI_HASH_SHA512 + 1];
+
+static void make_libctx(void)
+{
+    static const struct {
+        alg_hash_id id;
+        const char *name;
+    } MDS[] = {{CRPKI_HASH_MD5, "MD5"},
+               {CRPKI_HASH_SHA1, "SHA1"},
+               {CRPKI_HASH_SHA256, "SHA256"},
+               {CRPKI_HASH_SHA384, "SHA384"},
+               {CRPKI_HASH_SHA512, "SHA512"}};
+    g_libctx = OSSL_LIB_CTX_new();
+    if (!g_libctx)
+        return;
+    /* explicitly: a new context would also fall back to it, but never
+       reads the application's configuration */
+    if (!OSSL_PROVIDER_load(g_libctx, "default")) {
+        OSSL_LIB_CTX_free(g_libctx);
+        g_libctx = NULL;
+        return;
+    }
+    for (size_t i = 0; i < sizeof MDS / sizeof MDS[0]; i++)
+        g_md[MDS[i].id] = EVP_MD_fetch(g_libctx, MDS[i].name, NULL);
+}
+
+/* Our library context; NULL only when out of memory (then every call
+ * fails as the backend failing). */
+static OSSL_LIB_CTX *libctx(void)
+{
+    plat_once_run(PLAT_ONCE_CRYPTO, make_libctx);
+    return g_libctx;
+}
 
 struct crypto_hash_ctx {
     EVP_MD_CTX *md;
@@ -21,21 +63,9 @@ struct crypto_hash_ctx {
 
 static const EVP_MD *md_of(alg_hash_id alg)
 {
-    switch (alg) {
-    case CRPKI_HASH_MD5:
-        return EVP_md5();
-    case CRPKI_HASH_SHA1:
-        return EVP_sha1();
-    case CRPKI_HASH_SHA256:
-        return EVP_sha256();
-    case CRPKI_HASH_SHA384:
-        return EVP_sha384();
-    case CRPKI_HASH_SHA512:
-        return EVP_sha512();
-    case CRPKI_HASH_NONE:
-        break;
-    }
-    return NULL;
+    if (!libctx() || alg <= CRPKI_HASH_NONE || alg > CRPKI_HASH_SHA512)
+        return NULL;
+    return g_md[alg];
 }
 
 /* Logs the OpenSSL error queue's first entry (and empties the queue, which
@@ -132,11 +162,15 @@ void crypto_hash_free(crypto_hash_ctx *h)
 
 /* ---- keys ------------------------------------------------------------------ */
 
+/* type is the key type's OID: OpenSSL hands a context made by the name
+ * "RSA" or "EC" to an engine the application made the default (libp11's,
+ * which cannot import key numbers); the OID, unknown to the legacy tables,
+ * goes straight to our context's provider. */
 static EVP_PKEY *from_params(const char *type, OSSL_PARAM_BLD *bld)
 {
     EVP_PKEY *pkey = NULL;
     OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(libctx(), type, NULL);
     if (params && ctx && EVP_PKEY_fromdata_init(ctx) == 1)
         (void)EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params);
     EVP_PKEY_CTX_free(ctx);
@@ -152,7 +186,7 @@ static crpki_err import_rsa(crypto_pubkey *k)
     EVP_PKEY *pkey = NULL;
     if (bld && n && e && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) == 1 &&
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) == 1)
-        pkey = from_params("RSA", bld);
+        pkey = from_params("1.2.840.113549.1.1.1", bld); /* rsaEncryption */
     OSSL_PARAM_BLD_free(bld);
     BN_free(n);
     BN_free(e);
@@ -174,7 +208,7 @@ static crpki_err import_ec(crypto_pubkey *k)
     if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) == 1 &&
         OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
                                          1 + 2 * k->coord_len) == 1)
-        pkey = from_params("EC", bld);
+        pkey = from_params("1.2.840.10045.2.1", bld); /* id-ecPublicKey */
     OSSL_PARAM_BLD_free(bld);
     if (!pkey) {
         /* The import decodes the point and refuses one off the curve. */
@@ -206,7 +240,7 @@ typedef struct {
 static crpki_err verify(const crypto_pubkey *k, const verify_opts *o, const uint8_t *digest,
                         size_t digest_len, const uint8_t *sig, size_t sig_len)
 {
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->backend, NULL);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(libctx(), k->backend, NULL);
     if (!ctx || EVP_PKEY_verify_init(ctx) != 1)
         goto fail;
     if (o->padding && EVP_PKEY_CTX_set_rsa_padding(ctx, o->padding) != 1)

@@ -77,6 +77,28 @@ static void digestinfo_rejects_wrong_length_and_short_buffer(void **state)
     assert_int_equal(alg_digestinfo(CRPKI_HASH_NONE, digest, 32, out, sizeof out), 0);
 }
 
+static void digestinfo_is_read_back_only_when_exact(void **state)
+{
+    (void)state;
+    uint8_t digest[64], di[128];
+    memset(digest, 0x5a, sizeof digest);
+    static const alg_hash_id ids[] = {CRPKI_HASH_SHA1, CRPKI_HASH_SHA256, CRPKI_HASH_SHA384,
+                                      CRPKI_HASH_SHA512};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        size_t hl = alg_hash_by_id(ids[i])->len;
+        size_t n = alg_digestinfo(ids[i], digest, hl, di, sizeof di);
+        const alg_hash_info *h = alg_hash_by_digestinfo(di, n);
+        assert_non_null(h);
+        assert_int_equal(h->id, ids[i]);
+        assert_null(alg_hash_by_digestinfo(di, n - 1)); /* truncated */
+        assert_null(alg_hash_by_digestinfo(di, n + 1)); /* trailing byte */
+        di[3] ^= 1;                                     /* another prefix */
+        assert_null(alg_hash_by_digestinfo(di, n));
+    }
+    assert_null(alg_hash_by_digestinfo(digest, 32)); /* a bare hash */
+    assert_null(alg_hash_by_digestinfo(NULL, 51));
+}
+
 static void sigalgs_map_to_key_scheme_and_hash(void **state)
 {
     (void)state;
@@ -120,6 +142,7 @@ int main(void)
         cmocka_unit_test(digestinfo_sha256_matches_rfc8017),
         cmocka_unit_test(only_sha2_hashes_are_signable),
         cmocka_unit_test(digestinfo_rejects_wrong_length_and_short_buffer),
+        cmocka_unit_test(digestinfo_is_read_back_only_when_exact),
         cmocka_unit_test(sigalgs_map_to_key_scheme_and_hash),
         cmocka_unit_test(every_key_sigalg_is_in_the_table_with_that_key_type),
     };

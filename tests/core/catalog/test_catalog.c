@@ -409,7 +409,13 @@ static void null_and_empty_names_resolve_to_the_provider_default(void **state)
     assert_non_null(catalog_find(&cat, "ec-1", CRPKI_CAT_KSP));
     assert_null(catalog_find(&cat, "ec-1", CRPKI_CAT_CSP));
     assert_null(catalog_find(&cat, "nope", CRPKI_CAT_KSP));
-    assert_null(catalog_find(&cat, "rsa-1", CRPKI_CAT_CSP | CRPKI_CAT_KSP));
+    /* either provider (the PKCS#11 module): by name only */
+    assert_non_null(catalog_find(&cat, "rsa-1", CRPKI_CAT_ANY));
+    assert_non_null(catalog_find(&cat, "ec-1", CRPKI_CAT_ANY));
+    assert_null(catalog_find(&cat, "nope", CRPKI_CAT_ANY));
+    assert_null(catalog_find(&cat, NULL, CRPKI_CAT_ANY));
+    assert_null(catalog_find(&cat, "", CRPKI_CAT_ANY));
+    assert_null(catalog_find(&cat, "rsa-1", 4u));
     assert_null(catalog_find(NULL, "rsa-1", CRPKI_CAT_CSP));
     /* no default: NULL */
     free(cat.default_ksp);
