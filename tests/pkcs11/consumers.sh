@@ -53,11 +53,18 @@ check "the token's certificate verifies up to the registrar CA" \
     openssl verify -CAfile "$ca" -purpose any "$work/cert0.pem"
 
 before=$(approvals)
-p11 --slot-index 0 --sign -m SHA256-RSA-PKCS -i "$work/doc.txt" -o "$work/rsa.sig" >/dev/null 2>&1
+p11 --slot-index 0 --sign -m SHA256-RSA-PKCS -i "$work/doc.txt" -o "$work/rsa.sig" \
+    >/dev/null 2>"$work/sign.err"
 check "pkcs11-tool SHA256-RSA-PKCS, verified by openssl" \
     openssl dgst -sha256 -verify "$work/pub0.pem" -signature "$work/rsa.sig" "$work/doc.txt"
 [ $(($(approvals) - before)) = 1 ] && ok "one approval for one signature" ||
     bad "approvals: $(($(approvals) - before))"
+# approval_ui console: the code on the application's stderr is the one the
+# phone was asked to approve
+shown=$(sed -n 's/^CRPKI-APPROVAL-CODE: \([0-9]\{4\}\).*/\1/p' "$work/sign.err")
+asked=$(tail -n 1 "$CRPKI_TEST_PHONE.log" | cut -d' ' -f1)
+[ -n "$shown" ] && [ "$shown" = "$asked" ] && ok "the console shows the approval code $shown" ||
+    bad "console code '$shown', the service asked for '$asked': $(tr '\n' ' ' <"$work/sign.err")"
 p11 --slot-index 1 --sign -m SHA384-RSA-PKCS-PSS --mgf MGF1-SHA384 --salt-len 48 \
     -i "$work/doc.txt" -o "$work/pss.sig" >/dev/null 2>&1
 check "pkcs11-tool SHA384-RSA-PKCS-PSS (RSA 3072), verified by openssl" \
@@ -156,6 +163,16 @@ grep -q 'token: 山田 太郎 EC 256' "$work/nss.txt" && ok "NSS (certutil -U) s
 certutil -L -d "sql:$work/nss" -h "山田 太郎 RSA 2048" >"$work/nss-certs.txt" 2>&1
 grep -q "$cred0" "$work/nss-certs.txt" && ok "NSS lists the token's certificate" ||
     bad "certutil -L: $(tr '\n' ' ' <"$work/nss-certs.txt")"
+
+# ---- the signing record: one line per signature, the program's path ----------
+hist=$CRPKI_HOME/history.jsonl
+for prog in pkcs11-tool openssl osslsigncode; do
+    grep -q "\"program\":\"[^\"]*/$prog\".*\"outcome\":\"signed\"" "$hist" 2>/dev/null &&
+        ok "the signing record names $prog" || bad "no signed record of $prog in $hist"
+done
+signed=$(grep -c '"outcome":"signed"' "$hist" 2>/dev/null)
+[ "$signed" = "$(approvals)" ] && ok "one record per approved signature ($signed)" ||
+    bad "records $signed, approvals $(approvals)"
 
 echo "consumers.sh: $fails failed"
 [ $fails = 0 ]
