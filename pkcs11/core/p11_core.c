@@ -253,9 +253,17 @@ CK_RV p11_finalize(CK_VOID_PTR reserved)
         return CKR_ARGUMENTS_BAD;
     p11_lock();
     CK_RV rv = p11_check_init();
+    const prov_backend *b = g_p11.b;
+    int busy = 0;
+    for (size_t i = 0; rv == CKR_OK && i < g_p11.nsess; i++)
+        busy |= g_p11.sess[i]->busy;
     if (rv == CKR_OK)
         state_free();
     p11_unlock();
+    /* a signature still waiting for its approval ends now
+       (CKR_FUNCTION_CANCELED), its session freed by its own thread */
+    if (busy && b->cancel)
+        b->cancel(b->ctx);
     return rv;
 }
 

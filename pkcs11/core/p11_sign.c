@@ -233,6 +233,27 @@ static CK_RV active_op(CK_SESSION_HANDLE h, p11_session **s)
     return rv;
 }
 
+/* How C_Sign and C_SignFinal end (lock held; rv: their checks so far): a
+ * failed check, a size query or a short buffer returns here (the latter two
+ * keep the operation); otherwise the last data goes in - only now, so a
+ * size query leaves nothing behind - and the signature is made. Returns
+ * with the lock released. */
+static CK_RV end_call(p11_session *s, CK_RV rv, const uint8_t *data, size_t len, CK_BYTE_PTR sig,
+                      CK_ULONG_PTR sig_len)
+{
+    int done = 1;
+    if (rv == CKR_OK)
+        rv = size_answer(s, sig, sig_len, &done);
+    if (rv == CKR_OK && !done) {
+        rv = feed(&s->sign, data, len);
+        if (rv == CKR_OK)
+            return sign_now(s, sig, sig_len);
+        p11_sign_op_clear(&s->sign);
+    }
+    p11_unlock();
+    return rv;
+}
+
 CK_RV p11_sign(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULONG len, CK_BYTE_PTR sig,
                CK_ULONG_PTR sig_len)
 {
@@ -245,21 +266,7 @@ CK_RV p11_sign(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULONG len, CK_BYTE_PTR 
         p11_sign_op_clear(&s->sign);
         rv = CKR_ARGUMENTS_BAD;
     }
-    int done = 1;
-    if (rv == CKR_OK)
-        rv = size_answer(s, sig, sig_len, &done);
-    if (rv != CKR_OK || done) {
-        p11_unlock();
-        return rv;
-    }
-    /* the data goes in only now: a size query must leave nothing behind */
-    rv = feed(&s->sign, data, len);
-    if (rv != CKR_OK) {
-        p11_sign_op_clear(&s->sign);
-        p11_unlock();
-        return rv;
-    }
-    return sign_now(s, sig, sig_len);
+    return end_call(s, rv, data, len, sig, sig_len);
 }
 
 CK_RV p11_sign_update(CK_SESSION_HANDLE h, CK_BYTE_PTR part, CK_ULONG len)
@@ -289,12 +296,5 @@ CK_RV p11_sign_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG_PTR sig_len)
         p11_sign_op_clear(&s->sign);
         rv = CKR_ARGUMENTS_BAD;
     }
-    int done = 1;
-    if (rv == CKR_OK)
-        rv = size_answer(s, sig, sig_len, &done);
-    if (rv != CKR_OK || done) {
-        p11_unlock();
-        return rv;
-    }
-    return sign_now(s, sig, sig_len);
+    return end_call(s, rv, NULL, 0, sig, sig_len);
 }

@@ -29,6 +29,9 @@ typedef struct {
     /* Drops the provider's local association with the credential (its
      * catalog selection); never the key in the service. NCryptDeleteKey. */
     crpki_err (*forget_key)(void *ctx, const char *id, crpki_error_info *ei);
+    /* Makes every sign waiting now end with CRPKI_E_CANCELLED (signing_cancel):
+     * the library is being shut down under it. NULL: the provider has none. */
+    void (*cancel)(void *ctx);
     void *ctx;
 } prov_backend;
 

@@ -69,6 +69,14 @@ static crpki_err s_sign(void *ctx, const signing_params *p, uint8_t *sig, size_t
     return s ? signing_sign(s, p, sig, sig_len, ei) : CRPKI_E_INTERNAL;
 }
 
+static void s_cancel(void *ctx)
+{
+    (void)ctx;
+    signing_session *s = session();
+    if (s)
+        signing_cancel(s);
+}
+
 /* Clears the provider's bit in the entry's selection (and the default),
  * removing the entry when no provider uses it any more. */
 static crpki_err s_forget(void *ctx, const char *id, crpki_error_info *ei)
@@ -117,6 +125,7 @@ const prov_backend *prov_session_backend(unsigned which)
         .free_ids = signing_free_ids,
         .sign = s_sign,
         .forget_key = s_forget,
+        .cancel = s_cancel,
         .ctx = &which_ctx[i],
     };
     return &backend[i];

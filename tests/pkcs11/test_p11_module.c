@@ -450,6 +450,43 @@ static int threads_and_fork(void)
     return 1;
 }
 
+static void waiting_sign(void *arg)
+{
+    CK_RV *rv = arg;
+    CK_MECHANISM m = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    *rv = sign_artifact(0, &m, CRPKI_HASH_SHA256, "never approved", "p11_unused", NULL);
+}
+
+/* C_Finalize while a signature waits for an approval that never comes:
+ * the signature ends CKR_FUNCTION_CANCELED (without the cancel it would
+ * wait out the service's 120 s and the test's time). */
+static void finalize_cancels(void)
+{
+    step("C_Finalize cancels a signature waiting for its approval");
+    svctest_phone("ignore");
+    int before = svctest_phone_log_count();
+    CK_RV rv = CKR_OK;
+    plat_thread *t = plat_thread_start(waiting_sign, &rv);
+    CHECK(t != NULL, "thread");
+    for (int i = 0; i < 200 && svctest_phone_log_count() == before; i++)
+        plat_sleep_ms(50); /* until the service asked the phone */
+    CHECK(svctest_phone_log_count() == before + 1, "the approval was asked");
+    RV(F->C_Finalize(NULL), CKR_OK);
+    if (t)
+        plat_thread_join(t);
+    CHECK(rv == CKR_FUNCTION_CANCELED, "the waiting signature: 0x%lx", (unsigned long)rv);
+    /* cancelled, not expired (an expiry is CKR_FUNCTION_CANCELED too) */
+    char *path = svctest_path(svctest_env("CRPKI_HOME"), "history.jsonl");
+    uint8_t *h = NULL;
+    size_t hl = 0;
+    CHECK(svctest_read_file(path, &h, &hl) == 0, "%s", path);
+    const char *last = h ? strrchr((char *)h, '{') : NULL;
+    CHECK(last && strstr(last, "\"outcome\":\"cancelled\""), "the record: %s", last ? last : "");
+    free(h);
+    free(path);
+    RV(F->C_Initialize(NULL), CKR_OK); /* and on as before */
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -468,6 +505,7 @@ int main(int argc, char **argv)
     sign_rules();
     signatures();
     int forked = threads_and_fork();
+    finalize_cancels();
     step("C_Finalize");
     RV(F->C_Finalize((CK_VOID_PTR)1), CKR_ARGUMENTS_BAD);
     RV(F->C_Finalize(NULL), CKR_OK);
