@@ -184,20 +184,19 @@ static CK_RV load_slots(void)
             memset(sl, 0, sizeof *sl);
             continue;
         }
+        for (size_t c = 0; c < sl->key.nchain; c++)
+            if (crypto_der_parse_cert(sl->key.chain[c].der, sl->key.chain[c].len,
+                                      &sl->chain_view[c], why, sizeof why) != 0)
+                memset(&sl->chain_view[c], 0, sizeof sl->chain_view[c]); /* its DER still */
         /* the holder's name and the key ("山田 太郎 RSA 2048"): a person
            tells the tokens apart; the name is cut, never the key */
-        char cn[128], kd[24], label[160];
-        if (!text_dn_attr(sl->key.subject_dn, "CN", cn, sizeof cn))
-            snprintf(cn, sizeof cn, "%s", sl->key.credential_id);
+        char kd[24], cn[33], label[64];
         snprintf(kd, sizeof kd, " %s %u", sl->key.key_type == CRPKI_KEY_RSA ? "RSA" : "EC",
                  sl->key.key_bits);
-        CK_UTF8CHAR name[32];
-        size_t room = 32 - strlen(kd);
-        p11_pad(name, room, cn);
-        size_t nl = room;
-        while (nl > 0 && name[nl - 1] == ' ')
-            nl--;
-        snprintf(label, sizeof label, "%.*s%s", (int)nl, (const char *)name, kd);
+        size_t room = 32 - strlen(kd) + 1; /* text_dn_attr cuts on a character boundary */
+        if (!text_dn_attr(sl->key.subject_dn, "CN", cn, room))
+            snprintf(cn, room, "%s", sl->key.credential_id);
+        snprintf(label, sizeof label, "%s%s", cn, kd);
         p11_pad((CK_UTF8CHAR *)sl->label, 32, label);
         sl->label[32] = 0;
         g_p11.nslots++;

@@ -28,9 +28,10 @@ enum { P11_OBJ_CERT = 1, P11_OBJ_PUB = 2, P11_OBJ_PRIV = 3, P11_OBJ_CHAIN0 = 4 }
 /* One slot = one credential of the key catalog, read at C_Initialize. */
 typedef struct {
     catalog_entry key;
-    crypto_cert_view view; /* into key.cert.der */
-    crypto_spki spki;      /* into key.cert.der */
-    char label[33];        /* the token label: the holder's name, blank-padded */
+    crypto_cert_view view;                          /* into key.cert.der */
+    crypto_cert_view chain_view[CATALOG_MAX_CHAIN]; /* into key.chain[i].der; zero: unreadable */
+    crypto_spki spki;                               /* into key.cert.der */
+    char label[33]; /* the token label: the holder's name, blank-padded */
 } p11_slot;
 
 typedef struct {

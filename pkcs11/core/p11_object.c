@@ -166,11 +166,8 @@ static int cert_attr(const p11_slot *sl, unsigned obj, CK_ATTRIBUTE_TYPE t, attr
 {
     const catalog_blob *c =
         obj == P11_OBJ_CERT ? &sl->key.cert : &sl->key.chain[obj - P11_OBJ_CHAIN0];
-    crypto_cert_view view;
-    char why[64];
-    if (obj != P11_OBJ_CERT && crypto_der_parse_cert(c->der, c->len, &view, why, sizeof why) != 0)
-        memset(&view, 0, sizeof view); /* an issuer we cannot read: its DER still */
-    const crypto_cert_view *cv = obj == P11_OBJ_CERT ? &sl->view : &view;
+    const crypto_cert_view *cv =
+        obj == P11_OBJ_CERT ? &sl->view : &sl->chain_view[obj - P11_OBJ_CHAIN0];
     switch (t) {
     case CKA_CERTIFICATE_TYPE:
         return set_ulong(v, CKC_X_509);
@@ -230,12 +227,6 @@ static int attr_get(size_t slot, unsigned obj, CK_ATTRIBUTE_TYPE t, attr_val *v)
     return cert ? cert_attr(sl, obj, t, v) : key_attr(sl, obj == P11_OBJ_PRIV, t, v);
 }
 
-/* Lock held. The object of h in session s, or 0. */
-static unsigned object_in(const p11_session *s, CK_OBJECT_HANDLE h)
-{
-    return p11_object_of(s->slot, h);
-}
-
 CK_RV p11_get_attribute_value(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR templ,
                               CK_ULONG count)
 {
@@ -243,7 +234,7 @@ CK_RV p11_get_attribute_value(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj, CK_ATTR
     p11_session *s;
     CK_RV rv = p11_session_get(h, &s);
     unsigned o = 0;
-    if (rv == CKR_OK && !(o = object_in(s, obj)))
+    if (rv == CKR_OK && !(o = p11_object_of(s->slot, obj)))
         rv = CKR_OBJECT_HANDLE_INVALID;
     else if (rv == CKR_OK && !templ && count)
         rv = CKR_ARGUMENTS_BAD;
@@ -279,7 +270,7 @@ CK_RV p11_get_object_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj, CK_ULONG_PT
     p11_lock();
     p11_session *s;
     CK_RV rv = p11_session_get(h, &s);
-    if (rv == CKR_OK && !object_in(s, obj))
+    if (rv == CKR_OK && !p11_object_of(s->slot, obj))
         rv = CKR_OBJECT_HANDLE_INVALID;
     else if (rv == CKR_OK && !size)
         rv = CKR_ARGUMENTS_BAD;
