@@ -185,23 +185,67 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     return show(c);
 }
 
+/* service set URL --machine [--ca-bundle FILE]: the machine-wide file, for
+ * every user of the PC, as an administrator (elevated) deploys it. */
+static int set_machine(mgmt_ctx *c, const char *url, const char *ca_file)
+{
+    crpki_error_info ei;
+    char *where = NULL;
+    crpki_err r = crpki_config_save_machine(url, ca_file, &where, &ei);
+    if (r == CRPKI_E_IO)
+        return mgmt_fail(c, r, &ei,
+                         "管理者として実行してください (コマンド プロンプトを右クリックして"
+                         "「管理者として実行」)",
+                         "run it as an administrator (an elevated command prompt)");
+    if (r != CRPKI_OK)
+        return mgmt_fail(c, r, &ei,
+                         "https:// で始まる接続先 URL と、PEM 形式の CA 証明書ファイルを指定して"
+                         "ください",
+                         "give a URL starting with https:// and a PEM CA certificate file");
+    cJSON_AddStringToObject(out_json(c), "machine_settings", where ? where : "");
+    out_say(c,
+            L(c, "PC の全利用者に共通の設定として保存しました: %s\n",
+              "saved for every user of this PC: %s\n"),
+            where ? where : "");
+    free(where);
+    /* what every user now loads */
+    crpki_config_free(&c->cfg);
+    c->cfg_loaded = 0;
+    int rc = mgmt_config(c);
+    if (rc)
+        return rc;
+    if (c->cfg.ca_bundle && ca_file)
+        out_say(c, L(c, "CA 証明書: %s\n", "CA certificate: %s\n"), c->cfg.ca_bundle);
+    return 0;
+}
+
 /* service: the signing service's URL (part of the communication setting).
- * One set machine-wide by an administrator is shown, never changed here. */
+ * One set machine-wide by an administrator is shown, never changed here
+ * but by an administrator's --machine. */
 int cmd_service(mgmt_ctx *c, mgmt_args *a)
 {
-    const char *pos[2];
+    const char *pos[2], *ca_file = NULL;
+    int machine = arg_flag(a, "--machine");
+    int has_ca = arg_value(a, "--ca-bundle", &ca_file);
     int n = arg_rest(c, a, pos, 2);
     if (n < 0)
         return MGMT_EXIT_USAGE;
     const char *sub = n > 0 ? pos[0] : "show";
     int is_set = strcmp(sub, "set") == 0;
-    if ((is_set && n != 2) || (!is_set && (n > 1 || strcmp(sub, "show"))))
-        return mgmt_usage(c, "service show | set URL", "service show | set URL");
+    if ((is_set && n != 2) || (!is_set && (n > 1 || strcmp(sub, "show"))) || has_ca < 0 ||
+        ((machine || has_ca) && !is_set) || (has_ca && !machine))
+        return mgmt_usage(c, "service show | set URL [--machine [--ca-bundle FILE]]",
+                          "service show | set URL [--machine [--ca-bundle FILE]]");
+    if (is_set && machine) {
+        int rc = set_machine(c, pos[1], ca_file);
+        if (rc)
+            return rc;
+    }
     int rc = mgmt_config(c);
     if (rc)
         return rc;
     crpki_config *cfg = &c->cfg;
-    if (is_set) {
+    if (is_set && !machine) {
         if (cfg->machine_service_url)
             return out_error(c, MGMT_EXIT_CONFIG, crpki_err_name(CRPKI_E_CONFIG),
                              L(c, "接続先はこの PC の管理者が設定しています",

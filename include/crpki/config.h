@@ -43,10 +43,12 @@ typedef struct {
 crpki_err crpki_home_dir(char **out, crpki_error_info *ei);
 
 /* Loads the machine-wide file (Windows %ProgramData%\CrpkiRemoteSign\config.json,
- * Linux /etc/crpki/config.json), then home/config.json over it. home NULL:
- * crpki_home_dir(). The machine-wide file applies to every user of the PC:
- * it is ignored, and machine_ignored and a warning say why, when it or its
- * folder can be changed by anyone but administrators (plat_acl.h). */
+ * Linux /etc/crpki/config.json), then on Windows the administrator's values
+ * of HKLM\SOFTWARE\CrpkiRemoteSign (ServiceUrl, CaBundle: plat_machine.h),
+ * then home/config.json over them. home NULL: crpki_home_dir(). Both
+ * machine-wide sources apply to every user of the PC: each is ignored, and
+ * machine_ignored and a warning say why, when anyone but administrators can
+ * change it (the file or its folder, the key: plat_acl.h). */
 crpki_err crpki_config_load(const char *home, crpki_config *out, crpki_error_info *ei);
 /* The same from explicit files (either may be NULL or absent), for tests:
  * no ownership rule. */
@@ -55,6 +57,20 @@ crpki_err crpki_config_load_files(const char *machine_file, const char *user_fil
 /* Writes cfg to cfg->home/config.json atomically (only keys differing from
  * the defaults); creates home (0700 on Linux). */
 crpki_err crpki_config_save(const crpki_config *cfg, crpki_error_info *ei);
+/* Sets the machine-wide service URL (and CA) as an administrator deploys
+ * them (run elevated on Windows, as root on Linux): service_url (https, the
+ * checks of a load) and, when ca_pem_file is given, a copy of that PEM
+ * certificate file in the machine folder (ca-bundle.pem, changeable by
+ * administrators only) named as ca_bundle. Windows: the values of
+ * HKLM\SOFTWARE\CrpkiRemoteSign (plat_machine.h), what the MSI's SERVICE_URL
+ * and CA_BUNDLE write. Linux: /etc/crpki/config.json, its other keys kept,
+ * file and folder root's alone. Read back as crpki_config_load reads them.
+ * *where (malloc'ed, may be NULL) names the place written. Errors:
+ * CRPKI_E_CONFIG (a bad URL or CA file, or an existing file that does not
+ * load: nothing written), CRPKI_E_IO (cannot write: ei->detail ends "run as
+ * administrator" / "run as root" when that is why). */
+crpki_err crpki_config_save_machine(const char *service_url, const char *ca_pem_file, char **where,
+                                    crpki_error_info *ei);
 void crpki_config_free(crpki_config *cfg);
 
 /* Client options for this configuration (pointers into cfg, which must

@@ -107,3 +107,54 @@ int plat_admin_only(const char *path, char *why, size_t whysz)
     LocalFree(sd);
     return r;
 }
+
+/* What the MSI's MsiLockPermissionsEx row sets (installer/machine-acl.idt);
+ * a file gets the same entries without the inheritance flags. */
+static const wchar_t LOCK_DIR[] =
+    L"O:BAG:SYD:PAI(A;OICI;FA;;;BA)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)";
+static const wchar_t LOCK_FILE[] = L"O:BAG:SYD:PAI(A;;FA;;;BA)(A;;FA;;;SY)(A;;0x1200a9;;;BU)";
+
+int plat_admin_lock(const char *path, char *why, size_t whysz)
+{
+    wchar_t *w = path ? plat_utf8_to_wide(path) : NULL;
+    if (!w) {
+        errbuf_set(why, whysz, "no path");
+        return -1;
+    }
+    DWORD attr = GetFileAttributesW(w);
+    PSECURITY_DESCRIPTOR sd = NULL;
+    PSID owner = NULL;
+    PACL dacl = NULL;
+    BOOL present = FALSE, defaulted = FALSE;
+    int r = -1;
+    if (attr == INVALID_FILE_ATTRIBUTES) {
+        errbuf_set(why, whysz, "cannot read it (error %lu)", (unsigned long)GetLastError());
+    } else if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                   (attr & FILE_ATTRIBUTE_DIRECTORY) ? LOCK_DIR : LOCK_FILE, SDDL_REVISION_1, &sd,
+                   NULL) ||
+               !GetSecurityDescriptorOwner(sd, &owner, &defaulted) ||
+               !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
+        errbuf_set(why, whysz, "cannot build the descriptor (error %lu)",
+                   (unsigned long)GetLastError());
+    } else {
+        /* Administrators as owner needs an elevated administrator's token */
+        DWORD rc = SetNamedSecurityInfoW(w, SE_FILE_OBJECT,
+                                         OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
+                                             PROTECTED_DACL_SECURITY_INFORMATION,
+                                         owner, NULL, dacl, NULL);
+        if (rc == ERROR_SUCCESS) {
+            r = 1;
+        } else {
+            r = (rc == ERROR_ACCESS_DENIED || rc == ERROR_INVALID_OWNER ||
+                 rc == ERROR_PRIVILEGE_NOT_HELD)
+                    ? 0
+                    : -1;
+            errbuf_set(why, whysz, "cannot set its owner and permissions (error %lu)%s",
+                       (unsigned long)rc, r == 0 ? ": run as administrator" : "");
+        }
+    }
+    if (sd)
+        LocalFree(sd);
+    free(w);
+    return r;
+}

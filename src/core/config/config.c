@@ -14,6 +14,7 @@
 #include "base/platform/plat_env.h"
 #include "base/error/fail.h"
 #include "base/platform/plat_fs.h"
+#include "base/platform/plat_machine.h"
 #include "base/platform/plat_str.h"
 #include "base/util/text.h"
 #include "base/util/utf8.h"
@@ -496,8 +497,12 @@ static crpki_err apply_file(const char *label, const char *path, crpki_config *c
     return r;
 }
 
-crpki_err crpki_config_load_files(const char *machine_file, const char *user_file, const char *home,
-                                  crpki_config *out, crpki_error_info *ei)
+/* The layers, lowest first: defaults, the machine file, the administrator's
+ * values of plat_machine (machine_text, a config.json object, or NULL), the
+ * user's file. */
+static crpki_err load_layers(const char *machine_file, const char *machine_text,
+                             const char *user_file, const char *home, crpki_config *out,
+                             crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!out)
@@ -508,6 +513,10 @@ crpki_err crpki_config_load_files(const char *machine_file, const char *user_fil
         r = fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
     if (r == CRPKI_OK && machine_file)
         r = apply_file("machine config.json", machine_file, out, ei);
+    if (r == CRPKI_OK && machine_text) {
+        pctx p = {"machine settings (" PLAT_MACHINE_STORE ")", out, ei};
+        r = apply_text(&p, machine_text, strlen(machine_text));
+    }
     if (r == CRPKI_OK && out->service_url &&
         !(out->machine_service_url = plat_strdup(out->service_url)))
         r = fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
@@ -518,21 +527,68 @@ crpki_err crpki_config_load_files(const char *machine_file, const char *user_fil
     return r;
 }
 
-/* "" when only administrators can change the machine file and its folder
- * (or there is no file), else why not (malloc'ed; NULL: out of memory). */
-static char *machine_file_distrust(const char *path)
+crpki_err crpki_config_load_files(const char *machine_file, const char *user_file, const char *home,
+                                  crpki_config *out, crpki_error_info *ei)
 {
-    plat_stamp st;
-    if (plat_file_stamp(path, &st) != 1)
-        return plat_strdup(""); /* absent: nothing to trust */
-    char *dir = plat_strdup(path);
-    if (!dir)
-        return NULL;
-    char *sep = strrchr(dir, '/'), *bs = strrchr(dir, '\\');
+    return load_layers(machine_file, NULL, user_file, home, out, ei);
+}
+
+/* plat_machine's values as a config.json object's text (NULL: none); *why
+ * set (malloc'ed) when the store is there but not trusted. */
+static crpki_err machine_values(char **text, char **why, crpki_error_info *ei)
+{
+    static const struct {
+        const char *value, *key;
+    } MAP[] = {{PLAT_MACHINE_SERVICE_URL, "service_url"}, {PLAT_MACHINE_CA_BUNDLE, "ca_bundle"}};
+    *text = NULL;
+    *why = NULL;
+    cJSON *o = NULL;
+    char buf[300];
+    for (size_t i = 0; i < sizeof MAP / sizeof *MAP; i++) {
+        char *v = NULL;
+        int got = plat_machine_get(MAP[i].value, &v, buf, sizeof buf);
+        if (got < 0) {
+            cJSON_Delete(o);
+            *why = plat_strdup(buf);
+            return *why ? CRPKI_OK : fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+        }
+        if (got == 1 &&
+            ((!o && !(o = cJSON_CreateObject())) || !cJSON_AddStringToObject(o, MAP[i].key, v))) {
+            free(v);
+            cJSON_Delete(o);
+            return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+        }
+        free(v);
+    }
+    if (o && !(*text = cJSON_PrintUnformatted(o))) {
+        cJSON_Delete(o);
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+    }
+    cJSON_Delete(o);
+    return CRPKI_OK;
+}
+
+char *config_cut_dir(char *path, char **sep_out)
+{
+    char *sep = strrchr(path, '/'), *bs = strrchr(path, '\\');
     if (bs && (!sep || bs > sep))
         sep = bs;
     if (sep)
         *sep = '\0';
+    *sep_out = sep;
+    return path;
+}
+
+char *config_machine_distrust(const char *path)
+{
+    plat_stamp st;
+    if (plat_file_stamp(path, &st) != 1)
+        return plat_strdup(""); /* absent: nothing to trust */
+    char *sep = NULL;
+    char *dir = plat_strdup(path);
+    if (!dir)
+        return NULL;
+    config_cut_dir(dir, &sep);
     char why[200];
     const char *what = path;
     if (plat_admin_only(path, why, sizeof why) != 1 ||
@@ -551,11 +607,14 @@ static char *machine_file_distrust(const char *path)
 crpki_err config_load_at(const char *machine_file, const char *user_file, const char *home,
                          crpki_config *out, crpki_error_info *ei)
 {
-    char *distrust = machine_file ? machine_file_distrust(machine_file) : plat_strdup("");
+    char *distrust = machine_file ? config_machine_distrust(machine_file) : plat_strdup("");
     if (!distrust)
         return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
-    crpki_err r =
-        crpki_config_load_files(distrust[0] ? NULL : machine_file, user_file, home, out, ei);
+    char *values = NULL, *values_why = NULL;
+    crpki_err r = machine_values(&values, &values_why, ei);
+    if (r == CRPKI_OK)
+        r = load_layers(distrust[0] ? NULL : machine_file, values, user_file, home, out, ei);
+    free(values);
     if (r == CRPKI_OK && distrust[0]) {
         char line[700];
         snprintf(line, sizeof line,
@@ -566,6 +625,19 @@ crpki_err config_load_at(const char *machine_file, const char *user_file, const 
         out->machine_ignored = distrust;
         distrust = NULL;
     }
+    if (r == CRPKI_OK && values_why) {
+        char line[700];
+        snprintf(line, sizeof line,
+                 "machine settings ignored: %.500s (they apply to every user, so only "
+                 "administrators may be able to change them)",
+                 values_why);
+        add_warning(out, line);
+        if (!out->machine_ignored) { /* status shows one reason */
+            out->machine_ignored = values_why;
+            values_why = NULL;
+        }
+    }
+    free(values_why);
     free(distrust);
     return r;
 }
@@ -652,11 +724,7 @@ crpki_err crpki_config_save(const crpki_config *cfg, crpki_error_info *ei)
     if (!text)
         return fail_with(ei, CRPKI_E_NO_MEMORY, "crpki_config_save");
     /* what is saved must load: the same checks as a load */
-    crpki_config check;
-    config_defaults(&check);
-    pctx p = {"config.json (to save)", &check, ei};
-    crpki_err r = apply_text(&p, text, strlen(text));
-    crpki_config_free(&check);
+    crpki_err r = config_check_text("config.json (to save)", text, strlen(text), ei);
     if (r != CRPKI_OK) {
         free(text);
         if (ei)
@@ -674,6 +742,16 @@ crpki_err crpki_config_save(const crpki_config *cfg, crpki_error_info *ei)
     }
     free(file);
     free(text);
+    return r;
+}
+
+crpki_err config_check_text(const char *label, const char *text, size_t len, crpki_error_info *ei)
+{
+    crpki_config check;
+    config_defaults(&check);
+    pctx p = {label, &check, ei};
+    crpki_err r = apply_text(&p, text, len);
+    crpki_config_free(&check);
     return r;
 }
 

@@ -16,6 +16,7 @@
 #include "base/log/log.h"
 #include "base/platform/plat_acl.h"
 #include "base/platform/plat_fs.h"
+#include "base/platform/plat_machine.h"
 #include "core/config/config_internal.h"
 #include "testutil.h"
 
@@ -660,6 +661,133 @@ static void machine_file_is_ignored_unless_only_administrators_can_change_it(voi
     crpki_config_free(&cfg);
 }
 
+/* Issue 23: the machine-wide URL and CA set as an administrator deploys
+ * them (crpki-mgmt service set --machine): on Linux the file, folder and CA
+ * copy root's alone; on Windows the values of HKLM\SOFTWARE\CrpkiRemoteSign
+ * (this test runs alone in its prefix: RUN_SERIAL) and the CA copy. Either
+ * way the load honours them; bad input is refused with nothing written; an
+ * existing machine file's keys are kept. As root / an administrator (CI,
+ * Wine) it is written; otherwise refused with "run as ...". */
+static void machine_settings_written_by_an_administrator_are_honoured(void **state)
+{
+    fixture *f = *state;
+    char *mdir = plat_path_join(f->dir, "machine");
+    char *mfile = plat_path_join(mdir, "config.json");
+    char *mca = plat_path_join(mdir, "ca-bundle.pem");
+    char *ca = plat_path_join(f->dir, "ca.pem");
+    char *key = plat_path_join(f->dir, "key.pem");
+    char *junk = plat_path_join(f->dir, "junk.pem");
+    const char *pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    assert_int_equal(tu_write_str(ca, pem), 0);
+    assert_int_equal(tu_write_str(key,
+                                  "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+                                  "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+                     0);
+    assert_int_equal(tu_write_str(junk, "not a certificate"), 0);
+    assert_int_equal(plat_mkdir_p(mdir, PLAT_FILE_PUBLIC, NULL), CRPKI_OK);
+    /* what the administrator had already: kept */
+    assert_int_equal(tu_write_str(mfile, "{\"service_url\": \"https://old.example.jp\", "
+                                         "\"proxy\": \"none\"}"),
+                     0);
+    crpki_error_info ei;
+    /* refused before anything is written */
+    assert_int_equal(config_save_machine_at(mfile, "http://rssp.example.jp", NULL, NULL, &ei),
+                     CRPKI_E_CONFIG);
+    assert_non_null(strstr(ei.detail, "service_url"));
+    assert_int_equal(config_save_machine_at(mfile, "https://rssp.example.jp", junk, NULL, &ei),
+                     CRPKI_E_CONFIG);
+    assert_non_null(strstr(ei.detail, "not a PEM certificate file"));
+    assert_int_equal(config_save_machine_at(mfile, "https://rssp.example.jp", key, NULL, &ei),
+                     CRPKI_E_CONFIG);
+    assert_non_null(strstr(ei.detail, "private key"));
+    assert_int_equal(config_save_machine_at(mfile, "", NULL, NULL, &ei), CRPKI_E_INVALID_ARG);
+    char *text = tu_read(mfile, NULL);
+    assert_non_null(strstr(text, "old.example.jp"));
+    free(text);
+    char why[300], *v = NULL;
+    assert_int_equal(plat_machine_get(PLAT_MACHINE_SERVICE_URL, &v, why, sizeof why), 0);
+
+    char *where = NULL;
+    crpki_err r = config_save_machine_at(mfile, "https://rssp.example.jp", ca, &where, &ei);
+    char *probe = plat_path_join(f->dir, "probe");
+    assert_int_equal(tu_write_str(probe, "x"), 0);
+    int admin = plat_admin_lock(probe, why, sizeof why) == 1;
+    crpki_error_info nei;
+    int store = plat_machine_set("Probe", NULL, &nei) != CRPKI_E_NOT_SUPPORTED;
+    print_message("      %s, %s: %s\n", admin ? "administrator" : "not an administrator",
+                  store ? "machine store" : "machine file", r == CRPKI_OK ? "written" : ei.detail);
+    if (!admin) {
+        assert_int_equal(r, CRPKI_E_IO);
+        assert_non_null(strstr(ei.detail, "run as"));
+    } else {
+        assert_int_equal(r, CRPKI_OK);
+        assert_string_equal(where, store ? PLAT_MACHINE_STORE : mfile);
+        text = tu_read(mca, NULL);
+        assert_string_equal(text, pem);
+        free(text);
+        crpki_config cfg;
+        if (store) {
+            /* the values, not the file (which this test wrote: not an
+               administrator's under Wine, whose files are the user's) */
+            assert_int_equal(plat_machine_get(PLAT_MACHINE_SERVICE_URL, &v, why, sizeof why), 1);
+            assert_string_equal(v, "https://rssp.example.jp");
+            free(v);
+            assert_int_equal(plat_machine_get(PLAT_MACHINE_CA_BUNDLE, &v, why, sizeof why), 1);
+            assert_string_equal(v, mca);
+            free(v);
+            text = tu_read(mfile, NULL);
+            assert_non_null(strstr(text, "old.example.jp")); /* untouched */
+            free(text);
+            remove(mfile);
+        } else {
+            assert_int_equal(plat_admin_only(mdir, why, sizeof why), 1);
+            assert_int_equal(plat_admin_only(mfile, why, sizeof why), 1);
+            assert_int_equal(plat_admin_only(mca, why, sizeof why), 1);
+        }
+        assert_int_equal(config_load_at(mfile, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+        assert_null(cfg.machine_ignored);
+        assert_string_equal(cfg.service_url, "https://rssp.example.jp");
+        assert_string_equal(cfg.machine_service_url, "https://rssp.example.jp");
+        assert_string_equal(cfg.ca_bundle, mca);
+        assert_int_equal(cfg.proxy_mode, store ? RSSP_PROXY_SYSTEM : RSSP_PROXY_NONE);
+        crpki_config_free(&cfg);
+        /* the user's own file cannot take the administrator's URL away from
+           the tool's view: machine_service_url stays */
+        assert_int_equal(tu_write_str(f->user, "{\"log_level\": \"info\"}"), 0);
+        assert_int_equal(config_load_at(mfile, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+        assert_string_equal(cfg.machine_service_url, "https://rssp.example.jp");
+        crpki_config_free(&cfg);
+        /* again without a CA: the copy stays named */
+        assert_int_equal(config_save_machine_at(mfile, "https://other.example.jp", NULL, NULL, &ei),
+                         CRPKI_OK);
+        assert_int_equal(config_load_at(mfile, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+        assert_string_equal(cfg.service_url, "https://other.example.jp");
+        assert_string_equal(cfg.ca_bundle, mca);
+        crpki_config_free(&cfg);
+        /* a machine file that does not load is refused, not overwritten */
+        assert_int_equal(tu_write_str(mfile, "{\"approval_ui\": \"sometimes\"}"), 0);
+        assert_int_equal(config_save_machine_at(mfile, "https://rssp.example.jp", NULL, NULL, &ei),
+                         CRPKI_E_CONFIG);
+        assert_non_null(strstr(ei.detail, "approval_ui"));
+        text = tu_read(mfile, NULL);
+        assert_non_null(strstr(text, "sometimes"));
+        free(text);
+        if (store) { /* leave the prefix as it was */
+            assert_int_equal(plat_machine_set(PLAT_MACHINE_SERVICE_URL, NULL, &ei), CRPKI_OK);
+            assert_int_equal(plat_machine_set(PLAT_MACHINE_CA_BUNDLE, NULL, &ei), CRPKI_OK);
+            assert_int_equal(plat_machine_get(PLAT_MACHINE_SERVICE_URL, &v, why, sizeof why), 0);
+        }
+    }
+    free(where);
+    free(probe);
+    free(mdir);
+    free(mfile);
+    free(mca);
+    free(ca);
+    free(key);
+    free(junk);
+}
+
 static void ca_bundle_must_be_a_local_path(void **state)
 {
     fixture *f = *state;
@@ -870,6 +998,7 @@ int main(void)
         T(machine_service_url_is_kept_out_of_the_users_file),
         T(bad_machine_file_is_refused_and_named),
         T(machine_file_is_ignored_unless_only_administrators_can_change_it),
+        T(machine_settings_written_by_an_administrator_are_honoured),
         T(ca_bundle_must_be_a_local_path),
         T(unreadable_config_path_is_an_io_error),
         T(save_then_load_round_trips_every_key),

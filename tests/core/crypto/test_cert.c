@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cert_keys.h"
 #include "core/crypto/crypto_cert.h"
 
 typedef struct {
@@ -23,10 +26,50 @@ typedef struct {
     int len;
 } cert;
 
+/* The keys, parsed once from committed test keys (cert_keys.h): made at run
+ * time, RSA keys took minutes under valgrind. Each certificate takes the
+ * next key of its kind, so the certificates of one chain (at most four
+ * RSA or three EC in a row) hold different keys. */
+#define N_RSA (sizeof TK_RSA / sizeof *TK_RSA)
+#define N_EC  (sizeof TK_EC / sizeof *TK_EC)
+static EVP_PKEY *g_rsa[N_RSA], *g_ec[N_EC];
+
+static EVP_PKEY *parse_key(const char *pem)
+{
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    return k;
+}
+
+static int load_keys(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_RSA; i++)
+        if (!(g_rsa[i] = parse_key(TK_RSA[i])) || EVP_PKEY_get_base_id(g_rsa[i]) != EVP_PKEY_RSA)
+            return -1;
+    for (size_t i = 0; i < N_EC; i++)
+        if (!(g_ec[i] = parse_key(TK_EC[i])) || EVP_PKEY_get_base_id(g_ec[i]) != EVP_PKEY_EC)
+            return -1;
+    return 0;
+}
+
+static int free_keys(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_RSA; i++)
+        EVP_PKEY_free(g_rsa[i]);
+    for (size_t i = 0; i < N_EC; i++)
+        EVP_PKEY_free(g_ec[i]);
+    return 0;
+}
+
 static EVP_PKEY *new_key(int ec)
 {
-    EVP_PKEY *k = ec ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048);
+    static size_t next_rsa, next_ec;
+    EVP_PKEY *k = ec ? g_ec[next_ec++ % N_EC] : g_rsa[next_rsa++ % N_RSA];
     assert_non_null(k);
+    assert_true(EVP_PKEY_up_ref(k));
     return k;
 }
 
@@ -40,7 +83,7 @@ static void ext(X509 *c, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(e);
 }
 
-/* A certificate named cn for a new key, issued by issuer (NULL: itself),
+/* A certificate named cn for the next key, issued by issuer (NULL: itself),
  * valid from now+from_s to now+to_s; ca/ku as openssl's config strings. */
 static void make(cert *out, const char *cn, const cert *issuer, int ec, const char *bc,
                  const char *ku, long from_s, long to_s)
@@ -232,5 +275,5 @@ int main(void)
         cmocka_unit_test(keys_that_may_not_sign_and_issuers_that_are_no_ca_are_refused),
         cmocka_unit_test(malformed_certificates_are_refused_without_reading_past_them),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, load_keys, free_keys);
 }
