@@ -103,15 +103,40 @@ crpkiksp.dll	KspDll	crpkiksp.dll
 EOF
 rows File '{print $1,$2,$3}' | expect "File"
 
-# ---- registry: the CSP entry and the install folder, nothing else ----
+# ---- registry: the CSP entry, the install folder and the administrator's
+# service URL and CA (public properties, issue 23), nothing else ----
 cat >"$work/expected" <<EOF
 2	$CSP_KEY	Image Path	[System64Folder]crpkicsp.dll	CspDll
 2	$CSP_KEY	SigInFile	#0	CspDll
 2	$CSP_KEY	Type	#1	CspDll
+2	Software\\CrpkiRemoteSign	CaBundle	[CA_BUNDLE]	MachineConfigDir
 2	Software\\CrpkiRemoteSign	InstallDir	[INSTALLDIR]	StartMenu
 2	Software\\CrpkiRemoteSign	MachineConfigDir	[MACHINECONFIGDIR]	MachineConfigDir
+2	Software\\CrpkiRemoteSign	ServiceUrl	[SERVICE_URL]	MachineConfigDir
 EOF
 rows Registry '{print $2,$3,$4,$5,$6}' | expect "Registry"
+# kept over an upgrade: read back by AppSearch (64-bit view, raw) into
+# CRPKI_SAVED_*, copied only when the command line gave no value; all secure
+cat >"$work/expected" <<'EOF'
+CRPKI_SAVED_CA	FindCaBundle
+CRPKI_SAVED_URL	FindServiceUrl
+EOF
+rows AppSearch '{print $1,$2}' | expect "AppSearch"
+cat >"$work/expected" <<'EOF'
+FindCaBundle	2	Software\CrpkiRemoteSign	CaBundle	18
+FindServiceUrl	2	Software\CrpkiRemoteSign	ServiceUrl	18
+EOF
+rows RegLocator '{print $1,$2,$3,$4,$5}' | expect "RegLocator"
+[ "$(rows InstallExecuteSequence '$1=="CrpkiKeepServiceUrl"{print $2}')" = "NOT SERVICE_URL AND CRPKI_SAVED_URL" ] &&
+    [ "$(rows InstallExecuteSequence '$1=="CrpkiKeepCaBundle"{print $2}')" = "NOT CA_BUNDLE AND CRPKI_SAVED_CA" ] &&
+    [ "$(rows InstallExecuteSequence '$1=="CrpkiKeepServiceUrl"{print $3}')" -gt \
+        "$(rows InstallExecuteSequence '$1=="AppSearch"{print $3}')" ] &&
+    echo "ok: CrpkiKeep* after AppSearch, only without a command-line value" ||
+    bad "CrpkiKeepServiceUrl / CrpkiKeepCaBundle not sequenced after AppSearch with their conditions"
+secure=$(rows Property '$1=="SecureCustomProperties"{print $2}')
+for p in SERVICE_URL CA_BUNDLE CRPKI_SAVED_URL CRPKI_SAVED_CA; do
+    grep -qE "(^|;)$p(;|$)" <<<"$secure" || bad "$p is not in SecureCustomProperties ($secure)"
+done
 
 # ---- %ProgramData%\CrpkiRemoteSign: created, and locked (issue 15 #1) ----
 # Owner Administrators; Administrators and SYSTEM full control, Users read and
@@ -148,6 +173,8 @@ cp=$(msiinfo export "$msi" _ForceCodepage | tr -d '\r' | awk -F'\t' '$2=="_Force
 # 51 = set property; 50 + 0x400 in-script + 0x800 no-impersonate = 3122;
 # + 0x40 continue on error = 3186 (uninstall never fails on it).
 cat >"$work/expected" <<'EOF'
+CrpkiKeepCaBundle	51	CA_BUNDLE	[CRPKI_SAVED_CA]
+CrpkiKeepServiceUrl	51	SERVICE_URL	[CRPKI_SAVED_URL]
 CrpkiRegisterKsp	3122	CRPKI_REGSVR32	/s "[#crpkiksp.dll]"
 CrpkiSetRegsvr32	51	CRPKI_REGSVR32	[System64Folder]regsvr32.exe
 CrpkiUnregisterKsp	3186	CRPKI_REGSVR32	/s /u "[#crpkiksp.dll]"

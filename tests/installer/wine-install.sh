@@ -9,7 +9,10 @@
 #      provider by name and signs; OpenSSL verifies the signature and the
 #      certificate's chain to the registrar CA; the installed crpki-mgmt.exe
 #      `use` + `sign --provider csp` makes a CMS that `openssl cms -verify` accepts;
-#   3. msiexec /i of the next version (NEXT_MSI): a major upgrade, one product;
+#   2b. crpki-mgmt service set --machine (URL and CA for every user): honoured,
+#      a signature made with it;
+#   3. msiexec /i of the next version (NEXT_MSI): a major upgrade, one product,
+#      the administrator's settings kept; a reinstall with SERVICE_URL=... replaces it;
 #   4. msiexec /x /qn: files, shortcut and provider entries gone, the provider can
 #      no longer be acquired; the per-user directory is still there.
 #
@@ -149,6 +152,29 @@ else
     bad "installed crpki-mgmt.exe use/sign failed: $(cat "$work/use.log" "$work/sign.log" 2>/dev/null | tail -10)"
 fi
 
+# ---- 2b. the service URL and CA for every user, set by the administrator ---
+machine_wide() { W "$mgmt" --json service show 2>/dev/null | tr -d '\r' | grep -Eq '"machine_wide":[[:space:]]*true'; }
+machine_wide && bad "a plain install set a machine-wide service URL" ||
+    ok "a plain install sets no machine-wide service URL"
+if W "$mgmt" service set "https://localhost:$port" --machine --ca-bundle "$(winpath "$svc/tls/ca.pem")" \
+    >"$work/machine.log" 2>&1 && machine_wide; then
+    ok "crpki-mgmt service set --machine: honoured ($(head -1 "$work/machine.log" | tr -d '\r'))"
+else
+    bad "crpki-mgmt service set --machine failed or is not honoured: $(cat "$work/machine.log")"
+fi
+grep -q 'BEGIN CERTIFICATE' "$c/ProgramData/CrpkiRemoteSign/ca-bundle.pem" 2>/dev/null &&
+    ok "the CA copied to ProgramData\\CrpkiRemoteSign\\ca-bundle.pem" || bad "no CA copy in ProgramData"
+if W "$mgmt" sign "$(winpath "$work/doc.txt")" --provider csp --out "$(winpath "$work/doc2.p7s")" \
+    >"$work/sign2.log" 2>&1 && openssl cms -verify -binary -inform DER -in "$work/doc2.p7s" \
+    -content "$work/doc.txt" -CAfile "$registrar" -purpose any -out /dev/null 2>/dev/null; then
+    ok "signed and verified with the machine-wide settings"
+else
+    bad "signing with the machine-wide settings failed: $(tail -5 "$work/sign2.log")"
+fi
+machine_value() { W reg query 'HKLM\Software\CrpkiRemoteSign' /v "$1" 2>/dev/null | tr -d '\r' | awk -v n="$1" '$1 == n {print $3}'; }
+url_before=$(machine_value ServiceUrl)
+ca_before=$(machine_value CaBundle)
+
 kill "$svc_pid" 2>/dev/null
 wait "$svc_pid" 2>/dev/null
 svc_pid=
@@ -163,6 +189,16 @@ products=$(W reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall
 [ -s "$sys32/crpkicsp.dll" ] && [ -s "$pf/crpki-mgmt.exe" ] && ok "files still in place after the upgrade" ||
     bad "files missing after the upgrade"
 W reg query "$CSP_KEY" >/dev/null 2>&1 && ok "CSP entry kept by the upgrade" || bad "CSP entry lost by the upgrade"
+[ -n "$url_before" ] && [ "$(machine_value ServiceUrl)" = "$url_before" ] &&
+    [ "$(machine_value CaBundle)" = "$ca_before" ] && machine_wide &&
+    ok "the administrator's ServiceUrl and CaBundle kept by the upgrade ($url_before)" ||
+    bad "the upgrade lost the administrator's settings: ServiceUrl '$(machine_value ServiceUrl)' (was '$url_before')"
+# an upgrade (or repair) given new values replaces them: the MSI's public properties
+W msiexec /i "$(winpath "$next_msi")" /qn REINSTALL=ALL REINSTALLMODE=amus SERVICE_URL=https://rssp.example.jp \
+    /l*v "$(winpath "$work/reinstall.log")"
+[ "$(machine_value ServiceUrl)" = https://rssp.example.jp ] && [ "$(machine_value CaBundle)" = "$ca_before" ] &&
+    ok "msiexec SERVICE_URL=https://rssp.example.jp replaced the service URL, kept the CA" ||
+    bad "msiexec SERVICE_URL=... gave ServiceUrl '$(machine_value ServiceUrl)', CaBundle '$(machine_value CaBundle)'"
 
 # ---- 4. uninstall ----------------------------------------------------------
 W msiexec /x "$(winpath "$next_msi")" /qn /l*v "$(winpath "$work/uninstall.log")"
