@@ -27,7 +27,7 @@ static void defaults_inject_no_faults(void **state)
         H_EXPECT_STATUS(&r, 200);
         if (r.retry_after)
             fail_msg("Retry-After %s without fault injection", r.retry_after);
-        if (r.elapsed_s > 2.0)
+        if (r.elapsed_s > 5.0)
             fail_msg("/csc/v2/info took %.2f s without fault injection", r.elapsed_s);
         h_resp_free(&r);
     }
@@ -108,7 +108,7 @@ static void fault_hang_500_delays_each_response_500ms(void **state)
         H_EXPECT_STATUS(&r, 200);
         if (r.elapsed_s < 0.5)
             fail_msg("--fault-hang 500: answered after %.0f ms", r.elapsed_s * 1000);
-        if (r.elapsed_s > 3.0)
+        if (r.elapsed_s > 6.0)
             fail_msg("--fault-hang 500: answered after %.0f ms", r.elapsed_s * 1000);
         h_resp_free(&r);
     }
@@ -117,12 +117,13 @@ static void fault_hang_500_delays_each_response_500ms(void **state)
 static void fault_hang_pct_0_does_not_delay(void **state)
 {
     (void)state;
-    const char *args[] = {"--fault-hang", "2000", "--fault-hang-pct", "0", NULL};
+    /* a hang of 10 s that never happens: 5 s leaves a busy machine room */
+    const char *args[] = {"--fault-hang", "10000", "--fault-hang-pct", "0", NULL};
     restart(args);
     h_resp r;
     info(&r);
     H_EXPECT_STATUS(&r, 200);
-    if (r.elapsed_s > 1.5)
+    if (r.elapsed_s > 5.0)
         fail_msg("--fault-hang-pct 0 still delayed %.0f ms", r.elapsed_s * 1000);
     h_resp_free(&r);
 }

@@ -698,7 +698,10 @@ static void hung_and_stopped(void)
         Sleep(50);
     }
     fprintf(stderr, "slowest answer while the request hangs: %lu ms\n", (unsigned long)worst);
-    CHECK(worst < 100, "the window took %lu ms to answer", (unsigned long)worst);
+    /* a window whose thread made the request would not answer within the
+       1 s timeout at all; printed above: tens of ms on an idle machine, the
+       bound leaves a busy one room */
+    CHECK(worst < 700, "the window took %lu ms to answer", (unsigned long)worst);
     shot(g_main, "network-testing");
     CHECK(wait_idle(30000, s, sizeof s) == 0 && strstr(s, "接続できません"), "hung: %s", s);
     closesocket(g_hang);

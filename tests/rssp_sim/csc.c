@@ -14,8 +14,7 @@
 #include "svc.h"
 #include "base/util/base64.h"
 
-#define INTERVAL_S 1
-#define SIG_MAX    1024 /* RSA-8192 or any ECDSA DER */
+#define SIG_MAX 1024 /* RSA-8192 or any ECDSA DER */
 
 static const char SAD_LABEL[] = "crpki-rsspd SAD v1";
 static const char MASK_LABEL[] = "crpki-rsspd handle mask v1";
@@ -270,13 +269,13 @@ static int parse_request_id(const cJSON *body, const char **out, req_err *e)
 
 /* The 202 of authorize (first answer and repeats alike). */
 static void authorize_answer(rsspd_response *rsp, const char *handle, const char *code,
-                             long expires_in)
+                             long expires_in, unsigned interval_s)
 {
     cJSON *o = cJSON_CreateObject();
     if (o && (!cJSON_AddStringToObject(o, "handle", handle) ||
               !cJSON_AddStringToObject(o, "approvalCode", code) ||
               !cJSON_AddNumberToObject(o, "expiresIn", (double)expires_in) ||
-              !cJSON_AddNumberToObject(o, "interval", INTERVAL_S))) {
+              !cJSON_AddNumberToObject(o, "interval", interval_s))) {
         cJSON_Delete(o);
         o = NULL;
     }
@@ -323,7 +322,7 @@ static void authorize_repeat(rsspd_service *svc, rsspd_response *rsp, const char
         fprintf(stderr,
                 "crpki-rsspd: authorize: requestID repeated, approval %lld answered again\n",
                 (long long)a.id);
-        authorize_answer(rsp, handle, a.code, left > 0 ? left : 1);
+        authorize_answer(rsp, handle, a.code, left > 0 ? left : 1, svc->opt.interval_s);
         OPENSSL_cleanse(handle, sizeof handle);
     }
     free(enc);
@@ -404,7 +403,7 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
     }
     if (rc == STORE_EXHAUSTED) {
         bad(rsp, 503, "temporarily_unavailable", "too many pending approvals; retry later");
-        rsp->retry_after_s = INTERVAL_S;
+        rsp->retry_after_s = svc->opt.interval_s;
         goto out;
     }
     if (rc != STORE_OK) {
@@ -412,7 +411,7 @@ void csc_credentials_authorize(rsspd_service *svc, const rsspd_request *req, rss
         goto out;
     }
     phone_on_authorize(svc->phone, code, c->cfg->id, a.num_signatures, a.description);
-    authorize_answer(rsp, handle, code, (long)svc->opt.approval_ttl_s);
+    authorize_answer(rsp, handle, code, (long)svc->opt.approval_ttl_s, svc->opt.interval_s);
 out:
     req_authorize_free(&a);
 out_nofree:
@@ -476,7 +475,7 @@ void csc_credentials_authorize_check(rsspd_service *svc, const rsspd_request *re
     if (st == APPROVAL_PENDING) {
         if (q.wait == 0) {
             if (a.last_check_at >= 0 && now >= a.last_check_at &&
-                now - a.last_check_at < INTERVAL_S * 1000) {
+                now - a.last_check_at < (int64_t)svc->opt.interval_s * 1000) {
                 bad(rsp, 400, "slow_down", "checked again sooner than interval; wait longer");
                 goto out;
             }
@@ -494,7 +493,7 @@ void csc_credentials_authorize_check(rsspd_service *svc, const rsspd_request *re
         o = cJSON_CreateObject();
         if (o && (!cJSON_AddStringToObject(o, "status", "pending") ||
                   !cJSON_AddNumberToObject(o, "expiresIn", (double)secs_left(a.expires_at, now)) ||
-                  !cJSON_AddNumberToObject(o, "interval", INTERVAL_S))) {
+                  !cJSON_AddNumberToObject(o, "interval", svc->opt.interval_s))) {
             cJSON_Delete(o);
             o = NULL;
         }

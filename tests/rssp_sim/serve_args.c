@@ -20,6 +20,8 @@ void rsspd_serve_usage(FILE *f)
           "  --access-ttl S         access token lifetime, 1-86400 (default 300)\n"
           "  --approval-ttl S       approval request lifetime, 1-86400 (default 120)\n"
           "  --sad-ttl S            SAD lifetime, 1-86400 (default 60)\n"
+          "  --interval S           the polling interval authorize announces and a wait:0\n"
+          "                         check must keep, 1-60 (default 1)\n"
           "  --max-signatures N     largest numSignatures, 1-1000 (default 64)\n"
           "  --auto-approve MS      approve every request MS ms after it is made, 0-3600000\n"
           "                         (default off)\n"
@@ -66,6 +68,7 @@ enum {
     O_ACCESS_TTL,
     O_APPROVAL_TTL,
     O_SAD_TTL,
+    O_INTERVAL,
     O_MAX_SIGS,
     O_AUTO_APPROVE,
     O_PHONE,
@@ -91,6 +94,7 @@ static const struct {
     [O_ACCESS_TTL] = {"--access-ttl", 1, 1, 86400},
     [O_APPROVAL_TTL] = {"--approval-ttl", 1, 1, 86400},
     [O_SAD_TTL] = {"--sad-ttl", 1, 1, 86400},
+    [O_INTERVAL] = {"--interval", 1, 1, 60},
     [O_MAX_SIGS] = {"--max-signatures", 1, 1, 1000},
     [O_AUTO_APPROVE] = {"--auto-approve", 1, 0, 3600000},
     [O_PHONE] = {"--phone", 0, 0, 0},
@@ -190,6 +194,9 @@ int rsspd_serve_parse(int argc, char **argv, rsspd_serve_args *a, char *err, siz
             break;
         case O_SAD_TTL:
             a->opt.sad_ttl_s = (unsigned)n;
+            break;
+        case O_INTERVAL:
+            a->opt.interval_s = (unsigned)n;
             break;
         case O_MAX_SIGS:
             a->opt.max_signatures = (unsigned)n;

@@ -22,6 +22,7 @@ void rsspd_options_default(rsspd_options *opt)
     opt->refresh_ttl_s = 30u * 24 * 3600;
     opt->approval_ttl_s = 120;
     opt->sad_ttl_s = 60;
+    opt->interval_s = 1;
     opt->max_signatures = 64;
     opt->auto_approve_ms = -1;
     opt->base_url = NULL;
@@ -174,7 +175,8 @@ int rsspd_service_open(const char *dir, const rsspd_options *opt, rsspd_service 
         opt = &dflt;
     }
     if (!dir || opt->access_ttl_s == 0 || opt->refresh_ttl_s == 0 || opt->approval_ttl_s == 0 ||
-        opt->sad_ttl_s == 0 || opt->max_signatures == 0 || opt->max_signatures > 1000) {
+        opt->sad_ttl_s == 0 || opt->interval_s == 0 || opt->max_signatures == 0 ||
+        opt->max_signatures > 1000) {
         snprintf(err, errsz, "invalid service options");
         return -1;
     }

@@ -16,6 +16,7 @@ typedef struct {
     unsigned refresh_ttl_s;  /* default 30 days */
     unsigned approval_ttl_s; /* default 120 */
     unsigned sad_ttl_s;      /* default 60 */
+    unsigned interval_s;     /* the polling interval (slow_down below it), default 1 */
     unsigned max_signatures; /* default 64 */
     int auto_approve_ms;     /* < 0: off; >= 0 approve that long after authorize */
     const char *base_url;    /* "https://localhost:PORT", for /csc/v2/info */

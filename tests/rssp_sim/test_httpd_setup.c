@@ -63,6 +63,7 @@ static void test_serve_args(void **state)
     assert_int_equal(a.opt.access_ttl_s, 300);
     assert_int_equal(a.opt.approval_ttl_s, 120);
     assert_int_equal(a.opt.sad_ttl_s, 60);
+    assert_int_equal(a.opt.interval_s, 1);
     assert_int_equal(a.opt.max_signatures, 64);
     assert_true(a.opt.auto_approve_ms < 0);
     assert_null(a.opt.base_url);
@@ -76,9 +77,9 @@ static void test_serve_args(void **state)
     assert_int_equal(a.faults.seed, 1);
 
     assert_int_equal(parse(&a, err, sizeof err, "--dir=/d", "--listen", "[::1]:8443",
-                           "--access-ttl", "5", "--approval-ttl=7", "--sad-ttl", "9",
-                           "--max-signatures", "1000", "--auto-approve", "0", "--fault-503", "10",
-                           "--fault-429", "20", "--retry-after", "3", "--fault-hang", "300",
+                           "--access-ttl", "5", "--approval-ttl=7", "--sad-ttl", "9", "--interval",
+                           "4", "--max-signatures", "1000", "--auto-approve", "0", "--fault-503",
+                           "10", "--fault-429", "20", "--retry-after", "3", "--fault-hang", "300",
                            "--fault-hang-pct", "50", "--fault-drop", "100", "--fault-path", "/csc/",
                            "--fault-seed", "18446744073709551615", NULL),
                      0);
@@ -87,6 +88,7 @@ static void test_serve_args(void **state)
     assert_int_equal(a.opt.access_ttl_s, 5);
     assert_int_equal(a.opt.approval_ttl_s, 7);
     assert_int_equal(a.opt.sad_ttl_s, 9);
+    assert_int_equal(a.opt.interval_s, 4);
     assert_int_equal(a.opt.max_signatures, 1000);
     assert_int_equal(a.opt.auto_approve_ms, 0);
     assert_int_equal(a.faults.pct_503, 10);
@@ -119,6 +121,8 @@ static void test_serve_args(void **state)
         {{"--dir", "d", "--access-ttl", "0"}, "--access-ttl"},
         {{"--dir", "d", "--approval-ttl", ""}, "--approval-ttl"},
         {{"--dir", "d", "--sad-ttl", "x"}, "--sad-ttl"},
+        {{"--dir", "d", "--interval", "61"}, "--interval"},
+        {{"--dir", "d", "--interval", "0"}, "--interval"},
         {{"--dir", "d", "--max-signatures", "0"}, "--max-signatures"},
         {{"--dir", "d", "--auto-approve", "3600001"}, "--auto-approve"},
         {{"--dir", "d", "--fault-seed", "18446744073709551616"}, "--fault-seed"},

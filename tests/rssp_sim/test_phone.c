@@ -157,7 +157,7 @@ static void approve_ms_approves_that_long_after_authorize_and_logs(void **state)
     tsf_get_sad(at1, handle, 10, sad);
     double dt = mono_s() - t0;
     assert_true(dt >= 0.35);
-    assert_true(dt < 3.0);
+    assert_true(dt < 8.0); /* not the 10 s hold's end; room for a busy machine */
 }
 
 static void deny_ms_denies(void **state)

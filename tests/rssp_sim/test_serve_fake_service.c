@@ -100,6 +100,7 @@ void rsspd_options_default(rsspd_options *opt)
     opt->refresh_ttl_s = 30 * 24 * 3600;
     opt->approval_ttl_s = 120;
     opt->sad_ttl_s = 60;
+    opt->interval_s = 1;
     opt->max_signatures = 64;
     opt->auto_approve_ms = -1;
 }
