@@ -127,10 +127,10 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
         check(&k, "config", 1, L(c, "設定", "configuration"), L(c, "読み込めました", "loaded"),
               NULL);
         if (c->cfg.machine_ignored) {
-            snprintf(buf, sizeof buf, "%s %s",
-                     L(c, "全社共通の設定ファイルを無視しました:",
-                       "the machine-wide config.json is ignored:"),
-                     c->cfg.machine_ignored);
+            snprintf(
+                buf, sizeof buf, "%s %s",
+                L(c, "全社共通の設定を無視しました:", "the machine-wide settings are ignored:"),
+                c->cfg.machine_ignored);
             check(&k, "machine_config", 0, L(c, "全社共通の設定", "machine configuration"), buf,
                   L(c,
                     "管理者だけが変更できるようにしてください (インストーラーを再実行するか、"
