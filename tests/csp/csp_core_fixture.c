@@ -1,6 +1,8 @@
 /* The CSP core's test fixture (csp_core_fixture.h). */
 #include "csp_core_fixture.h"
 
+#include "test_keys.h"
+
 /* ---- keys and certificates ---- */
 
 EVP_PKEY *g_ca_key, *g_user_key, *g_ec_key;
@@ -40,9 +42,10 @@ static void der_of(X509 *x, uint8_t **der, size_t *len)
 
 int setup_keys(void **state)
 {
-    g_ca_key = EVP_RSA_gen(2048);
-    g_user_key = EVP_RSA_gen(2048);
-    g_ec_key = EVP_EC_gen("P-256");
+    /* committed keys: generating them took most of a valgrind run */
+    g_ca_key = tk_key(TK_RSA[0]);
+    g_user_key = tk_key(TK_RSA[1]);
+    g_ec_key = tk_key(TK_EC[0]);
     if (!g_ca_key || !g_user_key || !g_ec_key)
         return -1;
     der_of(make_cert(g_ca_key, g_ca_key, "Test Registrar CA", "Test Registrar CA"), &g_ca_der,

@@ -6,9 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <openssl/bio.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -16,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cert_keys.h"
 #include "core/crypto/crypto_cert.h"
+#include "test_keys.h"
 
 typedef struct {
     EVP_PKEY *key;
@@ -26,7 +24,7 @@ typedef struct {
     int len;
 } cert;
 
-/* The keys, parsed once from committed test keys (cert_keys.h): made at run
+/* The keys, parsed once from committed test keys (test_keys.h): made at run
  * time, RSA keys took minutes under valgrind. Each certificate takes the
  * next key of its kind, so the certificates of one chain (at most four
  * RSA or three EC in a row) hold different keys. */
@@ -34,22 +32,14 @@ typedef struct {
 #define N_EC  (sizeof TK_EC / sizeof *TK_EC)
 static EVP_PKEY *g_rsa[N_RSA], *g_ec[N_EC];
 
-static EVP_PKEY *parse_key(const char *pem)
-{
-    BIO *b = BIO_new_mem_buf(pem, -1);
-    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
-    BIO_free(b);
-    return k;
-}
-
 static int load_keys(void **state)
 {
     (void)state;
     for (size_t i = 0; i < N_RSA; i++)
-        if (!(g_rsa[i] = parse_key(TK_RSA[i])) || EVP_PKEY_get_base_id(g_rsa[i]) != EVP_PKEY_RSA)
+        if (!(g_rsa[i] = tk_key(TK_RSA[i])) || EVP_PKEY_get_base_id(g_rsa[i]) != EVP_PKEY_RSA)
             return -1;
     for (size_t i = 0; i < N_EC; i++)
-        if (!(g_ec[i] = parse_key(TK_EC[i])) || EVP_PKEY_get_base_id(g_ec[i]) != EVP_PKEY_EC)
+        if (!(g_ec[i] = tk_key(TK_EC[i])) || EVP_PKEY_get_base_id(g_ec[i]) != EVP_PKEY_EC)
             return -1;
     return 0;
 }
