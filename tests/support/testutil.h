@@ -26,6 +26,13 @@ int tu_count_entries(const char *dir, const char *part);
 int tu_file_mode(const char *path);
 int tu_chmod(const char *path, int mode); /* POSIX only; 0 or -1 */
 
+#ifdef _WIN32
+#include <wchar.h>
+/* Gives HKLM\SOFTWARE\CrpkiRemoteSign (64-bit view; it must exist) the owner
+ * and DACL of sddl, e.g. one that lets Users change it. 0 or -1. */
+int tu_machine_key_sddl(const wchar_t *sddl);
+#endif
+
 /* ---- child processes -------------------------------------------------------- */
 
 /* Each test program that spawns children defines this: the child's work for

@@ -13,28 +13,7 @@
 
 #include "base/platform/plat_machine.h"
 
-#ifdef _WIN32
-#include <windows.h>
-#include <aclapi.h>
-#include <sddl.h>
-
-static void set_key_sddl(const wchar_t *sddl)
-{
-    PSECURITY_DESCRIPTOR sd = NULL;
-    assert_true(
-        ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL));
-    HKEY k;
-    assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\CrpkiRemoteSign", 0,
-                                   WRITE_DAC | WRITE_OWNER | KEY_WOW64_64KEY, &k),
-                     ERROR_SUCCESS);
-    /* the owner too: Wine gives a key whose DACL is set the token's group as owner */
-    assert_int_equal(
-        RegSetKeySecurity(k, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, sd),
-        ERROR_SUCCESS);
-    RegCloseKey(k);
-    LocalFree(sd);
-}
-#endif
+#include "testutil.h"
 
 static void values_are_set_read_and_removed(void **state)
 {
@@ -78,13 +57,13 @@ static void a_key_others_may_change_is_not_trusted(void **state)
     assert_int_equal(plat_machine_set(PLAT_MACHINE_SERVICE_URL, "https://planted.example", &ei),
                      CRPKI_OK);
     /* Users given the right to set values: a planted URL would reach everyone */
-    set_key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KA;;;BU)");
+    assert_int_equal(tu_machine_key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KA;;;BU)"), 0);
     assert_int_equal(plat_machine_get(PLAT_MACHINE_SERVICE_URL, &v, why, sizeof why), -1);
     assert_null(v);
     print_message("      %s\n", why);
     assert_non_null(strstr(why, "writable by S-1-5-32-545"));
     /* back to what HKLM\SOFTWARE gives: administrators change, Users read */
-    set_key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KR;;;BU)");
+    assert_int_equal(tu_machine_key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KR;;;BU)"), 0);
     assert_int_equal(plat_machine_get(PLAT_MACHINE_SERVICE_URL, &v, why, sizeof why), 1);
     assert_string_equal(v, "https://planted.example");
     free(v);

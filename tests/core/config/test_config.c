@@ -7,10 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _WIN32
-#include <windows.h>
-#include <sddl.h>
-#else
+#ifndef _WIN32
 #include <sys/stat.h>
 #endif
 
@@ -664,25 +661,6 @@ static void machine_file_is_ignored_unless_only_administrators_can_change_it(voi
     crpki_config_free(&cfg);
 }
 
-#ifdef _WIN32
-/* Gives HKLM\SOFTWARE\CrpkiRemoteSign this owner and DACL. */
-static void key_sddl(const wchar_t *sddl)
-{
-    PSECURITY_DESCRIPTOR sd = NULL;
-    assert_true(
-        ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL));
-    HKEY k;
-    assert_int_equal(RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\CrpkiRemoteSign", 0,
-                                   WRITE_DAC | WRITE_OWNER | KEY_WOW64_64KEY, &k),
-                     ERROR_SUCCESS);
-    assert_int_equal(
-        RegSetKeySecurity(k, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, sd),
-        ERROR_SUCCESS);
-    RegCloseKey(k);
-    LocalFree(sd);
-}
-#endif
-
 /* Issue 23: the machine-wide URL and CA set as an administrator deploys
  * them (crpki-mgmt service set --machine): on Linux the file, folder and CA
  * copy root's alone; on Windows the values of HKLM\SOFTWARE\CrpkiRemoteSign
@@ -796,7 +774,8 @@ static void machine_settings_written_by_an_administrator_are_honoured(void **sta
         free(text);
 #ifdef _WIN32
         /* values in a key others may change are not the administrator's */
-        key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KA;;;BU)");
+        assert_int_equal(tu_machine_key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KA;;;BU)"),
+                         0);
         remove(mfile);
         assert_int_equal(config_load_at(mfile, f->user, f->dir, &cfg, &ei), CRPKI_OK);
         assert_null(cfg.service_url);
@@ -805,7 +784,8 @@ static void machine_settings_written_by_an_administrator_are_honoured(void **sta
         assert_non_null(strstr(cfg.machine_ignored, "writable by S-1-5-32-545"));
         assert_non_null(strstr(cfg.warnings, "machine settings ignored"));
         crpki_config_free(&cfg);
-        key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KR;;;BU)");
+        assert_int_equal(tu_machine_key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KR;;;BU)"),
+                         0);
 #endif
         if (store) { /* leave the prefix as it was */
             assert_int_equal(plat_machine_set(PLAT_MACHINE_SERVICE_URL, NULL, &ei), CRPKI_OK);
