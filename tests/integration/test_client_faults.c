@@ -258,20 +258,26 @@ static void audit_has_one_approval_per_signature(void **state)
     }
 
 /* 503/429 on every request kind, authorize included (retried honouring
- * Retry-After: the service did not process it): every sign succeeds. */
-SCENARIO_TEST(fault_503_half_of_requests_every_sign_succeeds_within_deadline,
+ * Retry-After: the service did not process it): a sign succeeds, or, when
+ * authorize drew 503/429 on all 1 + max_retries (4) tries (1 in 32 at 50 %),
+ * ends CRPKI_E_BUSY with no approval made. Which requests the dice hit
+ * depends on how many checks the polls took, so on the machine's speed: the
+ * test may not count on the seed alone. */
+SCENARIO_TEST(fault_503_half_of_requests_signs_succeed_or_busy_after_the_retries,
               {.args = {"--fault-503", "50", "--fault-seed", "7", NULL},
                .signs = 6,
                .timeout_ms = 30000,
-               .allowed = {0},
-               .min_ok = 6})
+               .allowed = {CRPKI_E_BUSY},
+               .min_ok = 4,
+               .authz_busy_sent = 5})
 
-SCENARIO_TEST(fault_429_half_of_requests_every_sign_succeeds_within_deadline,
+SCENARIO_TEST(fault_429_half_of_requests_signs_succeed_or_busy_after_the_retries,
               {.args = {"--fault-429", "50", "--fault-seed", "11", NULL},
                .signs = 6,
                .timeout_ms = 30000,
-               .allowed = {0},
-               .min_ok = 6})
+               .allowed = {CRPKI_E_BUSY},
+               .min_ok = 4,
+               .authz_busy_sent = 5})
 
 SCENARIO_TEST(fault_503_half_of_signhash_only_retried_with_the_same_sad_succeeds,
               {.args = {"--fault-503", "50", "--fault-path", "/csc/v2/signatures", "--fault-seed",
@@ -370,9 +376,9 @@ SCENARIO_TEST(fault_drop_always_on_authorizecheck_ends_within_deadline_with_one_
                .min_ok = 0})
 
 static const struct CMUnitTest SCENARIOS[] = {
-    cmocka_unit_test_teardown(fault_503_half_of_requests_every_sign_succeeds_within_deadline,
+    cmocka_unit_test_teardown(fault_503_half_of_requests_signs_succeed_or_busy_after_the_retries,
                               no_faults),
-    cmocka_unit_test_teardown(fault_429_half_of_requests_every_sign_succeeds_within_deadline,
+    cmocka_unit_test_teardown(fault_429_half_of_requests_signs_succeed_or_busy_after_the_retries,
                               no_faults),
     cmocka_unit_test_teardown(fault_503_half_of_signhash_only_retried_with_the_same_sad_succeeds,
                               no_faults),
