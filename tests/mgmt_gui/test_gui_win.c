@@ -103,9 +103,14 @@ static int wait_idle(unsigned timeout_ms, char *buf, size_t n)
     uint64_t end = svctest_now_ms() + timeout_ms;
     char s[2048];
     for (;;) {
+        /* Cancel first, then the text: the window disables Cancel and sets
+           the final status in one message (job_done), and reading the text
+           is a message it answers after that one; read the other way round,
+           a busy machine let the test take a progress line (the command's
+           own "エラー: …" note) for the result */
+        int idle = !IsWindowEnabled(item(IDC_CANCEL));
         text(IDC_STATUS, s, sizeof s);
-        if (!IsWindowEnabled(item(IDC_CANCEL)) && strcmp(s, SENTINEL) != 0 &&
-            strstr(s, "…") == NULL) {
+        if (idle && strcmp(s, SENTINEL) != 0 && strstr(s, "…") == NULL) {
             if (buf)
                 snprintf(buf, n, "%s", s);
             return 0;
