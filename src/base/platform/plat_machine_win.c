@@ -52,9 +52,8 @@ int plat_machine_get(const char *name, char **out, char *why, size_t whysz)
             errbuf_set(why, whysz, "HKLM\\SOFTWARE\\CrpkiRemoteSign: %s", verdict);
         else if (buf[0] && !(*out = plat_wide_to_utf8(buf)))
             errbuf_set(why, whysz, "out of memory");
-        else
-            r = buf[0] ? 1
-                       : 0; /* an empty value: not set (what an MSI property left empty writes) */
+        else /* an empty value is not set: what an MSI property left empty writes */
+            r = buf[0] ? 1 : 0;
     }
     free(buf);
     free(wname);

@@ -119,6 +119,18 @@ static crpki_err compose(const char *file, const char *service_url, const char *
     return CRPKI_OK;
 }
 
+/* Creates and locks the machine folder, once (*ready). */
+static crpki_err prepare_dir(const char *dir, int *ready, crpki_error_info *ei)
+{
+    if (*ready)
+        return CRPKI_OK;
+    crpki_err r = plat_mkdir_p(dir, PLAT_FILE_PUBLIC, ei);
+    if (r == CRPKI_OK)
+        r = lock(dir, ei);
+    *ready = r == CRPKI_OK;
+    return r;
+}
+
 /* Writes path (atomically) and locks it. */
 static crpki_err put(const char *path, const char *text, size_t len, crpki_error_info *ei)
 {
@@ -158,6 +170,7 @@ crpki_err config_save_machine_at(const char *machine_file, const char *service_u
     config_cut_dir(dir, &sep);
     char *ca_text = NULL, *ca_path = NULL, *text = NULL;
     size_t ca_len = 0;
+    int dir_ready = 0;
     crpki_err r =
         sep ? CRPKI_OK : fail_with(ei, CRPKI_E_INVALID_ARG, "%s: no folder", machine_file);
     if (r == CRPKI_OK && ca_pem_file) {
@@ -170,18 +183,14 @@ crpki_err config_save_machine_at(const char *machine_file, const char *service_u
     if (r == CRPKI_OK)
         r = compose(machine_file, service_url, ca_path, &text, ei);
     if (r == CRPKI_OK && ca_text) {
-        r = plat_mkdir_p(dir, PLAT_FILE_PUBLIC, ei);
-        if (r == CRPKI_OK)
-            r = lock(dir, ei);
+        r = prepare_dir(dir, &dir_ready, ei);
         if (r == CRPKI_OK)
             r = put(ca_path, ca_text, ca_len, ei);
     }
     crpki_err s = r == CRPKI_OK ? store_values(service_url, ca_path, ei) : r;
     if (s == CRPKI_E_NOT_SUPPORTED) {
         fail_clear(ei);
-        r = plat_mkdir_p(dir, PLAT_FILE_PUBLIC, ei);
-        if (r == CRPKI_OK)
-            r = lock(dir, ei);
+        r = prepare_dir(dir, &dir_ready, ei);
         if (r == CRPKI_OK) {
             size_t n = strlen(text);
             text[n] = '\n'; /* cJSON_Print leaves no final newline; its NUL goes */
