@@ -146,23 +146,145 @@ char *rc_wininet_pick(const char *list, int *oom)
     return b.p;
 }
 
-int rc_proxy_for_host(const rc_proxy_sources *src, const char *host, char **proxy)
+void rc_route_free(rc_route *r)
 {
-    *proxy = NULL;
-    if (rc_host_is_loopback(host))
-        return 0;
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->hops[i]);
+    free(r->hops);
+    free(r->script);
+    free(r->note);
+    memset(r, 0, sizeof *r);
+}
+
+/* Appends hop (taken; NULL: DIRECT). -1 out of memory (hop freed). */
+static int add_hop(rc_route *r, char *hop)
+{
+    char **v = realloc(r->hops, (r->n + 1) * sizeof *v);
+    if (!v) {
+        free(hop);
+        return -1;
+    }
+    r->hops = v;
+    r->hops[r->n++] = hop;
+    return 0;
+}
+
+int rc_route_add_list(rc_route *r, const char *list)
+{
+    size_t n;
+    for (const char *p = list; p && (n = next_item(&p, "; \t\r\n")) != 0; p += n) {
+        if (n == 5 && ieq_n(p, "PROXY", 5))
+            continue; /* "PROXY h:p" spelled as the script wrote it */
+        if (n == 6 && ieq_n(p, "DIRECT", 6)) {
+            if (add_hop(r, NULL) < 0)
+                return -1;
+            continue;
+        }
+        char *item = malloc(n + 1);
+        if (!item)
+            return -1;
+        memcpy(item, p, n);
+        item[n] = '\0';
+        int oom = 0;
+        char *hop = rc_wininet_pick(item, &oom);
+        free(item);
+        if (oom || (hop && add_hop(r, hop) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+static int add_note(rc_route *r, const char *what, const char *why)
+{
+    strbuf b = {0};
+    if (r->note) {
+        strbuf_puts(&b, r->note);
+        strbuf_puts(&b, "; ");
+    }
+    strbuf_puts(&b, what);
+    strbuf_puts(&b, ": ");
+    strbuf_puts(&b, why ? why : "no answer");
+    if (b.oom) {
+        strbuf_free(&b);
+        return -1;
+    }
+    free(r->note);
+    r->note = b.p;
+    return 0;
+}
+
+/* Runs the script (pac_url, or WPAD's when NULL): 1 when it answered (the
+ * route is set), 0 when passed over (noted), -1 out of memory. */
+static int try_script(const rc_proxy_sources *src, const char *url, const char *pac_url,
+                      rc_route *r)
+{
+    char *list = NULL, *why = NULL;
+    int rc = src->autoconfig(src->ctx, url, pac_url, &list, &why);
+    int out = -1;
+    if (rc == 0) {
+        r->from = pac_url ? RSSP_ROUTE_PAC : RSSP_ROUTE_WPAD;
+        r->script = plat_strdup(pac_url ? pac_url : "");
+        out = r->script && rc_route_add_list(r, list) == 0 ? 1 : -1;
+        /* a script that names only DIRECT leaves no hop: direct */
+        if (out == 1 && r->n == 1 && !r->hops[0]) {
+            free(r->hops);
+            r->hops = NULL;
+            r->n = 0;
+        }
+    } else if (rc == 1) {
+        strbuf what = {0};
+        strbuf_puts(&what, pac_url ? "setup script " : "automatic detection");
+        if (pac_url)
+            strbuf_puts(&what, pac_url);
+        out = what.oom ? -1 : add_note(r, what.p, why) < 0 ? -1 : 0;
+        strbuf_free(&what);
+    }
+    free(list);
+    free(why);
+    return out;
+}
+
+static int route_system(const rc_proxy_sources *src, const char *url, const char *host, rc_route *r)
+{
     if (src->env_proxy && *src->env_proxy) {
         if (rc_noproxy_match(host, src->env_no_proxy))
             return 0;
-        *proxy = plat_strdup(src->env_proxy);
-        return *proxy ? 0 : -1;
+        r->from = RSSP_ROUTE_ENVIRONMENT;
+        char *hop = plat_strdup(src->env_proxy);
+        return hop ? add_hop(r, hop) : -1;
+    }
+    if (src->autoconfig) {
+        int got = 0;
+        if (src->auto_detect)
+            got = try_script(src, url, NULL, r);
+        if (got == 0 && src->pac_url && *src->pac_url)
+            got = try_script(src, url, src->pac_url, r);
+        if (got != 0)
+            return got < 0 ? -1 : 0;
     }
     if (src->win_proxy && *src->win_proxy) {
+        r->from = RSSP_ROUTE_STATIC;
         if (rc_wininet_bypass_match(host, src->win_bypass))
             return 0;
         int oom = 0;
-        *proxy = rc_wininet_pick(src->win_proxy, &oom);
-        return oom ? -1 : 0;
+        char *hop = rc_wininet_pick(src->win_proxy, &oom);
+        if (oom)
+            return -1;
+        return hop ? add_hop(r, hop) : 0;
+    }
+    return 0;
+}
+
+int rc_route_for(const rc_proxy_sources *src, const char *url, const char *host, rc_route *out)
+{
+    memset(out, 0, sizeof *out);
+    if (rc_host_is_loopback(host))
+        return 0;
+    if (route_system(src, url, host, out) < 0) {
+        rc_route_free(out);
+        return -1;
     }
     return 0;
 }

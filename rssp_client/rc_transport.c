@@ -15,6 +15,7 @@
 #include "base/platform/plat_clock.h"
 #include "base/platform/plat_net.h"
 #include "rc_proxy.h"
+#include "rc_proxy_auto.h"
 #include "rc_util.h"
 
 #define LOG_MODULE "rssp"
@@ -38,7 +39,13 @@ struct rc_transport {
     int ready;        /* lazy setup done (successfully) */
     CURLSH *share;
     plat_mutex *share_locks[CURL_LOCK_DATA_LAST];
-    char *proxy;  /* the proxy in use for the service, or NULL: direct */
+    rc_route route;  /* the proxies to try (none: direct) */
+    size_t hop;      /* the one in use: route.hops[hop] (NULL there: direct) */
+    int sign_on;     /* proxies get the Windows sign-on (SSPI default credentials) */
+    int route_stale; /* decide the route again before the next request */
+    /* tests: settings and script answers instead of the platform's */
+    const plat_proxy_settings *fake_settings;
+    rc_proxy_auto_opts auto_opts;
     char *ca_pem; /* Windows with ca_bundle: system roots + ca_bundle */
     size_t ca_pem_len;
     slot *idle;
@@ -96,6 +103,12 @@ crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki
     if (o->proxy_allow_basic)
         t->proxy_auth |= (long)CURLAUTH_BASIC;
     t->connect_timeout_ms = o->connect_timeout_ms;
+    /* Windows: a proxy that asks who we are gets the logged-on user's
+     * sign-on (Negotiate, NTLM; SSPI's default credentials, no password
+     * anywhere) unless a password was configured for it. Never Basic. */
+    t->sign_on =
+        plat_is_windows() && (o->proxy_mode == RSSP_PROXY_SYSTEM ||
+                              (o->proxy_mode == RSSP_PROXY_EXPLICIT && !o->proxy_password));
     t->poll_ms = RC_POLL_MS;
     t->lock = plat_mutex_new();
     int ok = t->base_url && t->host && t->user_agent && t->lock &&
@@ -146,7 +159,7 @@ void rc_transport_free(rc_transport *t)
     rc_free_secret(t->proxy_user);
     rc_free_secret(t->proxy_password);
     free(t->user_agent);
-    free(t->proxy);
+    rc_route_free(&t->route);
     free(t->ca_pem);
     free(t);
 }
@@ -163,9 +176,14 @@ static const char *env_first(const char *a, const char *b)
 
 static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
 {
+    rc_route_free(&t->route);
+    t->hop = 0;
     if (t->proxy_mode == RSSP_PROXY_EXPLICIT) {
-        t->proxy = plat_strdup(t->proxy_url);
-        return t->proxy ? CRPKI_OK : rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        t->route.from = RSSP_ROUTE_EXPLICIT;
+        t->route.hops = calloc(1, sizeof *t->route.hops);
+        if (t->route.hops && (t->route.hops[0] = plat_strdup(t->proxy_url)) != NULL)
+            t->route.n = 1;
+        return t->route.n ? CRPKI_OK : rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     if (t->proxy_mode != RSSP_PROXY_SYSTEM)
         return CRPKI_OK;
@@ -174,17 +192,53 @@ static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
     if (!src.env_proxy)
         src.env_proxy = env_first("all_proxy", "ALL_PROXY");
     src.env_no_proxy = env_first("no_proxy", "NO_PROXY");
-    char *wp = NULL, *wb = NULL;
-    if (plat_system_proxy(&wp, &wb) < 0)
+    plat_proxy_settings ps = {0};
+    if (!t->fake_settings && plat_proxy_settings_get(&ps) < 0)
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
-    src.win_proxy = wp;
-    src.win_bypass = wb;
-    int r = rc_proxy_for_host(&src, t->host, &t->proxy);
-    free(wp);
-    free(wb);
+    const plat_proxy_settings *use = t->fake_settings ? t->fake_settings : &ps;
+    src.win_proxy = use->proxy;
+    src.win_bypass = use->bypass;
+    src.auto_detect = use->auto_detect;
+    src.pac_url = use->pac_url;
+    src.autoconfig = rc_proxy_auto_ask;
+    src.ctx = &t->auto_opts;
+    /* both scripts together within one connect timeout */
+    int both = use->auto_detect && use->pac_url && *use->pac_url;
+    t->auto_opts.wait_ms = both ? t->connect_timeout_ms / 2 : t->connect_timeout_ms;
+    int r = rc_route_for(&src, t->base_url, t->host, &t->route);
+    plat_proxy_settings_free(&ps);
     if (r < 0)
         return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
     return CRPKI_OK;
+}
+
+static const char *route_name(rssp_route_from f)
+{
+    static const char *const N[] = {"direct",
+                                    "configured proxy",
+                                    "environment",
+                                    "Internet Options fixed proxy",
+                                    "setup script (PAC)",
+                                    "automatic detection (WPAD)"};
+    return (unsigned)f < sizeof N / sizeof N[0] ? N[f] : "?";
+}
+
+/* The proxy in use ("http://h:p"), NULL: direct. Under t->lock. */
+static const char *current_hop(const rc_transport *t)
+{
+    return t->hop < t->route.n ? t->route.hops[t->hop] : NULL;
+}
+
+static void log_route(const rc_transport *t)
+{
+    const char *hop = current_hop(t);
+    if (t->route.note)
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "proxy: passed over %s", t->route.note);
+    log_write(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service: %s%s%s (%s%s%s)%s",
+              hop ? "through proxy " : "direct", hop ? hop : "", "", route_name(t->route.from),
+              t->route.script && *t->route.script ? " " : "",
+              t->route.script ? t->route.script : "",
+              t->sign_on && hop ? ", Windows sign-on offered" : "");
 }
 
 static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
@@ -229,6 +283,13 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
         return rc_fail(ei, CRPKI_E_INTERNAL, "curl_global_init failed (%d)", (int)GLOBAL_INIT_RC);
     crpki_err e = CRPKI_OK;
     plat_mutex_lock(t->lock);
+    if (t->ready && t->route_stale) {
+        if ((e = resolve_proxy(t, ei)) == CRPKI_OK) {
+            t->route_stale = 0;
+            log_route(t);
+        }
+        goto out;
+    }
     if (t->ready)
         goto out;
     if (!t->share) {
@@ -247,18 +308,15 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
             goto out;
         }
     }
-    free(t->proxy);
-    t->proxy = NULL;
     if ((e = resolve_proxy(t, ei)) != CRPKI_OK)
         goto out;
+    t->route_stale = 0;
     free(t->ca_pem);
     t->ca_pem = NULL;
     if ((e = load_ca_blob(t, ei)) != CRPKI_OK)
         goto out;
     t->ready = 1;
-    if (t->proxy)
-        log_write(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service go through a proxy (%s)",
-                  t->proxy_mode == RSSP_PROXY_EXPLICIT ? "configured" : "system setting");
+    log_route(t);
 out:
     plat_mutex_unlock(t->lock);
     return e;
@@ -316,16 +374,6 @@ static slot *slot_new(rc_transport *t)
         SETOPT(CURLOPT_CAINFO_BLOB, &blob);
     } else if (t->ca_bundle) {
         SETOPT(CURLOPT_CAINFO, t->ca_bundle);
-    }
-    /* never the environment behind our back: the proxy was decided once */
-    SETOPT(CURLOPT_PROXY, t->proxy ? t->proxy : "");
-    if (t->proxy) {
-        SETOPT(CURLOPT_HTTPPROXYTUNNEL, 1L);
-        if (t->proxy_mode == RSSP_PROXY_EXPLICIT && t->proxy_user) {
-            SETOPT(CURLOPT_PROXYUSERNAME, t->proxy_user);
-            SETOPT(CURLOPT_PROXYPASSWORD, t->proxy_password ? t->proxy_password : "");
-            SETOPT(CURLOPT_PROXYAUTH, t->proxy_auth);
-        }
     }
     return s;
 fail:
@@ -511,6 +559,31 @@ static crpki_err build(const rc_transport *t, const rc_http_req *rq, http_call *
     return oom ? rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory") : CRPKI_OK;
 }
 
+/* The proxy of this attempt (NULL: direct) and what it is offered. Set on
+ * every request: the environment never decides behind our back, and a
+ * pooled handle may have served another hop. */
+static void proxy_options(const rc_transport *t, CURL *h, const char *hop)
+{
+    curl_easy_setopt(h, CURLOPT_PROXY, hop ? hop : "");
+    curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, hop ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, NULL);
+    curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, NULL);
+    curl_easy_setopt(h, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
+    if (!hop)
+        return;
+    if (t->proxy_mode == RSSP_PROXY_EXPLICIT && t->proxy_user &&
+        (t->proxy_password || !t->sign_on)) {
+        curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, t->proxy_user);
+        curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, t->proxy_password ? t->proxy_password : "");
+        curl_easy_setopt(h, CURLOPT_PROXYAUTH, t->proxy_auth);
+    } else if (t->sign_on) {
+        /* an empty user and password: SSPI's default credentials */
+        curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, "");
+        curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, "");
+        curl_easy_setopt(h, CURLOPT_PROXYAUTH, (long)(CURLAUTH_NEGOTIATE | CURLAUTH_NTLM));
+    }
+}
+
 static void set_options(CURL *h, const rc_http_req *rq, http_call *c)
 {
     curl_easy_setopt(h, CURLOPT_URL, c->url.p);
@@ -650,23 +723,57 @@ static crpki_err classify(const rc_transport *t, const rc_http_req *rq, http_cal
     return CRPKI_OK;
 }
 
-crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, crpki_error_info *ei)
+/* 1 when the attempt failed to reach the proxy or the service at all
+ * (nothing was sent): another hop, or a new decision, may do better. */
+static int unreachable(const http_call *c)
 {
-    memset(rs, 0, sizeof *rs);
-    rs->retry_after_s = -1;
-    if (rc_stop_requested(rq->cancel, rq->deadline_ms, ei))
-        return ei->code;
-    crpki_err e = ensure_ready(t, ei);
-    if (e != CRPKI_OK)
-        return e;
+    return c->stop == CRPKI_OK && c->connect_code == 0 &&
+           (c->cc == CURLE_COULDNT_CONNECT || c->cc == CURLE_COULDNT_RESOLVE_PROXY ||
+            c->cc == CURLE_COULDNT_RESOLVE_HOST);
+}
+
+/* After an unreachable hop: the next one of the route (1: try it), or, the
+ * route used up, a new decision before the next request (0). */
+static int next_hop(rc_transport *t, size_t used)
+{
+    int again = 0;
+    plat_mutex_lock(t->lock);
+    if (t->hop == used && used + 1 < t->route.n) {
+        log_write(CRPKI_LOG_WARN, LOG_MODULE, "proxy: %s cannot be reached; trying %s",
+                  current_hop(t) ? current_hop(t) : "DIRECT",
+                  t->route.hops[used + 1] ? t->route.hops[used + 1] : "DIRECT");
+        t->hop = used + 1;
+        again = 1;
+    } else if (t->hop == used && t->proxy_mode == RSSP_PROXY_SYSTEM) {
+        t->route_stale = 1;
+    } else if (t->hop != used) {
+        again = 1; /* another thread moved on meanwhile */
+    }
+    plat_mutex_unlock(t->lock);
+    if (!again && t->proxy_mode == RSSP_PROXY_SYSTEM)
+        rc_proxy_auto_forget();
+    return again;
+}
+
+/* One attempt through the current hop; *used says which. */
+static crpki_err attempt(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, size_t *used,
+                         int *retry_hop, crpki_error_info *ei)
+{
     http_call c = {.r = {{0}, 0, -1}};
     slot *s = NULL;
-    e = build(t, rq, &c, ei);
+    char *hop = NULL;
+    *retry_hop = 0;
+    plat_mutex_lock(t->lock);
+    *used = t->hop;
+    int oom = current_hop(t) && !(hop = plat_strdup(current_hop(t)));
+    plat_mutex_unlock(t->lock);
+    crpki_err e = oom ? rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory") : build(t, rq, &c, ei);
     if (e == CRPKI_OK && !(s = slot_take(t)))
         e = rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
     if (e == CRPKI_OK) {
         s->errbuf[0] = '\0';
         set_options(s->easy, rq, &c);
+        proxy_options(t, s->easy, hop);
         int64_t t0 = plat_now_us();
         run(t, s, rq, &c, ei);
         int64_t us = plat_now_us() - t0;
@@ -674,11 +781,70 @@ crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, c
         rs->elapsed_exact_ms = (double)us / 1000.0;
         collect(s, &c);
         slot_give(t, s);
-        rs->proxy = t->proxy != NULL;
+        rs->proxy = hop != NULL;
+        if (unreachable(&c))
+            *retry_hop = next_hop(t, *used);
         e = classify(t, rq, &c, rs, ei);
     }
+    free(hop);
     call_free(&c);
     return e;
+}
+
+crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, crpki_error_info *ei)
+{
+    memset(rs, 0, sizeof *rs);
+    for (;;) {
+        rc_http_resp_free(rs);
+        if (rc_stop_requested(rq->cancel, rq->deadline_ms, ei))
+            return ei->code;
+        crpki_err e = ensure_ready(t, ei);
+        if (e != CRPKI_OK)
+            return e;
+        size_t used = 0;
+        int retry_hop = 0;
+        e = attempt(t, rq, rs, &used, &retry_hop, ei);
+        if (!retry_hop)
+            return e;
+    }
+}
+
+crpki_err rc_transport_route(rc_transport *t, rssp_route *out, crpki_error_info *ei)
+{
+    memset(out, 0, sizeof *out);
+    crpki_err e = ensure_ready(t, ei);
+    if (e != CRPKI_OK)
+        return e;
+    plat_mutex_lock(t->lock);
+    const char *hop = current_hop(t);
+    /* "http://h:p" -> "h:p" */
+    const char *bare = hop && strstr(hop, "://") ? strstr(hop, "://") + 3 : hop;
+    out->from = t->route.from;
+    out->count = t->route.n;
+    out->sign_on = hop && t->sign_on;
+    out->proxy = bare ? plat_strdup(bare) : NULL;
+    out->script = t->route.script ? plat_strdup(t->route.script) : NULL;
+    out->note = t->route.note ? plat_strdup(t->route.note) : NULL;
+    int oom =
+        (bare && !out->proxy) || (t->route.script && !out->script) || (t->route.note && !out->note);
+    plat_mutex_unlock(t->lock);
+    if (oom) {
+        rssp_route_free(out);
+        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    }
+    return CRPKI_OK;
+}
+
+void rc_transport_fake_system_proxy(rc_transport *t, const plat_proxy_settings *s,
+                                    rc_autoconfig_fn ask, void *ask_ctx)
+{
+    plat_mutex_lock(t->lock);
+    t->fake_settings = s;
+    t->auto_opts.ask = ask;
+    t->auto_opts.ask_ctx = ask_ctx;
+    t->route_stale = 1;
+    plat_mutex_unlock(t->lock);
+    rc_proxy_auto_forget();
 }
 
 crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int64_t deadline_ms,

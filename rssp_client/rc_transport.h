@@ -27,6 +27,8 @@
 #include "crpki/error.h"
 #include "crpki/rssp_client.h"
 #include "base/platform/plat_clock.h"
+#include "base/platform/plat_net.h"
+#include "rc_proxy.h"
 
 #define RC_MAX_RESPONSE (8u * 1024 * 1024) /* larger bodies: CRPKI_E_PROTOCOL */
 #define RC_POLL_MS      50                 /* longest sleep between checks of cancel/deadline */
@@ -82,6 +84,17 @@ void rc_http_resp_free(rc_http_resp *rs);
  * (rs->curl_code and rs->sent say what happened), with ei->detail. */
 crpki_err rc_http_do(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs,
                      crpki_error_info *ei);
+
+/* How requests go now (rssp_client_route). */
+crpki_err rc_transport_route(rc_transport *t, rssp_route *out, crpki_error_info *ei);
+
+/* Tests: Internet Options settings s (kept by reference) and the script
+ * runner ask instead of the platform's, for RSSP_PROXY_SYSTEM; the route is
+ * decided again at the next request, the process's script answers dropped. Lets a native test give
+ * the answer Windows gives (a PAC list of several proxies, which Wine's WinHTTP truncates to its
+ * first entry). */
+void rc_transport_fake_system_proxy(rc_transport *t, const plat_proxy_settings *s,
+                                    rc_autoconfig_fn ask, void *ask_ctx);
 
 /* Sleeps ms, returning early CRPKI_E_CANCELLED or CRPKI_E_DEADLINE. */
 crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int64_t deadline_ms,

@@ -33,7 +33,9 @@ typedef struct rssp_client rssp_client;
 typedef enum {
     RSSP_PROXY_NONE = 0, /* direct connections, environment ignored */
     RSSP_PROXY_SYSTEM,   /* the environment (http(s)_proxy, no_proxy); on Windows
-                            also the WinINet (Internet Options) setting */
+                            also Internet Options: auto-detection (WPAD), the setup
+                            script (PAC), the fixed proxy, in that order, and the
+                            proxy is offered the Windows sign-on */
     RSSP_PROXY_EXPLICIT, /* proxy_host:proxy_port, optional credentials */
 } rssp_proxy_mode;
 
@@ -116,6 +118,33 @@ crpki_err rssp_refresh(rssp_client *c, const char *refresh_token, rssp_tokens *o
                        crpki_error_info *ei);
 /* Revokes the token's whole login (logout). */
 crpki_err rssp_revoke(rssp_client *c, const char *token, crpki_error_info *ei);
+
+/* ---- the way to the service ---------------------------------------------------- */
+
+/* Where the proxy decision came from. */
+typedef enum {
+    RSSP_ROUTE_DIRECT = 0,  /* no proxy setting applies (or RSSP_PROXY_NONE) */
+    RSSP_ROUTE_EXPLICIT,    /* proxy_host:proxy_port */
+    RSSP_ROUTE_ENVIRONMENT, /* https_proxy / all_proxy */
+    RSSP_ROUTE_STATIC,      /* Windows Internet Options: the fixed proxy */
+    RSSP_ROUTE_PAC,         /* Windows Internet Options: the setup script (PAC) */
+    RSSP_ROUTE_WPAD,        /* Windows Internet Options: the script auto-detection found */
+} rssp_route_from;
+
+typedef struct {
+    rssp_route_from from;
+    char *proxy;  /* "host:port" of the proxy in use, NULL: direct */
+    char *script; /* RSSP_ROUTE_PAC / _WPAD: the script's URL */
+    char *note;   /* English: why an automatic setting was passed over, or NULL */
+    size_t count; /* entries the decision gave (a PAC may list several) */
+    int sign_on;  /* the proxy is offered the Windows sign-on (Negotiate/NTLM) */
+} rssp_route;
+void rssp_route_free(rssp_route *r);
+
+/* How requests reach the service now: decides it when no request has yet
+ * (reading the system's settings and running a PAC script: at most the
+ * connect timeout), without contacting the service. */
+crpki_err rssp_client_route(rssp_client *c, rssp_route *out, crpki_error_info *ei);
 
 /* ---- service and credentials ------------------------------------------------- */
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,34 +209,127 @@ static void wininet_bypass_and_proxy_list(void **state)
     assert_null(rc_wininet_pick(NULL, &oom));
 }
 
+/* The first hop of the route for host ("http://h:p"), malloc'ed; NULL: direct. */
+static char *first_hop(const rc_proxy_sources *s, const char *host)
+{
+    rc_route r;
+    char url[300];
+    snprintf(url, sizeof url, "https://%s", host);
+    assert_int_equal(rc_route_for(s, url, host, &r), 0);
+    char *hop = r.n && r.hops[0] ? plat_strdup(r.hops[0]) : NULL;
+    rc_route_free(&r);
+    return hop;
+}
+
 static void system_proxy_prefers_environment_and_never_proxies_loopback(void **state)
 {
     (void)state;
     char *p;
-    rc_proxy_sources s = {"http://envproxy:3128", "internal.example", "winproxy:8080", NULL};
-    assert_int_equal(rc_proxy_for_host(&s, "rssp.example.jp", &p), 0);
+    rc_proxy_sources s = {.env_proxy = "http://envproxy:3128",
+                          .env_no_proxy = "internal.example",
+                          .win_proxy = "winproxy:8080"};
+    p = first_hop(&s, "rssp.example.jp");
     assert_string_equal(p, "http://envproxy:3128");
     free(p);
-    assert_int_equal(rc_proxy_for_host(&s, "a.internal.example", &p), 0);
-    assert_null(p);
-    assert_int_equal(rc_proxy_for_host(&s, "localhost", &p), 0);
-    assert_null(p);
-    assert_int_equal(rc_proxy_for_host(&s, "127.0.0.1", &p), 0);
-    assert_null(p);
-    assert_int_equal(rc_proxy_for_host(&s, "::1", &p), 0);
-    assert_null(p);
-    rc_proxy_sources w = {NULL, NULL, "http=a:1;https=b:2", "*.example.jp"};
-    assert_int_equal(rc_proxy_for_host(&w, "rssp.example.com", &p), 0);
+    assert_null(first_hop(&s, "a.internal.example"));
+    assert_null(first_hop(&s, "localhost"));
+    assert_null(first_hop(&s, "127.0.0.1"));
+    assert_null(first_hop(&s, "::1"));
+    rc_proxy_sources w = {.win_proxy = "http=a:1;https=b:2", .win_bypass = "*.example.jp"};
+    p = first_hop(&w, "rssp.example.com");
     assert_string_equal(p, "http://b:2");
     free(p);
-    assert_int_equal(rc_proxy_for_host(&w, "rssp.example.jp", &p), 0);
-    assert_null(p);
-    rc_proxy_sources none = {NULL, NULL, NULL, NULL};
-    assert_int_equal(rc_proxy_for_host(&none, "rssp.example.jp", &p), 0);
-    assert_null(p);
+    assert_null(first_hop(&w, "rssp.example.jp"));
+    rc_proxy_sources none = {0};
+    assert_null(first_hop(&none, "rssp.example.jp"));
     assert_true(rc_host_is_loopback("LOCALHOST"));
     assert_true(rc_host_is_loopback("127.1.2.3"));
     assert_false(rc_host_is_loopback("127.example.com"));
+}
+
+/* A script runner that answers from a table: WPAD (pac_url NULL) and one PAC. */
+typedef struct {
+    int wpad_rc, pac_rc;
+    const char *wpad_list, *pac_list;
+    int calls;
+    char last_url[128];
+} fake_scripts;
+
+static int fake_ask(void *ctx, const char *url, const char *pac_url, char **list, char **why)
+{
+    fake_scripts *f = ctx;
+    f->calls++;
+    snprintf(f->last_url, sizeof f->last_url, "%s", url);
+    int rc = pac_url ? f->pac_rc : f->wpad_rc;
+    const char *l = pac_url ? f->pac_list : f->wpad_list;
+    *list = rc == 0 && l ? plat_strdup(l) : NULL;
+    *why =
+        rc == 1 ? plat_strdup(pac_url ? "the script could not be downloaded" : "none found") : NULL;
+    return rc;
+}
+
+static void system_proxy_follows_wpad_then_pac_then_the_fixed_proxy(void **state)
+{
+    (void)state;
+    fake_scripts f = {0, 0, "p1:8080;PROXY p2:8080; DIRECT", "p3:3128", 0, ""};
+    rc_proxy_sources s = {NULL,     NULL, "fixed:80", NULL, 1, "http://wpad.corp/proxy.pac",
+                          fake_ask, &f};
+    rc_route r;
+    /* auto-detection answers: its list, in order, DIRECT kept as a hop */
+    assert_int_equal(rc_route_for(&s, "https://rssp.example.jp", "rssp.example.jp", &r), 0);
+    assert_int_equal(r.from, RSSP_ROUTE_WPAD);
+    assert_int_equal(r.n, 3);
+    assert_string_equal(r.hops[0], "http://p1:8080");
+    assert_string_equal(r.hops[1], "http://p2:8080");
+    assert_null(r.hops[2]);
+    assert_null(r.note);
+    assert_string_equal(f.last_url, "https://rssp.example.jp");
+    rc_route_free(&r);
+    /* no WPAD answer: the setup script, and a note of why WPAD was passed over */
+    f.wpad_rc = 1;
+    assert_int_equal(rc_route_for(&s, "https://rssp.example.jp", "rssp.example.jp", &r), 0);
+    assert_int_equal(r.from, RSSP_ROUTE_PAC);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.hops[0], "http://p3:3128");
+    assert_string_equal(r.script, "http://wpad.corp/proxy.pac");
+    assert_string_equal(r.note, "automatic detection: none found");
+    rc_route_free(&r);
+    /* neither script answers: the fixed proxy, both noted */
+    f.pac_rc = 1;
+    assert_int_equal(rc_route_for(&s, "https://rssp.example.jp", "rssp.example.jp", &r), 0);
+    assert_int_equal(r.from, RSSP_ROUTE_STATIC);
+    assert_string_equal(r.hops[0], "http://fixed:80");
+    assert_non_null(strstr(r.note, "setup script http://wpad.corp/proxy.pac: the script could"));
+    rc_route_free(&r);
+    /* a script that says DIRECT: direct, by the script's word */
+    f.pac_rc = 0;
+    f.pac_list = NULL;
+    assert_int_equal(rc_route_for(&s, "https://rssp.example.jp", "rssp.example.jp", &r), 0);
+    assert_int_equal(r.from, RSSP_ROUTE_PAC);
+    assert_int_equal(r.n, 0);
+    rc_route_free(&r);
+    f.pac_list = "DIRECT";
+    assert_int_equal(rc_route_for(&s, "https://rssp.example.jp", "rssp.example.jp", &r), 0);
+    assert_int_equal(r.from, RSSP_ROUTE_PAC);
+    assert_int_equal(r.n, 0);
+    rc_route_free(&r);
+    /* the environment and loopback never run a script */
+    f.calls = 0;
+    rc_proxy_sources e = s;
+    e.env_proxy = "http://envproxy:3128";
+    assert_int_equal(rc_route_for(&e, "https://rssp.example.jp", "rssp.example.jp", &r), 0);
+    assert_int_equal(r.from, RSSP_ROUTE_ENVIRONMENT);
+    rc_route_free(&r);
+    assert_int_equal(rc_route_for(&s, "https://127.0.0.1:8443", "127.0.0.1", &r), 0);
+    assert_int_equal(r.from, RSSP_ROUTE_DIRECT);
+    assert_int_equal(r.n, 0);
+    rc_route_free(&r);
+    assert_int_equal(f.calls, 0);
+    /* running out of memory in the runner is an error, nothing half-made */
+    f.wpad_rc = -1;
+    assert_int_equal(rc_route_for(&s, "https://rssp.example.jp", "rssp.example.jp", &r), -1);
+    assert_int_equal(r.n, 0);
+    assert_null(r.hops);
 }
 
 static void pss_params_der_matches_openssl_encoding(void **state)
@@ -297,6 +391,7 @@ int main(void)
         cmocka_unit_test(no_proxy_lists_match_hosts_and_subdomains),
         cmocka_unit_test(wininet_bypass_and_proxy_list),
         cmocka_unit_test(system_proxy_prefers_environment_and_never_proxies_loopback),
+        cmocka_unit_test(system_proxy_follows_wpad_then_pac_then_the_fixed_proxy),
         cmocka_unit_test(pss_params_der_matches_openssl_encoding),
         cmocka_unit_test(sign_algo_oids),
     };

@@ -280,7 +280,9 @@ int pki_issue_server_cert(const pki_issuer *ca, EVP_PKEY **key_out, X509 **cert_
         {NID_basic_constraints, "CA:FALSE"},
         {NID_key_usage, "critical,digitalSignature,keyEncipherment"},
         {NID_ext_key_usage, "serverAuth"},
-        {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"},
+        /* rssp.crpki.test: a name that is not loopback, for the proxy tests
+         * (tests/support/testproxy.h reaches *.crpki.test at 127.0.0.1) */
+        {NID_subject_alt_name, "DNS:localhost,DNS:rssp.crpki.test,IP:127.0.0.1,IP:::1"},
         {NID_subject_key_identifier, "hash"},
         {NID_authority_key_identifier, "keyid:always"},
     };

@@ -2,11 +2,30 @@
  * environment), OpenSSL's default CA path. */
 #include "base/platform/plat_net.h"
 
-int plat_system_proxy(char **proxy, char **bypass)
+#include <stdlib.h>
+#include <string.h>
+
+int plat_proxy_settings_get(plat_proxy_settings *s)
 {
-    *proxy = NULL;
-    *bypass = NULL;
+    memset(s, 0, sizeof *s);
     return 0;
+}
+
+void plat_proxy_settings_free(plat_proxy_settings *s)
+{
+    free(s->pac_url);
+    free(s->proxy);
+    free(s->bypass);
+    memset(s, 0, sizeof *s);
+}
+
+int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **why)
+{
+    (void)url;
+    (void)pac_url;
+    *list = NULL;
+    *why = NULL;
+    return 1;
 }
 
 int plat_root_store_pem(char **pem, size_t *len)

@@ -6,41 +6,127 @@
 #include <wincrypt.h>
 #include <winhttp.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/platform/plat_str.h"
 #include "base/platform/plat_utf16_win.h"
 #include "base/util/strbuf.h"
 
-int plat_system_proxy(char **proxy, char **bypass)
+/* A copy of a GlobalAlloc'ed wide string as UTF-8 (NULL stays NULL); *oom
+ * set when the conversion fails. */
+static char *take_wide(wchar_t *w, int *oom)
 {
-    *proxy = NULL;
-    *bypass = NULL;
+    if (!w)
+        return NULL;
+    char *s = w[0] ? plat_wide_to_utf8(w) : NULL;
+    if (w[0] && !s)
+        *oom = 1;
+    GlobalFree(w);
+    return s;
+}
+
+int plat_proxy_settings_get(plat_proxy_settings *s)
+{
+    memset(s, 0, sizeof *s);
     WINHTTP_CURRENT_USER_IE_PROXY_CONFIG cfg;
     memset(&cfg, 0, sizeof cfg);
     if (!WinHttpGetIEProxyConfigForCurrentUser(&cfg))
         return 0; /* no setting readable: direct */
-    int rc = 0;
-    if (cfg.lpszProxy && cfg.lpszProxy[0]) {
-        *proxy = plat_wide_to_utf8(cfg.lpszProxy);
-        if (!*proxy)
-            rc = -1;
+    int oom = 0;
+    s->auto_detect = cfg.fAutoDetect != FALSE;
+    s->pac_url = take_wide(cfg.lpszAutoConfigUrl, &oom);
+    s->proxy = take_wide(cfg.lpszProxy, &oom);
+    s->bypass = take_wide(cfg.lpszProxyBypass, &oom);
+    if (oom) {
+        plat_proxy_settings_free(s);
+        return -1;
     }
-    if (rc == 0 && cfg.lpszProxyBypass && cfg.lpszProxyBypass[0]) {
-        *bypass = plat_wide_to_utf8(cfg.lpszProxyBypass);
-        if (!*bypass)
-            rc = -1;
+    return 0;
+}
+
+void plat_proxy_settings_free(plat_proxy_settings *s)
+{
+    free(s->pac_url);
+    free(s->proxy);
+    free(s->bypass);
+    memset(s, 0, sizeof *s);
+}
+
+static const char *autoproxy_error(DWORD e)
+{
+    switch (e) {
+    case ERROR_WINHTTP_AUTODETECTION_FAILED:
+        return "no proxy auto-configuration script was found (WPAD)";
+    case ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT:
+        return "the script could not be downloaded";
+    case ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT:
+        return "the script failed to run";
+    case ERROR_WINHTTP_UNRECOGNIZED_SCHEME:
+        return "the script's address is not http or https";
+    case ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR:
+        return "the script gave no proxy for this address";
+    default:
+        return "WinHTTP could not evaluate the script";
     }
-    if (cfg.lpszProxy)
-        GlobalFree(cfg.lpszProxy);
-    if (cfg.lpszProxyBypass)
-        GlobalFree(cfg.lpszProxyBypass);
-    if (cfg.lpszAutoConfigUrl)
-        GlobalFree(cfg.lpszAutoConfigUrl);
-    if (rc != 0) {
-        free(*proxy);
-        free(*bypass);
-        *proxy = *bypass = NULL;
+}
+
+int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **why)
+{
+    *list = NULL;
+    *why = NULL;
+    wchar_t *wurl = plat_utf8_to_wide(url);
+    wchar_t *wpac = pac_url ? plat_utf8_to_wide(pac_url) : NULL;
+    if (!wurl || (pac_url && !wpac)) {
+        free(wurl);
+        free(wpac);
+        return -1;
+    }
+    int rc = 1;
+    DWORD err = 0;
+    HINTERNET ses = WinHttpOpen(L"crpki", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                                WINHTTP_NO_PROXY_BYPASS, 0);
+    WINHTTP_AUTOPROXY_OPTIONS o;
+    memset(&o, 0, sizeof o);
+    if (wpac) {
+        o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
+        o.lpszAutoConfigUrl = wpac;
+    } else {
+        o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
+        o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+    }
+    /* a script server inside the company may ask for the Windows sign-on */
+    o.fAutoLogonIfChallenged = TRUE;
+    WINHTTP_PROXY_INFO info;
+    memset(&info, 0, sizeof info);
+    if (!ses) {
+        err = GetLastError();
+    } else if (!WinHttpGetProxyForUrl(ses, wurl, &o, &info)) {
+        err = GetLastError();
+    } else {
+        int oom = 0;
+        char *l = take_wide(info.lpszProxy, &oom);
+        info.lpszProxy = NULL;
+        if (info.lpszProxyBypass)
+            GlobalFree(info.lpszProxyBypass);
+        rc = oom ? -1 : 0;
+        if (rc == 0 && info.dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY)
+            *list = l; /* NULL: DIRECT */
+        else
+            free(l);
+    }
+    if (ses)
+        WinHttpCloseHandle(ses);
+    free(wurl);
+    free(wpac);
+    if (rc == 1) {
+        char buf[160];
+        snprintf(buf, sizeof buf, "%s (WinHTTP error %lu)", autoproxy_error(err),
+                 (unsigned long)err);
+        *why = plat_strdup(buf);
+        if (!*why)
+            rc = -1;
     }
     return rc;
 }

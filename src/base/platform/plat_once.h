@@ -4,7 +4,14 @@
 #ifndef CRPKI_BASE_PLATFORM_PLAT_ONCE_H
 #define CRPKI_BASE_PLATFORM_PLAT_ONCE_H
 
-enum { PLAT_ONCE_CURL = 0, PLAT_ONCE_CLIENT, PLAT_ONCE_P11, PLAT_ONCE_CRYPTO, PLAT_ONCE__COUNT };
+enum {
+    PLAT_ONCE_CURL = 0,
+    PLAT_ONCE_CLIENT,
+    PLAT_ONCE_P11,
+    PLAT_ONCE_CRYPTO,
+    PLAT_ONCE_PROXY,
+    PLAT_ONCE__COUNT
+};
 
 /* Runs fn exactly once per process for that id, whatever the number of
  * threads calling at the same time; the others wait until it has run.

@@ -5,10 +5,10 @@
 
 #include <pthread.h>
 
-static pthread_once_t ONCES[PLAT_ONCE__COUNT] = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,
-                                                 PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
+static pthread_once_t ONCES[PLAT_ONCE__COUNT] = {
+    PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
 static void (*ONCE_FN[PLAT_ONCE__COUNT])(void);
-_Static_assert(PLAT_ONCE__COUNT == 4, "one initializer and one trampoline per id");
+_Static_assert(PLAT_ONCE__COUNT == 5, "one initializer and one trampoline per id");
 
 static void once_curl(void)
 {
@@ -30,10 +30,15 @@ static void once_crypto(void)
     ONCE_FN[PLAT_ONCE_CRYPTO]();
 }
 
+static void once_proxy(void)
+{
+    ONCE_FN[PLAT_ONCE_PROXY]();
+}
+
 void plat_once_run(int id, void (*fn)(void))
 {
     static void (*const TRAMPOLINE[PLAT_ONCE__COUNT])(void) = {once_curl, once_globals, once_p11,
-                                                               once_crypto};
+                                                               once_crypto, once_proxy};
     if (id < 0 || id >= PLAT_ONCE__COUNT)
         return;
     /* Every caller of one id passes the same fn; the store is idempotent and

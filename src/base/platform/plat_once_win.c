@@ -4,7 +4,8 @@
 #include <windows.h>
 
 static INIT_ONCE ONCES[PLAT_ONCE__COUNT] = {INIT_ONCE_STATIC_INIT, INIT_ONCE_STATIC_INIT,
-                                            INIT_ONCE_STATIC_INIT, INIT_ONCE_STATIC_INIT};
+                                            INIT_ONCE_STATIC_INIT, INIT_ONCE_STATIC_INIT,
+                                            INIT_ONCE_STATIC_INIT};
 
 typedef struct {
     void (*fn)(void);
