@@ -4,7 +4,7 @@
 #
 #   crpki_service_test(NAME name COMMAND target_or_path [args...]
 #                      [USER user1] [PROVIDERS csp|ksp|both] [UI none|console|dialog]
-#                      [STOP_SERVICE] [XVFB] [RSSPD_ARGS args...] [SETUP_ARGS args...]
+#                      [STOP_SERVICE] [XVFB] [PROXY] [RSSPD_ARGS args...] [SETUP_ARGS args...]
 #                      [TIMEOUT 300] [LABELS labels...])
 #
 # The ctest test is labelled "service" + LABELS. The driver starts its own
@@ -14,18 +14,23 @@
 # CRPKI_HOME, CRPKI_TEST_PHONE, CRPKI_TEST_SIMDIR, CRPKI_TEST_SERVICE_URL and
 # CRPKI_TEST_OUT, then verifies the artifacts in CRPKI_TEST_OUT with OpenSSL.
 # SETUP_ARGS go to crpki-test-setup (e.g. --approval-timeout 20).
+# PROXY: crpki-testproxy runs beside the service (CRPKI_TEST_PROXY_DIR and
+# CRPKI_TEST_PROXY_PORT; tests/support/testproxy.h); on win64 the linux
+# build's, CRPKI_TESTPROXY.
 # XVFB (win64; for UI dialog): the program runs under `xvfb-run -a`, so Wine
 # has an X display to make windows on. Without xvfb-run the test fails,
 # saying so (the xvfb package, scripts/install-deps). No effect on linux.
 
 set(CRPKI_RSSPD "${CMAKE_SOURCE_DIR}/build/linux/tests/rssp_sim/crpki-rsspd" CACHE FILEPATH
     "crpki-rsspd of a linux build, for the service tests of the win64 build")
+set(CRPKI_TESTPROXY "${CMAKE_SOURCE_DIR}/build/linux/tests/support/crpki-testproxy" CACHE FILEPATH
+    "crpki-testproxy of a linux build, for the proxy tests of the win64 build")
 set(_CRPKI_SVC_DRIVER "${CMAKE_SOURCE_DIR}/tests/wine_service/run-service-test.sh")
 # One `crpki-rsspd init` per build, copied per test (init takes seconds).
 set(_CRPKI_SVC_TEMPLATE "${CMAKE_BINARY_DIR}/tests/wine_service/rsspd-template")
 
 function(crpki_service_test)
-  cmake_parse_arguments(S "STOP_SERVICE;XVFB" "NAME;USER;PROVIDERS;UI;TIMEOUT"
+  cmake_parse_arguments(S "STOP_SERVICE;XVFB;PROXY" "NAME;USER;PROVIDERS;UI;TIMEOUT"
                         "COMMAND;RSSPD_ARGS;SETUP_ARGS;LABELS" ${ARGN})
   if(NOT S_NAME OR NOT S_COMMAND)
     message(FATAL_ERROR "crpki_service_test: NAME and COMMAND are required")
@@ -56,6 +61,13 @@ function(crpki_service_test)
             --user ${S_USER} --providers ${S_PROVIDERS} --ui ${S_UI})
   if(S_STOP_SERVICE)
     list(APPEND _args --stop-service)
+  endif()
+  if(S_PROXY)
+    if(NOT WIN32)
+      list(APPEND _args --proxy $<TARGET_FILE:crpki-testproxy>)
+    else()
+      list(APPEND _args --proxy ${CRPKI_TESTPROXY})
+    endif()
   endif()
   if(S_XVFB AND WIN32)
     find_program(CRPKI_XVFB_RUN xvfb-run)

@@ -577,9 +577,9 @@ static void proxy_options(const rc_transport *t, CURL *h, const char *hop)
         curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, t->proxy_password ? t->proxy_password : "");
         curl_easy_setopt(h, CURLOPT_PROXYAUTH, t->proxy_auth);
     } else if (t->sign_on) {
-        /* an empty user and password: SSPI's default credentials */
-        curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, "");
-        curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, "");
+        /* ":": SSPI's default credentials, the logged-on user's (libcurl's
+         * documented way; no name or password of ours is involved) */
+        curl_easy_setopt(h, CURLOPT_PROXYUSERPWD, ":");
         curl_easy_setopt(h, CURLOPT_PROXYAUTH, (long)(CURLAUTH_NEGOTIATE | CURLAUTH_NTLM));
     }
 }

@@ -194,10 +194,12 @@ static void ntlm_challenge(char *out, size_t cap)
     put16(m + 12, (unsigned)dl); /* TargetName */
     put16(m + 14, (unsigned)dl);
     put32(m + 16, (uint32_t)hdr);
-    /* UNICODE, REQUEST_TARGET, NTLM, ALWAYS_SIGN, TARGET_TYPE_DOMAIN,
-     * EXTENDED_SESSIONSECURITY, TARGET_INFO */
-    put32(m + 20, 0x00000001u | 0x00000004u | 0x00000200u | 0x00008000u | 0x00010000u |
-                      0x00080000u | 0x00800000u);
+    /* UNICODE, REQUEST_TARGET, SIGN, SEAL, NTLM, ALWAYS_SIGN, TARGET_TYPE_DOMAIN,
+     * EXTENDED_SESSIONSECURITY, TARGET_INFO, 128, KEY_EXCH, 56: what a
+     * Windows server grants (a Negotiate client asks for signing and sealing) */
+    put32(m + 20, 0x00000001u | 0x00000004u | 0x00000010u | 0x00000020u | 0x00000200u |
+                      0x00008000u | 0x00010000u | 0x00080000u | 0x00800000u | 0x20000000u |
+                      0x40000000u | 0x80000000u);
     for (int i = 0; i < 8; i++)
         m[24 + i] = (unsigned char)(0x11 * (i + 1)); /* the challenge */
     size_t ti = hdr + dl, til = 4 + dl + 4;          /* MsvAvNbDomainName, MsvAvEOL */

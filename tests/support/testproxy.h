@@ -17,12 +17,17 @@
  * for any type-3 message that names a user and carries an NT response,
  * recording the user, the domain and the scheme: which account the client
  * signed on with is what a test of the Windows sign-on wants to know. */
+/* The constants below are also for Windows test programs; the functions
+ * are POSIX only. */
 #ifndef CRPKI_TESTS_SUPPORT_TESTPROXY_H
 #define CRPKI_TESTS_SUPPORT_TESTPROXY_H
 
 #define TP_USER     "tanaka"
 #define TP_PASSWORD "Passw0rd-of-the-domain"
 #define TP_REALM    "corp"
+/* the same for Windows programs (the Credential Manager entry of a test) */
+#define TP_USER_W     L"tanaka"
+#define TP_PASSWORD_W L"Passw0rd-of-the-domain"
 
 typedef enum { TP_NONE, TP_BASIC, TP_DIGEST_AND_BASIC, TP_SIGN_ON } tp_offer;
 

@@ -35,20 +35,25 @@ static int write_file(const char *dir, const char *name, const char *text)
     return ok && rename(tmp, path) == 0 ? 0 : -1;
 }
 
-static void read_offer(const char *dir, testproxy *p)
+/* The offer DIR/offer names, applied to p; its value, or cur when the file
+ * is absent or unreadable. */
+static int read_offer(const char *dir, testproxy *p, int cur)
 {
     char path[4096], buf[32] = "";
     snprintf(path, sizeof path, "%s/offer", dir);
     FILE *f = fopen(path, "r");
     if (!f)
-        return;
+        return cur;
     if (fgets(buf, sizeof buf, f)) {
         buf[strcspn(buf, "\r\n ")] = '\0';
         int o = tp_offer_parse(buf);
-        if (o >= 0)
+        if (o >= 0 && o != cur) {
             tp_set_offer(p, (tp_offer)o);
+            cur = o;
+        }
     }
     fclose(f);
+    return cur;
 }
 
 int main(int argc, char **argv)
@@ -81,19 +86,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "crpki-testproxy: cannot write %s/port\n", dir);
         return 1;
     }
+    static const char *const OFFER[] = {"none", "basic", "digest", "sign-on"};
     tp_stats last;
     memset(&last, 0xFF, sizeof last);
+    int cur = o, last_offer = -1;
     while (!STOP) {
-        read_offer(dir, p);
+        cur = read_offer(dir, p, cur);
         tp_stats s;
         tp_stats_get(p, &s);
-        if (memcmp(&s, &last, sizeof s) != 0) {
+        if (memcmp(&s, &last, sizeof s) != 0 || cur != last_offer) {
             snprintf(buf, sizeof buf,
-                     "tunnels %d\nauth_headers %d\ngets %d\nscheme %s\nuser %s\n"
+                     "offer %s\ntunnels %d\nauth_headers %d\ngets %d\nscheme %s\nuser %s\n"
                      "domain %s\n",
-                     s.tunnels, s.auth_headers, s.gets, s.scheme, s.user, s.domain);
+                     OFFER[cur], s.tunnels, s.auth_headers, s.gets, s.scheme, s.user, s.domain);
             write_file(dir, "stats", buf);
             last = s;
+            last_offer = cur;
         }
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);

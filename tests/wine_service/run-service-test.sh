@@ -15,6 +15,9 @@
 #      status then in OPERATOR/N.rc (svctest_rsspd_decide);
 #      under Wine with --xvfb, inside `xvfb-run -a` (an X display, so the
 #      approval dialog can be made, found and clicked);
+#      with --proxy PATH, crpki-testproxy (tests/support/testproxy.h) runs
+#      beside the service: CRPKI_TEST_PROXY_DIR (its directory: port, offer,
+#      stats, seen.log, and the files it serves) and CRPKI_TEST_PROXY_PORT;
 #   5. when it exits 0, the artifacts in CRPKI_TEST_OUT are verified with
 #      OpenSSL: X.p7s with `openssl cms -verify` against the registrar CA
 #      (detached when X.content exists), X.sig with `openssl pkeyutl -verify`
@@ -24,7 +27,8 @@
 #
 # run-service-test.sh --rsspd PATH --setup PATH [--template DIR] [--user U]
 #     [--providers csp|ksp|both] [--ui none|console|dialog] [--stop-service]
-#     [--xvfb XVFB_RUN] [--emulator ARG]... [--rsspd-arg ARG]... [--setup-arg ARG]...
+#     [--xvfb XVFB_RUN] [--proxy PATH] [--emulator ARG]... [--rsspd-arg ARG]...
+#     [--setup-arg ARG]...
 #     -- PROGRAM [ARGS...]
 # --emulator: the win64 build's CMAKE_CROSSCOMPILING_EMULATOR, one word per
 # option (wine-run.sh --prefix DIR): setup and program then run under Wine.
@@ -35,7 +39,7 @@
 # service's and the home's logs even on success.
 set -u
 
-rsspd="" setup="" template="" user=user1 providers=both ui=none stop_service=0 xvfb=""
+rsspd="" setup="" template="" user=user1 providers=both ui=none stop_service=0 xvfb="" tproxy=""
 emu=() rsspd_args=() setup_args=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
     --ui) ui=$2; shift 2 ;;
     --stop-service) stop_service=1; shift ;;
     --xvfb) xvfb=$2; shift 2 ;;
+    --proxy) tproxy=$2; shift 2 ;;
     --emulator) emu+=("$2"); shift 2 ;;
     --rsspd-arg) rsspd_args+=("$2"); shift 2 ;;
     --setup-arg) setup_args+=("$2"); shift 2 ;;
@@ -81,7 +86,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/crpki-svc-XXXXXX") || exit 1
 svc=$tmp/svc home=$tmp/home out=$tmp/out phone=$tmp/phone
 mkdir -p "$out"
-pid="" opid=""
+pid="" opid="" ppid_=""
 status=1
 
 stop_rsspd() {
@@ -101,11 +106,13 @@ show_logs() {
     tail -n 40 "$tmp/rsspd.log" 2>/dev/null
     [ -f "$phone.log" ] && { echo "---- phone log"; cat "$phone.log"; }
     [ -f "$tmp/operator.log" ] && { echo "---- crpki-rsspd approve|deny"; cat "$tmp/operator.log"; }
+    [ -f "$tmp/proxy/seen.log" ] && { echo "---- crpki-testproxy (last 40 lines)"; tail -n 40 "$tmp/proxy/seen.log"; }
     [ -f "$home/crpki.log" ] && { echo "---- $home/crpki.log (last 60 lines)"; tail -n 60 "$home/crpki.log"; }
 }
 
 cleanup() {
     [ -n "$opid" ] && { kill "$opid" 2>/dev/null; wait "$opid" 2>/dev/null; }
+    [ -n "$ppid_" ] && { kill "$ppid_" 2>/dev/null; wait "$ppid_" 2>/dev/null; }
     stop_rsspd
     if [ "$status" != 0 ] || [ "${CRPKI_SVCTEST_VERBOSE:-0}" = 1 ]; then
         show_logs >&2
@@ -198,6 +205,24 @@ if [ $stop_service = 1 ]; then
 fi
 
 # ---- 4. the program ------------------------------------------------------------
+if [ -n "$tproxy" ]; then
+    if [ ! -x "$tproxy" ]; then
+        echo "run-service-test.sh: crpki-testproxy '$tproxy' not found: build the linux tree first" >&2
+        exit 1
+    fi
+    mkdir -p "$tmp/proxy"
+    "$tproxy" --dir "$tmp/proxy" >"$tmp/proxy.log" 2>&1 </dev/null &
+    ppid_=$!
+    for _ in $(seq 100); do
+        [ -s "$tmp/proxy/port" ] && break
+        sleep 0.1
+    done
+    [ -s "$tmp/proxy/port" ] || { cat "$tmp/proxy.log" >&2; echo "run-service-test.sh: crpki-testproxy did not start" >&2; exit 1; }
+    export CRPKI_TEST_PROXY_DIR CRPKI_TEST_PROXY_PORT
+    CRPKI_TEST_PROXY_DIR=$(hostpath "$tmp/proxy")
+    CRPKI_TEST_PROXY_PORT=$(cat "$tmp/proxy/port")
+    echo "run-service-test.sh: crpki-testproxy on 127.0.0.1:$CRPKI_TEST_PROXY_PORT"
+fi
 # The operator: `crpki-rsspd approve|deny --code` on the program's behalf.
 operator=$tmp/operator
 mkdir -p "$operator"
