@@ -107,6 +107,68 @@ static void certificates(checks *k)
     catalog_free(&cat);
 }
 
+/* The way to the service: which proxy, decided how (informational: a
+ * wrong way shows in the service check). */
+static void route_check(checks *k)
+{
+    mgmt_ctx *c = k->c;
+    rssp_route r;
+    crpki_error_info ei;
+    char buf[1024], how[600];
+    if (!c->client || rssp_client_route(c->client, &r, &ei) != CRPKI_OK)
+        return;
+    static const char *const FROM[] = {"direct", "explicit", "environment", "static", "pac", "wpad"};
+    cJSON *j = cJSON_AddObjectToObject(out_json(c), "route");
+    cJSON_AddStringToObject(j, "from", FROM[r.from]);
+    if (r.proxy)
+        cJSON_AddStringToObject(j, "proxy", r.proxy);
+    if (r.script)
+        cJSON_AddStringToObject(j, "script", r.script);
+    if (r.note)
+        cJSON_AddStringToObject(j, "note", r.note);
+    cJSON_AddNumberToObject(j, "count", (double)r.count);
+    cJSON_AddBoolToObject(j, "sign_on", r.sign_on);
+    const char *script = r.script && *r.script ? r.script : "";
+    switch (r.from) {
+    case RSSP_ROUTE_EXPLICIT:
+        snprintf(how, sizeof how, "%s", L(c, "個別に設定したプロキシ", "the configured proxy"));
+        break;
+    case RSSP_ROUTE_ENVIRONMENT:
+        snprintf(how, sizeof how, "%s", L(c, "環境変数 https_proxy", "https_proxy environment"));
+        break;
+    case RSSP_ROUTE_STATIC:
+        snprintf(how, sizeof how, "%s",
+                 L(c, "Windows のプロキシ設定 (固定)", "Windows proxy settings (fixed)"));
+        break;
+    case RSSP_ROUTE_PAC:
+        snprintf(how, sizeof how, L(c, "自動構成スクリプト %s", "setup script %s"), script);
+        break;
+    case RSSP_ROUTE_WPAD:
+        snprintf(how, sizeof how, "%s",
+                 L(c, "設定を自動的に検出 (WPAD)", "automatic detection (WPAD)"));
+        break;
+    default:
+        snprintf(how, sizeof how, "%s", L(c, "プロキシの設定なし", "no proxy setting"));
+        break;
+    }
+    int n = r.proxy ? snprintf(buf, sizeof buf, L(c, "プロキシ %s 経由 (%s)", "through proxy %s (%s)"),
+                               r.proxy, how)
+                    : snprintf(buf, sizeof buf, L(c, "直接接続 (%s)", "direct (%s)"), how);
+    if (n > 0 && (size_t)n < sizeof buf && r.count > 1)
+        n += snprintf(buf + n, sizeof buf - (size_t)n,
+                      L(c, "、つながらなければ次の %zu 件を順に試します",
+                        ", the next %zu tried in order if it fails"),
+                      r.count - 1);
+    if (n > 0 && (size_t)n < sizeof buf && r.sign_on)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "%s",
+                      L(c, "、Windows のサインインで認証", ", Windows sign-on offered"));
+    if (n > 0 && (size_t)n < sizeof buf && r.note)
+        snprintf(buf + n, sizeof buf - (size_t)n,
+                 L(c, " ※使えなかった自動設定: %s", " (passed over: %s)"), r.note);
+    check(k, "route", 1, L(c, "通信経路", "route"), buf, NULL);
+    rssp_route_free(&r);
+}
+
 int cmd_status(mgmt_ctx *c, mgmt_args *a)
 {
     const char *pos[1];
@@ -181,6 +243,7 @@ int cmd_status(mgmt_ctx *c, mgmt_args *a)
             check(&k, "service", 0, L(c, "署名サービス", "signing service"), buf, fix);
         }
         rssp_service_info_free(&info);
+        route_check(&k);
     }
 
     /* login: the token store, then (service reachable) a call that needs it */

@@ -265,6 +265,19 @@ static void status_before_login_is_unhealthy(void **state)
     }
     assert_true(login_ng);
     assert_true(service_ok);
+    /* the way to the service, and why: a loopback service is always direct */
+    const cJSON *route = jget(r.json, "route");
+    assert_string_equal(jstr(route, "from"), "direct");
+    assert_null(jget(route, "proxy"));
+    int route_shown = 0;
+    cJSON_ArrayForEach(c, checks)
+    {
+        if (strcmp(jstr(c, "name"), "route") == 0) {
+            route_shown = cJSON_IsTrue(jget(c, "ok"));
+            assert_non_null(strstr(jstr(c, "detail"), "direct"));
+        }
+    }
+    assert_true(route_shown);
     run_free(&r);
     /* a command that needs the login says how to get it */
     RUN(&r, "certs");

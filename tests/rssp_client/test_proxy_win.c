@@ -5,7 +5,9 @@
  *      (the proxy saw the CONNECT), another host goes direct;
  *   2. a setup script that cannot be downloaded is passed over (and said
  *      so) for the fixed proxy;
- *   3. a proxy that asks for the Windows sign-on (Negotiate, NTLM) gets an
+ *   3. crpki-mgmt status says which proxy the script chose, and reaches the
+ *      service through it;
+ *   4. a proxy that asks for the Windows sign-on (Negotiate, NTLM) gets an
  *      NTLM handshake with the account Windows holds for it (Credential
  *      Manager: what SSPI's default credentials draw on), no password from
  *      any file of ours; a proxy offering only Basic gets nothing.
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "base/platform/plat_net.h"
+#include "crpki/config.h"
 #include "crpki/rssp_client.h"
 #include "svctest.h"
 #include "testproxy.h"
@@ -243,6 +246,79 @@ static void pac_script_routes_the_service_through_the_proxy(void)
     rssp_client_free(c);
 }
 
+/* crpki-mgmt (argv path, Unix) --json status with the user's config.json
+ * naming rssp.crpki.test and the system proxy: its output. */
+static char *mgmt_status(const char *mgmt_unix)
+{
+    crpki_config cfg;
+    crpki_error_info ei;
+    const char *home = svctest_env("CRPKI_HOME");
+    char url[128];
+    snprintf(url, sizeof url, "https://rssp.crpki.test:%d", SERVICE_PORT);
+    if (crpki_config_load(home, &cfg, &ei) != CRPKI_OK) {
+        fprintf(stderr, "config: %s\n", ei.detail);
+        exit(1);
+    }
+    free(cfg.service_url);
+    cfg.service_url = _strdup(url);
+    cfg.proxy_mode = RSSP_PROXY_SYSTEM;
+    if (crpki_config_save(&cfg, &ei) != CRPKI_OK) {
+        fprintf(stderr, "config save: %s\n", ei.detail);
+        exit(1);
+    }
+    crpki_config_free(&cfg);
+    char cmd[2048];
+    int n = snprintf(cmd, sizeof cmd, "\"Z:");
+    for (const char *p = mgmt_unix; *p && n < (int)sizeof cmd - 40; p++)
+        cmd[n++] = *p == '/' ? '\\' : *p;
+    snprintf(cmd + n, sizeof cmd - (size_t)n, "\" --json status");
+    FILE *f = _popen(cmd, "r");
+    if (!f) {
+        fprintf(stderr, "cannot run %s\n", cmd);
+        exit(1);
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *out = calloc(1, cap);
+    size_t got;
+    while (out && len < cap - 1 && (got = fread(out + len, 1, cap - 1 - len, f)) > 0)
+        len += got;
+    _pclose(f);
+    return out;
+}
+
+/* 1 when the JSON text has "key": value (value as printed: "\"x\"", true),
+ * whatever white space cJSON put after the colon. */
+static int json_has(const char *json, const char *key, const char *value)
+{
+    char k[128];
+    snprintf(k, sizeof k, "\"%s\":", key);
+    for (const char *p = json ? strstr(json, k) : NULL; p; p = strstr(p + 1, k)) {
+        const char *v = p + strlen(k);
+        v += strspn(v, " \t");
+        if (strncmp(v, value, strlen(value)) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void status_names_the_script_and_its_proxy(const char *mgmt)
+{
+    char url[256], want[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/proxy.pac", PROXY_PORT);
+    internet_options(PROXY_TYPE_DIRECT | PROXY_USE_PAC_SCRIPT, NULL, NULL, url);
+    int tunnels = proxy_count("tunnels");
+    char *out = mgmt_status(mgmt);
+    CHECK(json_has(out, "from", "\"pac\""), "route not from the PAC: %s", out ? out : "-");
+    snprintf(want, sizeof want, "\"127.0.0.1:%d\"", PROXY_PORT);
+    CHECK(json_has(out, "proxy", want), "no proxy %s in the status", want);
+    snprintf(want, sizeof want, "\"%s\"", url);
+    CHECK(json_has(out, "script", want), "no script %s in the status", want);
+    CHECK(proxy_count_reaches("tunnels", tunnels + 1), "status did not go through the proxy");
+    const char *svc = out ? strstr(out, "\"service\"") : NULL;
+    CHECK(svc && json_has(svc, "ok", "true"), "the service check failed: %s", out ? out : "-");
+    free(out);
+}
+
 static void a_script_that_cannot_be_fetched_falls_back_to_the_fixed_proxy(void)
 {
     char url[256], fixed[64];
@@ -323,8 +399,12 @@ static void a_proxy_asking_for_the_windows_sign_on_gets_ntlm(void)
     proxy_offer("none");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_proxy_win CRPKI_MGMT_PATH\n");
+        return 2;
+    }
     PROXY_DIR = svctest_env("CRPKI_TEST_PROXY_DIR");
     PROXY_PORT = atoi(svctest_env("CRPKI_TEST_PROXY_PORT"));
     const char *u = svctest_env("CRPKI_TEST_SERVICE_URL");
@@ -340,6 +420,7 @@ int main(void)
         return 1;
     }
     pac_script_routes_the_service_through_the_proxy();
+    status_names_the_script_and_its_proxy(argv[1]);
     a_script_that_cannot_be_fetched_falls_back_to_the_fixed_proxy();
     a_proxy_asking_for_the_windows_sign_on_gets_ntlm();
     if (failures) {
