@@ -79,6 +79,9 @@ char *gui_text_utf8(HWND ctl);       /* the control's text, malloc'ed UTF-8 */
 gui_job *gui_job_new(int action);
 /* Appends one command ("--lang ja" is added): args end with NULL. */
 int gui_job_cmd(gui_job *j, const char *first, ...);
+/* Appends one argument (an optional flag) to the job's last command: 0, or
+ * -1 (no command yet, too many arguments, out of memory). */
+int gui_job_arg(gui_job *j, const char *arg);
 int gui_job_start(gui_app *app, gui_job *j); /* 0, or -1 (j freed) */
 void gui_job_free(gui_job *j);
 

@@ -39,6 +39,7 @@ enum {
     IDC_PX_USER,
     IDC_PX_PASS,
     IDC_PX_BASIC,
+    IDC_PX_SIGNON,
     IDC_SVC_URL,
     IDC_SVC_NOTE,
     IDC_NET_SAVE,

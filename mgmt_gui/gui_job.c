@@ -55,6 +55,17 @@ int gui_job_cmd(gui_job *j, const char *first, ...)
     return 0;
 }
 
+int gui_job_arg(gui_job *j, const char *arg)
+{
+    if (j->ncmds == 0)
+        return -1;
+    int c = j->ncmds - 1;
+    if (j->argc[c] >= GUI_JOB_MAX_ARGS - 1)
+        return -1;
+    j->argv[c][j->argc[c]] = plat_strdup(arg);
+    return j->argv[c][j->argc[c]++] ? 0 : -1;
+}
+
 static void post_text(gui_job *j, UINT msg, WPARAM wp, const char *utf8)
 {
     wchar_t *w = gui_wide(utf8);

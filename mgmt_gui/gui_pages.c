@@ -193,12 +193,14 @@ static void net_manual_enable(gui_app *app)
     const int ids[] = {IDC_PX_HOST, IDC_PX_PORT, IDC_PX_USER, IDC_PX_PASS, IDC_PX_BASIC};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         EnableWindow(ctl(app, ids[i]), on);
+    /* the sign-on answers a proxy, of Windows' settings or this one */
+    EnableWindow(ctl(app, IDC_PX_SIGNON), !checked(app, IDC_PX_NONE));
 }
 
 static void net_create(gui_app *app)
 {
     int p = GUI_PAGE_NETWORK;
-    gui_add(app, p, WC_BUTTONW, L"プロキシ", WS_VISIBLE | BS_GROUPBOX, 0, 215, 92, 655, 222);
+    gui_add(app, p, WC_BUTTONW, L"プロキシ", WS_VISIBLE | BS_GROUPBOX, 0, 215, 92, 655, 246);
     gui_add(app, p, WC_BUTTONW, L"使用しない (直接接続)", RADIO | WS_GROUP | WS_TABSTOP,
             IDC_PX_NONE, 232, 114, 400, 22);
     gui_add(app, p, WC_BUTTONW, L"Windows のプロキシ設定を使う", RADIO, IDC_PX_SYSTEM, 232, 138,
@@ -214,13 +216,17 @@ static void net_create(gui_app *app)
     gui_add(app, p, WC_EDITW, NULL, EDIT | ES_PASSWORD, IDC_PX_PASS, 335, 252, 250, 24);
     gui_add(app, p, WC_BUTTONW, L"Basic 認証も許可する (パスワードが読み取れる形で送られます)",
             CHECK, IDC_PX_BASIC, 335, 282, 520, 22);
-    gui_add(app, p, WC_STATICW, L"接続先 (リモート署名サービスの URL):", LABEL, 0, 215, 326, 400,
+    gui_add(app, p, WC_BUTTONW,
+            L"プロキシの認証に Windows のサインイン情報を使う (パスワードの入力は不要です)", CHECK,
+            IDC_PX_SIGNON, 232, 310, 620, 22);
+    gui_add(app, p, WC_STATICW, L"接続先 (リモート署名サービスの URL):", LABEL, 0, 215, 348, 400,
             20);
-    gui_add(app, p, WC_EDITW, NULL, EDIT, IDC_SVC_URL, 215, 348, 655, 24);
-    gui_add(app, p, WC_STATICW, NULL, LABEL, IDC_SVC_NOTE, 215, 376, 655, 20);
-    gui_add(app, p, WC_BUTTONW, L"保存する", BTN, IDC_NET_SAVE, 215, 410, 130, 30);
-    gui_add(app, p, WC_BUTTONW, L"接続テスト", BTN, IDC_NET_TEST, 355, 410, 130, 30);
+    gui_add(app, p, WC_EDITW, NULL, EDIT, IDC_SVC_URL, 215, 370, 655, 24);
+    gui_add(app, p, WC_STATICW, NULL, LABEL, IDC_SVC_NOTE, 215, 398, 655, 20);
+    gui_add(app, p, WC_BUTTONW, L"保存する", BTN, IDC_NET_SAVE, 215, 424, 130, 30);
+    gui_add(app, p, WC_BUTTONW, L"接続テスト", BTN, IDC_NET_TEST, 355, 424, 130, 30);
     check(app, IDC_PX_SYSTEM, 1);
+    check(app, IDC_PX_SIGNON, 1);
     net_manual_enable(app);
 }
 
@@ -256,6 +262,8 @@ static void net_loaded(gui_app *app, gui_job *j)
     SetWindowTextW(ctl(app, IDC_PX_PASS), jbool(px, "password_set") ? PW_KEPT : L"");
     SendMessageW(ctl(app, IDC_PX_PASS), EM_SETMODIFY, FALSE, 0);
     check(app, IDC_PX_BASIC, jbool(px, "allow_basic"));
+    const cJSON *so = cJSON_GetObjectItemCaseSensitive(px, "sign_on");
+    check(app, IDC_PX_SIGNON, !cJSON_IsFalse(so));
     net_manual_enable(app);
     const cJSON *svc = cJSON_GetObjectItemCaseSensitive(j->json[1], "service");
     set_text_utf8(ctl(app, IDC_SVC_URL), jstr(svc, "url"));
@@ -291,21 +299,22 @@ static void net_save(gui_app *app)
         } else {
             char hp[600];
             snprintf(hp, sizeof hp, "%s:%s", host, port);
-            const char *basic = checked(app, IDC_PX_BASIC) ? "--allow-basic" : NULL;
-            if (!user[0])
-                ok = gui_job_cmd(j, "proxy", "set", hp, basic, NULL) == 0;
-            else if (pass_changed && pass[0]) {
+            ok = gui_job_cmd(j, "proxy", "set", hp, NULL) == 0;
+            if (ok && user[0])
+                ok = gui_job_arg(j, "--user") == 0 && gui_job_arg(j, user) == 0;
+            if (ok && user[0] && pass_changed && pass[0]) {
                 snprintf(j->secret, sizeof j->secret, "%s", pass);
-                ok = gui_job_cmd(j, "proxy", "set", hp, "--user", user, "--password-stdin", basic,
-                                 NULL) == 0;
-            } else if (!pass_changed && pass[0])
-                ok = gui_job_cmd(j, "proxy", "set", hp, "--user", user, "--keep-password", basic,
-                                 NULL) == 0;
-            else
-                ok = gui_job_cmd(j, "proxy", "set", hp, "--user", user, basic, NULL) == 0;
+                ok = gui_job_arg(j, "--password-stdin") == 0;
+            } else if (ok && user[0] && !pass_changed && pass[0]) {
+                ok = gui_job_arg(j, "--keep-password") == 0;
+            }
+            if (ok && checked(app, IDC_PX_BASIC))
+                ok = gui_job_arg(j, "--allow-basic") == 0;
         }
     } else if (ok)
         ok = gui_job_cmd(j, "proxy", checked(app, IDC_PX_NONE) ? "none" : "system", NULL) == 0;
+    if (ok && !checked(app, IDC_PX_NONE) && !checked(app, IDC_PX_SIGNON))
+        ok = gui_job_arg(j, "--no-sign-on") == 0;
     if (pass) {
         SecureZeroMemory(pass, strlen(pass));
         free(pass);

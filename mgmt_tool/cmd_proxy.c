@@ -62,6 +62,16 @@ static int show(mgmt_ctx *c)
     out_say(c, L(c, "パスワード: %s\n", "password: %s\n"),
             has_pw ? L(c, "設定済み (保護して保存)", "set (stored protected)")
                    : L(c, "なし", "none"));
+    /* where the Windows sign-on applies (rssp_options.proxy_no_sign_on) */
+    int applies =
+        cfg->proxy_mode == RSSP_PROXY_SYSTEM || (cfg->proxy_mode == RSSP_PROXY_EXPLICIT && !has_pw);
+    cJSON_AddBoolToObject(p, "sign_on", cfg->proxy_sign_on);
+    if (applies)
+        out_say(c, L(c, "Windows のサインインで認証: %s\n", "Windows sign-on: %s\n"),
+                cfg->proxy_sign_on
+                    ? L(c, "する (プロキシが求めたとき Negotiate / NTLM、パスワード不要)",
+                        "on (Negotiate / NTLM when the proxy asks; no password)")
+                    : L(c, "しない", "off"));
     return 0;
 }
 
@@ -115,6 +125,7 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     int pw_stdin = arg_flag(a, "--password-stdin");
     int allow_basic = arg_flag(a, "--allow-basic");
     int keep_pw = arg_flag(a, "--keep-password");
+    int no_sign_on = arg_flag(a, "--no-sign-on");
     const char *pos[2];
     int n = arg_rest(c, a, pos, 2);
     if (n < 0)
@@ -123,14 +134,16 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         return mgmt_usage(c, "--user に値がありません", "--user needs a value");
     const char *sub = n > 0 ? pos[0] : "show";
     int is_set = strcmp(sub, "set") == 0;
+    int is_system = strcmp(sub, "system") == 0;
     if ((!is_set && (n > 1 || ru || pw_stdin || allow_basic || keep_pw)) || (is_set && n != 2) ||
-        (!is_set && strcmp(sub, "show") && strcmp(sub, "system") && strcmp(sub, "none")))
+        (no_sign_on && !is_set && !is_system) ||
+        (!is_set && strcmp(sub, "show") && !is_system && strcmp(sub, "none")))
         return mgmt_usage(
             c,
             "proxy show | set HOST:PORT [--user U] [--password-stdin | --keep-password] "
-            "[--allow-basic] | system | none",
+            "[--allow-basic] [--no-sign-on] | system [--no-sign-on] | none",
             "proxy show | set HOST:PORT [--user U] [--password-stdin | "
-            "--keep-password] [--allow-basic] | system | none");
+            "--keep-password] [--allow-basic] [--no-sign-on] | system [--no-sign-on] | none");
     if (pw_stdin && !ru)
         return mgmt_usage(c, "--password-stdin には --user が必要です",
                           "--password-stdin needs --user");
@@ -176,6 +189,7 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         cfg->proxy_mode = strcmp(sub, "none") == 0 ? RSSP_PROXY_NONE : RSSP_PROXY_SYSTEM;
         cfg->proxy_allow_basic = 0;
     }
+    cfg->proxy_sign_on = !no_sign_on;
     /* a new proxy setting replaces the old password (none unless given) */
     rc = save(c, password[0] ? password : NULL, !same_user);
     memset(password, 0, sizeof password);

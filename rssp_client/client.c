@@ -140,6 +140,7 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
     to.proxy_url = proxy.p;
     to.proxy_user = opt->proxy_mode == RSSP_PROXY_EXPLICIT ? opt->proxy_user : NULL;
     to.proxy_allow_basic = opt->proxy_allow_basic != 0;
+    to.proxy_no_sign_on = opt->proxy_no_sign_on != 0;
     to.proxy_password = opt->proxy_mode == RSSP_PROXY_EXPLICIT ? opt->proxy_password : NULL;
     to.connect_timeout_ms = opt->connect_timeout_ms ? opt->connect_timeout_ms : DEFAULT_CONNECT_MS;
     to.user_agent = opt->user_agent ? opt->user_agent : ua;

@@ -106,9 +106,9 @@ crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki
     /* Windows: a proxy that asks who we are gets the logged-on user's
      * sign-on (Negotiate, NTLM; SSPI's default credentials, no password
      * anywhere) unless a password was configured for it. Never Basic. */
-    t->sign_on =
-        plat_is_windows() && (o->proxy_mode == RSSP_PROXY_SYSTEM ||
-                              (o->proxy_mode == RSSP_PROXY_EXPLICIT && !o->proxy_password));
+    t->sign_on = plat_is_windows() && !o->proxy_no_sign_on &&
+                 (o->proxy_mode == RSSP_PROXY_SYSTEM ||
+                  (o->proxy_mode == RSSP_PROXY_EXPLICIT && !o->proxy_password));
     t->poll_ms = RC_POLL_MS;
     t->lock = plat_mutex_new();
     int ok = t->base_url && t->host && t->user_agent && t->lock &&

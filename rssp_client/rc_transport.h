@@ -44,6 +44,7 @@ typedef struct {
     const char *proxy_url; /* RSSP_PROXY_EXPLICIT: "http://host:port" */
     const char *proxy_user, *proxy_password;
     int proxy_allow_basic; /* rssp_options.proxy_allow_basic */
+    int proxy_no_sign_on;  /* rssp_options.proxy_no_sign_on */
     unsigned connect_timeout_ms;
     const char *user_agent;
 } rc_transport_opts;

@@ -27,6 +27,9 @@ typedef struct {
     unsigned proxy_port;
     char *proxy_user;
     int proxy_allow_basic;         /* proxy.allow_basic: also send the password by Basic */
+    int proxy_sign_on;             /* "proxy_sign_on", default true: on Windows a proxy that asks
+                                      gets the Windows sign-on (Negotiate/NTLM) in "system" mode
+                                      and for an explicit proxy without a stored password */
     unsigned connect_timeout_s;    /* default 10 */
     unsigned request_timeout_s;    /* default 30 */
     unsigned approval_timeout_s;   /* default 180: how long a signature may wait */

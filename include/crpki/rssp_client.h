@@ -50,6 +50,9 @@ typedef struct {
     int proxy_allow_basic;       /* 0: the password goes only by Negotiate, NTLM or Digest;
                                     non-zero: also Basic, readable by anyone between here
                                     and the proxy (the proxy is http://) */
+    int proxy_no_sign_on;        /* 0: on Windows a proxy that asks gets the logged-on user's
+                                    sign-on (Negotiate, NTLM) in RSSP_PROXY_SYSTEM, and in
+                                    RSSP_PROXY_EXPLICIT without proxy_password; 1: never */
     unsigned connect_timeout_ms; /* 0: 10 000 */
     unsigned request_timeout_ms; /* per request, long polls excluded; 0: 30 000 */
     unsigned max_retries;        /* retries of a safe request; 0: 4 */

@@ -408,8 +408,36 @@ static void network_page(void)
           "config.json has the proxy and not the password");
     free(data);
     free(cfg);
+    /* the Windows sign-on: on by default; off for Windows' settings, saved
+     * (proxy_sign_on false) and read back; never offered without a proxy */
+    CHECK(SendMessageW(item(IDC_PX_SIGNON), BM_GETCHECK, 0, 0) == BST_CHECKED &&
+              IsWindowEnabled(item(IDC_PX_SIGNON)),
+          "sign-on checked and enabled by default");
+    click(IDC_PX_SYSTEM);
+    click(IDC_PX_SIGNON);
+    Sleep(200); /* the clicks are posted */
+    CHECK(SendMessageW(item(IDC_PX_SIGNON), BM_GETCHECK, 0, 0) == BST_UNCHECKED, "sign-on cleared");
+    mark();
+    click(IDC_NET_SAVE);
+    CHECK(wait_idle(20000, s, sizeof s) == 0 && strstr(s, "保存しました"), "saved system: %s", s);
+    mark();
+    page(GUI_PAGE_EXPORT);
+    mark();
+    page(GUI_PAGE_NETWORK);
+    CHECK(wait_idle(20000, s, sizeof s) == 0, "network page reload (system)");
+    CHECK(SendMessageW(item(IDC_PX_SYSTEM), BM_GETCHECK, 0, 0) == BST_CHECKED &&
+              SendMessageW(item(IDC_PX_SIGNON), BM_GETCHECK, 0, 0) == BST_UNCHECKED,
+          "system without sign-on read back");
+    cfg = svctest_path(svctest_env("CRPKI_HOME"), "config.json");
+    CHECK(svctest_read_file(cfg, &data, &len) == 0 && strstr((char *)data, "proxy_sign_on"),
+          "config.json has proxy_sign_on");
+    free(data);
+    free(cfg);
+    click(IDC_PX_SIGNON);
     /* back to none, saved with the password left as it is shown */
     click(IDC_PX_NONE);
+    Sleep(200);
+    CHECK(!IsWindowEnabled(item(IDC_PX_SIGNON)), "sign-on disabled without a proxy");
     mark();
     click(IDC_NET_SAVE);
     CHECK(wait_idle(20000, s, sizeof s) == 0 && strstr(s, "保存しました"), "saved none: %s", s);

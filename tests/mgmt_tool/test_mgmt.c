@@ -992,6 +992,30 @@ static void proxy_settings_round_trip(void **state)
     expect_exit(&r, 2, "proxy show --allow-basic");
     run_free(&r);
 
+    /* the Windows sign-on at the proxy: on by default, off with --no-sign-on
+     * (saved as proxy_sign_on false), on again with the next plain setting */
+    RUN(&r, "--json", "proxy", "show");
+    assert_true(cJSON_IsTrue(jget(jget(r.json, "proxy"), "sign_on")));
+    run_free(&r);
+    RUN(&r, "--json", "proxy", "system", "--no-sign-on");
+    expect_exit(&r, 0, "proxy system --no-sign-on");
+    assert_true(cJSON_IsFalse(jget(jget(r.json, "proxy"), "sign_on")));
+    run_free(&r);
+    cfg = slurp(path);
+    assert_non_null(cfg);
+    const char *so = strstr(cfg, "\"proxy_sign_on\":");
+    assert_non_null(so);
+    so += strlen("\"proxy_sign_on\":");
+    assert_int_equal(strncmp(so + strspn(so, " \t"), "false", 5), 0);
+    free(cfg);
+    RUN(&r, "--json", "proxy", "system");
+    expect_exit(&r, 0, "proxy system");
+    assert_true(cJSON_IsTrue(jget(jget(r.json, "proxy"), "sign_on")));
+    run_free(&r);
+    RUN(&r, "proxy", "none", "--no-sign-on");
+    expect_exit(&r, 2, "proxy none --no-sign-on");
+    run_free(&r);
+
     RUN(&r, "proxy", "none");
     expect_exit(&r, 0, "proxy none");
     run_free(&r);

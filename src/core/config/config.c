@@ -38,6 +38,7 @@ static void config_defaults(crpki_config *c)
 {
     memset(c, 0, sizeof *c);
     c->proxy_mode = RSSP_PROXY_SYSTEM;
+    c->proxy_sign_on = 1;
     c->connect_timeout_s = 10;
     c->request_timeout_s = 30;
     c->approval_timeout_s = 180;
@@ -366,7 +367,7 @@ static int enum_index(const cJSON *v, const char *const *names, int n)
     return -1;
 }
 
-typedef enum { K_URL, K_CA, K_PROXY, K_TIMEOUT, K_UI, K_LEVEL } key_kind;
+typedef enum { K_URL, K_CA, K_PROXY, K_SIGN_ON, K_TIMEOUT, K_UI, K_LEVEL } key_kind;
 
 static const struct {
     const char *name;
@@ -376,6 +377,7 @@ static const struct {
     {"service_url", K_URL, 0},
     {"ca_bundle", K_CA, 0},
     {"proxy", K_PROXY, 0},
+    {"proxy_sign_on", K_SIGN_ON, 0},
     {"connect_timeout_s", K_TIMEOUT, offsetof(crpki_config, connect_timeout_s)},
     {"request_timeout_s", K_TIMEOUT, offsetof(crpki_config, request_timeout_s)},
     {"approval_timeout_s", K_TIMEOUT, offsetof(crpki_config, approval_timeout_s)},
@@ -395,6 +397,11 @@ static crpki_err apply_key(pctx *p, const char *key, const cJSON *v)
             return apply_ca_bundle(p, v);
         case K_PROXY:
             return apply_proxy(p, v);
+        case K_SIGN_ON:
+            if (!cJSON_IsBool(v) && !cJSON_IsNull(v))
+                return bad(p, key, "expected true or false");
+            p->cfg->proxy_sign_on = !cJSON_IsFalse(v);
+            return CRPKI_OK;
         case K_TIMEOUT: {
             unsigned *field = (unsigned *)((char *)p->cfg + KEYS[i].offset);
             long t;
@@ -692,6 +699,8 @@ static cJSON *config_to_json(const crpki_config *cfg)
         if (cfg->proxy_allow_basic)
             ok &= px && cJSON_AddBoolToObject(px, "allow_basic", 1);
     }
+    if (!cfg->proxy_sign_on)
+        ok &= cJSON_AddBoolToObject(o, "proxy_sign_on", 0) != NULL;
     if (cfg->connect_timeout_s != d.connect_timeout_s)
         ok &= cJSON_AddNumberToObject(o, "connect_timeout_s", cfg->connect_timeout_s) != NULL;
     if (cfg->request_timeout_s != d.request_timeout_s)
@@ -767,6 +776,7 @@ void crpki_config_client_options(const crpki_config *cfg, rssp_options *opt)
     opt->proxy_port = cfg->proxy_port;
     opt->proxy_user = cfg->proxy_user;
     opt->proxy_allow_basic = cfg->proxy_allow_basic;
+    opt->proxy_no_sign_on = !cfg->proxy_sign_on;
     opt->connect_timeout_ms = cfg->connect_timeout_s * 1000u;
     opt->request_timeout_ms = cfg->request_timeout_s * 1000u;
 }
