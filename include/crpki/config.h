@@ -35,9 +35,14 @@ typedef struct {
     unsigned approval_timeout_s;   /* default 180: how long a signature may wait */
     crpki_approval_ui approval_ui; /* default dialog on Windows, console elsewhere */
     crpki_log_level log_level;     /* default warn; CRPKI_LOG_LEVEL overrides */
-    char *warnings;                /* what the load ignored (unknown keys), one per line, or NULL */
-    char *machine_ignored;         /* why the machine-wide file was ignored (someone other than an
-                                      administrator can change it), or NULL */
+    char **trusted_roots;          /* "trusted_roots": SHA-256 fingerprints (64 lower-case hex
+                                      digits) of the registrar roots a certificate's chain must
+                                      end at; none: any root the service sends */
+    size_t ntrusted_roots;
+    unsigned fixed;        /* the keys an administrator set (crpki_config_fixed) */
+    char *warnings;        /* what the load ignored (unknown keys), one per line, or NULL */
+    char *machine_ignored; /* why the machine-wide file was ignored (someone other than an
+                              administrator can change it), or NULL */
 } crpki_config;
 
 /* The per-user state directory: $CRPKI_HOME if set, else Windows
@@ -75,6 +80,12 @@ crpki_err crpki_config_save(const crpki_config *cfg, crpki_error_info *ei);
 crpki_err crpki_config_save_machine(const char *service_url, const char *ca_pem_file, char **where,
                                     crpki_error_info *ei);
 void crpki_config_free(crpki_config *cfg);
+
+/* 1 when an administrator fixed the config.json key (service_url, proxy,
+ * ...): the machine file, HKLM\SOFTWARE\CrpkiRemoteSign or Group Policy
+ * (HKLM\SOFTWARE\Policies\CrpkiRemoteSign) set it, so the user's own value
+ * is not used and the tools do not offer to change it. */
+int crpki_config_fixed(const crpki_config *cfg, const char *key);
 
 /* Client options for this configuration (pointers into cfg, which must
  * outlive opt; *opt is overwritten). proxy_password comes from the token

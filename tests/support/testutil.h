@@ -31,6 +31,13 @@ int tu_chmod(const char *path, int mode); /* POSIX only; 0 or -1 */
 /* Gives HKLM\SOFTWARE\CrpkiRemoteSign (64-bit view; it must exist) the owner
  * and DACL of sddl, e.g. one that lets Users change it. 0 or -1. */
 int tu_machine_key_sddl(const wchar_t *sddl);
+/* The same for HKLM\SOFTWARE\Policies\CrpkiRemoteSign. */
+int tu_policy_key_sddl(const wchar_t *sddl);
+/* Group Policy's values as gpupdate leaves them: a REG_SZ (text) or, text
+ * NULL, a REG_DWORD (dword) under HKLM\SOFTWARE\Policies\CrpkiRemoteSign
+ * (created). 0 or -1. tu_policy_clear removes the key. */
+int tu_policy_set(const wchar_t *name, const wchar_t *text, unsigned long dword);
+int tu_policy_clear(void);
 #endif
 
 /* ---- child processes -------------------------------------------------------- */

@@ -3,6 +3,12 @@
 
 #include "base/error/fail.h"
 
+int plat_store_get(plat_store store, const char *name, char **out, char *why, size_t whysz)
+{
+    (void)store;
+    return plat_machine_get(name, out, why, whysz);
+}
+
 int plat_machine_get(const char *name, char **out, char *why, size_t whysz)
 {
     (void)name, (void)why, (void)whysz;

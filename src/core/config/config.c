@@ -58,6 +58,9 @@ void crpki_config_free(crpki_config *cfg)
     free(cfg->proxy_user);
     free(cfg->warnings);
     free(cfg->machine_ignored);
+    for (size_t i = 0; i < cfg->ntrusted_roots; i++)
+        free(cfg->trusted_roots[i]);
+    free(cfg->trusted_roots);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -67,6 +70,7 @@ typedef struct {
     const char *label; /* the file as named in messages */
     crpki_config *cfg;
     crpki_error_info *ei;
+    int admin; /* an administrator's layer: the keys it sets are fixed */
 } pctx;
 
 static crpki_err bad(pctx *p, const char *key, const char *problem)
@@ -279,6 +283,52 @@ static crpki_err apply_ca_bundle(pctx *p, const cJSON *v)
     return set_string(p, &p->cfg->ca_bundle, s);
 }
 
+/* "trusted_roots": SHA-256 fingerprints of registrar roots (64 hex digits,
+ * colons and case as a certificate viewer shows them), kept lower-case. */
+static crpki_err apply_trusted_roots(pctx *p, const cJSON *v)
+{
+    crpki_config *c = p->cfg;
+    for (size_t i = 0; i < c->ntrusted_roots; i++)
+        free(c->trusted_roots[i]);
+    free(c->trusted_roots);
+    c->trusted_roots = NULL;
+    c->ntrusted_roots = 0;
+    if (cJSON_IsNull(v))
+        return CRPKI_OK;
+    if (!cJSON_IsArray(v))
+        return bad(p, "trusted_roots", "expected an array of SHA-256 fingerprints");
+    int n = cJSON_GetArraySize(v);
+    if (n > 64)
+        return bad(p, "trusted_roots", "more than 64 fingerprints");
+    if (n > 0 && !(c->trusted_roots = calloc((size_t)n, sizeof *c->trusted_roots)))
+        return fail_with(p->ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v)
+    {
+        char hex[65];
+        size_t k = 0;
+        const char *s = cJSON_IsString(e) ? e->valuestring : NULL;
+        for (; s && *s && k < 65; s++) {
+            char ch = *s;
+            if (ch == ':' || ch == ' ')
+                continue;
+            if (ch >= 'A' && ch <= 'F')
+                ch = (char)(ch - 'A' + 'a');
+            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')))
+                break;
+            hex[k++] = ch;
+        }
+        if (!s || *s || k != 64)
+            return bad(p, "trusted_roots",
+                       "expected SHA-256 fingerprints (64 hexadecimal digits, colons allowed)");
+        hex[64] = '\0';
+        if (!(c->trusted_roots[c->ntrusted_roots] = plat_strdup(hex)))
+            return fail_with(p->ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+        c->ntrusted_roots++;
+    }
+    return CRPKI_OK;
+}
+
 static crpki_err apply_proxy_object(pctx *p, const cJSON *v)
 {
     crpki_err r = check_members(p, v, "proxy");
@@ -367,7 +417,7 @@ static int enum_index(const cJSON *v, const char *const *names, int n)
     return -1;
 }
 
-typedef enum { K_URL, K_CA, K_PROXY, K_SIGN_ON, K_TIMEOUT, K_UI, K_LEVEL } key_kind;
+typedef enum { K_URL, K_CA, K_PROXY, K_SIGN_ON, K_ROOTS, K_TIMEOUT, K_UI, K_LEVEL } key_kind;
 
 static const struct {
     const char *name;
@@ -378,6 +428,7 @@ static const struct {
     {"ca_bundle", K_CA, 0},
     {"proxy", K_PROXY, 0},
     {"proxy_sign_on", K_SIGN_ON, 0},
+    {"trusted_roots", K_ROOTS, 0},
     {"connect_timeout_s", K_TIMEOUT, offsetof(crpki_config, connect_timeout_s)},
     {"request_timeout_s", K_TIMEOUT, offsetof(crpki_config, request_timeout_s)},
     {"approval_timeout_s", K_TIMEOUT, offsetof(crpki_config, approval_timeout_s)},
@@ -385,11 +436,33 @@ static const struct {
     {"log_level", K_LEVEL, 0},
 };
 
+static crpki_err apply_key_kind(pctx *p, size_t i, const char *key, const cJSON *v);
+
 static crpki_err apply_key(pctx *p, const char *key, const cJSON *v)
 {
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) {
         if (strcmp(key, KEYS[i].name) != 0)
             continue;
+        crpki_err r = apply_key_kind(p, i, key, v);
+        if (r == CRPKI_OK && p->admin)
+            p->cfg->fixed |= 1u << i;
+        return r;
+    }
+    warn(p, "", key);
+    return CRPKI_OK;
+}
+
+int crpki_config_fixed(const crpki_config *cfg, const char *key)
+{
+    for (size_t i = 0; cfg && key && i < sizeof KEYS / sizeof KEYS[0]; i++)
+        if (strcmp(key, KEYS[i].name) == 0)
+            return (cfg->fixed >> i) & 1u;
+    return 0;
+}
+
+static crpki_err apply_key_kind(pctx *p, size_t i, const char *key, const cJSON *v)
+{
+    {
         switch (KEYS[i].kind) {
         case K_URL:
             return apply_service_url(p, v);
@@ -402,6 +475,8 @@ static crpki_err apply_key(pctx *p, const char *key, const cJSON *v)
                 return bad(p, key, "expected true or false");
             p->cfg->proxy_sign_on = !cJSON_IsFalse(v);
             return CRPKI_OK;
+        case K_ROOTS:
+            return apply_trusted_roots(p, v);
         case K_TIMEOUT: {
             unsigned *field = (unsigned *)((char *)p->cfg + KEYS[i].offset);
             long t;
@@ -432,7 +507,6 @@ static crpki_err apply_key(pctx *p, const char *key, const cJSON *v)
         }
         }
     }
-    warn(p, "", key);
     return CRPKI_OK;
 }
 
@@ -481,7 +555,7 @@ static crpki_err apply_text(pctx *p, const char *text, size_t len)
     return r;
 }
 
-static crpki_err apply_file(const char *label, const char *path, crpki_config *cfg,
+static crpki_err apply_file(const char *label, const char *path, crpki_config *cfg, int admin,
                             crpki_error_info *ei)
 {
     uint8_t *data = NULL;
@@ -498,18 +572,20 @@ static crpki_err apply_file(const char *label, const char *path, crpki_config *c
     }
     if (!data)
         return CRPKI_OK; /* absent: the defaults */
-    pctx p = {label, cfg, ei};
+    pctx p = {label, cfg, ei, admin};
     r = apply_text(&p, (const char *)data, len);
     free(data);
     return r;
 }
 
-/* The layers, lowest first: defaults, the machine file, the administrator's
- * values of plat_machine (machine_text, a config.json object, or NULL), the
- * user's file. */
+/* The layers, lowest first: the defaults, the user's file, then the
+ * administrator's: the machine file, the values of HKLM\SOFTWARE\
+ * CrpkiRemoteSign (machine_text, a config.json object, or NULL), Group
+ * Policy's (policy_text). What an administrator's layer sets is fixed
+ * (crpki_config_fixed): the user's own value does not count. */
 static crpki_err load_layers(const char *machine_file, const char *machine_text,
-                             const char *user_file, const char *home, crpki_config *out,
-                             crpki_error_info *ei)
+                             const char *policy_text, const char *user_file, const char *home,
+                             crpki_config *out, crpki_error_info *ei)
 {
     fail_clear(ei);
     if (!out)
@@ -518,17 +594,21 @@ static crpki_err load_layers(const char *machine_file, const char *machine_text,
     crpki_err r = CRPKI_OK;
     if (home && !(out->home = plat_strdup(home)))
         r = fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+    if (r == CRPKI_OK && user_file)
+        r = apply_file("config.json", user_file, out, 0, ei);
     if (r == CRPKI_OK && machine_file)
-        r = apply_file("machine config.json", machine_file, out, ei);
+        r = apply_file("machine config.json", machine_file, out, 1, ei);
     if (r == CRPKI_OK && machine_text) {
-        pctx p = {"machine settings (" PLAT_MACHINE_STORE ")", out, ei};
+        pctx p = {"machine settings (" PLAT_MACHINE_STORE ")", out, ei, 1};
         r = apply_text(&p, machine_text, strlen(machine_text));
     }
-    if (r == CRPKI_OK && out->service_url &&
+    if (r == CRPKI_OK && policy_text) {
+        pctx p = {"Group Policy (" PLAT_POLICY_STORE ")", out, ei, 1};
+        r = apply_text(&p, policy_text, strlen(policy_text));
+    }
+    if (r == CRPKI_OK && out->service_url && crpki_config_fixed(out, "service_url") &&
         !(out->machine_service_url = plat_strdup(out->service_url)))
         r = fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
-    if (r == CRPKI_OK && user_file)
-        r = apply_file("config.json", user_file, out, ei);
     if (r != CRPKI_OK)
         crpki_config_free(out);
     return r;
@@ -537,30 +617,68 @@ static crpki_err load_layers(const char *machine_file, const char *machine_text,
 crpki_err crpki_config_load_files(const char *machine_file, const char *user_file, const char *home,
                                   crpki_config *out, crpki_error_info *ei)
 {
-    return load_layers(machine_file, NULL, user_file, home, out, ei);
+    return load_layers(machine_file, NULL, NULL, user_file, home, out, ei);
 }
 
-/* plat_machine's values as a config.json object's text (NULL: none); *why
- * set (malloc'ed) when the store is there but not trusted. */
-static crpki_err machine_values(char **text, char **why, crpki_error_info *ei)
+/* A store's value as the config.json member it stands for, added to o. */
+static int add_store_value(cJSON *o, const char *key, const char *v)
+{
+    if (strcmp(key, "proxy_sign_on") == 0)
+        return cJSON_AddBoolToObject(o, key, strcmp(v, "0") != 0) != NULL;
+    if (strcmp(key, "trusted_roots") == 0) {
+        cJSON *a = cJSON_AddArrayToObject(o, key);
+        const char *p = v;
+        size_t n;
+        while (a && *(p += strspn(p, "; ,\t\r\n"))) {
+            n = strcspn(p, "; ,\t\r\n");
+            char buf[200];
+            snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), p);
+            cJSON *e = cJSON_CreateString(buf);
+            if (!e || !cJSON_AddItemToArray(a, e))
+                return 0;
+            p += n;
+        }
+        return a != NULL;
+    }
+    if (strcmp(key, "proxy") == 0 && strcmp(v, "system") != 0 && strcmp(v, "none") != 0) {
+        /* host:port, as the MSI's PROXY= and the ADMX take it */
+        const char *colon = strrchr(v, ':');
+        cJSON *px = cJSON_AddObjectToObject(o, key);
+        char host[300];
+        snprintf(host, sizeof host, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+        char *end = NULL;
+        long port = colon ? strtol(colon + 1, &end, 10) : 0;
+        return px && cJSON_AddStringToObject(px, "host", host) &&
+               cJSON_AddNumberToObject(px, "port", end && !*end ? (double)port : -1.0);
+    }
+    return cJSON_AddStringToObject(o, key, v) != NULL;
+}
+
+/* A store's values as a config.json object's text (NULL: none); *why set
+ * (malloc'ed) when the store is there but not trusted. */
+static crpki_err store_values(plat_store store, char **text, char **why, crpki_error_info *ei)
 {
     static const struct {
         const char *value, *key;
-    } MAP[] = {{PLAT_MACHINE_SERVICE_URL, "service_url"}, {PLAT_MACHINE_CA_BUNDLE, "ca_bundle"}};
+    } MAP[] = {{PLAT_MACHINE_SERVICE_URL, "service_url"},
+               {PLAT_MACHINE_CA_BUNDLE, "ca_bundle"},
+               {PLAT_MACHINE_PROXY, "proxy"},
+               {PLAT_MACHINE_PROXY_SIGN_ON, "proxy_sign_on"},
+               {PLAT_MACHINE_TRUSTED_ROOTS, "trusted_roots"}};
     *text = NULL;
     *why = NULL;
     cJSON *o = NULL;
     char buf[300];
     for (size_t i = 0; i < sizeof MAP / sizeof *MAP; i++) {
         char *v = NULL;
-        int got = plat_machine_get(MAP[i].value, &v, buf, sizeof buf);
+        int got = plat_store_get(store, MAP[i].value, &v, buf, sizeof buf);
         if (got < 0) {
             cJSON_Delete(o);
             *why = plat_strdup(buf);
             return *why ? CRPKI_OK : fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
         }
         if (got == 1 &&
-            ((!o && !(o = cJSON_CreateObject())) || !cJSON_AddStringToObject(o, MAP[i].key, v))) {
+            ((!o && !(o = cJSON_CreateObject())) || !add_store_value(o, MAP[i].key, v))) {
             free(v);
             cJSON_Delete(o);
             return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
@@ -611,40 +729,46 @@ char *config_machine_distrust(const char *path)
     return plat_strdup("");
 }
 
+/* A line for the warnings about an administrator's source set aside. */
+static void distrust_warning(crpki_config *out, const char *what, const char *why)
+{
+    char line[700];
+    snprintf(line, sizeof line,
+             "%s ignored: %.500s (it applies to every user, so only administrators may be able "
+             "to change it)",
+             what, why);
+    add_warning(out, line);
+}
+
 crpki_err config_load_at(const char *machine_file, const char *user_file, const char *home,
                          crpki_config *out, crpki_error_info *ei)
 {
     char *distrust = machine_file ? config_machine_distrust(machine_file) : plat_strdup("");
     if (!distrust)
         return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
-    char *values = NULL, *values_why = NULL;
-    crpki_err r = machine_values(&values, &values_why, ei);
+    char *values = NULL, *values_why = NULL, *policy = NULL, *policy_why = NULL;
+    crpki_err r = store_values(PLAT_STORE_MACHINE, &values, &values_why, ei);
     if (r == CRPKI_OK)
-        r = load_layers(distrust[0] ? NULL : machine_file, values, user_file, home, out, ei);
+        r = store_values(PLAT_STORE_POLICY, &policy, &policy_why, ei);
+    if (r == CRPKI_OK)
+        r = load_layers(distrust[0] ? NULL : machine_file, values, policy, user_file, home, out,
+                        ei);
     free(values);
-    if (r == CRPKI_OK && distrust[0]) {
-        char line[700];
-        snprintf(line, sizeof line,
-                 "machine config.json ignored: %.500s (it applies to every user, so only "
-                 "administrators may be able to change it)",
-                 distrust);
-        add_warning(out, line);
-        out->machine_ignored = distrust;
-        distrust = NULL;
-    }
-    if (r == CRPKI_OK && values_why) {
-        char line[700];
-        snprintf(line, sizeof line,
-                 "machine settings ignored: %.500s (they apply to every user, so only "
-                 "administrators may be able to change them)",
-                 values_why);
-        add_warning(out, line);
-        if (!out->machine_ignored) { /* status shows one reason */
-            out->machine_ignored = values_why;
-            values_why = NULL;
+    free(policy);
+    /* status shows one reason: the first */
+    char **reasons[] = {&distrust, &values_why, &policy_why};
+    const char *what[] = {"machine config.json", "machine settings", "Group Policy"};
+    for (size_t i = 0; r == CRPKI_OK && i < 3; i++) {
+        if (!*reasons[i] || !**reasons[i])
+            continue;
+        distrust_warning(out, what[i], *reasons[i]);
+        if (!out->machine_ignored) {
+            out->machine_ignored = *reasons[i];
+            *reasons[i] = NULL;
         }
     }
     free(values_why);
+    free(policy_why);
     free(distrust);
     return r;
 }
@@ -682,9 +806,7 @@ static cJSON *config_to_json(const crpki_config *cfg)
     if (!o)
         return NULL;
     int ok = 1;
-    /* the administrator's URL stays in the machine file, where it can change */
-    if (cfg->service_url &&
-        !(cfg->machine_service_url && strcmp(cfg->service_url, cfg->machine_service_url) == 0))
+    if (cfg->service_url)
         ok &= cJSON_AddStringToObject(o, "service_url", cfg->service_url) != NULL;
     if (cfg->ca_bundle)
         ok &= cJSON_AddStringToObject(o, "ca_bundle", cfg->ca_bundle) != NULL;
@@ -713,6 +835,18 @@ static cJSON *config_to_json(const crpki_config *cfg)
     if (cfg->log_level != d.log_level)
         ok &= (unsigned)cfg->log_level < 4 &&
               cJSON_AddStringToObject(o, "log_level", LEVEL_NAMES[cfg->log_level]) != NULL;
+    if (cfg->ntrusted_roots) {
+        cJSON *a = cJSON_AddArrayToObject(o, "trusted_roots");
+        for (size_t i = 0; ok && i < cfg->ntrusted_roots; i++) {
+            cJSON *e = cJSON_CreateString(cfg->trusted_roots[i]);
+            ok &= a && e && cJSON_AddItemToArray(a, e);
+        }
+        ok &= a != NULL;
+    }
+    /* what an administrator fixed stays in the administrator's place */
+    for (size_t i = 0; ok && i < sizeof KEYS / sizeof KEYS[0]; i++)
+        if ((cfg->fixed >> i) & 1u)
+            cJSON_DeleteItemFromObjectCaseSensitive(o, KEYS[i].name);
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -758,7 +892,7 @@ crpki_err config_check_text(const char *label, const char *text, size_t len, crp
 {
     crpki_config check;
     config_defaults(&check);
-    pctx p = {label, &check, ei};
+    pctx p = {label, &check, ei, 0};
     crpki_err r = apply_text(&p, text, len);
     crpki_config_free(&check);
     return r;

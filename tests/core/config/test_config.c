@@ -426,18 +426,20 @@ static void unknown_key_is_ignored_with_a_warning_in_the_log(void **state)
 static void null_value_means_the_default(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(tu_write_str(f->machine, "{\"ca_bundle\": \"/m.pem\", \"proxy\": \"none\", "
-                                              "\"request_timeout_s\": 99, \"log_level\": "
-                                              "\"debug\", \"approval_ui\": \"none\"}"),
+    /* the administrator's nulls reset what the user's file set (and fix it) */
+    assert_int_equal(tu_write_str(f->user, "{\"ca_bundle\": \"/m.pem\", \"proxy\": \"none\", "
+                                           "\"request_timeout_s\": 99, \"log_level\": "
+                                           "\"debug\", \"approval_ui\": \"none\"}"),
                      0);
-    assert_int_equal(tu_write_str(f->user, "{\"ca_bundle\": null, \"proxy\": null, "
-                                           "\"request_timeout_s\": null, \"log_level\": null, "
-                                           "\"approval_ui\": null, \"service_url\": null}"),
+    assert_int_equal(tu_write_str(f->machine, "{\"ca_bundle\": null, \"proxy\": null, "
+                                              "\"request_timeout_s\": null, \"log_level\": null, "
+                                              "\"approval_ui\": null, \"service_url\": null}"),
                      0);
     crpki_config cfg;
     crpki_error_info ei;
     assert_int_equal(crpki_config_load_files(f->machine, f->user, NULL, &cfg, &ei), CRPKI_OK);
     assert_defaults(&cfg);
+    assert_true(crpki_config_fixed(&cfg, "proxy"));
     crpki_config_free(&cfg);
 }
 
@@ -537,9 +539,49 @@ static void oversized_file_is_refused(void **state)
     free(big);
 }
 
+/* "trusted_roots": SHA-256 fingerprints as a certificate viewer shows them
+ * (colons, either case), kept as 64 lower-case hex digits; anything else is
+ * refused, naming the key. */
+static void trusted_roots_are_sha256_fingerprints(void **state)
+{
+    fixture *f = *state;
+    crpki_config cfg;
+    expect_loaded(f,
+                  "{\"trusted_roots\": [\"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:"
+                  "01:23:45:67:89:AB:CD:EF:01:23:45:67:89\", "
+                  "\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"]}",
+                  &cfg);
+    assert_int_equal(cfg.ntrusted_roots, 2);
+    assert_string_equal(cfg.trusted_roots[0],
+                        "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+    assert_string_equal(cfg.trusted_roots[1],
+                        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    crpki_error_info ei;
+    assert_int_equal(crpki_config_save(&cfg, &ei), CRPKI_OK);
+    crpki_config_free(&cfg);
+    char path[600];
+    snprintf(path, sizeof path, "%s/config.json", f->dir);
+    assert_int_equal(crpki_config_load_files(NULL, path, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_int_equal(cfg.ntrusted_roots, 2);
+    assert_string_equal(cfg.trusted_roots[1],
+                        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    crpki_config_free(&cfg);
+    const char *bad[] = {
+        "{\"trusted_roots\": \"abcd\"}", "{\"trusted_roots\": [\"abcd\"]}",
+        "{\"trusted_roots\": [\"zz112233445566778899aabbccddeeff00112233445566778899"
+        "aabbccddeeff\"]}",
+        "{\"trusted_roots\": [42]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(load_user_text(f, bad[i], &cfg, &ei), CRPKI_E_CONFIG);
+        assert_non_null(strstr(ei.detail, "trusted_roots"));
+    }
+}
+
 /* ---- machine + user ------------------------------------------------------------------ */
 
-static void user_file_overrides_machine_file_key_by_key(void **state)
+/* The administrator's file fixes what it sets, key by key; the user's file
+ * has the rest (issue 26: a machine file is a policy, not a default). */
+static void machine_file_fixes_what_it_sets_key_by_key(void **state)
 {
     fixture *f = *state;
     assert_int_equal(tu_write_str(f->machine,
@@ -548,7 +590,8 @@ static void user_file_overrides_machine_file_key_by_key(void **state)
                                   " \"connect_timeout_s\": 20, \"log_level\": \"info\"}"),
                      0);
     assert_int_equal(tu_write_str(f->user, "{\"connect_timeout_s\": 5,\n \"proxy\": {\"host\": "
-                                           "\"proxy.corp\", \"port\": 8080}}"),
+                                           "\"proxy.corp\", \"port\": 8080},\n"
+                                           " \"approval_timeout_s\": 60}"),
                      0);
     crpki_config cfg;
     crpki_error_info ei;
@@ -556,22 +599,29 @@ static void user_file_overrides_machine_file_key_by_key(void **state)
     assert_string_equal(cfg.service_url, "https://rssp.example.jp"); /* machine */
     assert_string_equal(cfg.ca_bundle, "/etc/corp.pem");             /* machine */
     assert_int_equal(cfg.log_level, CRPKI_LOG_INFO);                 /* machine */
-    assert_int_equal(cfg.connect_timeout_s, 5);                      /* user */
-    assert_int_equal(cfg.proxy_mode, RSSP_PROXY_EXPLICIT);           /* user */
-    assert_string_equal(cfg.proxy_host, "proxy.corp");
-    assert_int_equal(cfg.request_timeout_s, 30); /* neither: default */
+    assert_int_equal(cfg.connect_timeout_s, 20);                     /* machine over user */
+    assert_int_equal(cfg.proxy_mode, RSSP_PROXY_NONE);               /* machine over user */
+    assert_null(cfg.proxy_host);
+    assert_int_equal(cfg.approval_timeout_s, 60); /* user: the machine is silent */
+    assert_int_equal(cfg.request_timeout_s, 30);  /* neither: default */
+    assert_true(crpki_config_fixed(&cfg, "service_url"));
+    assert_true(crpki_config_fixed(&cfg, "proxy"));
+    assert_true(crpki_config_fixed(&cfg, "connect_timeout_s"));
+    assert_false(crpki_config_fixed(&cfg, "approval_timeout_s"));
+    assert_false(crpki_config_fixed(&cfg, "request_timeout_s"));
+    assert_false(crpki_config_fixed(&cfg, "no_such_key"));
     crpki_config_free(&cfg);
 
-    /* the user's "none" drops the machine's explicit proxy entirely */
+    /* the machine's explicit proxy stands over the user's "none" */
     assert_int_equal(tu_write_str(f->machine, "{\"proxy\": {\"host\": \"m\", \"port\": 1, "
                                               "\"user\": \"u\"}}"),
                      0);
     assert_int_equal(tu_write_str(f->user, "{\"proxy\": \"none\"}"), 0);
     assert_int_equal(crpki_config_load_files(f->machine, f->user, f->dir, &cfg, &ei), CRPKI_OK);
-    assert_int_equal(cfg.proxy_mode, RSSP_PROXY_NONE);
-    assert_null(cfg.proxy_host);
-    assert_null(cfg.proxy_user);
-    assert_int_equal(cfg.proxy_port, 0);
+    assert_int_equal(cfg.proxy_mode, RSSP_PROXY_EXPLICIT);
+    assert_string_equal(cfg.proxy_host, "m");
+    assert_string_equal(cfg.proxy_user, "u");
+    assert_int_equal(cfg.proxy_port, 1);
     crpki_config_free(&cfg);
 }
 
@@ -598,12 +648,16 @@ static void machine_service_url_is_kept_out_of_the_users_file(void **state)
     assert_null(cfg.machine_service_url);
     assert_int_equal(cfg.proxy_mode, RSSP_PROXY_NONE);
     assert_int_equal(cfg.connect_timeout_s, 5);
-    /* a URL of the user's own is saved */
+    /* a URL of the user's own is saved, and counts only where no
+     * administrator fixed one */
     cfg.service_url = plat_strdup("https://own.example.jp");
     assert_int_equal(crpki_config_save(&cfg, &ei), CRPKI_OK);
     crpki_config_free(&cfg);
-    assert_int_equal(crpki_config_load_files(f->machine, path, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_int_equal(crpki_config_load_files(NULL, path, f->dir, &cfg, &ei), CRPKI_OK);
     assert_string_equal(cfg.service_url, "https://own.example.jp");
+    crpki_config_free(&cfg);
+    assert_int_equal(crpki_config_load_files(f->machine, path, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_string_equal(cfg.service_url, "https://rssp.example.jp");
     assert_string_equal(cfg.machine_service_url, "https://rssp.example.jp");
     crpki_config_free(&cfg);
 }
@@ -981,6 +1035,74 @@ int tu_child_main(const char *role, const char *arg)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+#ifdef _WIN32
+/* Group Policy (HKLM\\SOFTWARE\\Policies\\CrpkiRemoteSign, as the ADMX writes
+ * it) wins over the machine's values and the user's file, and fixes what it
+ * sets; in a key others may change it is ignored, and said so. */
+static void group_policy_wins_and_fixes_what_it_sets(void **state)
+{
+    fixture *f = *state;
+    crpki_error_info ei;
+    assert_int_equal(tu_write_str(f->user, "{\"service_url\": \"https://user.example.jp\", "
+                                           "\"proxy\": \"none\", \"connect_timeout_s\": 5}"),
+                     0);
+    assert_int_equal(plat_machine_set(PLAT_MACHINE_SERVICE_URL, "https://machine.example.jp", &ei),
+                     CRPKI_OK);
+    assert_int_equal(tu_policy_set(L"ServiceUrl", L"https://policy.example.jp", 0), 0);
+    assert_int_equal(tu_policy_set(L"Proxy", L"proxy.corp:8080", 0), 0);
+    assert_int_equal(tu_policy_set(L"ProxySignOn", NULL, 0), 0);
+    assert_int_equal(
+        tu_policy_set(L"TrustedRoots",
+                      L"00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF; "
+                      L"ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:"
+                      L"cd:ef:01:23:45:67:89",
+                      0),
+        0);
+    crpki_config cfg;
+    assert_int_equal(config_load_at(f->machine, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_string_equal(cfg.service_url, "https://policy.example.jp");
+    assert_string_equal(cfg.machine_service_url, "https://policy.example.jp");
+    assert_int_equal(cfg.proxy_mode, RSSP_PROXY_EXPLICIT);
+    assert_string_equal(cfg.proxy_host, "proxy.corp");
+    assert_int_equal(cfg.proxy_port, 8080);
+    assert_false(cfg.proxy_sign_on);
+    assert_int_equal(cfg.ntrusted_roots, 2);
+    assert_string_equal(cfg.trusted_roots[0],
+                        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    assert_int_equal(cfg.connect_timeout_s, 5); /* the user's: no policy for it */
+    assert_true(crpki_config_fixed(&cfg, "service_url"));
+    assert_true(crpki_config_fixed(&cfg, "proxy"));
+    assert_true(crpki_config_fixed(&cfg, "proxy_sign_on"));
+    assert_true(crpki_config_fixed(&cfg, "trusted_roots"));
+    assert_false(crpki_config_fixed(&cfg, "connect_timeout_s"));
+    assert_null(cfg.machine_ignored);
+    crpki_config_free(&cfg);
+
+    /* a policy value the product cannot use is an error that names it */
+    assert_int_equal(tu_policy_set(L"Proxy", L"proxy.corp", 0), 0);
+    assert_int_equal(config_load_at(f->machine, f->user, f->dir, &cfg, &ei), CRPKI_E_CONFIG);
+    assert_non_null(strstr(ei.detail, "Group Policy"));
+    assert_non_null(strstr(ei.detail, "proxy.port"));
+    assert_int_equal(tu_policy_set(L"Proxy", L"system", 0), 0);
+
+    /* a policy key anyone may change is not the administrator's */
+    assert_int_equal(tu_policy_key_sddl(L"O:BAD:P(A;CI;KA;;;BA)(A;CI;KA;;;SY)(A;CI;KA;;;BU)"), 0);
+    assert_int_equal(config_load_at(f->machine, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_string_equal(cfg.service_url, "https://machine.example.jp");
+    assert_non_null(cfg.warnings);
+    assert_non_null(strstr(cfg.warnings, "Group Policy ignored"));
+    assert_non_null(strstr(cfg.machine_ignored, "writable by S-1-5-32-545"));
+    crpki_config_free(&cfg);
+
+    assert_int_equal(tu_policy_clear(), 0);
+    assert_int_equal(plat_machine_set(PLAT_MACHINE_SERVICE_URL, NULL, &ei), CRPKI_OK);
+    assert_int_equal(config_load_at(f->machine, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_string_equal(cfg.service_url, "https://user.example.jp");
+    assert_false(crpki_config_fixed(&cfg, "service_url"));
+    crpki_config_free(&cfg);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1009,11 +1131,15 @@ int main(void)
         T(nul_byte_in_file_is_refused),
         T(utf8_bom_is_accepted),
         T(oversized_file_is_refused),
-        T(user_file_overrides_machine_file_key_by_key),
+        T(trusted_roots_are_sha256_fingerprints),
+        T(machine_file_fixes_what_it_sets_key_by_key),
         T(machine_service_url_is_kept_out_of_the_users_file),
         T(bad_machine_file_is_refused_and_named),
         T(machine_file_is_ignored_unless_only_administrators_can_change_it),
         T(machine_settings_written_by_an_administrator_are_honoured),
+#ifdef _WIN32
+        T(group_policy_wins_and_fixes_what_it_sets),
+#endif
         T(ca_bundle_must_be_a_local_path),
         T(unreadable_config_path_is_an_io_error),
         T(save_then_load_round_trips_every_key),
