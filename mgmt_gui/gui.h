@@ -59,6 +59,8 @@ typedef struct gui_app {
     gui_job *job;        /* running, or NULL */
     void *thread;        /* its plat_thread, joined when it is done */
     int service_machine; /* the service URL is the administrator's: read-only */
+    int proxy_fixed;     /* the proxy setting is the administrator's: read-only */
+    int sign_on_fixed;   /* so is the Windows sign-on at the proxy */
     int status_error;    /* the status line shows an error (drawn red) */
     cJSON *certs;        /* the last certificate list (credentials array's parent) */
 } gui_app;

@@ -40,6 +40,7 @@ enum {
     IDC_PX_PASS,
     IDC_PX_BASIC,
     IDC_PX_SIGNON,
+    IDC_PX_NOTE,
     IDC_SVC_URL,
     IDC_SVC_NOTE,
     IDC_NET_SAVE,

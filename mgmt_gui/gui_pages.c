@@ -187,14 +187,19 @@ static void check(gui_app *app, int id, int on)
 
 /* ---- 1. 通信環境設定 ---------------------------------------------------------- */
 
+/* What the administrator fixed stays as it is shown: those controls are
+ * disabled (app->proxy_fixed, app->sign_on_fixed, from proxy show). */
 static void net_manual_enable(gui_app *app)
 {
-    int on = checked(app, IDC_PX_MANUAL);
+    int on = checked(app, IDC_PX_MANUAL) && !app->proxy_fixed;
     const int ids[] = {IDC_PX_HOST, IDC_PX_PORT, IDC_PX_USER, IDC_PX_PASS, IDC_PX_BASIC};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         EnableWindow(ctl(app, ids[i]), on);
+    const int modes[] = {IDC_PX_NONE, IDC_PX_SYSTEM, IDC_PX_MANUAL};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        EnableWindow(ctl(app, modes[i]), !app->proxy_fixed);
     /* the sign-on answers a proxy, of Windows' settings or this one */
-    EnableWindow(ctl(app, IDC_PX_SIGNON), !checked(app, IDC_PX_NONE));
+    EnableWindow(ctl(app, IDC_PX_SIGNON), !checked(app, IDC_PX_NONE) && !app->sign_on_fixed);
 }
 
 static void net_create(gui_app *app)
@@ -202,7 +207,8 @@ static void net_create(gui_app *app)
     int p = GUI_PAGE_NETWORK;
     gui_add(app, p, WC_BUTTONW, L"プロキシ", WS_VISIBLE | BS_GROUPBOX, 0, 215, 92, 655, 246);
     gui_add(app, p, WC_BUTTONW, L"使用しない (直接接続)", RADIO | WS_GROUP | WS_TABSTOP,
-            IDC_PX_NONE, 232, 114, 400, 22);
+            IDC_PX_NONE, 232, 114, 280, 22);
+    gui_add(app, p, WC_STATICW, NULL, LABEL, IDC_PX_NOTE, 520, 116, 340, 20);
     gui_add(app, p, WC_BUTTONW, L"Windows のプロキシ設定を使う", RADIO, IDC_PX_SYSTEM, 232, 138,
             400, 22);
     gui_add(app, p, WC_BUTTONW, L"次のプロキシを使う", RADIO, IDC_PX_MANUAL, 232, 162, 400, 22);
@@ -264,14 +270,19 @@ static void net_loaded(gui_app *app, gui_job *j)
     check(app, IDC_PX_BASIC, jbool(px, "allow_basic"));
     const cJSON *so = cJSON_GetObjectItemCaseSensitive(px, "sign_on");
     check(app, IDC_PX_SIGNON, !cJSON_IsFalse(so));
+    app->proxy_fixed = jbool(px, "fixed");
+    app->sign_on_fixed = jbool(px, "sign_on_fixed");
+    SetWindowTextW(ctl(app, IDC_PX_NOTE), app->proxy_fixed || app->sign_on_fixed
+                                              ? L"組織の管理者によって設定されています"
+                                              : L"");
     net_manual_enable(app);
     const cJSON *svc = cJSON_GetObjectItemCaseSensitive(j->json[1], "service");
     set_text_utf8(ctl(app, IDC_SVC_URL), jstr(svc, "url"));
-    app->service_machine = jbool(svc, "machine_wide");
+    app->service_machine = jbool(svc, "fixed");
     SendMessageW(ctl(app, IDC_SVC_URL), EM_SETREADONLY, app->service_machine, 0);
     SetWindowTextW(ctl(app, IDC_SVC_NOTE),
                    app->service_machine
-                       ? L"接続先はこの PC の管理者が設定しています (変更できません)。"
+                       ? L"接続先は組織の管理者によって設定されています (変更できません)。"
                        : L"");
     show_ok(app, L"現在の設定を表示しています。");
 }
@@ -290,7 +301,9 @@ static void net_save(gui_app *app)
     int ok = url && host && port && user && pass;
     if (ok && !app->service_machine && url[0])
         ok = gui_job_cmd(j, "service", "set", url, NULL) == 0;
-    if (ok && checked(app, IDC_PX_MANUAL)) {
+    if (ok && app->proxy_fixed) {
+        /* the administrator's proxy: nothing of it to save */
+    } else if (ok && checked(app, IDC_PX_MANUAL)) {
         if (!host[0] || !port[0]) {
             ask(app, L"プロキシのホスト名とポートを入力してください。", L"通信環境設定",
                 MB_OK | MB_ICONWARNING);
@@ -313,14 +326,18 @@ static void net_save(gui_app *app)
         }
     } else if (ok)
         ok = gui_job_cmd(j, "proxy", checked(app, IDC_PX_NONE) ? "none" : "system", NULL) == 0;
-    if (ok && !checked(app, IDC_PX_NONE) && !checked(app, IDC_PX_SIGNON))
+    if (ok && !app->proxy_fixed && !app->sign_on_fixed && !checked(app, IDC_PX_NONE) &&
+        !checked(app, IDC_PX_SIGNON))
         ok = gui_job_arg(j, "--no-sign-on") == 0;
     if (pass) {
         SecureZeroMemory(pass, strlen(pass));
         free(pass);
     }
     free(url), free(host), free(port), free(user);
-    if (ok)
+    if (ok && j->ncmds == 0) { /* everything here is the administrator's */
+        gui_job_free(j);
+        show_ok(app, L"保存する設定はありません (組織の管理者によって設定されています)。");
+    } else if (ok)
         start(app, j, L"設定を保存しています…");
     else
         gui_job_free(j);

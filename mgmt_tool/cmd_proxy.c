@@ -27,6 +27,12 @@ static int show(mgmt_ctx *c)
     }
     cJSON *p = cJSON_AddObjectToObject(out_json(c), "proxy");
     cJSON_AddStringToObject(p, "mode", mode_name(cfg->proxy_mode));
+    cJSON_AddBoolToObject(p, "fixed", crpki_config_fixed(cfg, "proxy"));
+    cJSON_AddBoolToObject(p, "sign_on_fixed", crpki_config_fixed(cfg, "proxy_sign_on"));
+    if (crpki_config_fixed(cfg, "proxy"))
+        out_say(c, "%s\n",
+                L(c, "(プロキシは組織の管理者によって設定されています)",
+                  "(the proxy is set by your organization's administrator)"));
     switch (cfg->proxy_mode) {
     case RSSP_PROXY_NONE:
         out_say(c, "%s\n",
@@ -164,6 +170,11 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
     if (strcmp(sub, "show") == 0)
         return show(c);
     crpki_config *cfg = &c->cfg;
+    if (crpki_config_fixed(cfg, "proxy"))
+        return mgmt_refuse_fixed(c, "プロキシ", "proxy");
+    if (crpki_config_fixed(cfg, "proxy_sign_on") && no_sign_on && cfg->proxy_sign_on)
+        return mgmt_refuse_fixed(c, "プロキシでの Windows のサインインの使用",
+                                 "use of the Windows sign-on at the proxy");
     /* the stored password stays only for the same user */
     int same_user = keep_pw && cfg->proxy_mode == RSSP_PROXY_EXPLICIT && cfg->proxy_user && user &&
                     strcmp(cfg->proxy_user, user) == 0;
@@ -189,7 +200,8 @@ int cmd_proxy(mgmt_ctx *c, mgmt_args *a)
         cfg->proxy_mode = strcmp(sub, "none") == 0 ? RSSP_PROXY_NONE : RSSP_PROXY_SYSTEM;
         cfg->proxy_allow_basic = 0;
     }
-    cfg->proxy_sign_on = !no_sign_on;
+    if (!crpki_config_fixed(cfg, "proxy_sign_on"))
+        cfg->proxy_sign_on = !no_sign_on;
     /* a new proxy setting replaces the old password (none unless given) */
     rc = save(c, password[0] ? password : NULL, !same_user);
     memset(password, 0, sizeof password);
@@ -260,13 +272,8 @@ int cmd_service(mgmt_ctx *c, mgmt_args *a)
         return rc;
     crpki_config *cfg = &c->cfg;
     if (is_set && !machine) {
-        if (cfg->machine_service_url)
-            return out_error(c, MGMT_EXIT_CONFIG, crpki_err_name(CRPKI_E_CONFIG),
-                             L(c, "接続先はこの PC の管理者が設定しています",
-                               "the service URL is set for this PC by an administrator"),
-                             cfg->machine_service_url,
-                             L(c, "変更が必要なら PC の管理者に依頼してください",
-                               "ask the PC's administrator to change it"));
+        if (crpki_config_fixed(cfg, "service_url"))
+            return mgmt_refuse_fixed(c, "接続先", "service URL");
         char *old = cfg->service_url;
         cfg->service_url = plat_strdup(pos[1]);
         if (!cfg->service_url) {
@@ -297,9 +304,12 @@ int cmd_service(mgmt_ctx *c, mgmt_args *a)
     cJSON *s = cJSON_AddObjectToObject(out_json(c), "service");
     cJSON_AddStringToObject(s, "url", cfg->service_url ? cfg->service_url : "");
     cJSON_AddBoolToObject(s, "machine_wide", cfg->machine_service_url != NULL);
+    cJSON_AddBoolToObject(s, "fixed", crpki_config_fixed(cfg, "service_url"));
     out_say(c, L(c, "接続先: %s%s\n", "service: %s%s\n"),
             cfg->service_url ? cfg->service_url : L(c, "(未設定)", "(not set)"),
-            cfg->machine_service_url ? L(c, " (PC の管理者が設定)", " (set by the administrator)")
-                                     : "");
+            crpki_config_fixed(cfg, "service_url")
+                ? L(c, " (組織の管理者によって設定されています)",
+                    " (set by your organization's administrator)")
+                : "");
     return 0;
 }

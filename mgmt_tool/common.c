@@ -119,6 +119,20 @@ int mgmt_fail(mgmt_ctx *c, crpki_err e, const crpki_error_info *ei, const char *
                      c->ja ? crpki_strerror_ja(e) : crpki_strerror(e), ei ? ei->detail : NULL, fix);
 }
 
+int mgmt_refuse_fixed(mgmt_ctx *c, const char *what_ja, const char *what_en)
+{
+    char msg[300];
+    if (c->ja)
+        snprintf(msg, sizeof msg, "%sは組織の管理者によって設定されています", what_ja);
+    else
+        snprintf(msg, sizeof msg, "the %s is set by your organization's administrator", what_en);
+    return out_error(c, MGMT_EXIT_CONFIG, "FIXED_BY_ADMINISTRATOR", msg,
+                     L(c, "グループ ポリシー、または PC 全体の設定 (インストール時の指定) です",
+                       "Group Policy, or the PC's machine-wide settings (given at installation)"),
+                     L(c, "変更が必要なら組織の管理者に依頼してください",
+                       "ask your organization's administrator to change it"));
+}
+
 int mgmt_config(mgmt_ctx *c)
 {
     if (c->cfg_loaded)

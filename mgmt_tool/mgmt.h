@@ -81,6 +81,10 @@ int mgmt_connect(mgmt_ctx *c);
 int mgmt_exit_for(crpki_err e);
 /* Reports an error (out_error) with the standard fix for its class unless
  * a fix is given; returns the exit code. */
+/* Refuses to change a setting an administrator fixed (crpki_config_fixed):
+ * "<what>は組織の管理者によって設定されています", exit MGMT_EXIT_CONFIG,
+ * error code FIXED_BY_ADMINISTRATOR. what_ja e.g. "接続先". */
+int mgmt_refuse_fixed(mgmt_ctx *c, const char *what_ja, const char *what_en);
 int mgmt_fail(mgmt_ctx *c, crpki_err e, const crpki_error_info *ei, const char *fix_ja,
               const char *fix_en);
 

@@ -43,6 +43,7 @@
 #include "mystore_win.h"
 #include "shot_png_win.h"
 #include "svctest.h"
+#include "testutil.h"
 
 static int g_failed;
 static HWND g_main;
@@ -448,6 +449,75 @@ static void network_page(void)
     CHECK(wait_idle(30000, s, sizeof s) == 0 && strstr(s, "接続できました"), "test: %s", s);
 }
 
+/* crpki-mgmt (Unix path) ARGS: its exit status and output (UTF-8) in out. */
+static int mgmt_cli(const char *exe_unix, const char *args, char *out, size_t cap)
+{
+    char cmd[2048];
+    int n = snprintf(cmd, sizeof cmd, "\"Z:");
+    for (const char *p = exe_unix; *p && n < (int)sizeof cmd - 200; p++)
+        cmd[n++] = *p == '/' ? '\\' : *p;
+    snprintf(cmd + n, sizeof cmd - (size_t)n, "\" %s", args);
+    out[0] = '\0';
+    FILE *f = _popen(cmd, "r");
+    if (!f)
+        return -1;
+    size_t len = 0, got;
+    while (len < cap - 1 && (got = fread(out + len, 1, cap - 1 - len, f)) > 0)
+        len += got;
+    out[len] = '\0';
+    return _pclose(f);
+}
+
+/* Group Policy fixes the service URL and the proxy: the page shows them
+ * read-only with the administrator's note, saving has nothing to save, and
+ * the CLI twin refuses to change them with the same words. */
+static void policy_fixes_the_network_page(const char *mgmt_exe)
+{
+    char s[2048], v[512];
+    static char out[16384];
+    step("1. 通信環境設定: fixed by Group Policy");
+    wchar_t url[512];
+    MultiByteToWideChar(CP_UTF8, 0, svctest_env("CRPKI_TEST_SERVICE_URL"), -1, url, 512);
+    CHECK(tu_policy_set(L"ServiceUrl", url, 0) == 0 && tu_policy_set(L"Proxy", L"none", 0) == 0 &&
+              tu_policy_set(L"ProxySignOn", NULL, 0) == 0,
+          "policy values written");
+    mark();
+    page(GUI_PAGE_EXPORT);
+    mark();
+    page(GUI_PAGE_NETWORK);
+    CHECK(wait_idle(20000, s, sizeof s) == 0, "network page under policy");
+    LONG_PTR st = GetWindowLongPtrW(item(IDC_SVC_URL), GWL_STYLE);
+    CHECK(st & ES_READONLY, "the service URL is read-only");
+    CHECK(SendMessageW(item(IDC_PX_NONE), BM_GETCHECK, 0, 0) == BST_CHECKED, "policy's none shown");
+    CHECK(!IsWindowEnabled(item(IDC_PX_NONE)) && !IsWindowEnabled(item(IDC_PX_SYSTEM)) &&
+              !IsWindowEnabled(item(IDC_PX_MANUAL)) && !IsWindowEnabled(item(IDC_PX_SIGNON)),
+          "the proxy choices are disabled");
+    text(IDC_PX_NOTE, v, sizeof v);
+    CHECK(strstr(v, "組織の管理者によって設定されています") != NULL, "proxy note: %s", v);
+    text(IDC_SVC_NOTE, v, sizeof v);
+    CHECK(strstr(v, "組織の管理者によって設定されています") != NULL, "URL note: %s", v);
+    shot(g_main, "network-policy");
+    mark();
+    click(IDC_NET_SAVE);
+    CHECK(wait_idle(20000, s, sizeof s) == 0 && strstr(s, "保存する設定はありません"),
+          "nothing to save: %s", s);
+    int rc = mgmt_cli(mgmt_exe, "--lang ja --json proxy system", out, sizeof out);
+    CHECK(rc == 3 && strstr(out, "組織の管理者によって設定されています") &&
+              strstr(out, "FIXED_BY_ADMINISTRATOR"),
+          "CLI proxy system: exit %d: %s", rc, out);
+    rc = mgmt_cli(mgmt_exe, "--lang ja --json service set https://elsewhere.example.jp", out,
+                  sizeof out);
+    CHECK(rc == 3 && strstr(out, "接続先は組織の管理者によって設定されています"),
+          "CLI service set: exit %d: %s", rc, out);
+    CHECK(tu_policy_clear() == 0, "policy removed");
+    mark();
+    page(GUI_PAGE_EXPORT);
+    mark();
+    page(GUI_PAGE_NETWORK);
+    CHECK(wait_idle(20000, s, sizeof s) == 0, "network page without policy");
+    CHECK(IsWindowEnabled(item(IDC_PX_SYSTEM)), "the proxy choices are back");
+}
+
 static void logout_page(const char *home)
 {
     char s[2048];
@@ -774,8 +844,9 @@ static void hung_and_stopped(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: test_gui_win CrpkiManagementTool.exe crpkicsp.dll\n");
+    if (argc < 4) {
+        fprintf(stderr,
+                "usage: test_gui_win CrpkiManagementTool.exe crpkicsp.dll crpki-mgmt.exe\n");
         return 2;
     }
     WSADATA wd;
@@ -843,6 +914,7 @@ int main(int argc, char **argv)
     CHECK(SendMessageW(item(IDC_NAV), LB_GETCOUNT, 0, 0) == GUI_PAGE_COUNT, "pages listed");
 
     network_page();
+    policy_fixes_the_network_page(argv[3]);
     logout_page(home);
     login_page();
     certs_and_use(home);
