@@ -112,6 +112,7 @@ cat >"$work/expected" <<EOF
 2	Software\\CrpkiRemoteSign	CaBundle	[CA_BUNDLE]	MachineConfigDir
 2	Software\\CrpkiRemoteSign	InstallDir	[INSTALLDIR]	StartMenu
 2	Software\\CrpkiRemoteSign	MachineConfigDir	[MACHINECONFIGDIR]	MachineConfigDir
+2	Software\\CrpkiRemoteSign	Proxy	[PROXY]	MachineConfigDir
 2	Software\\CrpkiRemoteSign	ServiceUrl	[SERVICE_URL]	MachineConfigDir
 EOF
 rows Registry '{print $2,$3,$4,$5,$6}' | expect "Registry"
@@ -119,22 +120,25 @@ rows Registry '{print $2,$3,$4,$5,$6}' | expect "Registry"
 # CRPKI_SAVED_*, copied only when the command line gave no value; all secure
 cat >"$work/expected" <<'EOF'
 CRPKI_SAVED_CA	FindCaBundle
+CRPKI_SAVED_PROXY	FindProxy
 CRPKI_SAVED_URL	FindServiceUrl
 EOF
 rows AppSearch '{print $1,$2}' | expect "AppSearch"
 cat >"$work/expected" <<'EOF'
 FindCaBundle	2	Software\CrpkiRemoteSign	CaBundle	18
+FindProxy	2	Software\CrpkiRemoteSign	Proxy	18
 FindServiceUrl	2	Software\CrpkiRemoteSign	ServiceUrl	18
 EOF
 rows RegLocator '{print $1,$2,$3,$4,$5}' | expect "RegLocator"
 [ "$(rows InstallExecuteSequence '$1=="CrpkiKeepServiceUrl"{print $2}')" = "NOT SERVICE_URL AND CRPKI_SAVED_URL" ] &&
     [ "$(rows InstallExecuteSequence '$1=="CrpkiKeepCaBundle"{print $2}')" = "NOT CA_BUNDLE AND CRPKI_SAVED_CA" ] &&
+    [ "$(rows InstallExecuteSequence '$1=="CrpkiKeepProxy"{print $2}')" = "NOT PROXY AND CRPKI_SAVED_PROXY" ] &&
     [ "$(rows InstallExecuteSequence '$1=="CrpkiKeepServiceUrl"{print $3}')" -gt \
         "$(rows InstallExecuteSequence '$1=="AppSearch"{print $3}')" ] &&
     echo "ok: CrpkiKeep* after AppSearch, only without a command-line value" ||
     bad "CrpkiKeepServiceUrl / CrpkiKeepCaBundle not sequenced after AppSearch with their conditions"
 secure=$(rows Property '$1=="SecureCustomProperties"{print $2}')
-for p in SERVICE_URL CA_BUNDLE CRPKI_SAVED_URL CRPKI_SAVED_CA; do
+for p in SERVICE_URL CA_BUNDLE PROXY CRPKI_SAVED_URL CRPKI_SAVED_CA CRPKI_SAVED_PROXY; do
     grep -qE "(^|;)$p(;|$)" <<<"$secure" || bad "$p is not in SecureCustomProperties ($secure)"
 done
 
@@ -174,6 +178,7 @@ cp=$(msiinfo export "$msi" _ForceCodepage | tr -d '\r' | awk -F'\t' '$2=="_Force
 # + 0x40 continue on error = 3186 (uninstall never fails on it).
 cat >"$work/expected" <<'EOF'
 CrpkiKeepCaBundle	51	CA_BUNDLE	[CRPKI_SAVED_CA]
+CrpkiKeepProxy	51	PROXY	[CRPKI_SAVED_PROXY]
 CrpkiKeepServiceUrl	51	SERVICE_URL	[CRPKI_SAVED_URL]
 CrpkiRegisterKsp	3122	CRPKI_REGSVR32	/s "[#crpkiksp.dll]"
 CrpkiSetRegsvr32	51	CRPKI_REGSVR32	[System64Folder]regsvr32.exe

@@ -12,7 +12,8 @@
 #   2b. crpki-mgmt service set --machine (URL and CA for every user): honoured,
 #      a signature made with it;
 #   3. msiexec /i of the next version (NEXT_MSI): a major upgrade, one product,
-#      the administrator's settings kept; a reinstall with SERVICE_URL=... replaces it;
+#      the administrator's settings kept; a reinstall with SERVICE_URL=... PROXY=host:port
+#      replaces them, and the proxy is then fixed (crpki-mgmt proxy none refused);
 #   4. msiexec /x /qn: files, shortcut and provider entries gone, the provider can
 #      no longer be acquired; the per-user directory is still there.
 #
@@ -195,10 +196,22 @@ W reg query "$CSP_KEY" >/dev/null 2>&1 && ok "CSP entry kept by the upgrade" || 
     bad "the upgrade lost the administrator's settings: ServiceUrl '$(machine_value ServiceUrl)' (was '$url_before')"
 # an upgrade (or repair) given new values replaces them: the MSI's public properties
 W msiexec /i "$(winpath "$next_msi")" /qn REINSTALL=ALL REINSTALLMODE=amus SERVICE_URL=https://rssp.example.jp \
-    /l*v "$(winpath "$work/reinstall.log")"
+    PROXY=proxy.example.jp:8080 /l*v "$(winpath "$work/reinstall.log")"
 [ "$(machine_value ServiceUrl)" = https://rssp.example.jp ] && [ "$(machine_value CaBundle)" = "$ca_before" ] &&
-    ok "msiexec SERVICE_URL=https://rssp.example.jp replaced the service URL, kept the CA" ||
-    bad "msiexec SERVICE_URL=... gave ServiceUrl '$(machine_value ServiceUrl)', CaBundle '$(machine_value CaBundle)'"
+    [ "$(machine_value Proxy)" = proxy.example.jp:8080 ] &&
+    ok "msiexec SERVICE_URL=... PROXY=proxy.example.jp:8080 replaced the URL, set the proxy, kept the CA" ||
+    bad "msiexec SERVICE_URL=... PROXY=... gave ServiceUrl '$(machine_value ServiceUrl)', Proxy '$(machine_value Proxy)', CaBundle '$(machine_value CaBundle)'"
+# the product takes the proxy as the administrator's: fixed, the user cannot change it
+W "$mgmt" --json proxy show >"$work/proxy.json" 2>&1
+tr -d '\r' <"$work/proxy.json" | grep -Eq '"fixed":[[:space:]]*true' &&
+    tr -d '\r' <"$work/proxy.json" | grep -Eq '"host":[[:space:]]*"proxy.example.jp"' &&
+    ok "crpki-mgmt proxy show: proxy.example.jp, fixed by the administrator" ||
+    bad "proxy show after PROXY=: $(cat "$work/proxy.json")"
+W "$mgmt" --json proxy none >"$work/proxy-none.json" 2>&1
+rc=$?
+[ "$rc" = 3 ] && grep -q FIXED_BY_ADMINISTRATOR "$work/proxy-none.json" &&
+    ok "crpki-mgmt proxy none refused (exit 3, FIXED_BY_ADMINISTRATOR)" ||
+    bad "crpki-mgmt proxy none under the MSI's PROXY: exit $rc: $(cat "$work/proxy-none.json")"
 
 # ---- 4. uninstall ----------------------------------------------------------
 W msiexec /x "$(winpath "$next_msi")" /qn /l*v "$(winpath "$work/uninstall.log")"
