@@ -15,7 +15,8 @@
 #include "base/util/text.h"
 
 /* The credential's certificate and chain, as crypto_cert_check_chain takes them. */
-static crpki_err check_chain(const rssp_credential *cr, int64_t now, crpki_error_info *ei)
+static crpki_err check_chain(mgmt_ctx *c, const rssp_credential *cr, int64_t now,
+                             crpki_error_info *ei)
 {
     crypto_cert_der certs[16];
     if (cr->ncerts == 0 || cr->ncerts > sizeof certs / sizeof certs[0])
@@ -24,6 +25,10 @@ static crpki_err check_chain(const rssp_credential *cr, int64_t now, crpki_error
     for (size_t i = 0; i < cr->ncerts; i++)
         certs[i] = (crypto_cert_der){cr->certs[i].der, cr->certs[i].len};
     crpki_err r = crypto_cert_check_chain(certs, cr->ncerts, now, ei);
+    /* the administrator's pinned registrar roots (trusted_roots) */
+    if (r == CRPKI_OK)
+        r = crypto_cert_root_pinned(&certs[cr->ncerts - 1], c->cfg.trusted_roots,
+                                    c->cfg.ntrusted_roots, ei);
     if (r != CRPKI_OK)
         log_write(CRPKI_LOG_WARN, "mgmt", "use %s: refused: %s", cr->id, ei->detail);
     return r;
@@ -62,7 +67,7 @@ int cmd_use(mgmt_ctx *c, mgmt_args *a)
                    "warning: this certificate is not valid (expired or revoked)."));
     /* Nothing the service sent is stored unchecked: the CSP hands this chain
        out as the issuing CA (PP_ROOT_CERTSTORE) */
-    crpki_err r = check_chain(cr, (int64_t)time(NULL), &ei);
+    crpki_err r = check_chain(c, cr, (int64_t)time(NULL), &ei);
     if (r != CRPKI_OK) {
         mgmt_free_creds(v, nv);
         return mgmt_fail(c, r, &ei, NULL, NULL);

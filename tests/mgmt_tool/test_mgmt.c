@@ -14,6 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "harness.h"
 
 extern char **environ;
@@ -467,6 +471,41 @@ static void use_writes_the_key_catalog(void **state)
     RUN(&r, "use", "9");
     expect_exit(&r, 7, "use index out of range");
     run_free(&r);
+
+    /* trusted_roots: a chain to another root is refused, the registrar's
+     * own root (by its SHA-256 fingerprint, colons as a viewer shows it) is
+     * accepted */
+    FILE *cf = fopen(h_sim_data()->registrar_ca, "r");
+    assert_non_null(cf);
+    X509 *root = PEM_read_X509(cf, NULL, NULL, NULL);
+    fclose(cf);
+    assert_non_null(root);
+    unsigned char md[32];
+    unsigned mdlen = 0;
+    assert_true(X509_digest(root, EVP_sha256(), md, &mdlen) && mdlen == 32);
+    X509_free(root);
+    char fp[100] = "", cfgpath[400], text[2048];
+    for (int i = 0; i < 32; i++)
+        snprintf(fp + strlen(fp), sizeof fp - strlen(fp), "%s%02X", i ? ":" : "", md[i]);
+    snprintf(cfgpath, sizeof cfgpath, "%s/config.json", g_home);
+    const char *pins[] = {"0000000000000000000000000000000000000000000000000000000000000000", fp};
+    for (int k = 0; k < 2; k++) {
+        snprintf(text, sizeof text,
+                 "{\"service_url\": \"%s\", \"ca_bundle\": \"%s\", \"approval_ui\": \"console\","
+                 " \"trusted_roots\": [\"%s\"]}\n",
+                 h_base_url(), h_sim_data()->tls_ca, pins[k]);
+        spit(cfgpath, text);
+        RUN(&r, "--json", "use", "1");
+        if (k == 0) {
+            expect_exit(&r, 7, "use under a root that is not pinned");
+            assert_string_equal(jstr(jget(r.json, "error"), "code"), "CRPKI_E_BAD_CERT");
+            assert_non_null(strstr(jstr(jget(r.json, "error"), "detail"), "trusted_roots"));
+        } else {
+            expect_exit(&r, 0, "use under the pinned registrar root");
+        }
+        run_free(&r);
+    }
+    write_config(g_home);
     free(ec);
     free(id);
 }

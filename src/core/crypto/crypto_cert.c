@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/error/fail.h"
+#include "base/platform/plat_random.h"
 #include "core/crypto/crypto.h"
 #include "core/crypto/crypto_der.h"
 
@@ -148,4 +149,34 @@ crpki_err crypto_cert_check_chain(const crypto_cert_der *certs, size_t n, int64_
                       "the certificate's key usage allows no digital signature");
     free(v);
     return e;
+}
+
+int crypto_cert_fingerprint(const uint8_t *der, size_t len, char hex[65])
+{
+    uint8_t d[32];
+    if (!der || plat_sha256(der, len, d) != 0)
+        return -1;
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    return 0;
+}
+
+crpki_err crypto_cert_root_pinned(const crypto_cert_der *root, char *const *pins, size_t npins,
+                                  crpki_error_info *ei)
+{
+    if (npins == 0)
+        return CRPKI_OK;
+    char fp[65];
+    if (!root || !root->der || crypto_cert_fingerprint(root->der, root->len, fp) != 0)
+        return fail_with(ei, CRPKI_E_BAD_CERT,
+                         "the certificate's chain has no root to compare with the %u trusted "
+                         "registrar roots (trusted_roots)",
+                         (unsigned)npins);
+    for (size_t i = 0; i < npins; i++)
+        if (pins[i] && strcmp(pins[i], fp) == 0)
+            return CRPKI_OK;
+    return fail_with(ei, CRPKI_E_BAD_CERT,
+                     "the certificate's chain ends at root SHA-256 %s, not one of the %u registrar "
+                     "roots the administrator trusts (trusted_roots)",
+                     fp, (unsigned)npins);
 }

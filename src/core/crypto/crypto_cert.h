@@ -25,4 +25,15 @@ typedef struct {
 crpki_err crypto_cert_check_chain(const crypto_cert_der *certs, size_t n, int64_t now,
                                   crpki_error_info *ei);
 
+/* The SHA-256 fingerprint of a DER certificate: 64 lower-case hex digits
+ * and a NUL into hex. 0, or -1 when it cannot be computed. */
+int crypto_cert_fingerprint(const uint8_t *der, size_t len, char hex[65]);
+
+/* The administrator's pinned registrar roots (config trusted_roots: SHA-256
+ * fingerprints as crypto_cert_fingerprint writes them): CRPKI_OK when npins
+ * is 0 or root's fingerprint is one of them; CRPKI_E_BAD_CERT, ei->detail
+ * naming the root's fingerprint, otherwise (root NULL: no root known). */
+crpki_err crypto_cert_root_pinned(const crypto_cert_der *root, char *const *pins, size_t npins,
+                                  crpki_error_info *ei);
+
 #endif

@@ -13,6 +13,7 @@
 #include "core/crypto/crypto.h"
 #include "base/log/log.h"
 #include "base/error/fail.h"
+#include "core/crypto/crypto_cert.h"
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_proc.h"
 #include "base/platform/plat_str.h"
@@ -428,6 +429,20 @@ static crpki_err sign_remote(signing_session *s, const signing_params *p, const 
     return e;
 }
 
+/* The key's chain ends at a registrar root the administrator pinned
+ * (trusted_roots), checked at every signature: a catalog written before the
+ * pin, or by hand, signs nothing with another root. */
+static crpki_err check_pinned(const signing_session *s, const catalog_entry *k,
+                              crpki_error_info *ei)
+{
+    if (s->cfg.ntrusted_roots == 0)
+        return CRPKI_OK;
+    const catalog_blob *root = k->nchain ? &k->chain[k->nchain - 1] : NULL;
+    crypto_cert_der der = {root ? root->der : NULL, root ? root->len : 0};
+    return crypto_cert_root_pinned(root ? &der : NULL, s->cfg.trusted_roots, s->cfg.ntrusted_roots,
+                                   ei);
+}
+
 crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig, size_t *sig_len,
                        crpki_error_info *ei)
 {
@@ -437,6 +452,8 @@ crpki_err signing_sign(signing_session *s, const signing_params *p, uint8_t *sig
     const int64_t start_ms = plat_unix_time_ms(), mono0 = plat_now_ms();
     const alg_hash_info *hi = NULL;
     crpki_err e = check_params(p, &hi, ei);
+    if (e == CRPKI_OK)
+        e = check_pinned(s, p->key, ei);
     if (e != CRPKI_OK) {
         log_write(CRPKI_LOG_WARN, MOD, "sign refused: %s", ei ? ei->detail : crpki_strerror(e));
         if (p->key && p->digest)
@@ -495,6 +512,8 @@ crpki_err signing_sign_many(signing_session *s, const signing_params *p, const u
     one.digest = hashes; /* the checks of the first stand for all: same kind and length */
     const alg_hash_info *hi = NULL;
     crpki_err e = check_params(&one, &hi, ei);
+    if (e == CRPKI_OK)
+        e = check_pinned(s, p->key, ei);
     if (e == CRPKI_OK && n > (p->key->multisign ? p->key->multisign : 1))
         e = fail_with(ei, CRPKI_E_INVALID_ARG,
                       "sign: %u hashes, the credential signs at most %u under one approval",

@@ -255,10 +255,42 @@ static void malformed_certificates_are_refused_without_reading_past_them(void **
     drop(&root), drop(&leaf);
 }
 
+/* trusted_roots: the fingerprint is OpenSSL's SHA-256 of the DER; a root
+ * among the pins passes, another is refused naming its fingerprint, no pins
+ * pass everything, no root at all is refused when pins are set. */
+static void pinned_roots_are_compared_by_sha256(void **state)
+{
+    (void)state;
+    cert root, other;
+    make(&root, "Registrar CA", NULL, 0, CA_BC, CA_KU, -DAY, 3650 * DAY);
+    make(&other, "Someone Else's CA", NULL, 0, CA_BC, CA_KU, -DAY, 3650 * DAY);
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    assert_true(X509_digest(root.cert, EVP_sha256(), md, &mdlen) && mdlen == 32);
+    char want[65], fp[65], ofp[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(want + 2 * i, 3, "%02x", md[i]);
+    assert_int_equal(crypto_cert_fingerprint(root.der, (size_t)root.len, fp), 0);
+    assert_string_equal(fp, want);
+    assert_int_equal(crypto_cert_fingerprint(other.der, (size_t)other.len, ofp), 0);
+    crypto_cert_der r = {root.der, (size_t)root.len}, o = {other.der, (size_t)other.len};
+    char *pins[] = {ofp, fp};
+    crpki_error_info ei;
+    assert_int_equal(crypto_cert_root_pinned(&r, pins, 2, &ei), CRPKI_OK);
+    assert_int_equal(crypto_cert_root_pinned(&r, pins, 1, &ei), CRPKI_E_BAD_CERT);
+    assert_non_null(strstr(ei.detail, fp));
+    assert_non_null(strstr(ei.detail, "trusted_roots"));
+    assert_int_equal(crypto_cert_root_pinned(&o, pins + 1, 1, &ei), CRPKI_E_BAD_CERT);
+    assert_int_equal(crypto_cert_root_pinned(&o, NULL, 0, &ei), CRPKI_OK);
+    assert_int_equal(crypto_cert_root_pinned(NULL, pins, 2, &ei), CRPKI_E_BAD_CERT);
+    drop(&root), drop(&other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_chains_pass),
+        cmocka_unit_test(pinned_roots_are_compared_by_sha256),
         cmocka_unit_test(a_chain_that_does_not_verify_is_refused),
         cmocka_unit_test(a_chain_without_a_self_signed_root_is_refused),
         cmocka_unit_test(certificates_not_valid_now_are_refused),

@@ -16,6 +16,7 @@
 
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_thread.h"
+#include "core/crypto/crypto_cert.h"
 #include "core/signing/signing.h"
 #include "core/signing/signing_internal.h"
 #include "vectors.h"
@@ -385,6 +386,52 @@ static void sign_refuses_without_network(void **state)
     assert_int_equal(signing_sign(S, NULL, sig, &n, NULL), CRPKI_E_INVALID_ARG);
 }
 
+/* trusted_roots: a key whose chain ends at another root signs nothing, and
+ * is refused before any network or approval; the pinned root gets past the
+ * check (to the missing service_url here). */
+static void a_key_under_an_unpinned_root_is_refused(void **state)
+{
+    (void)state;
+    static uint8_t pinned_root[] = {0x30, 0x03, 0x02, 0x01, 0x07},
+                   other_root[] = {0x30, 0x01, 0x00};
+    char fp[65];
+    assert_int_equal(crypto_cert_fingerprint(pinned_root, sizeof pinned_root, fp), 0);
+    char cfgpath[600], text[200];
+    snprintf(cfgpath, sizeof cfgpath, "%s/config.json", home);
+    snprintf(text, sizeof text, "{\"trusted_roots\": [\"%s\"]}", fp);
+    FILE *f = fopen(cfgpath, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    signing_session *pinned = NULL;
+    crpki_error_info ei;
+    assert_int_equal(signing_open(home, &pinned, &ei), CRPKI_OK);
+    assert_int_equal(signing_config(pinned)->ntrusted_roots, 1);
+    signing_session *plain = S;
+    S = pinned;
+    catalog_entry k = rsa_key();
+    catalog_blob chain = {other_root, sizeof other_root};
+    k.chain = &chain;
+    k.nchain = 1;
+    assert_int_equal(sign_with(&k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_BAD_CERT);
+    k.nchain = 0; /* no chain at all: no root to trust */
+    assert_int_equal(sign_with(&k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_BAD_CERT);
+    uint8_t hashes[64] = {0}, sigs[2 * 256];
+    size_t lens[2];
+    signing_params p = {&k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, hashes, 32, "x", 0, NULL, 1000};
+    assert_int_equal(signing_sign_many(S, &p, hashes, 1, NULL, sigs, 256, lens, &ei),
+                     CRPKI_E_BAD_CERT);
+    chain = (catalog_blob){pinned_root, sizeof pinned_root};
+    k.nchain = 1;
+    assert_int_equal(sign_with(&k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_CONFIG);
+    S = plain;
+    signing_close(pinned);
+    remove(cfgpath);
+}
+
 static void empty_catalog_has_no_keys(void **state)
 {
     (void)state;
@@ -472,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(sign_refuses_without_network, session_setup,
                                         session_teardown),
         cmocka_unit_test_setup_teardown(empty_catalog_has_no_keys, session_setup, session_teardown),
+        cmocka_unit_test_setup_teardown(a_key_under_an_unpinned_root_is_refused, session_setup,
+                                        session_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
