@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# installer_msi_contents: inspects the built CrpkiRemoteSign.msi with msiinfo and
+# installer_msi_contents: inspects the built RemoteSignatureDriver.msi with msiinfo and
 # msiextract, natively. Every file, directory, component, registry row,
 # shortcut and custom action must be exactly the intended one (diffs are
 # printed on failure); the UpgradeCode is the stable one; the packaged
@@ -71,7 +71,7 @@ rows InstallExecuteSequence '$1=="RemoveExistingProducts"' | grep -q . &&
 # ---- directories ----
 cat >"$work/expected" <<'EOF'
 CommonAppDataFolder	TARGETDIR	.
-INSTALLDIR	ProgramFiles64Folder	CrpkiRemoteSign
+INSTALLDIR	ProgramFiles64Folder	CrpkiRemoteSignApp
 MACHINECONFIGDIR	CommonAppDataFolder	CrpkiRemoteSign
 ProgramFiles64Folder	TARGETDIR	.
 ProgramMenuFolder	TARGETDIR	.
@@ -208,16 +208,16 @@ if ! msiextract -C "$work/x" "$msi" >/dev/null; then
     bad "msiextract failed"
 else
     cat >"$work/expected" <<'EOF'
-CrpkiRemoteSign/CrpkiManagementTool.exe
-CrpkiRemoteSign/LICENSE.txt
-CrpkiRemoteSign/Readme.txt
-CrpkiRemoteSign/crpki-mgmt.exe
+CrpkiRemoteSignApp/CrpkiManagementTool.exe
+CrpkiRemoteSignApp/LICENSE.txt
+CrpkiRemoteSignApp/Readme.txt
+CrpkiRemoteSignApp/crpki-mgmt.exe
 crpkicsp.dll
 crpkiksp.dll
 EOF
     (cd "$work/x" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) | expect "extracted files"
-    for pe in crpkicsp.dll crpkiksp.dll CrpkiRemoteSign/crpki-mgmt.exe \
-        CrpkiRemoteSign/CrpkiManagementTool.exe; do
+    for pe in crpkicsp.dll crpkiksp.dll CrpkiRemoteSignApp/crpki-mgmt.exe \
+        CrpkiRemoteSignApp/CrpkiManagementTool.exe; do
         [ -f "$work/x/$pe" ] || continue
         if out=$(cmake -DOBJDUMP="$objdump" -DFILE="$work/x/$pe" -P "$winimports" 2>&1); then
             echo "ok: $pe imports only Windows DLLs ($(grep -c 'imports ' <<<"$out") DLLs)"
@@ -235,7 +235,7 @@ EOF
     "$objdump" -p "$work/x/crpkiksp.dll" | grep -qw GetKeyStorageInterface ||
         bad "crpkiksp.dll does not export GetKeyStorageInterface"
     "$objdump" -p "$work/x/crpkicsp.dll" | grep -qw CPSignHash || bad "crpkicsp.dll does not export CPSignHash"
-    cmp -s "$work/x/CrpkiRemoteSign/LICENSE.txt" "$(dirname "$winimports")/../LICENSE" ||
+    cmp -s "$work/x/CrpkiRemoteSignApp/LICENSE.txt" "$(dirname "$winimports")/../LICENSE" ||
         bad "LICENSE.txt is not the tree's LICENSE"
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # installer_wine: the MSI's whole life under Wine, in a fresh prefix of its own.
-#   1. msiexec /i /qn /l*v: files in System32 and Program Files\CrpkiRemoteSign,
+#   1. msiexec /i /qn /l*v: files in System32 and Program Files\CrpkiRemoteSignApp,
 #      the Start-menu shortcut, the CSP registry entry, the KSP custom action ran;
 #      the installed crpki-mgmt.exe runs (nothing else needed on the machine);
 #   2. against crpki-rsspd (auto-approval): crpki-test-setup logs user1 in and
@@ -15,11 +15,15 @@
 #      the administrator's settings kept; a reinstall with SERVICE_URL=... PROXY=host:port
 #      replaces them, and the proxy is then fixed (crpki-mgmt proxy none refused);
 #   4. msiexec /x /qn: files, shortcut and provider entries gone, the provider can
-#      no longer be acquired; the per-user directory is still there.
+#      no longer be acquired; the per-user directory is still there;
+#   5. the old names: a package of an older version with the old folder
+#      (Program Files\CrpkiRemoteSign) installed, then the current
+#      RemoteSignatureDriver.msi: one product, the old folder gone, the files
+#      in Program Files\CrpkiRemoteSignApp; removed again.
 #
-#   wine-install.sh WINE_RUN PREFIX WORK MSI NEXT_MSI INSTALLED_CSP_EXE TEST_SETUP_EXE RSSPD
+#   wine-install.sh WINE_RUN PREFIX WORK MSI NEXT_MSI INSTALLED_CSP_EXE TEST_SETUP_EXE RSSPD OLD_MSI
 set -u
-wine_run=$1 prefix=$2 work=$3 msi=$4 next_msi=$5 client=$6 setup=$7 rsspd=$8
+wine_run=$1 prefix=$2 work=$3 msi=$4 next_msi=$5 client=$6 setup=$7 rsspd=$8 old_msi=$9
 
 CSP_KEY='HKLM\Software\Microsoft\Cryptography\Defaults\Provider\CRPKI Remote Signing Cryptographic Provider'
 failures=0
@@ -35,7 +39,7 @@ ok() { echo "ok: $*"; }
 W() { "$wine_run" --prefix "$prefix" "$@"; }
 winpath() { WINEPREFIX=$prefix WINEDEBUG=-all winepath -w "$1" 2>/dev/null; }
 
-for f in "$msi" "$next_msi" "$client" "$setup"; do
+for f in "$msi" "$next_msi" "$client" "$setup" "$old_msi"; do
     [ -f "$f" ] || die "$f does not exist"
 done
 [ -x "$rsspd" ] || die "$rsspd not found: build the linux preset first (cmake --build --preset linux), or set CRPKI_RSSPD"
@@ -52,7 +56,7 @@ mkdir -p "$work/out"
 "$wine_run" --prefix "$prefix" --setup >/dev/null || die "wine prefix setup failed"
 c="$prefix/drive_c"
 sys32="$c/windows/system32"
-pf="$c/Program Files/CrpkiRemoteSign"
+pf="$c/Program Files/CrpkiRemoteSignApp"
 
 # ---- 1. install ---------------------------------------------------------
 # System32 before: the install must add our two DLLs there and nothing else
@@ -67,7 +71,7 @@ for f in "$sys32/crpkicsp.dll" "$sys32/crpkiksp.dll" "$pf/crpki-mgmt.exe" "$pf/C
 done
 extra=$(cd "$pf" 2>/dev/null && ls | grep -vx -e crpki-mgmt.exe -e CrpkiManagementTool.exe \
     -e LICENSE.txt -e Readme.txt)
-[ -z "$extra" ] || bad "unexpected files in Program Files\\CrpkiRemoteSign: $extra"
+[ -z "$extra" ] || bad "unexpected files in Program Files\\CrpkiRemoteSignApp: $extra"
 (cd "$sys32" && find . -maxdepth 1 -type f | LC_ALL=C sort) >"$work/system32.after"
 added=$(LC_ALL=C comm -13 "$work/system32.before" "$work/system32.after" | sed 's|^\./||' | tr '\n' ' ')
 [ "$added" = "crpkicsp.dll crpkiksp.dll " ] && ok "System32 gained crpkicsp.dll and crpkiksp.dll only" ||
@@ -90,7 +94,7 @@ echo "$reg" | grep -Eq 'Image Path +REG_SZ +C:\\windows\\system32\\crpkicsp\.dll
     echo "$reg" | grep -Eq 'Type +REG_DWORD +0x1$' && echo "$reg" | grep -Eq 'SigInFile +REG_DWORD +0x0$' &&
     ok "CSP registry entry (Image Path, Type 1, SigInFile 0)" || bad "CSP registry entry wrong: $reg"
 
-W "C:\\Program Files\\CrpkiRemoteSign\\crpki-mgmt.exe" --help >"$work/help.txt" 2>&1 &&
+W "C:\\Program Files\\CrpkiRemoteSignApp\\crpki-mgmt.exe" --help >"$work/help.txt" 2>&1 &&
     ok "installed crpki-mgmt.exe --help runs" || bad "installed crpki-mgmt.exe --help failed: $(head -5 "$work/help.txt")"
 
 # ---- 2. sign through the installed CSP ------------------------------------
@@ -139,7 +143,7 @@ else
     bad "installed_csp sign failed: $(cat "$work/client.log")"
 fi
 
-mgmt="C:\\Program Files\\CrpkiRemoteSign\\crpki-mgmt.exe"
+mgmt="C:\\Program Files\\CrpkiRemoteSignApp\\crpki-mgmt.exe"
 printf 'Contract signed through the installed driver.\r\n' >"$work/doc.txt"
 if W "$mgmt" use 1 --provider csp >"$work/use.log" 2>&1 &&
     W "$mgmt" sign "$(winpath "$work/doc.txt")" --provider csp --out "$(winpath "$work/doc.p7s")" >"$work/sign.log" 2>&1; then
@@ -232,6 +236,27 @@ W "$(winpath "$client")" absent >"$work/absent.log" 2>&1 && ok "$(tail -1 "$work
 for f in config.json keys.json tokens.dat; do
     [ -s "$home_unix/$f" ] && ok "per-user $f kept" || bad "per-user $f gone after uninstall"
 done
+
+# ---- 5. from the old names ---------------------------------------------------
+oldpf="$c/Program Files/CrpkiRemoteSign"
+W msiexec /i "$(winpath "$old_msi")" /qn /l*v "$(winpath "$work/old.log")"
+rc=$?
+[ "$rc" = 0 ] && [ -s "$oldpf/crpki-mgmt.exe" ] && ok "the old package installed into Program Files\\CrpkiRemoteSign" ||
+    bad "the old package: msiexec exit $rc, $(ls "$oldpf" 2>&1 | tr '\n' ' ')"
+W msiexec /i "$(winpath "$msi")" /qn /l*v "$(winpath "$work/rename.log")"
+rc=$?
+products=$(W reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' |
+    grep -c 'DisplayName.*CRPKI Remote Signing Driver')
+[ "$rc" = 0 ] && [ "$products" = 1 ] && ok "RemoteSignatureDriver.msi over the old package: exit 0, one product" ||
+    bad "RemoteSignatureDriver.msi over the old package: exit $rc, $products products"
+[ ! -e "$oldpf" ] && ok "no stray Program Files\\CrpkiRemoteSign" ||
+    bad "Program Files\\CrpkiRemoteSign left behind: $(find "$oldpf" 2>&1 | tr '\n' ' ')"
+[ -s "$pf/crpki-mgmt.exe" ] && [ -s "$sys32/crpkicsp.dll" ] && W reg query "$CSP_KEY" >/dev/null 2>&1 &&
+    ok "files in Program Files\\CrpkiRemoteSignApp and System32, CSP registered" ||
+    bad "after the rename: files or the CSP entry missing"
+W msiexec /x "$(winpath "$msi")" /qn /l*v "$(winpath "$work/uninstall2.log")"
+[ ! -e "$pf" ] && ! W reg query "$CSP_KEY" >/dev/null 2>&1 && ok "removed again" ||
+    bad "the second removal left files or the CSP entry"
 
 if [ "$failures" -gt 0 ]; then
     echo "installer_wine: $failures check(s) failed (logs in $work)" >&2
