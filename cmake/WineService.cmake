@@ -4,7 +4,7 @@
 #
 #   crpki_service_test(NAME name COMMAND target_or_path [args...]
 #                      [USER user1] [PROVIDERS csp|ksp|both] [UI none|console|dialog]
-#                      [STOP_SERVICE] [XVFB] [PROXY] [RSSPD_ARGS args...] [SETUP_ARGS args...]
+#                      [STOP_SERVICE] [XVFB] [PROXY] [WPAD] [RSSPD_ARGS args...] [SETUP_ARGS args...]
 #                      [TIMEOUT 300] [LABELS labels...])
 #
 # The ctest test is labelled "service" + LABELS. The driver starts its own
@@ -16,7 +16,8 @@
 # SETUP_ARGS go to crpki-test-setup (e.g. --approval-timeout 20).
 # PROXY: crpki-testproxy runs beside the service (CRPKI_TEST_PROXY_DIR and
 # CRPKI_TEST_PROXY_PORT; tests/support/testproxy.h); on win64 the linux
-# build's, CRPKI_TESTPROXY.
+# build's, CRPKI_TESTPROXY. WPAD (with PROXY): in namespaces where the host is
+# pc1.corp.test and wpad.corp.test answers on port 80 (run-service-test.sh).
 # XVFB (win64; for UI dialog): the program runs under `xvfb-run -a`, so Wine
 # has an X display to make windows on. Without xvfb-run the test fails,
 # saying so (the xvfb package, scripts/install-deps). No effect on linux.
@@ -30,7 +31,7 @@ set(_CRPKI_SVC_DRIVER "${CMAKE_SOURCE_DIR}/tests/wine_service/run-service-test.s
 set(_CRPKI_SVC_TEMPLATE "${CMAKE_BINARY_DIR}/tests/wine_service/rsspd-template")
 
 function(crpki_service_test)
-  cmake_parse_arguments(S "STOP_SERVICE;XVFB;PROXY" "NAME;USER;PROVIDERS;UI;TIMEOUT"
+  cmake_parse_arguments(S "STOP_SERVICE;XVFB;PROXY;WPAD" "NAME;USER;PROVIDERS;UI;TIMEOUT"
                         "COMMAND;RSSPD_ARGS;SETUP_ARGS;LABELS" ${ARGN})
   if(NOT S_NAME OR NOT S_COMMAND)
     message(FATAL_ERROR "crpki_service_test: NAME and COMMAND are required")
@@ -67,6 +68,9 @@ function(crpki_service_test)
       list(APPEND _args --proxy $<TARGET_FILE:crpki-testproxy>)
     else()
       list(APPEND _args --proxy ${CRPKI_TESTPROXY})
+    endif()
+    if(S_WPAD)
+      list(APPEND _args --wpad-netns)
     endif()
   endif()
   if(S_XVFB AND WIN32)

@@ -220,12 +220,12 @@ static int add_note(rc_route *r, const char *what, const char *why)
 static int try_script(const rc_proxy_sources *src, const char *url, const char *pac_url,
                       rc_route *r)
 {
-    char *list = NULL, *why = NULL;
-    int rc = src->autoconfig(src->ctx, url, pac_url, &list, &why);
+    char *list = NULL, *why = NULL, *found = NULL;
+    int rc = src->autoconfig(src->ctx, url, pac_url, &list, &found, &why);
     int out = -1;
     if (rc == 0) {
         r->from = pac_url ? RSSP_ROUTE_PAC : RSSP_ROUTE_WPAD;
-        r->script = plat_strdup(pac_url ? pac_url : "");
+        r->script = plat_strdup(pac_url ? pac_url : found ? found : "");
         out = r->script && rc_route_add_list(r, list) == 0 ? 1 : -1;
         /* a script that names only DIRECT leaves no hop: direct */
         if (out == 1 && r->n == 1 && !r->hops[0]) {
@@ -243,6 +243,7 @@ static int try_script(const rc_proxy_sources *src, const char *url, const char *
     }
     free(list);
     free(why);
+    free(found);
     return out;
 }
 

@@ -14,9 +14,10 @@
 #include "crpki/rssp_client.h"
 
 /* plat_proxy_autoconfig's contract: 0 with *list ("h:p;h2:p2", NULL for
- * DIRECT), 1 with *why when the script gave no answer, -1 out of memory. */
+ * DIRECT) and, for WPAD, *found (the script's URL, may be NULL), 1 with *why
+ * when the script gave no answer, -1 out of memory. */
 typedef int (*rc_autoconfig_fn)(void *ctx, const char *url, const char *pac_url, char **list,
-                                char **why);
+                                char **found, char **why);
 
 typedef struct {
     const char *env_proxy;       /* https_proxy, else all_proxy (either case), or NULL */

@@ -19,7 +19,7 @@ typedef struct entry {
     plat_thread *th;
     /* written by the worker, under LOCK */
     int done, rc;
-    char *list, *why;
+    char *list, *found, *why;
 } entry;
 
 static plat_mutex *LOCK;
@@ -30,20 +30,22 @@ static void init_lock(void)
     LOCK = plat_mutex_new();
 }
 
-static int plat_ask(void *ctx, const char *url, const char *pac_url, char **list, char **why)
+static int plat_ask(void *ctx, const char *url, const char *pac_url, char **list, char **found,
+                    char **why)
 {
     (void)ctx;
-    return plat_proxy_autoconfig(url, pac_url, list, why);
+    return plat_proxy_autoconfig(url, pac_url, list, found, why);
 }
 
 static void worker(void *arg)
 {
     entry *e = arg;
-    char *list = NULL, *why = NULL;
-    int rc = e->ask(e->ask_ctx, e->url, e->pac, &list, &why);
+    char *list = NULL, *found = NULL, *why = NULL;
+    int rc = e->ask(e->ask_ctx, e->url, e->pac, &list, &found, &why);
     plat_mutex_lock(LOCK);
     e->rc = rc;
     e->list = list;
+    e->found = found;
     e->why = why;
     e->done = 1;
     plat_mutex_unlock(LOCK);
@@ -56,6 +58,7 @@ static void entry_free(entry *e)
     free(e->url);
     free(e->pac);
     free(e->list);
+    free(e->found);
     free(e->why);
     free(e);
 }
@@ -93,10 +96,12 @@ static entry *find_or_start(const rc_proxy_auto_opts *o, const char *url, const 
     return e;
 }
 
-int rc_proxy_auto_ask(void *ctx, const char *url, const char *pac_url, char **list, char **why)
+int rc_proxy_auto_ask(void *ctx, const char *url, const char *pac_url, char **list, char **found,
+                      char **why)
 {
     const rc_proxy_auto_opts *o = ctx;
     *list = NULL;
+    *found = NULL;
     *why = NULL;
     plat_once_run(PLAT_ONCE_PROXY, init_lock);
     if (!LOCK)
@@ -113,12 +118,14 @@ int rc_proxy_auto_ask(void *ctx, const char *url, const char *pac_url, char **li
         if (e->done) {
             int rc = e->rc;
             *list = e->list ? plat_strdup(e->list) : NULL;
+            *found = e->found ? plat_strdup(e->found) : NULL;
             *why = e->why ? plat_strdup(e->why) : NULL;
             plat_mutex_unlock(LOCK);
-            if ((e->list && !*list) || (e->why && !*why)) {
+            if ((e->list && !*list) || (e->found && !*found) || (e->why && !*why)) {
                 free(*list);
+                free(*found);
                 free(*why);
-                *list = *why = NULL;
+                *list = *found = *why = NULL;
                 return -1;
             }
             return rc;

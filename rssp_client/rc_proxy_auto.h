@@ -17,7 +17,8 @@ typedef struct {
 } rc_proxy_auto_opts;
 
 /* An rc_autoconfig_fn; ctx is a const rc_proxy_auto_opts *. */
-int rc_proxy_auto_ask(void *ctx, const char *url, const char *pac_url, char **list, char **why);
+int rc_proxy_auto_ask(void *ctx, const char *url, const char *pac_url, char **list, char **found,
+                      char **why);
 
 /* Drops the answers that have arrived; questions still running stay. */
 void rc_proxy_auto_forget(void);

@@ -133,8 +133,10 @@ typedef struct {
     int calls;
 } script;
 
-static int script_answer(void *ctx, const char *url, const char *pac_url, char **list, char **why)
+static int script_answer(void *ctx, const char *url, const char *pac_url, char **list, char **found,
+                         char **why)
 {
+    *found = NULL;
     script *s = ctx;
     (void)url;
     (void)pac_url;

@@ -13,9 +13,13 @@
  *      any file of ours; a proxy offering only Basic gets nothing.
  * The service is named rssp.crpki.test (not loopback: loopback never goes
  * through a proxy); crpki-testproxy reaches it at 127.0.0.1.
- * What Wine cannot do here: WinHTTP's answer keeps only the first entry of
- * a script's list (the fall-through is tested natively, test_client_proxy),
- * and auto-detection (WPAD) needs a DNS domain this machine does not have. */
+ * With --wpad (crpki_service_test WPAD: namespaces where the PC is
+ * pc1.corp.test and crpki-testproxy is the DNS server and port 80):
+ * "Automatically detect settings" finds http://wpad.corp.test/wpad.dat over
+ * DNS, and its proxy carries the service.
+ * What Wine cannot do: WinHTTP's answer keeps only the first entry of a
+ * script's list (the fall-through is tested natively, test_client_proxy);
+ * WPAD over DHCP (Wine reads no DHCP option 252). */
 #include <windows.h>
 #include <wincred.h>
 
@@ -35,6 +39,7 @@ static int failures;
 #define PROXY_TYPE_DIRECT    1u
 #define PROXY_TYPE_PROXY     2u
 #define PROXY_USE_PAC_SCRIPT 4u
+#define PROXY_AUTO_DETECT    8u
 
 static const char *PROXY_DIR;
 static int PROXY_PORT, SERVICE_PORT;
@@ -217,8 +222,8 @@ static void pac_script_routes_the_service_through_the_proxy(void)
     crpki_error_info ei;
     crpki_err rc = rssp_client_route(c, &r, &ei);
     snprintf(want, sizeof want, "127.0.0.1:%d", PROXY_PORT);
-    CHECK(rc == CRPKI_OK && r.from == RSSP_ROUTE_PAC, "route %d from %d (%s)", (int)rc,
-          (int)r.from, ei.detail);
+    CHECK(rc == CRPKI_OK && r.from == RSSP_ROUTE_PAC, "route %d from %d (%s)", (int)rc, (int)r.from,
+          ei.detail);
     CHECK(r.proxy && strcmp(r.proxy, want) == 0, "proxy %s, want %s", r.proxy ? r.proxy : "direct",
           want);
     CHECK(r.script && strcmp(r.script, url) == 0, "script %s", r.script ? r.script : "-");
@@ -399,10 +404,50 @@ static void a_proxy_asking_for_the_windows_sign_on_gets_ntlm(void)
     proxy_offer("none");
 }
 
+/* "Automatically detect settings": WPAD finds http://wpad.<domain>/wpad.dat,
+ * which crpki-testproxy serves on port 80 of a network namespace whose
+ * host is pc1.corp.test (run-service-test.sh --wpad-netns). */
+static void wpad_routes_the_service_through_the_proxy(void)
+{
+    char pac[512], want[64];
+    snprintf(pac, sizeof pac,
+             "function FindProxyForURL(url, host) {\n"
+             "  if (host == \"rssp.crpki.test\") return \"PROXY 127.0.0.1:%d\";\n"
+             "  return \"DIRECT\";\n}\n",
+             PROXY_PORT);
+    write_proxy_file("wpad.dat", pac);
+    internet_options(PROXY_TYPE_DIRECT | PROXY_AUTO_DETECT, NULL, NULL, NULL);
+    plat_proxy_settings s;
+    CHECK(plat_proxy_settings_get(&s) == 0 && s.auto_detect && !s.pac_url, "auto-detect on");
+    plat_proxy_settings_free(&s);
+    rssp_client *c = client_for("rssp.crpki.test");
+    rssp_route r;
+    crpki_error_info ei;
+    crpki_err rc = rssp_client_route(c, &r, &ei);
+    snprintf(want, sizeof want, "127.0.0.1:%d", PROXY_PORT);
+    printf("WPAD: route from %d via %s (script %s; %s)\n", (int)r.from,
+           r.proxy ? r.proxy : "direct", r.script ? r.script : "-", r.note ? r.note : "no note");
+    CHECK(rc == CRPKI_OK && r.from == RSSP_ROUTE_WPAD, "route from %d: %s", (int)r.from,
+          r.note ? r.note : ei.detail);
+    CHECK(r.proxy && strcmp(r.proxy, want) == 0, "proxy %s", r.proxy ? r.proxy : "direct");
+    /* where WPAD found it: http://wpad.corp.test/wpad.dat, or the name the
+     * address reads back as (WinHTTP asks getnameinfo) */
+    CHECK(r.script && strncmp(r.script, "http://", 7) == 0 && strstr(r.script, "/wpad.dat"),
+          "script %s", r.script ? r.script : "-");
+    rssp_route_free(&r);
+    int tunnels = proxy_count("tunnels");
+    CHECK(info(c, &ei) == CRPKI_OK, "info through WPAD's proxy: %s", ei.detail);
+    CHECK(proxy_count_reaches("tunnels", tunnels + 1), "no tunnel through WPAD's proxy");
+    char *seen = proxy_seen();
+    CHECK(strstr(seen, "GET /wpad.dat") != NULL, "wpad.dat was not fetched");
+    free(seen);
+    rssp_client_free(c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: test_proxy_win CRPKI_MGMT_PATH\n");
+        fprintf(stderr, "usage: test_proxy_win CRPKI_MGMT_PATH | --wpad\n");
         return 2;
     }
     PROXY_DIR = svctest_env("CRPKI_TEST_PROXY_DIR");
@@ -418,6 +463,10 @@ int main(int argc, char **argv)
     if (!PROXY_PORT || !SERVICE_PORT) {
         fprintf(stderr, "bad CRPKI_TEST_PROXY_PORT or CRPKI_TEST_SERVICE_URL\n");
         return 1;
+    }
+    if (strcmp(argv[1], "--wpad") == 0) {
+        wpad_routes_the_service_through_the_proxy();
+        return failures ? 1 : 0;
     }
     pac_script_routes_the_service_through_the_proxy();
     status_names_the_script_and_its_proxy(argv[1]);

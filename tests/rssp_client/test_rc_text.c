@@ -255,7 +255,8 @@ typedef struct {
     char last_url[128];
 } fake_scripts;
 
-static int fake_ask(void *ctx, const char *url, const char *pac_url, char **list, char **why)
+static int fake_ask(void *ctx, const char *url, const char *pac_url, char **list, char **found,
+                    char **why)
 {
     fake_scripts *f = ctx;
     f->calls++;
@@ -263,6 +264,8 @@ static int fake_ask(void *ctx, const char *url, const char *pac_url, char **list
     int rc = pac_url ? f->pac_rc : f->wpad_rc;
     const char *l = pac_url ? f->pac_list : f->wpad_list;
     *list = rc == 0 && l ? plat_strdup(l) : NULL;
+    /* WPAD tells where it found the script */
+    *found = rc == 0 && !pac_url ? plat_strdup("http://wpad.corp.example/wpad.dat") : NULL;
     *why =
         rc == 1 ? plat_strdup(pac_url ? "the script could not be downloaded" : "none found") : NULL;
     return rc;
@@ -283,6 +286,7 @@ static void system_proxy_follows_wpad_then_pac_then_the_fixed_proxy(void **state
     assert_string_equal(r.hops[1], "http://p2:8080");
     assert_null(r.hops[2]);
     assert_null(r.note);
+    assert_string_equal(r.script, "http://wpad.corp.example/wpad.dat");
     assert_string_equal(f.last_url, "https://rssp.example.jp");
     rc_route_free(&r);
     /* no WPAD answer: the setup script, and a note of why WPAD was passed over */

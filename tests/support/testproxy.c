@@ -490,6 +490,11 @@ static void *accept_loop(void *arg)
 
 testproxy *tp_start(tp_offer offer, const char *dir)
 {
+    return tp_start_on(offer, dir, 0);
+}
+
+testproxy *tp_start_on(tp_offer offer, const char *dir, int port)
+{
     testproxy *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
@@ -497,8 +502,13 @@ testproxy *tp_start(tp_offer offer, const char *dir)
     p->offer = offer;
     p->dir = dir ? strdup(dir) : NULL;
     p->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                            .sin_port = htons((uint16_t)port)};
     socklen_t al = sizeof a;
+    int one = 1;
+    if (p->lfd >= 0)
+        setsockopt(p->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (p->lfd < 0 || (dir && !p->dir) || bind(p->lfd, (struct sockaddr *)&a, sizeof a) != 0 ||
         listen(p->lfd, 64) != 0 || getsockname(p->lfd, (struct sockaddr *)&a, &al) != 0 ||
         pthread_create(&p->th, NULL, accept_loop, p) != 0) {

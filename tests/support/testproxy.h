@@ -33,9 +33,10 @@ typedef enum { TP_NONE, TP_BASIC, TP_DIGEST_AND_BASIC, TP_SIGN_ON } tp_offer;
 
 typedef struct testproxy testproxy;
 
-/* Listens on 127.0.0.1, an ephemeral port. dir (may be NULL) is where GET
- * finds its files and seen.log is written. NULL on failure. */
-testproxy *tp_start(tp_offer offer, const char *dir);
+/* Listens on 127.0.0.1:port (0: an ephemeral port). dir (may be NULL) is
+ * where GET finds its files and seen.log is written. NULL on failure. */
+testproxy *tp_start_on(tp_offer offer, const char *dir, int port);
+testproxy *tp_start(tp_offer offer, const char *dir); /* port 0 */
 int tp_port(const testproxy *p);
 void tp_set_offer(testproxy *p, tp_offer offer);
 

@@ -18,6 +18,11 @@
 #      with --proxy PATH, crpki-testproxy (tests/support/testproxy.h) runs
 #      beside the service: CRPKI_TEST_PROXY_DIR (its directory: port, offer,
 #      stats, seen.log, and the files it serves) and CRPKI_TEST_PROXY_PORT;
+#      with --wpad-netns too, everything runs in new user, UTS, network and
+#      mount namespaces (unshare) where the host is pc1.corp.test, the DNS
+#      server (resolv.conf) is crpki-testproxy's, naming wpad.corp.test
+#      127.0.0.1, and the proxy listens on port 80: what Windows' automatic
+#      proxy detection (WPAD over DNS) looks for;
 #   5. when it exits 0, the artifacts in CRPKI_TEST_OUT are verified with
 #      OpenSSL: X.p7s with `openssl cms -verify` against the registrar CA
 #      (detached when X.content exists), X.sig with `openssl pkeyutl -verify`
@@ -27,7 +32,7 @@
 #
 # run-service-test.sh --rsspd PATH --setup PATH [--template DIR] [--user U]
 #     [--providers csp|ksp|both] [--ui none|console|dialog] [--stop-service]
-#     [--xvfb XVFB_RUN] [--proxy PATH] [--emulator ARG]... [--rsspd-arg ARG]...
+#     [--xvfb XVFB_RUN] [--proxy PATH [--wpad-netns]] [--emulator ARG]... [--rsspd-arg ARG]...
 #     [--setup-arg ARG]...
 #     -- PROGRAM [ARGS...]
 # --emulator: the win64 build's CMAKE_CROSSCOMPILING_EMULATOR, one word per
@@ -39,7 +44,9 @@
 # service's and the home's logs even on success.
 set -u
 
+orig_args=("$@")
 rsspd="" setup="" template="" user=user1 providers=both ui=none stop_service=0 xvfb="" tproxy=""
+wpad_netns=0
 emu=() rsspd_args=() setup_args=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -52,6 +59,7 @@ while [ $# -gt 0 ]; do
     --stop-service) stop_service=1; shift ;;
     --xvfb) xvfb=$2; shift 2 ;;
     --proxy) tproxy=$2; shift 2 ;;
+    --wpad-netns) wpad_netns=1; shift ;;
     --emulator) emu+=("$2"); shift 2 ;;
     --rsspd-arg) rsspd_args+=("$2"); shift 2 ;;
     --setup-arg) setup_args+=("$2"); shift 2 ;;
@@ -66,6 +74,30 @@ if [ -z "$rsspd" ] || [ ! -x "$rsspd" ]; then
         "(win64: configure with -DCRPKI_RSSPD=<linux build>/tests/rssp_sim/crpki-rsspd)" >&2
     exit 1
 fi
+# WPAD: the same script again in namespaces of its own (see above)
+if [ $wpad_netns = 1 ] && [ -z "${CRPKI_SVCTEST_NETNS:-}" ]; then
+    if ! command -v unshare >/dev/null || ! command -v ip >/dev/null; then
+        echo "run-service-test.sh: FAIL: unshare (util-linux) and ip (iproute2) are needed" >&2
+        exit 1
+    fi
+    exec env CRPKI_SVCTEST_NETNS=1 unshare --user --map-root-user --uts --net --mount \
+        bash "$0" "${orig_args[@]}"
+fi
+if [ -n "${CRPKI_SVCTEST_NETNS:-}" ]; then
+    hosts=$(mktemp "${TMPDIR:-/tmp}/crpki-hosts-XXXXXX") || exit 1
+    resolv=$(mktemp "${TMPDIR:-/tmp}/crpki-resolv-XXXXXX") || exit 1
+    printf '127.0.0.1 localhost\n::1 localhost\n127.0.0.1 pc1.corp.test pc1\n' >"$hosts"
+    printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$resolv"
+    if ! ip link set lo up || ! hostname pc1.corp.test || ! mount --bind "$hosts" /etc/hosts ||
+        ! mount --bind "$resolv" /etc/resolv.conf; then
+        echo "run-service-test.sh: FAIL: cannot set up the WPAD namespaces" >&2
+        rm -f "$hosts" "$resolv"
+        exit 1
+    fi
+    rm -f "$hosts" "$resolv" # the mounts keep them
+    echo "run-service-test.sh: in namespaces of its own: host $(hostname), DNS 127.0.0.1"
+fi
+
 wine=0
 [ ${#emu[@]} -gt 0 ] && wine=1
 # Checked before anything starts: a dialog test without a display would
@@ -111,6 +143,7 @@ show_logs() {
 }
 
 cleanup() {
+    [ -n "${own_prefix:-}" ] && "${emu[@]}" --cleanup >/dev/null 2>&1
     [ -n "$opid" ] && { kill "$opid" 2>/dev/null; wait "$opid" 2>/dev/null; }
     [ -n "$ppid_" ] && { kill "$ppid_" 2>/dev/null; wait "$ppid_" 2>/dev/null; }
     stop_rsspd
@@ -126,6 +159,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
+
+# In the WPAD namespaces Wine gets a prefix of its own, made there: its
+# wineserver is this test's alone, and wineboot records the namespace's host
+# name and DNS domain (pc1, corp.test) as a domain-joined PC has them.
+own_prefix=""
+if [ -n "${CRPKI_SVCTEST_NETNS:-}" ] && [ $wine = 1 ]; then
+    for i in "${!emu[@]}"; do
+        [ "${emu[$i]}" = --prefix ] && emu[$((i + 1))]=$tmp/wineprefix && own_prefix=$tmp/wineprefix
+    done
+    if [ -z "$own_prefix" ] || ! "${emu[@]}" --setup >"$tmp/prefix.log" 2>&1; then
+        cat "$tmp/prefix.log" >&2 2>/dev/null
+        echo "run-service-test.sh: FAIL: cannot make a Wine prefix in the namespaces" >&2
+        exit 1
+    fi
+fi
 
 # A path as the program sees it: Wine's Z: drive is the Unix root (what
 # `winepath -w` answers for any absolute path, without starting Wine).
@@ -211,7 +259,9 @@ if [ -n "$tproxy" ]; then
         exit 1
     fi
     mkdir -p "$tmp/proxy"
-    "$tproxy" --dir "$tmp/proxy" >"$tmp/proxy.log" 2>&1 </dev/null &
+    pargs=(--dir "$tmp/proxy")
+    [ $wpad_netns = 1 ] && pargs+=(--port 80 --dns wpad.corp.test)
+    "$tproxy" "${pargs[@]}" >"$tmp/proxy.log" 2>&1 </dev/null &
     ppid_=$!
     for _ in $(seq 100); do
         [ -s "$tmp/proxy/port" ] && break

@@ -20,13 +20,15 @@ int plat_proxy_settings_get(plat_proxy_settings *s);
 void plat_proxy_settings_free(plat_proxy_settings *s);
 
 /* WinHTTP's answer for url from a proxy auto-configuration script: the one
- * at pac_url, or (pac_url NULL) the one WPAD finds (DHCP, then DNS). Blocks
- * while the script is found, downloaded and run. On 0, *list is the proxy
- * list WinHTTP returned ("h:p" or "h:p;h2:p2"), malloc'ed, or NULL when the
- * script says DIRECT. On 1, no answer (no script found, download or script
- * failed): *why says so in English (malloc'ed, may be NULL). -1: out of
- * memory. Elsewhere: always 1 ("not supported"). */
-int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **why);
+ * at pac_url, or (pac_url NULL) the one WPAD finds (DHCP, then DNS;
+ * *found then names it, malloc'ed). Blocks while the script is found,
+ * downloaded and run. On 0, *list is the proxy list WinHTTP returned ("h:p"
+ * or "h:p;h2:p2"), malloc'ed, or NULL when the script says DIRECT. On 1, no
+ * answer (no script found, download or script failed): *why says so in
+ * English (malloc'ed, may be NULL). -1: out of memory. Elsewhere: always 1
+ * ("not supported"). */
+int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **found,
+                          char **why);
 
 /* Windows: PEM of every certificate in the current user's ROOT store (which
  * includes the machine's) and the machine's AuthRoot store, malloc'ed (*len

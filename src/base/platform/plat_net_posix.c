@@ -19,11 +19,13 @@ void plat_proxy_settings_free(plat_proxy_settings *s)
     memset(s, 0, sizeof *s);
 }
 
-int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **why)
+int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **found,
+                          char **why)
 {
     (void)url;
     (void)pac_url;
     *list = NULL;
+    *found = NULL;
     *why = NULL;
     return 1;
 }

@@ -72,9 +72,11 @@ static const char *autoproxy_error(DWORD e)
     }
 }
 
-int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **why)
+int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **found,
+                          char **why)
 {
     *list = NULL;
+    *found = NULL;
     *why = NULL;
     wchar_t *wurl = plat_utf8_to_wide(url);
     wchar_t *wpac = pac_url ? plat_utf8_to_wide(pac_url) : NULL;
@@ -89,18 +91,21 @@ int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, cha
                                 WINHTTP_NO_PROXY_BYPASS, 0);
     WINHTTP_AUTOPROXY_OPTIONS o;
     memset(&o, 0, sizeof o);
-    if (wpac) {
-        o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
-        o.lpszAutoConfigUrl = wpac;
-    } else {
-        o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
-        o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
-    }
+    wchar_t *detected = NULL;
+    /* WPAD: find the script first (DHCP, then DNS), so that its address can
+     * be told; then run it as a configured one */
+    if (!wpac && !WinHttpDetectAutoProxyConfigUrl(
+                     WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A, &detected))
+        err = GetLastError();
+    o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
+    o.lpszAutoConfigUrl = wpac ? wpac : detected;
     /* a script server inside the company may ask for the Windows sign-on */
     o.fAutoLogonIfChallenged = TRUE;
     WINHTTP_PROXY_INFO info;
     memset(&info, 0, sizeof info);
-    if (!ses) {
+    if (!o.lpszAutoConfigUrl) {
+        /* nothing detected: err says why */
+    } else if (!ses) {
         err = GetLastError();
     } else if (!WinHttpGetProxyForUrl(ses, wurl, &o, &info)) {
         err = GetLastError();
@@ -118,8 +123,14 @@ int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, cha
     }
     if (ses)
         WinHttpCloseHandle(ses);
+    int oom = 0;
+    *found = take_wide(detected, &oom); /* GlobalFree'd */
+    if (oom)
+        rc = -1;
     free(wurl);
     free(wpac);
+    if (rc == 1 && err == 0)
+        err = ERROR_WINHTTP_AUTODETECTION_FAILED;
     if (rc == 1) {
         char buf[160];
         snprintf(buf, sizeof buf, "%s (WinHTTP error %lu)", autoproxy_error(err),
