@@ -188,6 +188,26 @@ static rssp_client *client_for(const char *host)
     return c;
 }
 
+/* A client for rssp.crpki.test whose route must come from `from` through
+ * crpki-testproxy; the route is left in r (the caller frees it). */
+static rssp_client *expect_route(const char *label, rssp_route_from from, rssp_route *r)
+{
+    char want[64];
+    crpki_error_info ei;
+    rssp_client *c = client_for("rssp.crpki.test");
+    crpki_err rc = rssp_client_route(c, r, &ei);
+    snprintf(want, sizeof want, "127.0.0.1:%d", PROXY_PORT);
+    printf("%s: route from %d via %s (script %s, %zu entries; %s)\n", label, (int)r->from,
+           r->proxy ? r->proxy : "direct", r->script ? r->script : "-", r->count,
+           r->note ? r->note : "no note");
+    CHECK(rc == CRPKI_OK && r->from == from, "%s: route %d from %d (%s)", label, (int)rc,
+          (int)r->from, r->note ? r->note : ei.detail);
+    CHECK(r->proxy && strcmp(r->proxy, want) == 0, "%s: proxy %s, want %s", label,
+          r->proxy ? r->proxy : "direct", want);
+    CHECK(!r->sign_on || r->proxy, "sign_on without a proxy");
+    return c;
+}
+
 static crpki_err info(rssp_client *c, crpki_error_info *ei)
 {
     rssp_service_info i;
@@ -217,20 +237,12 @@ static void pac_script_routes_the_service_through_the_proxy(void)
           s.proxy ? s.proxy : "-");
     plat_proxy_settings_free(&s);
 
-    rssp_client *c = client_for("rssp.crpki.test");
     rssp_route r;
     crpki_error_info ei;
-    crpki_err rc = rssp_client_route(c, &r, &ei);
-    snprintf(want, sizeof want, "127.0.0.1:%d", PROXY_PORT);
-    CHECK(rc == CRPKI_OK && r.from == RSSP_ROUTE_PAC, "route %d from %d (%s)", (int)rc, (int)r.from,
-          ei.detail);
-    CHECK(r.proxy && strcmp(r.proxy, want) == 0, "proxy %s, want %s", r.proxy ? r.proxy : "direct",
-          want);
+    rssp_client *c = expect_route("PAC", RSSP_ROUTE_PAC, &r);
     CHECK(r.script && strcmp(r.script, url) == 0, "script %s", r.script ? r.script : "-");
-    CHECK(!r.sign_on || r.proxy, "sign_on without a proxy");
-    printf("PAC: route from %d via %s (script %s, %zu entries)\n", (int)r.from,
-           r.proxy ? r.proxy : "direct", r.script ? r.script : "-", r.count);
     rssp_route_free(&r);
+    crpki_err rc;
     int tunnels = proxy_count("tunnels");
     rc = info(c, &ei);
     CHECK(rc == CRPKI_OK, "info through the PAC's proxy: %s", ei.detail);
@@ -409,7 +421,7 @@ static void a_proxy_asking_for_the_windows_sign_on_gets_ntlm(void)
  * host is pc1.corp.test (run-service-test.sh --wpad-netns). */
 static void wpad_routes_the_service_through_the_proxy(void)
 {
-    char pac[512], want[64];
+    char pac[512];
     snprintf(pac, sizeof pac,
              "function FindProxyForURL(url, host) {\n"
              "  if (host == \"rssp.crpki.test\") return \"PROXY 127.0.0.1:%d\";\n"
@@ -420,16 +432,9 @@ static void wpad_routes_the_service_through_the_proxy(void)
     plat_proxy_settings s;
     CHECK(plat_proxy_settings_get(&s) == 0 && s.auto_detect && !s.pac_url, "auto-detect on");
     plat_proxy_settings_free(&s);
-    rssp_client *c = client_for("rssp.crpki.test");
     rssp_route r;
     crpki_error_info ei;
-    crpki_err rc = rssp_client_route(c, &r, &ei);
-    snprintf(want, sizeof want, "127.0.0.1:%d", PROXY_PORT);
-    printf("WPAD: route from %d via %s (script %s; %s)\n", (int)r.from,
-           r.proxy ? r.proxy : "direct", r.script ? r.script : "-", r.note ? r.note : "no note");
-    CHECK(rc == CRPKI_OK && r.from == RSSP_ROUTE_WPAD, "route from %d: %s", (int)r.from,
-          r.note ? r.note : ei.detail);
-    CHECK(r.proxy && strcmp(r.proxy, want) == 0, "proxy %s", r.proxy ? r.proxy : "direct");
+    rssp_client *c = expect_route("WPAD", RSSP_ROUTE_WPAD, &r);
     /* where WPAD found it: http://wpad.corp.test/wpad.dat, or the name the
      * address reads back as (WinHTTP asks getnameinfo) */
     CHECK(r.script && strncmp(r.script, "http://", 7) == 0 && strstr(r.script, "/wpad.dat"),

@@ -11,14 +11,6 @@ int plat_proxy_settings_get(plat_proxy_settings *s)
     return 0;
 }
 
-void plat_proxy_settings_free(plat_proxy_settings *s)
-{
-    free(s->pac_url);
-    free(s->proxy);
-    free(s->bypass);
-    memset(s, 0, sizeof *s);
-}
-
 int plat_proxy_autoconfig(const char *url, const char *pac_url, char **list, char **found,
                           char **why)
 {

@@ -46,14 +46,6 @@ int plat_proxy_settings_get(plat_proxy_settings *s)
     return 0;
 }
 
-void plat_proxy_settings_free(plat_proxy_settings *s)
-{
-    free(s->pac_url);
-    free(s->proxy);
-    free(s->bypass);
-    memset(s, 0, sizeof *s);
-}
-
 static const char *autoproxy_error(DWORD e)
 {
     switch (e) {
