@@ -4,7 +4,13 @@
 # mgmt_gui/, include/) may include only files of its own folder or of a folder in a lower
 # layer. Folders that share a rank are peers and may not include each other
 # (csp/core and ksp/core, say). A header named *_internal.h belongs to its
-# folder: no other folder includes it. Prints every violation and fails.
+# folder: no other folder includes it; a folder that names its interface
+# (_interfaces below) lets other folders include only those headers.
+# Every quoted include must resolve to a file of the tree: the including
+# file's folder, src/, include/, or (a name a target's include path brings
+# in) the one product file of that name; anything else is an error (system
+# and third-party headers are included with <...>). Prints every violation
+# and fails. tests/layercheck runs it on fixture trees with known violations.
 
 if(NOT ROOT)
   get_filename_component(ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
@@ -37,6 +43,10 @@ set(_ranks
   "pkcs11=60"
   "mgmt_tool=60"
   "mgmt_gui=70")
+# folder -> the only headers other folders may include from it
+set(_interfaces
+  "mgmt_tool=mgmt_run.h"
+  "pkcs11/core=p11_core.h")
 set(_public
   "include/crpki/error.h=src/base/error"
   "include/crpki/log.h=src/base/log"
@@ -80,6 +90,28 @@ file(GLOB_RECURSE _files RELATIVE "${ROOT}"
   "${ROOT}/mgmt_tool/*.c" "${ROOT}/mgmt_tool/*.h" "${ROOT}/mgmt_gui/*.c" "${ROOT}/mgmt_gui/*.h"
   "${ROOT}/include/*.h")
 
+# The interface of folder (empty: any header), into out.
+function(_interface_of folder out)
+  set(r "")
+  foreach(kv ${_interfaces})
+    string(REPLACE "=" ";" p "${kv}")
+    list(GET p 0 f)
+    list(GET p 1 h)
+    if(folder STREQUAL f)
+      set(r "${h}")
+    endif()
+  endforeach()
+  set(${out} "${r}" PARENT_SCOPE)
+endfunction()
+
+# file name -> the product files of that name (a bare include a target's
+# include path resolves)
+foreach(f ${_files})
+  get_filename_component(n "${f}" NAME)
+  string(MAKE_C_IDENTIFIER "${n}" key)
+  list(APPEND _by_${key} "${f}")
+endforeach()
+
 set(_bad 0)
 set(_count 0)
 foreach(f ${_files})
@@ -95,13 +127,27 @@ foreach(f ${_files})
   foreach(line ${incs})
     string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\".*" "\\1" inc "${line}")
     set(target "")
-    foreach(base "${fdir}" "src" "include" "csp/core" "ksp/core")
+    foreach(base "${fdir}" "src" "include")
       if(target STREQUAL "" AND EXISTS "${ROOT}/${base}/${inc}")
         file(RELATIVE_PATH target "${ROOT}" "${ROOT}/${base}/${inc}")
       endif()
     endforeach()
+    if(target STREQUAL "" AND NOT inc MATCHES "/")
+      string(MAKE_C_IDENTIFIER "${inc}" key)
+      set(cands "${_by_${key}}")
+      list(LENGTH cands ncand)
+      if(ncand EQUAL 1)
+        set(target "${cands}")
+      elseif(ncand GREATER 1)
+        message(SEND_ERROR "layer check: ${f} includes \"${inc}\": ambiguous (${cands}); name its folder")
+        math(EXPR _bad "${_bad} + 1")
+        continue()
+      endif()
+    endif()
     if(target STREQUAL "")
-      continue() # a system or third-party header
+      message(SEND_ERROR "layer check: ${f} includes \"${inc}\", which is no file of the tree (system and third-party headers: <...>)")
+      math(EXPR _bad "${_bad} + 1")
+      continue()
     endif()
     math(EXPR _count "${_count} + 1")
     _owner("${target}" to)
@@ -111,6 +157,12 @@ foreach(f ${_files})
     get_filename_component(tname "${target}" NAME)
     if(tname MATCHES "_internal\\.h$")
       message(SEND_ERROR "layer check: ${f} includes ${target}, internal to ${to}")
+      math(EXPR _bad "${_bad} + 1")
+      continue()
+    endif()
+    _interface_of("${to}" iface)
+    if(NOT iface STREQUAL "" AND NOT tname STREQUAL iface)
+      message(SEND_ERROR "layer check: ${f} includes ${target}: ${to} offers only ${iface} to other folders")
       math(EXPR _bad "${_bad} + 1")
       continue()
     endif()

@@ -1,0 +1,2 @@
+#include "mgmt_run.h"
+#include "base/util/strbuf.h"

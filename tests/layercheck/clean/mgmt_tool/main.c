@@ -1,0 +1,2 @@
+#include "mgmt.h"
+#include "mgmt_run.h"

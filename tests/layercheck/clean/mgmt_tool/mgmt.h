@@ -1,0 +1,1 @@
+/* fixture: internal to the tool */

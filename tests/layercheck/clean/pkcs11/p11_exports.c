@@ -1,0 +1,1 @@
+#include "core/p11_core.h"

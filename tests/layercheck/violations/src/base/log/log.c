@@ -1,0 +1,2 @@
+#include "base/util/strbuf.h"
+#include <stdio.h>
