@@ -1,8 +1,9 @@
 /* crpkiksp.dll's entry points: GetKeyStorageInterface and the members of
  * its function table. Each member only translates: Windows types in, the
- * portable core's operation of the same name stem (core/ksp_ops.h), its
+ * portable core's operation of the same name stem (core/ksp_core.h), its
  * status out through ksp_finish (the one map to SECURITY_STATUS, which also
- * logs the reason). Unsupported members: ksp_unsupported.c. */
+ * logs the reason). Unsupported members: ksp_unsupported in the core, as
+ * the CSP has it. */
 #include <windows.h>
 
 #include <stddef.h>
@@ -13,7 +14,7 @@
 #include "ksp_core.h"
 #include "ksp_pad.h"
 #include "ksp_u16.h"
-#include "ksp_win.h"
+#include "ksp_status.h"
 #include "base/log/log.h"
 #include "provider/winabi/errmap.h"
 #include "provider/winabi/ncrypt_provider.h"
@@ -53,7 +54,9 @@ _Static_assert(sizeof(NCRYPT_SUPPORTED_LENGTHS) == 16 && sizeof(NCRYPT_UI_POLICY
 
 #define U16(s) ((const uint16_t *)(s))
 
-SECURITY_STATUS ksp_finish(const char *fn, ksp_code c, const ksp_status *st)
+/* Maps st to the SECURITY_STATUS the call returns and logs the reason
+ * (failures only). fn is the table member's name. */
+static SECURITY_STATUS ksp_finish(const char *fn, ksp_code c, const ksp_status *st)
 {
     if (c == KSP_OK)
         return ERROR_SUCCESS;
@@ -293,6 +296,104 @@ static SECURITY_STATUS WINAPI VerifySignature(NCRYPT_PROV_HANDLE hProvider, NCRY
 
 static NCRYPT_KEY_STORAGE_FUNCTION_TABLE g_table;
 
+/* ---- the members this provider does not implement ------------------------- */
+
+/* The provider signs with keys held by the remote signing service; it
+ * creates, encrypts, decrypts, agrees and derives nothing: each of these
+ * returns NTE_NOT_SUPPORTED through the core (ksp_unsupported), logged. */
+static SECURITY_STATUS unsupported(const char *fn)
+{
+    ksp_status st;
+    return ksp_finish(fn, ksp_unsupported(fn, &st), &st);
+}
+
+static SECURITY_STATUS WINAPI CreatePersistedKey(NCRYPT_PROV_HANDLE hProvider,
+                                                 NCRYPT_KEY_HANDLE *phKey, LPCWSTR pszAlgId,
+                                                 LPCWSTR pszKeyName, DWORD dwLegacyKeySpec,
+                                                 DWORD dwFlags)
+{
+    return unsupported("CreatePersistedKey");
+}
+
+static SECURITY_STATUS WINAPI FinalizeKey(NCRYPT_PROV_HANDLE hProvider, NCRYPT_KEY_HANDLE hKey,
+                                          DWORD dwFlags)
+{
+    return unsupported("FinalizeKey");
+}
+
+static SECURITY_STATUS WINAPI Encrypt(NCRYPT_PROV_HANDLE hProvider, NCRYPT_KEY_HANDLE hKey,
+                                      PBYTE pbInput, DWORD cbInput, VOID *pPaddingInfo,
+                                      PBYTE pbOutput, DWORD cbOutput, DWORD *pcbResult,
+                                      DWORD dwFlags)
+{
+    return unsupported("Encrypt");
+}
+
+static SECURITY_STATUS WINAPI Decrypt(NCRYPT_PROV_HANDLE hProvider, NCRYPT_KEY_HANDLE hKey,
+                                      PBYTE pbInput, DWORD cbInput, VOID *pPaddingInfo,
+                                      PBYTE pbOutput, DWORD cbOutput, DWORD *pcbResult,
+                                      DWORD dwFlags)
+{
+    return unsupported("Decrypt");
+}
+
+static SECURITY_STATUS WINAPI PromptUser(NCRYPT_PROV_HANDLE hProvider, NCRYPT_KEY_HANDLE hKey,
+                                         LPCWSTR pszOperation, DWORD dwFlags)
+{
+    return unsupported("PromptUser");
+}
+
+static SECURITY_STATUS WINAPI NotifyChangeKey(NCRYPT_PROV_HANDLE hProvider, HANDLE *phEvent,
+                                              DWORD dwFlags)
+{
+    return unsupported("NotifyChangeKey");
+}
+
+static SECURITY_STATUS WINAPI SecretAgreement(NCRYPT_PROV_HANDLE hProvider,
+                                              NCRYPT_KEY_HANDLE hPrivKey, NCRYPT_KEY_HANDLE hPubKey,
+                                              NCRYPT_SECRET_HANDLE *phAgreedSecret, DWORD dwFlags)
+{
+    return unsupported("SecretAgreement");
+}
+
+static SECURITY_STATUS WINAPI DeriveKey(NCRYPT_PROV_HANDLE hProvider,
+                                        NCRYPT_SECRET_HANDLE hSharedSecret, LPCWSTR pwszKDF,
+                                        NCryptBufferDesc *pParameterList, PBYTE pbDerivedKey,
+                                        DWORD cbDerivedKey, DWORD *pcbResult, ULONG dwFlags)
+{
+    return unsupported("DeriveKey");
+}
+
+static SECURITY_STATUS WINAPI FreeSecret(NCRYPT_PROV_HANDLE hProvider,
+                                         NCRYPT_SECRET_HANDLE hSharedSecret)
+{
+    return unsupported("FreeSecret");
+}
+
+static SECURITY_STATUS WINAPI KeyDerivation(NCRYPT_PROV_HANDLE hProvider, NCRYPT_KEY_HANDLE hKey,
+                                            NCryptBufferDesc *pParameterList, PUCHAR pbDerivedKey,
+                                            DWORD cbDerivedKey, DWORD *pcbResult, ULONG dwFlags)
+{
+    return unsupported("KeyDerivation");
+}
+
+static SECURITY_STATUS WINAPI CreateClaim(NCRYPT_PROV_HANDLE hProv, NCRYPT_KEY_HANDLE hSubjectKey,
+                                          NCRYPT_KEY_HANDLE hAuthorityKey, DWORD dwClaimType,
+                                          NCryptBufferDesc *pParameterList, PBYTE pbClaimBlob,
+                                          DWORD cbClaimBlob, DWORD *pcbResult, DWORD dwFlags)
+{
+    return unsupported("CreateClaim");
+}
+
+static SECURITY_STATUS WINAPI VerifyClaim(NCRYPT_PROV_HANDLE hProv, NCRYPT_KEY_HANDLE hSubjectKey,
+                                          NCRYPT_KEY_HANDLE hAuthorityKey, DWORD dwClaimType,
+                                          NCryptBufferDesc *pParameterList, PBYTE pbClaimBlob,
+                                          DWORD cbClaimBlob, NCryptBufferDesc *pOutput,
+                                          DWORD dwFlags)
+{
+    return unsupported("VerifyClaim");
+}
+
 static void fill_table(void)
 {
     NCRYPT_KEY_STORAGE_FUNCTION_TABLE *t = &g_table;
@@ -315,7 +416,18 @@ static void fill_table(void)
     t->ExportKey = ExportKey;
     t->SignHash = SignHash;
     t->VerifySignature = VerifySignature;
-    ksp_fill_unsupported(t);
+    t->CreatePersistedKey = CreatePersistedKey;
+    t->FinalizeKey = FinalizeKey;
+    t->Encrypt = Encrypt;
+    t->Decrypt = Decrypt;
+    t->PromptUser = PromptUser;
+    t->NotifyChangeKey = NotifyChangeKey;
+    t->SecretAgreement = SecretAgreement;
+    t->DeriveKey = DeriveKey;
+    t->FreeSecret = FreeSecret;
+    t->KeyDerivation = KeyDerivation;
+    t->CreateClaim = CreateClaim;
+    t->VerifyClaim = VerifyClaim;
 }
 
 /* Application buffers come from the process heap: FreeBuffer returns them

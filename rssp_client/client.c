@@ -204,16 +204,6 @@ void rssp_client_set_token_source(rssp_client *c, const rssp_token_source *src)
     plat_mutex_unlock(c->lock);
 }
 
-void rssp_route_free(rssp_route *r)
-{
-    if (!r)
-        return;
-    free(r->proxy);
-    free(r->script);
-    free(r->note);
-    memset(r, 0, sizeof *r);
-}
-
 crpki_err rssp_client_route(rssp_client *c, rssp_route *out, crpki_error_info *ei)
 {
     if (!out)

@@ -294,13 +294,3 @@ crpki_err rssp_revoke(rssp_client *c, const char *token, crpki_error_info *ei_ou
     strbuf_free(&form);
     return rc_report(&ei, ei_out);
 }
-
-void rssp_tokens_free(rssp_tokens *t)
-{
-    if (!t)
-        return;
-    rc_free_secret(t->access_token);
-    rc_free_secret(t->refresh_token);
-    free(t->scope);
-    memset(t, 0, sizeof *t);
-}

@@ -658,3 +658,65 @@ out:
         rssp_signatures_free(out);
     return rc;
 }
+
+/* ---- the free functions of what the parsers make (rssp_client.h) ---------- */
+
+void rssp_free_strings(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void rssp_service_info_free(rssp_service_info *i)
+{
+    if (!i)
+        return;
+    free(i->name);
+    free(i->specs);
+    free(i->region);
+    memset(i, 0, sizeof *i);
+}
+
+void rssp_credential_free(rssp_credential *cr)
+{
+    if (!cr)
+        return;
+    free(cr->id);
+    free(cr->description);
+    free(cr->curve_oid);
+    for (size_t i = 0; cr->algos && i < cr->nalgos; i++)
+        free(cr->algos[i]);
+    free(cr->algos);
+    for (size_t i = 0; cr->certs && i < cr->ncerts; i++)
+        free(cr->certs[i].der);
+    free(cr->certs);
+    free(cr->subject_dn);
+    free(cr->issuer_dn);
+    free(cr->serial_hex);
+    free(cr->valid_from);
+    free(cr->valid_to);
+    memset(cr, 0, sizeof *cr);
+}
+
+void rssp_signatures_free(rssp_signatures *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; s->sigs && i < s->n; i++)
+        free(s->sigs[i].der);
+    free(s->sigs);
+    memset(s, 0, sizeof *s);
+}
+
+void rssp_tokens_free(rssp_tokens *t)
+{
+    if (!t)
+        return;
+    rc_free_secret(t->access_token);
+    rc_free_secret(t->refresh_token);
+    free(t->scope);
+    memset(t, 0, sizeof *t);
+}

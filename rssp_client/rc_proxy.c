@@ -289,3 +289,13 @@ int rc_route_for(const rc_proxy_sources *src, const char *url, const char *host,
     }
     return 0;
 }
+
+void rssp_route_free(rssp_route *r)
+{
+    if (!r)
+        return;
+    free(r->proxy);
+    free(r->script);
+    free(r->note);
+    memset(r, 0, sizeof *r);
+}

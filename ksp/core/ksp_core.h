@@ -36,6 +36,9 @@ typedef struct {
 crpki_err ksp_core_init(const prov_backend *b);
 
 ksp_code ksp_open_provider(const uint16_t *name, uint32_t flags, uintptr_t *hp, ksp_status *st);
+/* A member of the function table this provider does not implement (what:
+ * its name): KSP_E_NOT_SUPPORTED with the reason. */
+ksp_code ksp_unsupported(const char *what, ksp_status *st);
 ksp_code ksp_free_provider(uintptr_t hp, ksp_status *st);
 ksp_code ksp_get_provider_property(uintptr_t hp, const uint16_t *prop, uint8_t *out, size_t outsz,
                                    size_t *res, uint32_t flags, ksp_status *st);

@@ -153,6 +153,14 @@ ksp_code ksp_open_provider(const uint16_t *name, uint32_t flags, uintptr_t *hp, 
     return c;
 }
 
+ksp_code ksp_unsupported(const char *what, ksp_status *st)
+{
+    return ksp_fail(st, KSP_E_NOT_SUPPORTED,
+                    "%s is not supported: keys live in the remote service, this provider only "
+                    "signs and verifies",
+                    what);
+}
+
 ksp_code ksp_free_provider(uintptr_t hp, ksp_status *st)
 {
     return ksp_handle_free(hp, KSP_KIND_PROVIDER, st);
