@@ -1,4 +1,4 @@
-/* Native tests of the KSP core's operations (core/ksp_ops.c) over a fake
+/* Native tests of the KSP core's operations (core/ksp_core.h) over a fake
  * backend: two catalog keys (RSA-2048 default, ECDSA P-256) with real
  * certificates, a sign() that records what it was asked and answers with
  * a real signature (ksp_test_vectors.h). The error battery of every

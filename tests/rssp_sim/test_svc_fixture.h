@@ -1,4 +1,4 @@
-/* Fixture of the service unit tests (test_oauth.c, test_csc.c): one test
+/* Fixture of the service unit tests (test_oauth.c, test_csc_*.c): one test
  * data directory made by `crpki-rsspd init` per program, a fresh state.db and
  * service per test, a controllable clock, and helpers that play the browser,
  * the driver and the gBizID app by calling rsspd_service_handle directly. */

@@ -1,10 +1,10 @@
-/* svctest_dialog: the approval dialog (src/ui/dialog_win.c) as a user meets
+/* svctest_dialog: the approval dialog (src/core/ui/ui_dialog_win.c) as a user meets
  * it, for service tests that run with UI dialog under xvfb-run (XVFB in
  * crpki_service_test). Windows only (crpki_svctest builds it on win64):
  * windows are found among this process's top-level windows by class
  * (EnumWindows + GetWindowThreadProcessId), read with GetDlgItemTextW and
  * clicked with BM_CLICK, from a thread other than the dialog's. Control IDs:
- * CRPKI_UI_ID_* of src/ui/ui_internal.h. */
+ * CRPKI_UI_ID_* of src/core/ui/ui_internal.h. */
 #ifndef CRPKI_TESTS_SVCTEST_DIALOG_H
 #define CRPKI_TESTS_SVCTEST_DIALOG_H
 

@@ -1,5 +1,5 @@
 /* env: environment variables and the well-known directories, as UTF-8 on
- * every platform (env_posix.c, env_win.c). On Windows the wide APIs are used:
+ * every platform (plat_env_posix.c, plat_env_win.c). On Windows the wide APIs are used:
  * a Japanese user name in %APPDATA% survives whatever the ANSI code page. */
 #ifndef CRPKI_BASE_PLATFORM_PLAT_ENV_H
 #define CRPKI_BASE_PLATFORM_PLAT_ENV_H

@@ -1,5 +1,5 @@
-/* fs: the file operations of the core, on UTF-8 paths (fs_posix.c,
- * fs_win.c; Windows converts to UTF-16 and uses the wide APIs). */
+/* fs: the file operations of the core, on UTF-8 paths (plat_fs_posix.c,
+ * plat_fs_win.c; Windows converts to UTF-16 and uses the wide APIs). */
 #ifndef CRPKI_BASE_PLATFORM_PLAT_FS_H
 #define CRPKI_BASE_PLATFORM_PLAT_FS_H
 

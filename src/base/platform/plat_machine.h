@@ -9,8 +9,8 @@
  *     (installer/policy/CrpkiRemoteSign.admx); it wins over everything else.
  * The same value names in both. A file cannot carry that promise everywhere (Wine
  * reports every file as owned by the user who runs it); a key under HKLM
- * does. POSIX: none; /etc/crpki/config.json is the place (plat_machine.c
- * callers fall back to it on CRPKI_E_NOT_SUPPORTED). */
+ * does. POSIX: none; /etc/crpki/config.json is the place (the callers in
+ * src/core/config fall back to it on CRPKI_E_NOT_SUPPORTED). */
 #ifndef CRPKI_BASE_PLATFORM_PLAT_MACHINE_H
 #define CRPKI_BASE_PLATFORM_PLAT_MACHINE_H
 

@@ -1,4 +1,4 @@
-/* proc: facts about this process (proc_posix.c, proc_win.c). */
+/* proc: facts about this process (plat_proc_posix.c, plat_proc_win.c). */
 #ifndef CRPKI_BASE_PLATFORM_PLAT_PROC_H
 #define CRPKI_BASE_PLATFORM_PLAT_PROC_H
 

@@ -4,7 +4,7 @@
  * machine (or roaming profile) can unseal it; a damaged or foreign blob fails
  * to unseal. POSIX: sealing is the identity; the file is created 0600, and a
  * store that is not a regular file owned by this user or that the group or
- * others may read is refused. Files are replaced atomically (fs.h). */
+ * others may read is refused. Files are replaced atomically (plat_fs.h). */
 #ifndef CRPKI_BASE_PLATFORM_PLAT_PROTECT_H
 #define CRPKI_BASE_PLATFORM_PLAT_PROTECT_H
 

@@ -1,5 +1,5 @@
 /* thread: the few process and thread primitives the core needs, one
- * implementation per platform (thread_posix.c, thread_win.c). */
+ * implementation per platform (plat_thread_posix.c, plat_thread_win.c). */
 #ifndef CRPKI_BASE_PLATFORM_PLAT_THREAD_H
 #define CRPKI_BASE_PLATFORM_PLAT_THREAD_H
 

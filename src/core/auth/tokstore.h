@@ -1,10 +1,10 @@
 /* tokstore: home/tokens.dat, the login of the current user as JSON
  *   {"version":1, "access_token", "refresh_token", "access_expires_at",
  *    "saved_at", "proxy_password"}
- * (every member but version optional), sealed by platform/protect.h (DPAPI
+ * (every member but version optional), sealed by base/platform/plat_protect.h (DPAPI
  * on Windows, a 0600 file on POSIX) and always replaced atomically. Callers
  * that read, modify and write it hold the cross-process lock
- * (platform/xlock.h); plain reads need no lock. */
+ * (base/platform/plat_xlock.h); plain reads need no lock. */
 #ifndef CRPKI_CORE_AUTH_TOKSTORE_H
 #define CRPKI_CORE_AUTH_TOKSTORE_H
 

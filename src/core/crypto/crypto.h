@@ -82,7 +82,7 @@ typedef struct {
 crpki_err crypto_verify(const crypto_pubkey *k, const crypto_sig_params *p, const uint8_t *digest,
                         size_t digest_len, const uint8_t *sig, size_t sig_len);
 
-/* ECDSA signature encodings (portable, ecdsa_sig.c). DER ECDSA-Sig-Value to
+/* ECDSA signature encodings (portable, crypto_ecdsa.c). DER ECDSA-Sig-Value to
  * r||s with each half coord_len bytes, and back (minimal DER). *out_len in:
  * the buffer size, out: the length written. */
 crpki_err crypto_ecdsa_der_to_p1363(const uint8_t *der, size_t der_len, size_t coord_len,

@@ -255,7 +255,7 @@ static crpki_err verify_status(const char *what, NTSTATUS st)
 crpki_err crypto_verify_pkcs1(const crypto_pubkey *k, alg_hash_id hash, const uint8_t *digest,
                               size_t digest_len, const uint8_t *sig, size_t sig_len)
 {
-    /* hash is never NONE here: raw PKCS#1 is verified in pubkey.c */
+    /* hash is never NONE here: raw PKCS#1 is verified in crypto_pubkey.c */
     BCRYPT_PKCS1_PADDING_INFO pi = {hash_name(hash)};
     NTSTATUS st =
         BCryptVerifySignature((BCRYPT_KEY_HANDLE)k->backend, &pi, (PUCHAR)digest, (ULONG)digest_len,

@@ -33,7 +33,7 @@ crpki_err crypto_key_import(crypto_pubkey *k);
 void crypto_key_free(void *backend);
 
 /* Arguments are already checked (key type, lengths) by crypto_verify; PKCS#1
- * always comes with a hash (raw PKCS#1 is portable, pubkey.c). Each returns CRPKI_OK or
+ * always comes with a hash (raw PKCS#1 is portable, crypto_pubkey.c). Each returns CRPKI_OK or
  * CRPKI_E_BAD_SIGNATURE, or CRPKI_E_INTERNAL. */
 crpki_err crypto_verify_pkcs1(const crypto_pubkey *k, alg_hash_id hash, const uint8_t *digest,
                               size_t digest_len, const uint8_t *sig, size_t sig_len);

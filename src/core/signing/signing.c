@@ -1,5 +1,5 @@
 /* session: configuration, key catalog and - lazily - the client, and the one
- * signing path of the providers and the management tool (session.h,
+ * signing path of the providers and the management tool (signing.h,
  * docs/signing.md). */
 #include "core/signing/signing.h"
 

@@ -1,4 +1,4 @@
-/* signing_cache: the signature cache of the session (session_internal.h). Why it
+/* signing_cache: the signature cache of the session (signing_internal.h). Why it
  * exists: CryptSignMessage and CryptMsg sign every document twice (a size
  * query, then the real call), and the user must approve one signature per
  * document, not two. Small and linear: a handful of entries live 2 minutes. */

@@ -1,5 +1,5 @@
-/* approval_ui: which way the approval code reaches the user (approval_ui.h).
- * none: the log only; console: one block on stderr; dialog: dialog_win.c,
+/* approval_ui: which way the approval code reaches the user (ui.h).
+ * none: the log only; console: one block on stderr; dialog: ui_dialog_win.c,
  * falling back to the console when no window can be made. */
 #include "core/ui/ui.h"
 

@@ -2,7 +2,7 @@
  * waits for the gBizID app. One interface, three kinds (config approval_ui):
  *   dialog  - Windows: a small Japanese dialog owned by the application's
  *             window, with the code, what is being signed, the requesting
- *             program, a countdown and a Cancel button (dialog_win.c);
+ *             program, a countdown and a Cancel button (ui_dialog_win.c);
  *             elsewhere it falls back to console;
  *   console - the same text on stderr (Japanese, UTF-8; WriteConsoleW on a
  *             Windows console), one line with the code that scripts can read:

@@ -1,4 +1,4 @@
-/* No dialog outside Windows: approval_ui.c falls back to the console. */
+/* No dialog outside Windows: ui.c falls back to the console. */
 #include <stdio.h>
 
 #include "core/ui/ui_internal.h"

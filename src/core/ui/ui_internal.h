@@ -1,7 +1,7 @@
-/* ui_internal: the pieces of the approval UI (approval_ui.h) behind the
- * dispatch of approval_ui.c: the texts (ui_text.c, pure, unit-tested), the
- * console writer (console_posix.c / console_win.c) and the dialog
- * (dialog_win.c; dialog_posix.c has none). */
+/* ui_internal: the pieces of the approval UI (ui.h) behind the
+ * dispatch of ui.c: the texts (ui_text.c, pure, unit-tested), the
+ * console writer (ui_console_posix.c / ui_console_win.c) and the dialog
+ * (ui_dialog_win.c; ui_dialog_posix.c has none). */
 #ifndef CRPKI_CORE_UI_UI_INTERNAL_H
 #define CRPKI_CORE_UI_UI_INTERNAL_H
 

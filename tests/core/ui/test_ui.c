@@ -1,4 +1,4 @@
-/* The approval UI (src/ui/): its texts, kind none (nothing on stderr, the
+/* The approval UI (src/core/ui/): its texts, kind none (nothing on stderr, the
  * code in the log), kind console (the Japanese block and the line scripts
  * read, then the outcome), and kind dialog where no dialog exists (linux):
  * the console fallback. Runs natively and under Wine. */

@@ -1,4 +1,4 @@
-/* The approval dialog (src/ui/dialog_win.c) under Wine with a display
+/* The approval dialog (src/core/ui/ui_dialog_win.c) under Wine with a display
  * (xvfb-run): it is a real window of its class with the code, what is
  * signed and the program in it, its countdown ticks, キャンセル (BM_CLICK)
  * and the title bar's close trigger the sign call's cancel, ui_close
