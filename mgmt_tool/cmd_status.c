@@ -117,7 +117,8 @@ static void route_check(checks *k)
     char buf[1024], how[600];
     if (!c->client || rssp_client_route(c->client, &r, &ei) != CRPKI_OK)
         return;
-    static const char *const FROM[] = {"direct", "explicit", "environment", "static", "pac", "wpad"};
+    static const char *const FROM[] = {"direct", "explicit", "environment",
+                                       "static", "pac",      "wpad"};
     cJSON *j = cJSON_AddObjectToObject(out_json(c), "route");
     cJSON_AddStringToObject(j, "from", FROM[r.from]);
     if (r.proxy)
@@ -151,8 +152,8 @@ static void route_check(checks *k)
         snprintf(how, sizeof how, "%s", L(c, "プロキシの設定なし", "no proxy setting"));
         break;
     }
-    int n = r.proxy ? snprintf(buf, sizeof buf, L(c, "プロキシ %s 経由 (%s)", "through proxy %s (%s)"),
-                               r.proxy, how)
+    int n = r.proxy ? snprintf(buf, sizeof buf,
+                               L(c, "プロキシ %s 経由 (%s)", "through proxy %s (%s)"), r.proxy, how)
                     : snprintf(buf, sizeof buf, L(c, "直接接続 (%s)", "direct (%s)"), how);
     if (n > 0 && (size_t)n < sizeof buf && r.count > 1)
         n += snprintf(buf + n, sizeof buf - (size_t)n,
