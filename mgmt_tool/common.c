@@ -14,6 +14,8 @@
 
 int mgmt_exit_for(crpki_err e)
 {
+    if (crpki_err_is_network(e))
+        return MGMT_EXIT_NETWORK;
     switch (e) {
     case CRPKI_OK:
         return MGMT_EXIT_OK;
@@ -27,14 +29,6 @@ int mgmt_exit_for(crpki_err e)
     case CRPKI_E_NOT_LOGGED_IN:
     case CRPKI_E_UNAUTHORIZED:
         return MGMT_EXIT_LOGIN;
-    case CRPKI_E_NETWORK:
-    case CRPKI_E_TLS:
-    case CRPKI_E_PROXY:
-    case CRPKI_E_TIMEOUT:
-    case CRPKI_E_BUSY:
-    case CRPKI_E_SERVICE:
-    case CRPKI_E_PROTOCOL:
-        return MGMT_EXIT_NETWORK;
     case CRPKI_E_DENIED:
     case CRPKI_E_APPROVAL_EXPIRED:
     case CRPKI_E_CANCELLED:
@@ -224,14 +218,22 @@ long mgmt_pick_cred(const rssp_credential *v, size_t n, const char *s)
     return -1;
 }
 
-/* gmtime_r is POSIX; the Windows CRT has gmtime_s with the arguments swapped */
-static void utc_tm(time_t t, struct tm *tm)
+/* Unix seconds as UTC calendar fields (text_civil_from_days: no gmtime_r /
+ * gmtime_s split between the platforms). */
+typedef struct {
+    int64_t y;
+    unsigned mo, d, h, mi, s;
+} utc_fields;
+
+static utc_fields utc_of(int64_t t)
 {
-#ifdef _WIN32
-    gmtime_s(tm, &t);
-#else
-    gmtime_r(&t, tm);
-#endif
+    utc_fields f;
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), rem = t - days * 86400;
+    text_civil_from_days(days, &f.y, &f.mo, &f.d);
+    f.h = (unsigned)(rem / 3600);
+    f.mi = (unsigned)(rem % 3600 / 60);
+    f.s = (unsigned)(rem % 60);
+    return f;
 }
 
 const char *mgmt_fmt_gtime(const char *g, char *buf, size_t n)
@@ -249,11 +251,10 @@ int mgmt_gtime_past(const char *g)
 {
     if (!g || strlen(g) != 15)
         return 0;
-    char now[16];
-    time_t t = time(NULL);
-    struct tm tm;
-    utc_tm(t, &tm);
-    strftime(now, sizeof now, "%Y%m%d%H%M%SZ", &tm);
+    char now[40];
+    utc_fields f = utc_of((int64_t)time(NULL));
+    snprintf(now, sizeof now, "%04lld%02u%02u%02u%02u%02uZ", (long long)f.y, f.mo, f.d, f.h, f.mi,
+             f.s);
     return strcmp(g, now) < 0;
 }
 
@@ -271,10 +272,9 @@ long mgmt_gtime_days_left(const char *g)
 
 const char *mgmt_fmt_unix(int64_t t, char *buf, size_t n)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    utc_tm(tt, &tm);
-    strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    utc_fields f = utc_of(t);
+    snprintf(buf, n, "%04lld-%02u-%02u %02u:%02u:%02u UTC", (long long)f.y, f.mo, f.d, f.h, f.mi,
+             f.s);
     return buf;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crpki/rssp_client.h"
+#include "base/error/fail.h"
 #include "rc_client.h"
 #include "rc_errmap.h"
 #include "base/platform/plat_thread.h"
@@ -51,37 +52,37 @@ static int header_value_ok(const char *s, size_t max)
 static crpki_err check_options(const rssp_options *o, crpki_error_info *ei)
 {
     if (o->ca_bundle && !*o->ca_bundle)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "ca_bundle: empty (NULL for none)");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "ca_bundle: empty (NULL for none)");
     switch (o->proxy_mode) {
     case RSSP_PROXY_NONE:
     case RSSP_PROXY_SYSTEM:
         break;
     case RSSP_PROXY_EXPLICIT:
         if (!host_chars_ok(o->proxy_host))
-            return rc_fail(ei, CRPKI_E_INVALID_ARG,
-                           "proxy_host: missing or not a host name or address");
+            return fail_with(ei, CRPKI_E_INVALID_ARG,
+                             "proxy_host: missing or not a host name or address");
         if (o->proxy_port < 1 || o->proxy_port > 65535)
-            return rc_fail(ei, CRPKI_E_INVALID_ARG, "proxy_port: not 1-65535");
+            return fail_with(ei, CRPKI_E_INVALID_ARG, "proxy_port: not 1-65535");
         if (o->proxy_password && !o->proxy_user)
-            return rc_fail(ei, CRPKI_E_INVALID_ARG, "proxy_password: given without proxy_user");
+            return fail_with(ei, CRPKI_E_INVALID_ARG, "proxy_password: given without proxy_user");
         if (o->proxy_user &&
             (!*o->proxy_user || strchr(o->proxy_user, '\r') || strchr(o->proxy_user, '\n')))
-            return rc_fail(ei, CRPKI_E_INVALID_ARG, "proxy_user: empty or holds a line break");
+            return fail_with(ei, CRPKI_E_INVALID_ARG, "proxy_user: empty or holds a line break");
         break;
     default:
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "proxy_mode: unknown value");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "proxy_mode: unknown value");
     }
     if (o->connect_timeout_ms > MAX_TIMEOUT_MS)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "connect_timeout_ms: more than one hour");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "connect_timeout_ms: more than one hour");
     if (o->request_timeout_ms > MAX_TIMEOUT_MS)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "request_timeout_ms: more than one hour");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "request_timeout_ms: more than one hour");
     if (o->max_retries > MAX_RETRIES)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "max_retries: more than %u", MAX_RETRIES);
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "max_retries: more than %u", MAX_RETRIES);
     if (o->client_id && (!rc_printable_token(o->client_id) || strlen(o->client_id) > 128))
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "client_id: empty, too long or not printable");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "client_id: empty, too long or not printable");
     if (o->user_agent && !header_value_ok(o->user_agent, 256))
-        return rc_fail(ei, CRPKI_E_INVALID_ARG,
-                       "user_agent: empty, too long or not printable ASCII");
+        return fail_with(ei, CRPKI_E_INVALID_ARG,
+                         "user_agent: empty, too long or not printable ASCII");
     return CRPKI_OK;
 }
 
@@ -90,10 +91,10 @@ crpki_err rssp_client_new(const rssp_options *opt, rssp_client **out, crpki_erro
     if (out)
         *out = NULL;
     if (!opt || !out)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "rssp_client_new: NULL options or output");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "rssp_client_new: NULL options or output");
     char *base = NULL, *host = NULL, err[200];
     if (rc_service_url_parse(opt->service_url, &base, &host, err, sizeof err) < 0)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "%s", err);
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "%s", err);
     crpki_err e = check_options(opt, ei);
     if (e != CRPKI_OK) {
         free(base);
@@ -159,7 +160,7 @@ oom:
     free(host);
     strbuf_free(&proxy);
     rssp_client_free(c);
-    return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+    return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
 }
 
 void rssp_client_free(rssp_client *c)
@@ -207,9 +208,9 @@ void rssp_client_set_token_source(rssp_client *c, const rssp_token_source *src)
 crpki_err rssp_client_route(rssp_client *c, rssp_route *out, crpki_error_info *ei)
 {
     if (!out)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "rssp_client_route: NULL output");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "rssp_client_route: NULL output");
     memset(out, 0, sizeof *out);
     if (!c)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "rssp_client_route: NULL client");
+        return fail_with(ei, CRPKI_E_INVALID_ARG, "rssp_client_route: NULL client");
     return rc_transport_route(c->tr, out, ei);
 }

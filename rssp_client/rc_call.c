@@ -1,5 +1,6 @@
 #include "rc_client.h"
 #include "rc_json.h"
+#include "base/error/fail.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,19 +30,20 @@ static crpki_err check_token(const char *op, const char *what, crpki_err e, char
 {
     if (e != CRPKI_OK) {
         plat_wipe(tok, RC_TOKEN_BUF);
-        return rc_fail(ei, e, "%s: the token source gave no %s (%s)", op, what, crpki_err_name(e));
+        return fail_with(ei, e, "%s: the token source gave no %s (%s)", op, what,
+                         crpki_err_name(e));
     }
     if (memchr(tok, '\0', RC_TOKEN_BUF) == NULL) {
         plat_wipe(tok, RC_TOKEN_BUF);
-        return rc_fail(ei, CRPKI_E_TOKEN_STORE, "%s: the %s is not terminated", op, what);
+        return fail_with(ei, CRPKI_E_TOKEN_STORE, "%s: the %s is not terminated", op, what);
     }
     if (!*tok)
-        return rc_fail(ei, CRPKI_E_NOT_LOGGED_IN, "%s: the token source gave an empty %s", op,
-                       what);
+        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN, "%s: the token source gave an empty %s", op,
+                         what);
     if (!rc_printable_token(tok)) {
         plat_wipe(tok, RC_TOKEN_BUF);
-        return rc_fail(ei, CRPKI_E_TOKEN_STORE, "%s: the %s holds characters a token cannot", op,
-                       what);
+        return fail_with(ei, CRPKI_E_TOKEN_STORE, "%s: the %s holds characters a token cannot", op,
+                         what);
     }
     return CRPKI_OK;
 }
@@ -78,9 +80,10 @@ static crpki_err http_error(const rc_call_req *rq, const rc_http_resp *rs, crpki
     rc_parse_error(rs->body, rs->body_len, error, sizeof error, desc, sizeof desc);
     crpki_err e = rc_map_http(rs->status, error);
     if (error[0])
-        rc_fail(ei, e, "%s: HTTP %d %s%s%s", rq->op, rs->status, error, desc[0] ? ": " : "", desc);
+        fail_with(ei, e, "%s: HTTP %d %s%s%s", rq->op, rs->status, error, desc[0] ? ": " : "",
+                  desc);
     else
-        rc_fail(ei, e, "%s: HTTP %d", rq->op, rs->status);
+        fail_with(ei, e, "%s: HTTP %d", rq->op, rs->status);
     ei->http_status = rs->status;
     snprintf(ei->service_error, sizeof ei->service_error, "%s", error);
     return e;
@@ -94,7 +97,7 @@ crpki_err rc_have_token(rssp_client *c, const char *op, crpki_error_info *ei)
     rssp_token_source ts = c->ts;
     plat_mutex_unlock(c->lock);
     if (!has || !ts.get_access)
-        return rc_fail(ei, CRPKI_E_NOT_LOGGED_IN, "%s: no token source set", op);
+        return fail_with(ei, CRPKI_E_NOT_LOGGED_IN, "%s: no token source set", op);
     char tok[RC_TOKEN_BUF];
     memset(tok, 0, sizeof tok);
     crpki_err e = check_token(op, "access token", ts.get_access(ts.ctx, tok, sizeof tok), tok, ei);
@@ -117,7 +120,7 @@ crpki_err rc_call(rssp_client *c, const rc_call_req *rq, rc_http_resp *rs, crpki
         ts = c->ts;
         plat_mutex_unlock(c->lock);
         if (!has || !ts.get_access)
-            return rc_fail(ei, CRPKI_E_NOT_LOGGED_IN, "%s: no token source set", rq->op);
+            return fail_with(ei, CRPKI_E_NOT_LOGGED_IN, "%s: no token source set", rq->op);
         memset(tok, 0, sizeof tok);
         e = check_token(rq->op, "access token", ts.get_access(ts.ctx, tok, sizeof tok), tok, ei);
         if (e != CRPKI_OK)
@@ -202,7 +205,7 @@ crpki_err rc_call_json(rssp_client *c, const rc_call_req *rq, cJSON *body, rc_ht
     rc_json_free(body);
     memset(rs, 0, sizeof *rs);
     if (!text)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", rq->op);
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "%s: out of memory", rq->op);
     rc_call_req r = *rq;
     r.content_type = "application/json";
     r.body = text;

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "crpki/rssp_client.h"
+#include "base/error/fail.h"
 #include "rc_client.h"
 #include "rc_json.h"
 #include "rc_errmap.h"
@@ -46,7 +47,7 @@ static crpki_err info_call(rssp_client *c, int no_retry, rssp_cancel *cancel, in
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_info(rs.body, rs.body_len, out, err, sizeof err) < 0) {
-            e = rc_fail(ei, CRPKI_E_PROTOCOL, "info: %s", err);
+            e = fail_with(ei, CRPKI_E_PROTOCOL, "info: %s", err);
         } else {
             out->latency_ms = rs.elapsed_exact_ms;
             ei->http_status = rs.status;
@@ -88,7 +89,7 @@ crpki_err rssp_info(rssp_client *c, rssp_service_info *out, crpki_error_info *ei
     if (out)
         memset(out, 0, sizeof *out);
     if (!c || !out)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_info: NULL argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_info: NULL argument");
     info_call(c, 0, NULL, 0, out, &ei);
     return rc_report(&ei, ei_out);
 }
@@ -101,14 +102,14 @@ crpki_err rssp_list_credentials(rssp_client *c, char ***ids, size_t *n, crpki_er
     if (n)
         *n = 0;
     if (!c || !ids || !n)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_list_credentials: NULL argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_list_credentials: NULL argument");
     rc_http_resp rs;
     crpki_err e = csc_post(c, "credentials/list", "/csc/v2/credentials/list", cJSON_CreateObject(),
                            1, &rs, &ei);
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_list(rs.body, rs.body_len, ids, n, err, sizeof err) < 0)
-            rc_fail(&ei, CRPKI_E_PROTOCOL, "credentials/list: %s", err);
+            fail_with(&ei, CRPKI_E_PROTOCOL, "credentials/list: %s", err);
         else
             ei.http_status = rs.status;
     }
@@ -123,10 +124,10 @@ crpki_err rssp_get_credential(rssp_client *c, const char *credential_id, rssp_cr
     if (out)
         memset(out, 0, sizeof *out);
     if (!c || !out)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_get_credential: NULL argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_get_credential: NULL argument");
     if (!rc_printable_token(credential_id) || strlen(credential_id) > RC_MAX_ID_LEN)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG,
-                       "rssp_get_credential: credential_id empty, too long or not printable");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG,
+                         "rssp_get_credential: credential_id empty, too long or not printable");
     cJSON *b = cJSON_CreateObject();
     if (b && (!cJSON_AddStringToObject(b, "credentialID", credential_id) ||
               !cJSON_AddStringToObject(b, "certificates", "chain") ||
@@ -139,7 +140,7 @@ crpki_err rssp_get_credential(rssp_client *c, const char *credential_id, rssp_cr
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_credential(rs.body, rs.body_len, credential_id, out, err, sizeof err) < 0)
-            rc_fail(&ei, CRPKI_E_PROTOCOL, "credentials/info: %s", err);
+            fail_with(&ei, CRPKI_E_PROTOCOL, "credentials/info: %s", err);
         else
             ei.http_status = rs.status;
     }

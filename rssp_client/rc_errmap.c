@@ -150,17 +150,3 @@ rc_failure rc_classify_status(int status)
 {
     return status == 429 || status == 503 ? RC_FAIL_BUSY : RC_FAIL_FINAL;
 }
-
-crpki_err rc_fail(crpki_error_info *ei, crpki_err code, const char *fmt, ...)
-{
-    if (!ei)
-        return code;
-    ei->code = code;
-    ei->http_status = 0;
-    ei->service_error[0] = '\0';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ei->detail, sizeof ei->detail, fmt, ap);
-    va_end(ap);
-    return code;
-}

@@ -34,8 +34,6 @@ rc_failure rc_classify_transport(int curl_code, int sent);
 /* ... or an HTTP answer that is neither 2xx nor a 401 being refreshed. */
 rc_failure rc_classify_status(int status);
 
-/* Fills ei (may be NULL): code, detail from fmt; http_status and
- * service_error cleared. Returns code. */
-crpki_err rc_fail(crpki_error_info *ei, crpki_err code, const char *fmt, ...) CRPKI_PRINTF(3, 4);
+/* Errors are reported with fail_with (base/error/fail.h), as everywhere. */
 
 #endif

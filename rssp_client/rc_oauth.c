@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crpki/rssp_client.h"
+#include "base/error/fail.h"
 #include "base/log/log.h"
 #include "rc_client.h"
 #include "rc_errmap.h"
@@ -90,14 +91,14 @@ crpki_err rssp_login_begin(rssp_client *c, const char *redirect_uri, rssp_login 
     if (out)
         *out = NULL;
     if (!c || !out)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_begin: NULL client or output");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_begin: NULL client or output");
     if (!rc_redirect_uri_ok(redirect_uri))
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG,
-                       "redirect_uri: must be a loopback http URI (http://127.0.0.1:PORT/path, "
-                       "http://localhost:PORT/path or http://[::1]:PORT/path)");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG,
+                         "redirect_uri: must be a loopback http URI (http://127.0.0.1:PORT/path, "
+                         "http://localhost:PORT/path or http://[::1]:PORT/path)");
     rssp_login *l = calloc(1, sizeof *l);
     if (!l)
-        return rc_fail(ei_out, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei_out, CRPKI_E_NO_MEMORY, "out of memory");
     char challenge[44];
     l->verifier = random_b64url(RC_VERIFIER_BYTES);
     l->state = random_b64url(RC_STATE_BYTES);
@@ -106,13 +107,13 @@ crpki_err rssp_login_begin(rssp_client *c, const char *redirect_uri, rssp_login 
     if (!l->verifier || !l->state || !l->redirect_uri || !l->issuer ||
         rc_pkce_challenge(l->verifier, challenge) < 0) {
         rssp_login_free(l);
-        return rc_fail(ei_out, CRPKI_E_INTERNAL,
-                       "cannot make the PKCE verifier (random source or SHA-256 failed)");
+        return fail_with(ei_out, CRPKI_E_INTERNAL,
+                         "cannot make the PKCE verifier (random source or SHA-256 failed)");
     }
     l->url = rc_login_url_build(c->base_url, c->client_id, redirect_uri, challenge, l->state);
     if (!l->url) {
         rssp_login_free(l);
-        return rc_fail(ei_out, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei_out, CRPKI_E_NO_MEMORY, "out of memory");
     }
     *out = l;
     if (ei_out)
@@ -141,7 +142,7 @@ static crpki_err token_request(rssp_client *c, const char *op, const strbuf *for
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_tokens(rs.body, rs.body_len, plat_unix_time(), out, err, sizeof err) < 0)
-            e = rc_fail(ei, CRPKI_E_PROTOCOL, "%s: %s", op, err);
+            e = fail_with(ei, CRPKI_E_PROTOCOL, "%s: %s", op, err);
         else
             ei->http_status = rs.status;
     }
@@ -156,12 +157,13 @@ static crpki_err answers_this_login(const rssp_login *login, const rc_authz_resp
                                     crpki_error_info *ei)
 {
     if (!r->state || !rc_str_equal_ct(r->state, login->state))
-        return rc_fail(ei, CRPKI_E_INVALID_ARG, "redirect: state %s (not the answer to this login)",
-                       r->state ? "does not match" : "missing");
+        return fail_with(ei, CRPKI_E_INVALID_ARG,
+                         "redirect: state %s (not the answer to this login)",
+                         r->state ? "does not match" : "missing");
     if (r->iss && strcmp(r->iss, login->issuer) != 0)
-        return rc_fail(ei, CRPKI_E_INVALID_ARG,
-                       "redirect: iss is not the signing service (RFC 9207: another "
-                       "authorization server answered)");
+        return fail_with(ei, CRPKI_E_INVALID_ARG,
+                         "redirect: iss is not the signing service (RFC 9207: another "
+                         "authorization server answered)");
     return CRPKI_OK;
 }
 
@@ -169,11 +171,11 @@ crpki_err rssp_login_check_redirect(const rssp_login *login, const char *redirec
                                     crpki_error_info *ei_out)
 {
     if (!login || !redirect)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_check_redirect: NULL argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_check_redirect: NULL argument");
     rc_authz_response r;
     char err[160];
     if (rc_authz_response_parse(redirect, &r, err, sizeof err) < 0)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "%s", err);
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "%s", err);
     crpki_error_info ei = {0};
     crpki_err e = answers_this_login(login, &r, &ei);
     rc_authz_response_free(&r);
@@ -187,14 +189,14 @@ crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redir
     if (out)
         memset(out, 0, sizeof *out);
     if (!c || !login || !redirect || !out)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_finish: NULL argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_login_finish: NULL argument");
     if (login->used)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG,
-                       "rssp_login_finish: this login is over; begin a new one");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG,
+                         "rssp_login_finish: this login is over; begin a new one");
     rc_authz_response r;
     char err[160];
     if (rc_authz_response_parse(redirect, &r, err, sizeof err) < 0)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "%s", err);
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "%s", err);
     crpki_err e = answers_this_login(login, &r, &ei);
     if (e != CRPKI_OK)
         goto out;
@@ -202,17 +204,17 @@ crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redir
         login->used = 1;
         int known = rc_printable_token(r.error) && strlen(r.error) < sizeof ei.service_error;
         if (known && strcmp(r.error, "access_denied") == 0)
-            e = rc_fail(&ei, CRPKI_E_DENIED, "login: the user declined (access_denied)");
+            e = fail_with(&ei, CRPKI_E_DENIED, "login: the user declined (access_denied)");
         else
-            e = rc_fail(&ei, CRPKI_E_SERVICE, "login: the authorization server answered %s",
-                        known ? r.error : "an unreadable error");
+            e = fail_with(&ei, CRPKI_E_SERVICE, "login: the authorization server answered %s",
+                          known ? r.error : "an unreadable error");
         if (known)
             memcpy(ei.service_error, r.error, strlen(r.error) + 1);
         goto out;
     }
     if (!r.code || !rc_printable_token(r.code) || strlen(r.code) > RC_MAX_OPAQUE_LEN) {
-        e = rc_fail(&ei, CRPKI_E_PROTOCOL, "redirect: %s",
-                    r.code ? "malformed code" : "neither code nor error");
+        e = fail_with(&ei, CRPKI_E_PROTOCOL, "redirect: %s",
+                      r.code ? "malformed code" : "neither code nor error");
         goto out;
     }
     strbuf form = {0};
@@ -223,7 +225,7 @@ crpki_err rssp_login_finish(rssp_client *c, rssp_login *login, const char *redir
     rc_put_param(&form, "code_verifier", login->verifier);
     if (form.oom) {
         strbuf_free(&form);
-        e = rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
+        e = fail_with(&ei, CRPKI_E_NO_MEMORY, "out of memory");
         goto out;
     }
     /* any redemption spends the code: this login is over, whatever happens */
@@ -246,18 +248,18 @@ crpki_err rssp_refresh(rssp_client *c, const char *refresh_token, rssp_tokens *o
     if (out)
         memset(out, 0, sizeof *out);
     if (!c || !out)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_refresh: NULL argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_refresh: NULL argument");
     if (!refresh_token || !*refresh_token)
-        return rc_fail(ei_out, CRPKI_E_NOT_LOGGED_IN, "rssp_refresh: no refresh token");
+        return fail_with(ei_out, CRPKI_E_NOT_LOGGED_IN, "rssp_refresh: no refresh token");
     if (!rc_printable_token(refresh_token) || strlen(refresh_token) > RC_MAX_OPAQUE_LEN)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_refresh: malformed refresh token");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_refresh: malformed refresh token");
     strbuf form = {0};
     rc_put_param(&form, "grant_type", "refresh_token");
     rc_put_param(&form, "refresh_token", refresh_token);
     rc_put_param(&form, "client_id", c->client_id);
     crpki_err e;
     if (form.oom)
-        e = rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
+        e = fail_with(&ei, CRPKI_E_NO_MEMORY, "out of memory");
     else
         e = token_request(c, "oauth2/token (refresh_token)", &form, out, &ei);
     strbuf_free(&form);
@@ -270,14 +272,14 @@ crpki_err rssp_revoke(rssp_client *c, const char *token, crpki_error_info *ei_ou
 {
     crpki_error_info ei = {0};
     if (!c || !token || !*token)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: NULL or empty argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: NULL or empty argument");
     if (!rc_printable_token(token) || strlen(token) > RC_MAX_OPAQUE_LEN)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: malformed token");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_revoke: malformed token");
     strbuf form = {0};
     rc_put_param(&form, "token", token);
     rc_put_param(&form, "client_id", c->client_id);
     if (form.oom) {
-        rc_fail(&ei, CRPKI_E_NO_MEMORY, "out of memory");
+        fail_with(&ei, CRPKI_E_NO_MEMORY, "out of memory");
     } else {
         rc_call_req rq = {0};
         rq.op = "oauth2/revoke";

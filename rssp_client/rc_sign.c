@@ -1,5 +1,6 @@
 #include "rc_sign.h"
 #include "rc_json.h"
+#include "base/error/fail.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -309,7 +310,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
         uint8_t rnd[RC_REQUEST_ID_BYTES];
         if (plat_random_bytes(rnd, sizeof rnd) < 0 ||
             base64url_encode(rnd, sizeof rnd, request_id, sizeof request_id) == 0)
-            return rc_fail(ei, CRPKI_E_INTERNAL, "credentials/authorize: no random requestID");
+            return fail_with(ei, CRPKI_E_INTERNAL, "credentials/authorize: no random requestID");
         plat_wipe(rnd, sizeof rnd);
     }
     cJSON *b = cJSON_CreateObject();
@@ -330,7 +331,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
     plat_wipe(request_id, sizeof request_id);
     if (!ok) {
         rc_json_free(b);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "credentials/authorize: out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "credentials/authorize: out of memory");
     }
     rc_http_resp rs;
     crpki_err e = post(c, "credentials/authorize", "/csc/v2/credentials/authorize", b,
@@ -339,7 +340,7 @@ static crpki_err do_authorize(rssp_client *c, const rssp_sign_request *req, size
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_authorize(rs.body, rs.body_len, az, err, sizeof err) < 0)
-            e = rc_fail(ei, CRPKI_E_PROTOCOL, "credentials/authorize: %s", err);
+            e = fail_with(ei, CRPKI_E_PROTOCOL, "credentials/authorize: %s", err);
     }
     rc_http_resp_free(&rs);
     return e;
@@ -362,7 +363,7 @@ static crpki_err do_check(rssp_client *c, const rssp_sign_request *req, const ch
     if (e == CRPKI_OK) {
         char err[160];
         if (rc_parse_check(rs.status, rs.body, rs.body_len, ck, err, sizeof err) < 0)
-            e = rc_fail(ei, CRPKI_E_PROTOCOL, "credentials/authorizeCheck: %s", err);
+            e = fail_with(ei, CRPKI_E_PROTOCOL, "credentials/authorizeCheck: %s", err);
     }
     rc_http_resp_free(&rs);
     return e;
@@ -392,7 +393,7 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
     free(params);
     if (!ok) {
         rc_json_free(b);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "signatures/signHash: out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "signatures/signHash: out of memory");
     }
     rc_http_resp rs;
     int repeated = 0;
@@ -402,10 +403,10 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
     if (e == CRPKI_E_SAD_REJECTED && repeated) {
         /* the attempt whose connection broke may have used the SAD */
         crpki_error_info first = *ei;
-        rc_fail(ei, e,
-                "signatures/signHash: SAD refused on a repeat (%s); the first attempt may have "
-                "succeeded",
-                first.service_error[0] ? first.service_error : "invalid_sad");
+        fail_with(ei, e,
+                  "signatures/signHash: SAD refused on a repeat (%s); the first attempt may have "
+                  "succeeded",
+                  first.service_error[0] ? first.service_error : "invalid_sad");
         ei->http_status = first.http_status;
         memcpy(ei->service_error, first.service_error, sizeof ei->service_error);
     }
@@ -413,7 +414,7 @@ static crpki_err do_sign_hash(rssp_client *c, const rssp_sign_request *req, size
         char err[160];
         if (rc_parse_signatures(rs.body, rs.body_len, req->num_hashes, req->key_type, req->key_bits,
                                 out, err, sizeof err) < 0)
-            e = rc_fail(ei, CRPKI_E_PROTOCOL, "signatures/signHash: %s", err);
+            e = fail_with(ei, CRPKI_E_PROTOCOL, "signatures/signHash: %s", err);
     }
     rc_http_resp_free(&rs);
     return e;
@@ -501,11 +502,11 @@ crpki_err rssp_sign(rssp_client *c, const rssp_sign_request *req, rssp_signature
     if (out)
         memset(out, 0, sizeof *out);
     if (!c || !out)
-        return rc_fail(ei_out, CRPKI_E_INVALID_ARG, "rssp_sign: NULL argument");
+        return fail_with(ei_out, CRPKI_E_INVALID_ARG, "rssp_sign: NULL argument");
     char err[160];
     crpki_err e = rc_sign_check_request(req, err, sizeof err);
     if (e != CRPKI_OK)
-        return rc_fail(ei_out, e, "rssp_sign: %s", err);
+        return fail_with(ei_out, e, "rssp_sign: %s", err);
     int64_t start = plat_now_ms();
     int64_t deadline = req->timeout_ms ? start + req->timeout_ms : 0;
     size_t hlen = alg_hash_by_oid(req->hash_oid)->len;

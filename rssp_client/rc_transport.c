@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include "base/log/log.h"
+#include "base/error/fail.h"
 #include "rc_backoff.h"
 #include "rc_cancel.h"
 #include "rc_errmap.h"
@@ -87,7 +88,7 @@ crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki
     *out = NULL;
     rc_transport *t = calloc(1, sizeof *t);
     if (!t)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     t->base_url = plat_strdup(o->base_url);
     t->host = plat_strdup(o->host);
     t->ca_bundle = plat_strdup(o->ca_bundle);
@@ -120,7 +121,7 @@ crpki_err rc_transport_new(const rc_transport_opts *o, rc_transport **out, crpki
     }
     if (!ok) {
         rc_transport_free(t);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     *out = t;
     return CRPKI_OK;
@@ -183,7 +184,7 @@ static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
         t->route.hops = calloc(1, sizeof *t->route.hops);
         if (t->route.hops && (t->route.hops[0] = plat_strdup(t->proxy_url)) != NULL)
             t->route.n = 1;
-        return t->route.n ? CRPKI_OK : rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return t->route.n ? CRPKI_OK : fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     if (t->proxy_mode != RSSP_PROXY_SYSTEM)
         return CRPKI_OK;
@@ -194,7 +195,7 @@ static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
     src.env_no_proxy = env_first("no_proxy", "NO_PROXY");
     plat_proxy_settings ps = {0};
     if (!t->fake_settings && plat_proxy_settings_get(&ps) < 0)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     const plat_proxy_settings *use = t->fake_settings ? t->fake_settings : &ps;
     src.win_proxy = use->proxy;
     src.win_bypass = use->bypass;
@@ -208,7 +209,7 @@ static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
     int r = rc_route_for(&src, t->base_url, t->host, &t->route);
     plat_proxy_settings_free(&ps);
     if (r < 0)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     return CRPKI_OK;
 }
 
@@ -253,12 +254,12 @@ static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
     size_t flen = 0, rlen = 0;
     crpki_error_info rei = {0};
     if (plat_read_file(t->ca_bundle, 4u * 1024 * 1024, &file, &flen, NULL, &rei) != CRPKI_OK)
-        return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: %s", rei.detail);
+        return fail_with(ei, CRPKI_E_TLS, "ca_bundle: %s", rei.detail);
     if (!file)
-        return rc_fail(ei, CRPKI_E_TLS, "ca_bundle: the file is not found");
+        return fail_with(ei, CRPKI_E_TLS, "ca_bundle: the file is not found");
     if (plat_root_store_pem(&roots, &rlen) < 0) {
         free(file);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     strbuf b = {0};
     strbuf_put(&b, file, flen);
@@ -269,7 +270,7 @@ static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
     free(roots);
     if (b.oom) {
         strbuf_free(&b);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     t->ca_pem = b.p;
     t->ca_pem_len = b.len;
@@ -280,7 +281,7 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
 {
     plat_once_run(PLAT_ONCE_CURL, global_init);
     if (GLOBAL_INIT_RC != CURLE_OK)
-        return rc_fail(ei, CRPKI_E_INTERNAL, "curl_global_init failed (%d)", (int)GLOBAL_INIT_RC);
+        return fail_with(ei, CRPKI_E_INTERNAL, "curl_global_init failed (%d)", (int)GLOBAL_INIT_RC);
     crpki_err e = CRPKI_OK;
     plat_mutex_lock(t->lock);
     if (t->ready && t->route_stale) {
@@ -304,7 +305,7 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
             if (t->share)
                 curl_share_cleanup(t->share);
             t->share = NULL;
-            e = rc_fail(ei, CRPKI_E_INTERNAL, "cannot set up the libcurl share");
+            e = fail_with(ei, CRPKI_E_INTERNAL, "cannot set up the libcurl share");
             goto out;
         }
     }
@@ -460,11 +461,11 @@ static void wake_multi(void *arg)
 int rc_stop_requested(rssp_cancel *cn, int64_t deadline_ms, crpki_error_info *ei)
 {
     if (rssp_cancel_is_triggered(cn)) {
-        rc_fail(ei, CRPKI_E_CANCELLED, "cancelled");
+        fail_with(ei, CRPKI_E_CANCELLED, "cancelled");
         return 1;
     }
     if (deadline_ms && plat_now_ms() >= deadline_ms) {
-        rc_fail(ei, CRPKI_E_DEADLINE, "the time limit of the call passed");
+        fail_with(ei, CRPKI_E_DEADLINE, "the time limit of the call passed");
         return 1;
     }
     return 0;
@@ -556,7 +557,7 @@ static crpki_err build(const rc_transport *t, const rc_http_req *rq, http_call *
         plat_wipe(auth.p, auth.len);
     strbuf_free(&auth);
     strbuf_free(&ct);
-    return oom ? rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory") : CRPKI_OK;
+    return oom ? fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory") : CRPKI_OK;
 }
 
 /* The proxy of this attempt (NULL: direct) and what it is offered. Set on
@@ -694,25 +695,25 @@ static crpki_err classify(const rc_transport *t, const rc_http_req *rq, http_cal
         crpki_err me =
             c->r.too_large ? CRPKI_E_PROTOCOL : rc_map_curl((int)c->cc, rs->proxy, c->connect_code);
         if (c->r.too_large)
-            rc_fail(ei, me, "POST %s: response larger than %u bytes", rq->path, RC_MAX_RESPONSE);
+            fail_with(ei, me, "POST %s: response larger than %u bytes", rq->path, RC_MAX_RESPONSE);
         else if (me == CRPKI_E_PROXY && c->connect_code == 407 &&
                  (c->proxy_avail & (long)CURLAUTH_BASIC) && !(c->proxy_avail & t->proxy_auth))
-            rc_fail(ei, me,
-                    "POST %s: the proxy offers only Basic authentication, which would send the "
-                    "password readable; the password was not sent (allow it with "
-                    "proxy.allow_basic in config.json)",
-                    rq->path);
+            fail_with(ei, me,
+                      "POST %s: the proxy offers only Basic authentication, which would send the "
+                      "password readable; the password was not sent (allow it with "
+                      "proxy.allow_basic in config.json)",
+                      rq->path);
         else if (me == CRPKI_E_PROXY && c->connect_code)
-            rc_fail(ei, me, "POST %s: the proxy answered %ld to CONNECT", rq->path,
-                    c->connect_code);
+            fail_with(ei, me, "POST %s: the proxy answered %ld to CONNECT", rq->path,
+                      c->connect_code);
         else
-            rc_fail(ei, me, "POST %s: %s (curl %d)", rq->path, why, (int)c->cc);
+            fail_with(ei, me, "POST %s: %s (curl %d)", rq->path, why, (int)c->cc);
         log_write(CRPKI_LOG_WARN, LOG_MODULE, "POST %s: %s after %ld ms (curl %d: %s)", rq->path,
                   crpki_err_name(me), rs->elapsed_ms, (int)c->cc, why);
         return me;
     }
     if (c->r.body.oom)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     rs->status = (int)c->status;
     rs->body = c->r.body.p;
     rs->body_len = c->r.body.len;
@@ -767,9 +768,9 @@ static crpki_err attempt(rc_transport *t, const rc_http_req *rq, rc_http_resp *r
     *used = t->hop;
     int oom = current_hop(t) && !(hop = plat_strdup(current_hop(t)));
     plat_mutex_unlock(t->lock);
-    crpki_err e = oom ? rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory") : build(t, rq, &c, ei);
+    crpki_err e = oom ? fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory") : build(t, rq, &c, ei);
     if (e == CRPKI_OK && !(s = slot_take(t)))
-        e = rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
+        e = fail_with(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
     if (e == CRPKI_OK) {
         s->errbuf[0] = '\0';
         set_options(s->easy, rq, &c);
@@ -830,7 +831,7 @@ crpki_err rc_transport_route(rc_transport *t, rssp_route *out, crpki_error_info 
     plat_mutex_unlock(t->lock);
     if (oom) {
         rssp_route_free(out);
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "out of memory");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     return CRPKI_OK;
 }
@@ -857,7 +858,7 @@ crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int6
         return e;
     slot *s = slot_take(t);
     if (!s)
-        return rc_fail(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "cannot create a libcurl handle");
     rc_cancel_reg reg = {wake_multi, s->multi, NULL};
     rc_cancel_register(cn, &reg);
     int64_t end = plat_now_ms() + ms;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util/text.h"
+
 static int unreserved(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -61,17 +63,6 @@ int rc_printable_token(const char *s)
     return 1;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *rc_url_decode(const char *s, size_t n, int *oom)
 {
     *oom = 0;
@@ -86,11 +77,11 @@ char *rc_url_decode(const char *s, size_t n, int *oom)
         if (c == '+') {
             d[o++] = ' ';
         } else if (c == '%') {
-            if (n - i < 3 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+            if (n - i < 3 || text_hex_digit(s[i + 1]) < 0 || text_hex_digit(s[i + 2]) < 0) {
                 free(d);
                 return NULL;
             }
-            int v = hexval(s[i + 1]) << 4 | hexval(s[i + 2]);
+            int v = text_hex_digit(s[i + 1]) << 4 | text_hex_digit(s[i + 2]);
             if (v == 0) {
                 free(d);
                 return NULL;

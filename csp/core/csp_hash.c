@@ -19,7 +19,7 @@ static void hash_destroy(csp_obj *o)
 csp_code csp_hash_get(uintptr_t prov, uintptr_t h, csp_hash **out, csp_status *st)
 {
     csp_obj *o;
-    csp_code c = csp_owned_get(prov, h, CSP_KIND_HASH, &o, st);
+    csp_code c = csp_handle_get_owned(prov, h, CSP_KIND_HASH, &o, st);
     *out = (csp_hash *)o;
     return c;
 }

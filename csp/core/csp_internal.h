@@ -55,9 +55,9 @@ const prov_backend *csp_backend_get(void);
 
 /* Provider lookup: CSP_E_BAD_UID unless live. Release with csp_obj_put. */
 csp_code csp_prov_get(uintptr_t h, csp_prov **p, csp_status *st);
-/* Hash / key lookups bound to their provider: CSP_E_BAD_UID for a bad prov,
- * CSP_E_BAD_HASH / CSP_E_BAD_KEY for a bad or foreign hash / key. */
-csp_code csp_owned_get(uintptr_t prov, uintptr_t h, csp_kind kind, csp_obj **o, csp_status *st);
+/* Hash / key lookups bound to their provider (csp_handle_get_owned):
+ * CSP_E_BAD_UID for a bad prov, CSP_E_BAD_HASH / CSP_E_BAD_KEY for a bad or
+ * foreign hash / key. */
 csp_code csp_hash_get(uintptr_t prov, uintptr_t h, csp_hash **out, csp_status *st);
 csp_code csp_key_get(uintptr_t prov, uintptr_t h, csp_key **out, csp_status *st);
 

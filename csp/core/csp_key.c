@@ -23,7 +23,7 @@ static void key_destroy(csp_obj *o)
 csp_code csp_key_get(uintptr_t prov, uintptr_t h, csp_key **out, csp_status *st)
 {
     csp_obj *o;
-    csp_code c = csp_owned_get(prov, h, CSP_KIND_KEY, &o, st);
+    csp_code c = csp_handle_get_owned(prov, h, CSP_KIND_KEY, &o, st);
     *out = (csp_key *)o;
     return c;
 }

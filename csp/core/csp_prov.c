@@ -48,11 +48,6 @@ csp_code csp_prov_get(uintptr_t h, csp_prov **p, csp_status *st)
     return c;
 }
 
-csp_code csp_owned_get(uintptr_t prov, uintptr_t h, csp_kind kind, csp_obj **o, csp_status *st)
-{
-    return csp_handle_get_owned(prov, h, kind, o, st);
-}
-
 #define ACQUIRE_FLAGS                                                                              \
     (CSP_CRYPT_VERIFYCONTEXT | CSP_CRYPT_NEWKEYSET | CSP_CRYPT_DELETEKEYSET |                      \
      CSP_CRYPT_MACHINE_KEYSET | CSP_CRYPT_SILENT | CSP_CRYPT_DEFAULT_CONTAINER_OPTIONAL)

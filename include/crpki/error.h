@@ -55,6 +55,9 @@ const char *crpki_strerror(crpki_err e);
 const char *crpki_strerror_ja(crpki_err e);
 /* The code's name, e.g. "CRPKI_E_DENIED". Never NULL. */
 const char *crpki_err_name(crpki_err e);
+/* 1 for the codes that mean "the service could not be reached, or failed":
+ * network, TLS, proxy, timeout, busy, the service's own error, protocol. */
+int crpki_err_is_network(crpki_err e);
 
 /* What went wrong, in detail, for logs and the management tool: filled by the
  * functions that take one (may be NULL). detail never holds a secret. */

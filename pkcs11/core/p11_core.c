@@ -569,6 +569,9 @@ CK_RV p11_unsupported_slot(CK_SLOT_ID slot, int writes)
 
 CK_RV p11_rv_of(crpki_err e)
 {
+    /* the service out of reach, or a signature it returned that does not verify */
+    if (crpki_err_is_network(e) || e == CRPKI_E_BAD_SIGNATURE)
+        return CKR_DEVICE_ERROR;
     switch (e) {
     case CRPKI_OK:
         return CKR_OK;
@@ -596,15 +599,6 @@ CK_RV p11_rv_of(crpki_err e)
     case CRPKI_E_NO_KEY:
     case CRPKI_E_UNKNOWN_CREDENTIAL:
         return CKR_KEY_HANDLE_INVALID;
-    case CRPKI_E_NETWORK:
-    case CRPKI_E_TLS:
-    case CRPKI_E_PROXY:
-    case CRPKI_E_TIMEOUT:
-    case CRPKI_E_BUSY:
-    case CRPKI_E_SERVICE:
-    case CRPKI_E_PROTOCOL:
-    case CRPKI_E_BAD_SIGNATURE:
-        return CKR_DEVICE_ERROR;
     default:
         return CKR_GENERAL_ERROR;
     }

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "rc_errmap.h"
+#include "base/error/fail.h"
 
 static void service_errors_map_to_their_codes(void **state)
 {
@@ -130,19 +131,19 @@ static void transient_failures_are_connection_failures_not_tls_or_size(void **st
     assert_false(rc_curl_transient(CURLE_OUT_OF_MEMORY));
 }
 
-static void rc_fail_fills_the_info_and_accepts_null(void **state)
+static void fail_with_fills_the_info_and_accepts_null(void **state)
 {
     (void)state;
     crpki_error_info ei;
     ei.http_status = 500;
     ei.service_error[0] = 'x';
     ei.service_error[1] = '\0';
-    assert_int_equal(rc_fail(&ei, CRPKI_E_TLS, "POST %s: %d", "/csc/v2/info", 60), CRPKI_E_TLS);
+    assert_int_equal(fail_with(&ei, CRPKI_E_TLS, "POST %s: %d", "/csc/v2/info", 60), CRPKI_E_TLS);
     assert_int_equal(ei.code, CRPKI_E_TLS);
     assert_int_equal(ei.http_status, 0);
     assert_string_equal(ei.service_error, "");
     assert_string_equal(ei.detail, "POST /csc/v2/info: 60");
-    assert_int_equal(rc_fail(NULL, CRPKI_E_BUSY, "x"), CRPKI_E_BUSY);
+    assert_int_equal(fail_with(NULL, CRPKI_E_BUSY, "x"), CRPKI_E_BUSY);
 }
 
 int main(void)
@@ -152,7 +153,7 @@ int main(void)
         cmocka_unit_test(curl_results_map_to_transport_codes),
         cmocka_unit_test(only_connection_phase_failures_count_as_never_sent),
         cmocka_unit_test(transient_failures_are_connection_failures_not_tls_or_size),
-        cmocka_unit_test(rc_fail_fills_the_info_and_accepts_null),
+        cmocka_unit_test(fail_with_fills_the_info_and_accepts_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,3 +114,19 @@ const char *crpki_err_name(crpki_err e)
 {
     return text(e)->name;
 }
+
+int crpki_err_is_network(crpki_err e)
+{
+    switch (e) {
+    case CRPKI_E_NETWORK:
+    case CRPKI_E_TLS:
+    case CRPKI_E_PROXY:
+    case CRPKI_E_TIMEOUT:
+    case CRPKI_E_BUSY:
+    case CRPKI_E_SERVICE:
+    case CRPKI_E_PROTOCOL:
+        return 1;
+    default:
+        return 0;
+    }
+}

@@ -72,7 +72,7 @@ void text_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-static int hexval(char ch)
+int text_hex_digit(char ch)
 {
     if (ch >= '0' && ch <= '9')
         return ch - '0';
@@ -122,7 +122,7 @@ int text_dn_attr(const char *dn, const char *attr, char *out, size_t n)
         int hex = *v == '#';
         while (*v && *v != ',' && *v != '+') {
             if (*v == '\\' && v[1]) {
-                int h = hexval(v[1]), l = v[2] ? hexval(v[2]) : -1;
+                int h = text_hex_digit(v[1]), l = v[2] ? text_hex_digit(v[2]) : -1;
                 if (h >= 0 && l >= 0) {
                     val[len++] = (char)(h * 16 + l);
                     v += 3;

@@ -11,6 +11,8 @@
 int text_no_controls(const char *s);
 /* 1 when s is non-empty and all hexadecimal digits (either case). */
 int text_is_hex(const char *s);
+/* The value of a hexadecimal digit (either case), 0-15; -1 for anything else. */
+int text_hex_digit(char c);
 /* 1 when s is an ASN.1 GeneralizedTime in UTC: "YYYYMMDDHHMMSSZ". */
 int text_is_gentime(const char *s);
 /* 1 when s is a dotted OID: digits and single dots, at least two arcs,
