@@ -358,7 +358,7 @@ static void mode_advapi(void)
         h = hash_text(p, CALG_MD5, "md5");
         FAILS_WITH(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, sig, &n), NTE_BAD_ALGID);
         OK(CryptDestroyHash(h));
-        h = hash_text(p, CALG_SHA1, "sha1"); /* hashed, never signed (issue 15 #2) */
+        h = hash_text(p, CALG_SHA1, "sha1"); /* hashed, never signed */
         FAILS_WITH(CryptSignHashW(h, AT_SIGNATURE, NULL, 0, sig, &n), NTE_BAD_ALGID);
         OK(CryptDestroyHash(h));
         h = hash_text(p, CALG_SHA_256, "nohashoid");

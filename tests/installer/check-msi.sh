@@ -104,7 +104,7 @@ EOF
 rows File '{print $1,$2,$3}' | expect "File"
 
 # ---- registry: the CSP entry, the install folder and the administrator's
-# service URL and CA (public properties, issue 23), nothing else ----
+# service URL and CA (public properties), nothing else ----
 cat >"$work/expected" <<EOF
 2	$CSP_KEY	Image Path	[System64Folder]crpkicsp.dll	CspDll
 2	$CSP_KEY	SigInFile	#0	CspDll
@@ -142,7 +142,7 @@ for p in SERVICE_URL CA_BUNDLE PROXY CRPKI_SAVED_URL CRPKI_SAVED_CA CRPKI_SAVED_
     grep -qE "(^|;)$p(;|$)" <<<"$secure" || bad "$p is not in SecureCustomProperties ($secure)"
 done
 
-# ---- %ProgramData%\CrpkiRemoteSign: created, and locked (issue 15 #1) ----
+# ---- %ProgramData%\CrpkiRemoteSign: created, and locked ----
 # Owner Administrators; Administrators and SYSTEM full control, Users read and
 # execute; protected (P): nothing inherited from ProgramData, where Users may
 # create files. Windows Installer 5 applies it in CreateFolders; Wine's msi

@@ -307,7 +307,7 @@ static void invalid_requests_are_refused_without_network(void **state)
             call.req.credential_id = NULL;
             what = "credential_id NULL";
             break;
-        case 4: /* SHA-1: collisions are practical, never signed (issue 15 #2) */
+        case 4: /* SHA-1: collisions are practical, never signed */
             call.req.hash_oid = "1.3.14.3.2.26";
             what = "SHA-1 PKCS1";
             break;

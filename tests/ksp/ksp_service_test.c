@@ -394,7 +394,7 @@ static int flow(void)
         RT_EXPECT(
             T->SignHash(g_prov, r2->k, &md5, h, 16, sig, sizeof sig, &got, NCRYPT_PAD_PKCS1_FLAG),
             NTE_NOT_SUPPORTED);
-        /* SHA-1 is never signed (issue 15 #2): by name, as PSS, as a 20-byte
+        /* SHA-1 is never signed: by name, as PSS, as a 20-byte
            ECDSA hash; none of them reaches the phone */
         int before_sha1 = svctest_phone_log_count();
         BCRYPT_PKCS1_PADDING_INFO sha1 = {BCRYPT_SHA1_ALGORITHM};

@@ -394,7 +394,7 @@ static void pad_unknown_and_md5_hash_not_supported(void **state)
                      KSP_E_NOT_SUPPORTED);
 }
 
-/* Issue 15 #2: SHA-1 is refused for signing however it is named. */
+/* SHA-1 is refused for signing however it is named. */
 static void pad_sha1_is_refused_in_every_form(void **state)
 {
     ksp_sign_req r;

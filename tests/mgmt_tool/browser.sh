@@ -7,7 +7,7 @@
 # MGMT_TEST_HOSTILE=1: before the real redirect, a silent connection is held
 # open to the listener (a browser preconnect, or a local process) and forged
 # requests are sent (a wrong state, none at all); their HTTP status and page
-# go to MGMT_TEST_PAGE.stray (issue 15 #6: the login must go on past them).
+# go to MGMT_TEST_PAGE.stray (the login must go on past them).
 set -eu
 url=$1
 ca=$MGMT_TEST_CA

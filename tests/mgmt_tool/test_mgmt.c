@@ -357,7 +357,7 @@ static void login_with_scripted_browser(void **state)
     run_free(&r);
 }
 
-/* Issue 15 #6: a silent connection held open and forged redirects (a wrong
+/* A silent connection held open and forged redirects (a wrong
  * state; an access_denied without state, as a web page could send) neither
  * end nor hold up the login: each is answered at once with an error page,
  * and the real redirect still logs in. */
@@ -631,7 +631,7 @@ static void sign_makes_a_cms_openssl_verifies(void **state)
     assert_int_equal(openssl_verify(p7s_ec, doc), 0);
 }
 
-/* Issue 16 #2: twenty files, one approval, twenty CMS files OpenSSL verifies,
+/* Twenty files, one approval, twenty CMS files OpenSSL verifies,
  * one signing record of twenty digests. */
 static void sign_twenty_files_under_one_approval(void **state)
 {
@@ -685,7 +685,7 @@ static void sign_twenty_files_under_one_approval(void **state)
     run_free(&r);
 }
 
-/* Issue 16: eight processes signing at once leave eight whole records. */
+/* Eight processes signing at once leave eight whole records. */
 static void eight_processes_signing_at_once_leave_eight_records(void **state)
 {
     (void)state;
@@ -771,7 +771,7 @@ static void sign_denied_exits_6(void **state)
     run_free(&r);
 }
 
-/* Issue 16: the signing record after the test signatures above (signed,
+/* The signing record after the test signatures above (signed,
  * then denied): newest first, as JSON and as CSV for Excel. */
 static void history_lists_the_signatures_newest_first(void **state)
 {

@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     CHECK((long)svctest_phone_log_count() == before + 1, "approvals: %ld, want %ld",
           (long)svctest_phone_log_count(), before + 1);
 
-    /* sign FILE x5: one approval for all (issue 16), a CMS each, built by the
+    /* sign FILE x5: one approval for all, a CMS each, built by the
        tool around the signing path's signatures */
     enum { NF = 5 };
     char files[NF][1024];

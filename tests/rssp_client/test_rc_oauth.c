@@ -163,7 +163,7 @@ static void login_finish_checks_state_before_anything_else(void **state)
     rssp_client_free(c);
 }
 
-/* Issue 15 #6: the listener asks this of every request; only this login's
+/* The listener asks this of every request; only this login's
  * answer (its state, and its issuer when named: RFC 9207) passes, and asking
  * changes nothing. */
 static void check_redirect_takes_only_this_logins_answer(void **state)

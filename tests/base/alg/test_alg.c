@@ -40,7 +40,7 @@ static void digestinfo_prefixes_are_consistent_der(void **state)
     }
 }
 
-/* Issue 15 #2: only the SHA-2 hashes are signed; SHA-1 and MD5 never. */
+/* Only the SHA-2 hashes are signed; SHA-1 and MD5 never. */
 static void only_sha2_hashes_are_signable(void **state)
 {
     (void)state;

@@ -1,4 +1,4 @@
-/* plat_acl (issue 15 #1): who may change the machine-wide configuration.
+/* plat_acl: who may change the machine-wide configuration.
  * POSIX: files made here, their owner and mode changed (root can give a file
  * away; another user sees their own files refused). Windows (under Wine):
  * the decision over real security descriptors built from SDDL with the

@@ -1,4 +1,4 @@
-/* plat_machine (issue 23): the administrator's values for every user.
+/* plat_machine: the administrator's values for every user.
  * Windows (under Wine, in HKLM of the test's prefix: RUN_SERIAL): set, read
  * back, removed; an empty value is "not set"; a key that Users may write to
  * is not trusted, and the reason names who. POSIX: there is no such store

@@ -248,7 +248,7 @@ static void proxy_none_and_system_are_taken(void **state)
     crpki_config_free(&cfg);
 }
 
-/* Issue 15 #5: Basic is allowed only by an explicit proxy.allow_basic true. */
+/* Basic is allowed only by an explicit proxy.allow_basic true. */
 static void proxy_allow_basic_is_a_boolean_and_off_by_default(void **state)
 {
     fixture *f = *state;
@@ -580,7 +580,7 @@ static void trusted_roots_are_sha256_fingerprints(void **state)
 /* ---- machine + user ------------------------------------------------------------------ */
 
 /* The administrator's file fixes what it sets, key by key; the user's file
- * has the rest (issue 26: a machine file is a policy, not a default). */
+ * has the rest (a machine file is a policy, not a default). */
 static void machine_file_fixes_what_it_sets_key_by_key(void **state)
 {
     fixture *f = *state;
@@ -625,7 +625,7 @@ static void machine_file_fixes_what_it_sets_key_by_key(void **state)
     crpki_config_free(&cfg);
 }
 
-/* Issue 13: the administrator's service URL is known as such, and saving
+/* The administrator's service URL is known as such, and saving
  * the user's settings never copies it into config.json (so a later change
  * of the machine file reaches the user); a URL of the user's own is saved. */
 static void machine_service_url_is_kept_out_of_the_users_file(void **state)
@@ -662,7 +662,7 @@ static void machine_service_url_is_kept_out_of_the_users_file(void **state)
     crpki_config_free(&cfg);
 }
 
-/* Issue 15 #1: the machine file applies to every user; one that anyone but
+/* The machine file applies to every user; one that anyone but
  * an administrator can change is ignored, said in machine_ignored and the
  * warnings. The verdict is plat_admin_only's (test_plat_acl); here, that
  * the load follows it. As root (CI) both ways are made; a user's own file
@@ -715,7 +715,7 @@ static void machine_file_is_ignored_unless_only_administrators_can_change_it(voi
     crpki_config_free(&cfg);
 }
 
-/* Issue 23: the machine-wide URL and CA set as an administrator deploys
+/* The machine-wide URL and CA set as an administrator deploys
  * them (crpki-mgmt service set --machine): on Linux the file, folder and CA
  * copy root's alone; on Windows the values of HKLM\SOFTWARE\CrpkiRemoteSign
  * (this test runs alone in its prefix: RUN_SERIAL) and the CA copy. Either

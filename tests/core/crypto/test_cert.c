@@ -1,4 +1,4 @@
-/* crypto_cert_check_chain (issue 15 #8): chains made here with OpenSSL, one
+/* crypto_cert_check_chain: chains made here with OpenSSL, one
  * defect at a time, each refused with CRPKI_E_BAD_CERT and its reason; the
  * good ones (RSA and ECDSA issuers, an intermediate) accepted. */
 #include <setjmp.h>

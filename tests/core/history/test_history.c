@@ -1,4 +1,4 @@
-/* The signing record (core/history, issue 16): what is written reads back,
+/* The signing record (core/history): what is written reads back,
  * a broken line hides nothing, rotation keeps the newest records, and eight
  * processes appending at once leave every record whole. */
 #include <setjmp.h>

@@ -42,7 +42,7 @@ static catalog_entry keys[3];
 static size_t nkeys;
 static unsigned artifacts;
 
-/* ---- the signing record (issue 16): one line per attempt -------------------------------- */
+/* ---- the signing record: one line per attempt -------------------------------- */
 
 static size_t record_count(void)
 {
@@ -239,7 +239,7 @@ static void the_same_digest_twice_is_one_approval(void **state)
     assert_int_equal(svctest_phone_log_count(), before + 2);
 }
 
-/* Issue 16 #2: twenty documents, one approval: one request to the phone,
+/* Twenty documents, one approval: one request to the phone,
  * twenty signatures each verified (here by the driver's OpenSSL too), one
  * signing record listing the twenty digests; more than the credential's
  * multisign is refused before any request. */
@@ -551,7 +551,7 @@ static void dialog_shows_the_code_counts_down_and_goes_with_the_signature(void *
     snprintf(want, sizeof want, "署名する内容: %s: dialog.pdf", signing_program());
     assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_WHAT, text, sizeof text), 0);
     assert_string_equal(text, want);
-    /* the full path (issue 15 #4): C:\...\test_signing_svc.exe */
+    /* the full path: C:\...\test_signing_svc.exe */
     snprintf(want, sizeof want, "要求元プログラム: %s", signing_program_path());
     assert_int_equal(svctest_dialog_text(dlg, CRPKI_UI_ID_PROGRAM, text, sizeof text), 0);
     assert_string_equal(text, want);

@@ -49,7 +49,7 @@ static void description_replaces_controls_and_bad_utf8(void **state)
     assert_string_equal(d, "a.exe: x?y??z??w???v");
 }
 
-/* Issue 15 #4: the dialog shows the program's full path, cleaned like the
+/* The dialog shows the program's full path, cleaned like the
  * description; a long one keeps its end, the file name. */
 static void program_path_is_cleaned_and_keeps_its_file_name(void **state)
 {
@@ -351,7 +351,7 @@ static void sign_refuses_without_network(void **state)
                      CRPKI_E_UNSUPPORTED_ALG);
     assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_NONE, 36, 0, 0, 1024),
                      CRPKI_E_UNSUPPORTED_ALG);
-    /* SHA-1 in every scheme (issue 15 #2) */
+    /* SHA-1 in every scheme */
     assert_int_equal(sign_with(&r, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA1, 20, 0, 0, 1024),
                      CRPKI_E_UNSUPPORTED_ALG);
     assert_int_equal(sign_with(&r, CRPKI_PAD_PSS, CRPKI_HASH_SHA1, 20, 20, 0, 1024),

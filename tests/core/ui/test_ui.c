@@ -86,7 +86,7 @@ static void console_text_has_code_what_program_subject_time_and_machine_line(voi
     assert_int_equal(line[strlen("\nCRPKI-APPROVAL-CODE: 4821\n")], '\0');
 }
 
-/* Issue 15 #4: the full path, when known, so a look-alike name in another
+/* The full path, when known, so a look-alike name in another
  * folder cannot pass for the real program. */
 static void console_text_shows_the_programs_full_path(void **state)
 {

@@ -172,7 +172,7 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     rssp_cancel_free(c);
 }
 
-/* Issue 16: many documents under one approval: the dialog says how many. */
+/* Many documents under one approval: the dialog says how many. */
 static void dialog_shows_the_count_of_many_documents(void **state)
 {
     (void)state;
