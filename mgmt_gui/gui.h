@@ -67,12 +67,16 @@ typedef struct gui_app {
 
 /* gui_window.c */
 int gui_app_init(gui_app *app, HINSTANCE inst, int show);
+void gui_show_page(gui_app *app, int page);
+
+/* gui_ctl.c */
 HWND gui_add(gui_app *app, int page, const wchar_t *cls, const wchar_t *text, DWORD style, int id,
              int x, int y, int w, int h);
 void gui_set_status(gui_app *app, const wchar_t *text, const wchar_t *detail);
 /* Starts a job's progress display (bar, キャンセル enabled, the text). */
 void gui_busy(gui_app *app, const wchar_t *text);
-void gui_show_page(gui_app *app, int page);
+/* The bar shown and キャンセル enabled (on), or both off. */
+void gui_progress(gui_app *app, int on);
 int gui_scale(const gui_app *app, int v);
 wchar_t *gui_wide(const char *utf8); /* malloc'ed; "" for NULL */
 char *gui_text_utf8(HWND ctl);       /* the control's text, malloc'ed UTF-8 */
