@@ -14,6 +14,8 @@ typedef struct {
     cJSON *arr;
     int failed;
     const char *first_fix;
+    int service_ok;        /* the service answered (the login check then asks it) */
+    const char *login_fix; /* how to log in, for the login checks */
 } checks;
 
 static void check(checks *k, const char *name, int ok, const char *label, const char *detail,
@@ -170,155 +172,187 @@ static void route_check(checks *k)
     rssp_route_free(&r);
 }
 
-int cmd_status(mgmt_ctx *c, mgmt_args *a)
+/* ---- the checks, in the order they run and print ---------------------------------- */
+
+static void config_check(checks *k)
 {
-    const char *pos[1];
-    if (arg_rest(c, a, pos, 0) < 0)
-        return MGMT_EXIT_USAGE;
-    checks k = {c, cJSON_AddArrayToObject(out_json(c), "checks"), 0, NULL};
+    mgmt_ctx *c = k->c;
     char buf[512];
-    paths(c);
     crpki_error_info ei;
     crpki_err r = crpki_config_load(c->home, &c->cfg, &ei);
     if (r != CRPKI_OK) {
         err_detail(c, r, &ei, buf, sizeof buf);
-        check(&k, "config", 0, L(c, "設定", "configuration"), buf,
+        check(k, "config", 0, L(c, "設定", "configuration"), buf,
               L(c, "config.json を修正してください", "correct config.json"));
-    } else {
-        c->cfg_loaded = 1;
-        crpki_config_open_log(&c->cfg);
-        check(&k, "config", 1, L(c, "設定", "configuration"), L(c, "読み込めました", "loaded"),
-              NULL);
-        if (c->cfg.machine_ignored) {
-            snprintf(
-                buf, sizeof buf, "%s %s",
-                L(c, "全社共通の設定を無視しました:", "the machine-wide settings are ignored:"),
-                c->cfg.machine_ignored);
-            check(&k, "machine_config", 0, L(c, "全社共通の設定", "machine configuration"), buf,
-                  L(c,
-                    "管理者だけが変更できるようにしてください (インストーラーを再実行するか、"
-                    "フォルダーの所有者とアクセス許可を Administrators と SYSTEM に限定)",
-                    "make it changeable by administrators only (run the installer again, or "
-                    "restrict the folder's owner and permissions to Administrators and SYSTEM)"));
-        }
+        return;
     }
+    c->cfg_loaded = 1;
+    crpki_config_open_log(&c->cfg);
+    check(k, "config", 1, L(c, "設定", "configuration"), L(c, "読み込めました", "loaded"), NULL);
+    if (!c->cfg.machine_ignored)
+        return;
+    snprintf(buf, sizeof buf, "%s %s",
+             L(c, "全社共通の設定を無視しました:", "the machine-wide settings are ignored:"),
+             c->cfg.machine_ignored);
+    check(k, "machine_config", 0, L(c, "全社共通の設定", "machine configuration"), buf,
+          L(c,
+            "管理者だけが変更できるようにしてください (インストーラーを再実行するか、"
+            "フォルダーの所有者とアクセス許可を Administrators と SYSTEM に限定)",
+            "make it changeable by administrators only (run the installer again, or "
+            "restrict the folder's owner and permissions to Administrators and SYSTEM)"));
+}
 
-    int service_ok = 0;
-    if (c->cfg_loaded && !c->cfg.service_url) {
-        check(&k, "service", 0, L(c, "署名サービス", "signing service"),
+/* The service answers over verified TLS; then the route it took. */
+static void service_check(checks *k)
+{
+    mgmt_ctx *c = k->c;
+    char buf[512];
+    crpki_error_info ei;
+    if (!c->cfg_loaded)
+        return;
+    if (!c->cfg.service_url) {
+        check(k, "service", 0, L(c, "署名サービス", "signing service"),
               L(c, "service_url が設定されていません", "service_url is not set"),
               FIX(c, "crpki-mgmt service set URL で接続先を設定してください",
                   "set the service URL with crpki-mgmt service set URL",
                   "「1. 通信環境設定」で接続先を設定してください"));
-    } else if (c->cfg_loaded) {
-        r = connect_open(&c->cfg, &c->client, &c->auth, &ei);
-        rssp_service_info info;
-        memset(&info, 0, sizeof info);
-        if (r == CRPKI_OK)
-            r = rssp_info(c->client, &info, &ei);
-        cJSON *s = cJSON_AddObjectToObject(out_json(c), "service");
-        cJSON_AddStringToObject(s, "url", c->cfg.service_url);
-        if (r == CRPKI_OK) {
-            service_ok = 1;
-            cJSON_AddStringToObject(s, "name", info.name ? info.name : "");
-            cJSON_AddNumberToObject(s, "latency_ms", info.latency_ms);
-            snprintf(buf, sizeof buf,
-                     L(c, "%s に接続できます (TLS 検証済み、%s、応答 %.1f ms)",
-                       "%s reachable (TLS verified, %s, %.1f ms)"),
-                     c->cfg.service_url, info.name ? info.name : "?", info.latency_ms);
-            check(&k, "service", 1, L(c, "署名サービス", "signing service"), buf, NULL);
-        } else {
-            err_detail(c, r, &ei, buf, sizeof buf);
-            const char *fix =
-                r == CRPKI_E_TLS
-                    ? L(c,
-                        "社内の TLS 検査用ルート証明書があれば config.json の ca_bundle "
-                        "に指定してください",
-                        "set a corporate TLS-inspection root as ca_bundle in config.json")
-                    : FIX(c,
-                          "ネットワーク接続、service_url、プロキシ設定 (crpki-mgmt proxy show) "
-                          "を確認してください",
-                          "check the network, service_url and the proxy (crpki-mgmt proxy show)",
-                          "ネットワーク接続と、「1. 通信環境設定」の接続先とプロキシを確認して"
-                          "ください");
-            check(&k, "service", 0, L(c, "署名サービス", "signing service"), buf, fix);
-        }
-        rssp_service_info_free(&info);
-        route_check(&k);
+        return;
     }
+    crpki_err r = connect_open(&c->cfg, &c->client, &c->auth, &ei);
+    rssp_service_info info;
+    memset(&info, 0, sizeof info);
+    if (r == CRPKI_OK)
+        r = rssp_info(c->client, &info, &ei);
+    cJSON *s = cJSON_AddObjectToObject(out_json(c), "service");
+    cJSON_AddStringToObject(s, "url", c->cfg.service_url);
+    if (r == CRPKI_OK) {
+        k->service_ok = 1;
+        cJSON_AddStringToObject(s, "name", info.name ? info.name : "");
+        cJSON_AddNumberToObject(s, "latency_ms", info.latency_ms);
+        snprintf(buf, sizeof buf,
+                 L(c, "%s に接続できます (TLS 検証済み、%s、応答 %.1f ms)",
+                   "%s reachable (TLS verified, %s, %.1f ms)"),
+                 c->cfg.service_url, info.name ? info.name : "?", info.latency_ms);
+        check(k, "service", 1, L(c, "署名サービス", "signing service"), buf, NULL);
+    } else {
+        err_detail(c, r, &ei, buf, sizeof buf);
+        const char *fix =
+            r == CRPKI_E_TLS
+                ? L(c,
+                    "社内の TLS 検査用ルート証明書があれば config.json の ca_bundle "
+                    "に指定してください",
+                    "set a corporate TLS-inspection root as ca_bundle in config.json")
+                : FIX(c,
+                      "ネットワーク接続、service_url、プロキシ設定 (crpki-mgmt proxy show) "
+                      "を確認してください",
+                      "check the network, service_url and the proxy (crpki-mgmt proxy show)",
+                      "ネットワーク接続と、「1. 通信環境設定」の接続先とプロキシを確認して"
+                      "ください");
+        check(k, "service", 0, L(c, "署名サービス", "signing service"), buf, fix);
+    }
+    rssp_service_info_free(&info);
+    route_check(k);
+}
 
-    /* login: the token store, then (service reachable) a call that needs it */
+/* A stored login that (with the service reachable) a call accepts. */
+static void login_verified(checks *k, crpki_auth *au, crpki_auth_status *st, cJSON *lj)
+{
+    mgmt_ctx *c = k->c;
+    char buf[512], when[40];
+    crpki_error_info ei;
+    crpki_err r = CRPKI_OK;
+    if (k->service_ok) {
+        char **ids = NULL;
+        size_t n = 0;
+        r = rssp_list_credentials(c->client, &ids, &n, &ei);
+        rssp_free_strings(ids, n);
+        /* a refresh may have happened: read the expiry again */
+        if (r == CRPKI_OK)
+            crpki_auth_get_status(au, st, NULL);
+    }
+    mgmt_fmt_unix(st->access_expires_at, when, sizeof when);
+    cJSON_AddBoolToObject(lj, "logged_in", r == CRPKI_OK);
+    cJSON_AddBoolToObject(lj, "verified", k->service_ok && r == CRPKI_OK);
+    if (st->access_expires_at)
+        cJSON_AddStringToObject(lj, "access_expires_at", when);
+    if (r != CRPKI_OK) {
+        err_detail(c, r, &ei, buf, sizeof buf);
+        check(k, "login", 0, L(c, "ログイン", "login"), buf, k->login_fix);
+        return;
+    }
+    snprintf(buf, sizeof buf,
+             L(c, "ログイン中 (アクセス トークンの有効期限 %s、以後は自動更新)%s",
+               "logged in (access token valid until %s, renewed automatically)%s"),
+             st->access_expires_at ? when : "-",
+             k->service_ok ? "" : L(c, " ※サービスで未確認", " (not confirmed: no service)"));
+    check(k, "login", 1, L(c, "ログイン", "login"), buf, NULL);
+}
+
+/* The token store, then (service reachable) a call that needs it. */
+static void login_check(checks *k)
+{
+    mgmt_ctx *c = k->c;
+    char buf[512];
+    crpki_error_info ei;
     crpki_auth *off = NULL;
     crpki_auth *au = c->auth;
     if (!au && crpki_auth_new_offline(c->home, &off, NULL) == CRPKI_OK)
         au = off;
     crpki_auth_status st;
     memset(&st, 0, sizeof st);
-    r = au ? crpki_auth_get_status(au, &st, &ei) : CRPKI_E_INTERNAL;
+    crpki_err r = au ? crpki_auth_get_status(au, &st, &ei) : CRPKI_E_INTERNAL;
     cJSON *lj = cJSON_AddObjectToObject(out_json(c), "login");
-    const char *login_fix =
-        FIX(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login",
-            "「2. G ビズ ID 認証」でログインしてください");
+    k->login_fix = FIX(c, "crpki-mgmt login でログインしてください", "log in with crpki-mgmt login",
+                       "「2. G ビズ ID 認証」でログインしてください");
     if (r != CRPKI_OK) {
         err_detail(c, r, &ei, buf, sizeof buf);
-        check(&k, "login", 0, L(c, "ログイン", "login"), buf, login_fix);
+        check(k, "login", 0, L(c, "ログイン", "login"), buf, k->login_fix);
     } else if (!st.logged_in) {
         cJSON_AddBoolToObject(lj, "logged_in", 0);
-        check(&k, "login", 0, L(c, "ログイン", "login"),
-              L(c, "ログインしていません", "not logged in"), login_fix);
+        check(k, "login", 0, L(c, "ログイン", "login"),
+              L(c, "ログインしていません", "not logged in"), k->login_fix);
     } else {
-        r = CRPKI_OK;
-        if (service_ok) {
-            char **ids = NULL;
-            size_t n = 0;
-            r = rssp_list_credentials(c->client, &ids, &n, &ei);
-            rssp_free_strings(ids, n);
-            /* a refresh may have happened: read the expiry again */
-            if (r == CRPKI_OK)
-                crpki_auth_get_status(au, &st, NULL);
-        }
-        char when[40];
-        mgmt_fmt_unix(st.access_expires_at, when, sizeof when);
-        cJSON_AddBoolToObject(lj, "logged_in", r == CRPKI_OK);
-        cJSON_AddBoolToObject(lj, "verified", service_ok && r == CRPKI_OK);
-        if (st.access_expires_at)
-            cJSON_AddStringToObject(lj, "access_expires_at", when);
-        if (r == CRPKI_OK) {
-            snprintf(buf, sizeof buf,
-                     L(c, "ログイン中 (アクセス トークンの有効期限 %s、以後は自動更新)%s",
-                       "logged in (access token valid until %s, renewed automatically)%s"),
-                     st.access_expires_at ? when : "-",
-                     service_ok ? "" : L(c, " ※サービスで未確認", " (not confirmed: no service)"));
-            check(&k, "login", 1, L(c, "ログイン", "login"), buf, NULL);
-        } else {
-            err_detail(c, r, &ei, buf, sizeof buf);
-            check(&k, "login", 0, L(c, "ログイン", "login"), buf, login_fix);
-        }
+        login_verified(k, au, &st, lj);
     }
     crpki_auth_free(off);
+}
 
-    certificates(&k);
-
-    if (certstore_available()) {
-        static const struct {
-            unsigned p;
-            const char *name, *label;
-        } P[] = {{CRPKI_CAT_CSP, "provider_csp", "CSP (" CRPKI_CSP_NAME ")"},
-                 {CRPKI_CAT_KSP, "provider_ksp", "KSP (" CRPKI_KSP_NAME ")"}};
-        for (size_t i = 0; i < 2; i++) {
-            int reg = certstore_provider_registered(P[i].p) == 1;
-            check(
-                &k, P[i].name, reg, P[i].label,
-                reg ? L(c, "登録されています", "registered")
-                    : L(c, "登録されていません", "not registered"),
-                L(c, "署名ドライバをインストールし直してください", "reinstall the signing driver"));
-        }
+/* Windows: both providers registered. */
+static void providers_check(checks *k)
+{
+    mgmt_ctx *c = k->c;
+    if (!certstore_available())
+        return;
+    static const struct {
+        unsigned p;
+        const char *name, *label;
+    } P[] = {{CRPKI_CAT_CSP, "provider_csp", "CSP (" CRPKI_CSP_NAME ")"},
+             {CRPKI_CAT_KSP, "provider_ksp", "KSP (" CRPKI_KSP_NAME ")"}};
+    for (size_t i = 0; i < 2; i++) {
+        int reg = certstore_provider_registered(P[i].p) == 1;
+        check(k, P[i].name, reg, P[i].label,
+              reg ? L(c, "登録されています", "registered")
+                  : L(c, "登録されていません", "not registered"),
+              L(c, "署名ドライバをインストールし直してください", "reinstall the signing driver"));
     }
+}
 
+int cmd_status(mgmt_ctx *c, mgmt_args *a)
+{
+    const char *pos[1];
+    if (arg_rest(c, a, pos, 0) < 0)
+        return MGMT_EXIT_USAGE;
+    static void (*const CHECKS[])(checks *) = {config_check, service_check, login_check,
+                                               certificates, providers_check};
+    checks k = {c, cJSON_AddArrayToObject(out_json(c), "checks"), 0, NULL, 0, NULL};
+    paths(c);
+    for (size_t i = 0; i < sizeof CHECKS / sizeof CHECKS[0]; i++)
+        CHECKS[i](&k);
     if (k.failed == 0) {
         out_say(c, "%s\n", L(c, "すべて正常です。", "All checks passed."));
         return 0;
     }
+    char buf[64];
     snprintf(buf, sizeof buf, L(c, "%d 件の確認で問題があります", "%d check(s) failed"), k.failed);
     return out_error(c, MGMT_EXIT_UNHEALTHY, "UNHEALTHY", buf, NULL, k.first_fix);
 }
