@@ -78,156 +78,200 @@ typedef struct {
     crpki_err e;
 } doc;
 
-/* sign FILE FILE...: every file under one approval per batch of the
- * credential's multisign (one in all for up to 64 with the reference
- * service), a detached CMS beside each (FILE.p7s), built by cms_build from
- * signatures of the tool's own signing path. A file that cannot be read
- * stops everything before anything is sent. */
-static int sign_many(mgmt_ctx *c, unsigned prov, const char *id, const char *const *files, size_t n)
+/* One run of sign_many: the files, their digests, the key, the first
+ * failure (what the command reports). */
+typedef struct {
+    mgmt_ctx *c;
+    const char *const *files;
+    size_t n;
+    doc *d;
+    uint8_t *hashes; /* n SHA-256 digests of the signed attributes */
+    catalog_entry key;
+    size_t batch, nbatches, stride;
+    crpki_err first;
+    crpki_error_info first_ei;
+} sign_run;
+
+static void note_failure(sign_run *sr, crpki_err e, const crpki_error_info *ei)
+{
+    if (e != CRPKI_OK && sr->first == CRPKI_OK) {
+        sr->first = e;
+        sr->first_ei = *ei;
+    }
+}
+
+/* Step 1: every file read, digested and its signed attributes prepared;
+ * a file that cannot be read stops everything before anything is sent. */
+static crpki_err read_documents(sign_run *sr, crpki_error_info *ei)
+{
+    int64_t now = plat_unix_time();
+    for (size_t i = 0; i < sr->n; i++) {
+        doc *x = &sr->d[i];
+        x->file = sr->files[i];
+        uint8_t md[32];
+        crpki_err r = plat_read_file(x->file, SIGN_MAX_FILE, &x->data, &x->len, NULL, ei);
+        if (r == CRPKI_OK && !x->data)
+            r = CRPKI_E_IO;
+        if (r != CRPKI_OK) {
+            snprintf(ei->detail, sizeof ei->detail, "%s: cannot be read; nothing was signed",
+                     x->file);
+            return r;
+        }
+        size_t fl = strlen(x->file);
+        if (!(x->out = malloc(fl + 5)))
+            return CRPKI_E_NO_MEMORY;
+        snprintf(x->out, fl + 5, "%s.p7s", x->file);
+        r = crypto_digest(CRPKI_HASH_SHA256, x->data, x->len, md, sizeof md);
+        if (r == CRPKI_OK)
+            r = cms_prepare(md, now, &x->prep, ei);
+        if (r != CRPKI_OK)
+            return r;
+        memcpy(sr->hashes + 32 * i, x->prep.digest, 32);
+    }
+    return CRPKI_OK;
+}
+
+/* Step 2, one batch: one approval, then each file's CMS written beside it.
+ * The batch's own outcome (a batch not approved ends the run). */
+static crpki_err sign_batch(sign_run *sr, signing_session *s, size_t from, size_t cnt,
+                            uint8_t *sigs, size_t *lens, crpki_error_info *ei)
+{
+    char what[WHAT_MAX + 64];
+    batch_what(sr->c, sr->files, from, cnt, sr->n, what, sizeof what);
+    signing_params p;
+    memset(&p, 0, sizeof p);
+    p.key = &sr->key;
+    p.scheme = sr->key.key_type == CRPKI_KEY_EC ? CRPKI_PAD_ECDSA : CRPKI_PAD_PKCS1;
+    p.hash = CRPKI_HASH_SHA256;
+    p.digest_len = 32;
+    p.what = what;
+    const char *names[SIGN_MAX_FILES];
+    for (size_t i = 0; i < cnt; i++)
+        names[i] = base_name(sr->files[from + i]); /* the record: one line per file */
+    crpki_err e =
+        signing_sign_many(s, &p, sr->hashes + 32 * from, cnt, names, sigs, sr->stride, lens, ei);
+    for (size_t i = 0; i < cnt; i++) {
+        doc *x = &sr->d[from + i];
+        uint8_t *cms = NULL;
+        size_t cms_len = 0;
+        x->asked = 1;
+        x->e = e;
+        if (x->e == CRPKI_OK)
+            x->e =
+                cms_finish(&sr->key, &x->prep, sigs + i * sr->stride, lens[i], &cms, &cms_len, ei);
+        if (x->e == CRPKI_OK)
+            x->e = plat_write_file_atomic(x->out, cms, cms_len, PLAT_FILE_PUBLIC, ei);
+        free(cms);
+        note_failure(sr, x->e, ei);
+    }
+    return e;
+}
+
+/* Step 2: the batches, in order, through one signing session. */
+static void sign_batches(sign_run *sr)
 {
     crpki_error_info ei;
     memset(&ei, 0, sizeof ei);
-    doc *d = calloc(n, sizeof *d);
-    uint8_t *hashes = malloc(n * 32);
-    if (!d || !hashes) {
-        free(d);
-        free(hashes);
-        return mgmt_fail(c, CRPKI_E_NO_MEMORY, &ei, NULL, NULL);
-    }
-    int rc = 0;
-    crpki_err r = CRPKI_OK;
-    int64_t now = plat_unix_time();
-    for (size_t i = 0; i < n && r == CRPKI_OK; i++) {
-        d[i].file = files[i];
-        uint8_t md[32];
-        r = plat_read_file(files[i], SIGN_MAX_FILE, &d[i].data, &d[i].len, NULL, &ei);
-        if (r == CRPKI_OK && !d[i].data)
-            r = CRPKI_E_IO;
-        if (r != CRPKI_OK) {
-            snprintf(ei.detail, sizeof ei.detail, "%s: cannot be read; nothing was signed",
-                     files[i]);
-            break;
-        }
-        size_t fl = strlen(files[i]);
-        if (!(d[i].out = malloc(fl + 5)))
-            r = CRPKI_E_NO_MEMORY;
-        else
-            snprintf(d[i].out, fl + 5, "%s.p7s", files[i]);
-        if (r == CRPKI_OK)
-            r = crypto_digest(CRPKI_HASH_SHA256, d[i].data, d[i].len, md, sizeof md);
-        if (r == CRPKI_OK)
-            r = cms_prepare(md, now, &d[i].prep, &ei);
-        if (r == CRPKI_OK)
-            memcpy(hashes + 32 * i, d[i].prep.digest, 32);
-    }
-    catalog_entry key;
-    memset(&key, 0, sizeof key);
-    if (r != CRPKI_OK) {
-        rc = mgmt_fail(c, r, &ei, "署名するファイルのパスを確認してください",
-                       "check the paths of the files to sign");
-        goto out;
-    }
-    if ((rc = mgmt_find_key(c, id, prov, &key)) != 0)
-        goto out;
-    size_t batch = key.multisign ? key.multisign : 1;
-    size_t nbatches = (n + batch - 1) / batch, stride = catalog_entry_sig_len(&key);
-    out_note(c,
-             L(c,
-               "%lu 件のファイルを %s で署名します (承認 %lu 回)。G ビズ ID "
-               "アプリで承認してください...\n",
-               "signing %lu files with %s (%lu approval(s)); approve in the gBizID app...\n"),
-             (unsigned long)n, key.credential_id, (unsigned long)nbatches);
     signing_session *s = NULL;
-    uint8_t *sigs = malloc(batch * stride);
-    size_t *lens = malloc(batch * sizeof *lens);
-    r = sigs && lens ? signing_open(c->home, &s, &ei) : CRPKI_E_NO_MEMORY;
-    crpki_err first = r;
-    crpki_error_info first_ei = ei;
-    for (size_t b = 0; r == CRPKI_OK && b < nbatches; b++) {
-        size_t from = b * batch, cnt = n - from < batch ? n - from : batch;
-        char what[WHAT_MAX + 64];
-        batch_what(c, files, from, cnt, n, what, sizeof what);
-        signing_params p;
-        memset(&p, 0, sizeof p);
-        p.key = &key;
-        p.scheme = key.key_type == CRPKI_KEY_EC ? CRPKI_PAD_ECDSA : CRPKI_PAD_PKCS1;
-        p.hash = CRPKI_HASH_SHA256;
-        p.digest_len = 32;
-        p.what = what;
-        const char *names[SIGN_MAX_FILES];
-        for (size_t i = 0; i < cnt; i++)
-            names[i] = base_name(files[from + i]); /* the record: one line per file */
-        crpki_err e =
-            signing_sign_many(s, &p, hashes + 32 * from, cnt, names, sigs, stride, lens, &ei);
-        for (size_t i = 0; i < cnt; i++) {
-            doc *x = &d[from + i];
-            uint8_t *cms = NULL;
-            size_t cms_len = 0;
-            x->asked = 1;
-            x->e = e;
-            if (x->e == CRPKI_OK)
-                x->e = cms_finish(&key, &x->prep, sigs + i * stride, lens[i], &cms, &cms_len, &ei);
-            if (x->e == CRPKI_OK)
-                x->e = plat_write_file_atomic(x->out, cms, cms_len, PLAT_FILE_PUBLIC, &ei);
-            free(cms);
-            if (x->e != CRPKI_OK && first == CRPKI_OK) {
-                first = x->e;
-                first_ei = ei;
-            }
-        }
-        /* a batch that was not approved ends the run: the next would ask again */
-        if (e != CRPKI_OK)
-            r = e;
-    }
-    if (r != CRPKI_OK && first == CRPKI_OK) {
-        first = r;
-        first_ei = ei;
+    uint8_t *sigs = malloc(sr->batch * sr->stride);
+    size_t *lens = malloc(sr->batch * sizeof *lens);
+    crpki_err r = sigs && lens ? signing_open(sr->c->home, &s, &ei) : CRPKI_E_NO_MEMORY;
+    note_failure(sr, r, &ei);
+    for (size_t b = 0; r == CRPKI_OK && b < sr->nbatches; b++) {
+        size_t from = b * sr->batch, cnt = sr->n - from < sr->batch ? sr->n - from : sr->batch;
+        r = sign_batch(sr, s, from, cnt, sigs, lens, &ei);
+        note_failure(sr, r, &ei);
     }
     signing_close(s);
     free(sigs);
     free(lens);
+}
+
+/* Step 3: what became of each file, as text and JSON; the count signed. */
+static size_t report(sign_run *sr)
+{
+    mgmt_ctx *c = sr->c;
     cJSON *arr = cJSON_AddArrayToObject(out_json(c), "files");
     size_t ok = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < sr->n; i++) {
+        const doc *x = &sr->d[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(arr, o);
-        cJSON_AddStringToObject(o, "file", d[i].file);
-        int signed_ok = d[i].asked && d[i].e == CRPKI_OK;
+        cJSON_AddStringToObject(o, "file", x->file);
+        int signed_ok = x->asked && x->e == CRPKI_OK;
         cJSON_AddBoolToObject(o, "signed", signed_ok);
-        cJSON_AddStringToObject(o, "out", signed_ok ? d[i].out : "");
+        cJSON_AddStringToObject(o, "out", signed_ok ? x->out : "");
         /* a file whose batch was never asked (an earlier one failed) has no code */
-        cJSON_AddStringToObject(o, "code", d[i].asked ? crpki_err_name(d[i].e) : "");
+        cJSON_AddStringToObject(o, "code", x->asked ? crpki_err_name(x->e) : "");
         if (signed_ok) {
             ok++;
-            out_say(c, L(c, "署名しました: %s\n", "signed: %s\n"), d[i].out);
-        } else if (d[i].asked) {
-            out_say(c, L(c, "署名できませんでした: %s (%s)\n", "not signed: %s (%s)\n"), d[i].file,
-                    crpki_err_name(d[i].e));
+            out_say(c, L(c, "署名しました: %s\n", "signed: %s\n"), x->out);
+        } else if (x->asked) {
+            out_say(c, L(c, "署名できませんでした: %s (%s)\n", "not signed: %s (%s)\n"), x->file,
+                    crpki_err_name(x->e));
         } else {
             out_say(c,
                     L(c, "署名していません: %s (前の承認が得られなかったため)\n",
                       "not signed: %s (an earlier approval failed)\n"),
-                    d[i].file);
+                    x->file);
         }
     }
-    cJSON_AddNumberToObject(out_json(c), "approvals", (double)nbatches);
-    cJSON_AddStringToObject(out_json(c), "credential_id", key.credential_id);
-    if (first != CRPKI_OK)
-        rc = mgmt_fail(c, first, &first_ei, NULL, NULL);
+    cJSON_AddNumberToObject(out_json(c), "approvals", (double)sr->nbatches);
+    cJSON_AddStringToObject(out_json(c), "credential_id", sr->key.credential_id);
+    return ok;
+}
+
+/* sign FILE FILE...: every file under one approval per batch of the
+ * credential's multisign (one in all for up to 64 with the reference
+ * service), a detached CMS beside each (FILE.p7s), built by cms_build from
+ * signatures of the tool's own signing path: the documents read, the
+ * batches signed, each file's outcome reported. */
+static int sign_many(mgmt_ctx *c, unsigned prov, const char *id, const char *const *files, size_t n)
+{
+    sign_run sr;
+    memset(&sr, 0, sizeof sr);
+    sr.c = c;
+    sr.files = files;
+    sr.n = n;
+    sr.d = calloc(n, sizeof *sr.d);
+    sr.hashes = malloc(n * 32);
+    crpki_error_info ei;
+    memset(&ei, 0, sizeof ei);
+    int rc = 0;
+    crpki_err r = sr.d && sr.hashes ? read_documents(&sr, &ei) : CRPKI_E_NO_MEMORY;
+    if (r != CRPKI_OK)
+        rc = mgmt_fail(c, r, &ei, "署名するファイルのパスを確認してください",
+                       "check the paths of the files to sign");
     else
-        out_say(c,
-                L(c, "%lu 件すべて署名しました (承認 %lu 回)。\n",
-                  "all %lu files signed (%lu approval(s)).\n"),
-                (unsigned long)ok, (unsigned long)nbatches);
-out:
-    catalog_entry_free(&key);
-    for (size_t i = 0; i < n; i++) {
-        free(d[i].data);
-        free(d[i].out);
-        cms_prep_free(&d[i].prep);
+        rc = mgmt_find_key(c, id, prov, &sr.key);
+    if (rc == 0) {
+        sr.batch = sr.key.multisign ? sr.key.multisign : 1;
+        sr.nbatches = (n + sr.batch - 1) / sr.batch;
+        sr.stride = catalog_entry_sig_len(&sr.key);
+        out_note(c,
+                 L(c,
+                   "%lu 件のファイルを %s で署名します (承認 %lu 回)。G ビズ ID "
+                   "アプリで承認してください...\n",
+                   "signing %lu files with %s (%lu approval(s)); approve in the gBizID app...\n"),
+                 (unsigned long)n, sr.key.credential_id, (unsigned long)sr.nbatches);
+        sign_batches(&sr);
+        size_t ok = report(&sr);
+        if (sr.first != CRPKI_OK)
+            rc = mgmt_fail(c, sr.first, &sr.first_ei, NULL, NULL);
+        else
+            out_say(c,
+                    L(c, "%lu 件すべて署名しました (承認 %lu 回)。\n",
+                      "all %lu files signed (%lu approval(s)).\n"),
+                    (unsigned long)ok, (unsigned long)sr.nbatches);
     }
-    free(d);
-    free(hashes);
+    catalog_entry_free(&sr.key);
+    for (size_t i = 0; sr.d && i < n; i++) {
+        free(sr.d[i].data);
+        free(sr.d[i].out);
+        cms_prep_free(&sr.d[i].prep);
+    }
+    free(sr.d);
+    free(sr.hashes);
     return rc;
 }
 
