@@ -1,8 +1,34 @@
-/* What config.c keeps to itself but its tests reach. */
+/* What the config module's files share (config.c: parsing, the layers,
+ * saving; config_machine.c: the administrator's layers, read and written),
+ * and what its tests reach. */
 #ifndef CRPKI_CORE_CONFIG_CONFIG_INTERNAL_H
 #define CRPKI_CORE_CONFIG_CONFIG_INTERNAL_H
 
 #include "crpki/config.h"
+
+/* The layers over the defaults, lowest first: the user's file, the machine
+ * file, the machine's registry values and Group Policy's (config.json
+ * objects as text, or NULL); what the last three set is fixed. */
+crpki_err config_load_layers(const char *machine_file, const char *machine_text,
+                             const char *policy_text, const char *user_file, const char *home,
+                             crpki_config *out, crpki_error_info *ei);
+
+/* config.c: the defaults (approval_ui: a dialog where there is a desktop). */
+void config_defaults(crpki_config *c);
+crpki_approval_ui config_default_approval_ui(void);
+
+/* config_parse.c: text (NUL-terminated, len bytes) applied over cfg, named
+ * label in messages; admin: the keys it sets become fixed. */
+crpki_err config_apply_text(const char *label, crpki_config *cfg, int admin, const char *text,
+                            size_t len, crpki_error_info *ei);
+/* The i-th config.json key (the bit of crpki_config.fixed), NULL past the last. */
+const char *config_key_name(size_t i);
+/* "dialog" ..., "error" ...: NULL for a value out of range. */
+const char *config_ui_name(crpki_approval_ui ui);
+const char *config_level_name(crpki_log_level level);
+
+/* Appends a line to cfg->warnings and logs it. */
+void config_add_warning(crpki_config *cfg, const char *line);
 
 /* crpki_config_load's work once the paths are known: the machine file is
  * taken only when it and its folder can be changed by administrators only

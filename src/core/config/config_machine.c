@@ -4,6 +4,7 @@
  * the file and their folder get the descriptor only administrators can
  * change (plat_admin_lock), so every user's load honours them. */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,5 +227,160 @@ crpki_err crpki_config_save_machine(const char *service_url, const char *ca_pem_
     if (r == CRPKI_OK)
         r = config_save_machine_at(file, service_url, ca_pem_file, where, ei);
     free(file);
+    return r;
+}
+
+/* ---- reading the administrator's layers ------------------------------------ */
+
+/* A store's value as the config.json member it stands for, added to o. */
+static int add_store_value(cJSON *o, const char *key, const char *v)
+{
+    if (strcmp(key, "proxy_sign_on") == 0)
+        return cJSON_AddBoolToObject(o, key, strcmp(v, "0") != 0) != NULL;
+    if (strcmp(key, "trusted_roots") == 0) {
+        cJSON *a = cJSON_AddArrayToObject(o, key);
+        const char *p = v;
+        size_t n;
+        while (a && *(p += strspn(p, "; ,\t\r\n"))) {
+            n = strcspn(p, "; ,\t\r\n");
+            char buf[200];
+            snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), p);
+            cJSON *e = cJSON_CreateString(buf);
+            if (!e || !cJSON_AddItemToArray(a, e))
+                return 0;
+            p += n;
+        }
+        return a != NULL;
+    }
+    if (strcmp(key, "proxy") == 0 && strcmp(v, "system") != 0 && strcmp(v, "none") != 0) {
+        /* host:port, as the MSI's PROXY= and the ADMX take it */
+        const char *colon = strrchr(v, ':');
+        cJSON *px = cJSON_AddObjectToObject(o, key);
+        char host[300];
+        snprintf(host, sizeof host, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+        char *end = NULL;
+        long port = colon ? strtol(colon + 1, &end, 10) : 0;
+        return px && cJSON_AddStringToObject(px, "host", host) &&
+               cJSON_AddNumberToObject(px, "port", end && !*end ? (double)port : -1.0);
+    }
+    return cJSON_AddStringToObject(o, key, v) != NULL;
+}
+
+/* A store's values as a config.json object's text (NULL: none); *why set
+ * (malloc'ed) when the store is there but not trusted. */
+static crpki_err read_store(plat_store store, char **text, char **why, crpki_error_info *ei)
+{
+    static const struct {
+        const char *value, *key;
+    } MAP[] = {{PLAT_MACHINE_SERVICE_URL, "service_url"},
+               {PLAT_MACHINE_CA_BUNDLE, "ca_bundle"},
+               {PLAT_MACHINE_PROXY, "proxy"},
+               {PLAT_MACHINE_PROXY_SIGN_ON, "proxy_sign_on"},
+               {PLAT_MACHINE_TRUSTED_ROOTS, "trusted_roots"}};
+    *text = NULL;
+    *why = NULL;
+    cJSON *o = NULL;
+    char buf[300];
+    for (size_t i = 0; i < sizeof MAP / sizeof *MAP; i++) {
+        char *v = NULL;
+        int got = plat_store_get(store, MAP[i].value, &v, buf, sizeof buf);
+        if (got < 0) {
+            cJSON_Delete(o);
+            *why = plat_strdup(buf);
+            return *why ? CRPKI_OK : fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+        }
+        if (got == 1 &&
+            ((!o && !(o = cJSON_CreateObject())) || !add_store_value(o, MAP[i].key, v))) {
+            free(v);
+            cJSON_Delete(o);
+            return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+        }
+        free(v);
+    }
+    if (o && !(*text = cJSON_PrintUnformatted(o))) {
+        cJSON_Delete(o);
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+    }
+    cJSON_Delete(o);
+    return CRPKI_OK;
+}
+
+char *config_cut_dir(char *path, char **sep_out)
+{
+    char *sep = strrchr(path, '/'), *bs = strrchr(path, '\\');
+    if (bs && (!sep || bs > sep))
+        sep = bs;
+    if (sep)
+        *sep = '\0';
+    *sep_out = sep;
+    return path;
+}
+
+char *config_machine_distrust(const char *path)
+{
+    plat_stamp st;
+    if (plat_file_stamp(path, &st) != 1)
+        return plat_strdup(""); /* absent: nothing to trust */
+    char *sep = NULL;
+    char *dir = plat_strdup(path);
+    if (!dir)
+        return NULL;
+    config_cut_dir(dir, &sep);
+    char why[200];
+    const char *what = path;
+    if (plat_admin_only(path, why, sizeof why) != 1 ||
+        (sep && (what = dir, plat_admin_only(dir, why, sizeof why) != 1))) {
+        size_t n = strlen(what) + strlen(why) + 4;
+        char *out = malloc(n);
+        if (out)
+            snprintf(out, n, "%s: %s", what, why);
+        free(dir);
+        return out;
+    }
+    free(dir);
+    return plat_strdup("");
+}
+
+/* A line for the warnings about an administrator's source set aside. */
+static void distrust_warning(crpki_config *out, const char *what, const char *why)
+{
+    char line[700];
+    snprintf(line, sizeof line,
+             "%s ignored: %.500s (it applies to every user, so only administrators may be able "
+             "to change it)",
+             what, why);
+    config_add_warning(out, line);
+}
+
+crpki_err config_load_at(const char *machine_file, const char *user_file, const char *home,
+                         crpki_config *out, crpki_error_info *ei)
+{
+    char *distrust = machine_file ? config_machine_distrust(machine_file) : plat_strdup("");
+    if (!distrust)
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "config: out of memory");
+    char *values = NULL, *values_why = NULL, *policy = NULL, *policy_why = NULL;
+    crpki_err r = read_store(PLAT_STORE_MACHINE, &values, &values_why, ei);
+    if (r == CRPKI_OK)
+        r = read_store(PLAT_STORE_POLICY, &policy, &policy_why, ei);
+    if (r == CRPKI_OK)
+        r = config_load_layers(distrust[0] ? NULL : machine_file, values, policy, user_file, home,
+                               out, ei);
+    free(values);
+    free(policy);
+    /* status shows one reason: the first */
+    char **reasons[] = {&distrust, &values_why, &policy_why};
+    const char *what[] = {"machine config.json", "machine settings", "Group Policy"};
+    for (size_t i = 0; r == CRPKI_OK && i < 3; i++) {
+        if (!*reasons[i] || !**reasons[i])
+            continue;
+        distrust_warning(out, what[i], *reasons[i]);
+        if (!out->machine_ignored) {
+            out->machine_ignored = *reasons[i];
+            *reasons[i] = NULL;
+        }
+    }
+    free(values_why);
+    free(policy_why);
+    free(distrust);
     return r;
 }
