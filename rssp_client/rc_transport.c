@@ -1,4 +1,5 @@
 #include "rc_transport.h"
+#include "rc_transport_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,38 +21,6 @@
 #include "rc_util.h"
 
 #define LOG_MODULE "rssp"
-
-typedef struct slot {
-    CURL *easy;
-    CURLM *multi;
-    struct slot *next;
-    char errbuf[CURL_ERROR_SIZE];
-} slot;
-
-struct rc_transport {
-    /* options (immutable) */
-    char *base_url, *host, *ca_bundle, *proxy_url, *proxy_user, *proxy_password, *user_agent;
-    rssp_proxy_mode proxy_mode;
-    long proxy_auth; /* CURLAUTH_* offered to an explicit proxy */
-    unsigned connect_timeout_ms;
-    int poll_ms;
-
-    plat_mutex *lock; /* guards everything below */
-    int ready;        /* lazy setup done (successfully) */
-    CURLSH *share;
-    plat_mutex *share_locks[CURL_LOCK_DATA_LAST];
-    rc_route route;  /* the proxies to try (none: direct) */
-    size_t hop;      /* the one in use: route.hops[hop] (NULL there: direct) */
-    int sign_on;     /* proxies get the Windows sign-on (SSPI default credentials) */
-    int route_stale; /* decide the route again before the next request */
-    /* tests: settings and script answers instead of the platform's */
-    const plat_proxy_settings *fake_settings;
-    rc_proxy_auto_opts auto_opts;
-    char *ca_pem; /* Windows with ca_bundle: system roots + ca_bundle */
-    size_t ca_pem_len;
-    slot *idle;
-    unsigned nidle;
-};
 
 /* ---- process-wide libcurl initialization ------------------------------------ */
 
@@ -167,81 +136,6 @@ void rc_transport_free(rc_transport *t)
 
 /* ---- lazy setup (under t->lock) ---------------------------------------------------- */
 
-static const char *env_first(const char *a, const char *b)
-{
-    const char *v = getenv(a);
-    if (!v || !*v)
-        v = getenv(b);
-    return v && *v ? v : NULL;
-}
-
-static crpki_err resolve_proxy(rc_transport *t, crpki_error_info *ei)
-{
-    rc_route_free(&t->route);
-    t->hop = 0;
-    if (t->proxy_mode == RSSP_PROXY_EXPLICIT) {
-        t->route.from = RSSP_ROUTE_EXPLICIT;
-        t->route.hops = calloc(1, sizeof *t->route.hops);
-        if (t->route.hops && (t->route.hops[0] = plat_strdup(t->proxy_url)) != NULL)
-            t->route.n = 1;
-        return t->route.n ? CRPKI_OK : fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
-    }
-    if (t->proxy_mode != RSSP_PROXY_SYSTEM)
-        return CRPKI_OK;
-    rc_proxy_sources src = {0};
-    src.env_proxy = env_first("https_proxy", "HTTPS_PROXY");
-    if (!src.env_proxy)
-        src.env_proxy = env_first("all_proxy", "ALL_PROXY");
-    src.env_no_proxy = env_first("no_proxy", "NO_PROXY");
-    plat_proxy_settings ps = {0};
-    if (!t->fake_settings && plat_proxy_settings_get(&ps) < 0)
-        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
-    const plat_proxy_settings *use = t->fake_settings ? t->fake_settings : &ps;
-    src.win_proxy = use->proxy;
-    src.win_bypass = use->bypass;
-    src.auto_detect = use->auto_detect;
-    src.pac_url = use->pac_url;
-    src.autoconfig = rc_proxy_auto_ask;
-    src.ctx = &t->auto_opts;
-    /* both scripts together within one connect timeout */
-    int both = use->auto_detect && use->pac_url && *use->pac_url;
-    t->auto_opts.wait_ms = both ? t->connect_timeout_ms / 2 : t->connect_timeout_ms;
-    int r = rc_route_for(&src, t->base_url, t->host, &t->route);
-    plat_proxy_settings_free(&ps);
-    if (r < 0)
-        return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
-    return CRPKI_OK;
-}
-
-static const char *route_name(rssp_route_from f)
-{
-    static const char *const N[] = {"direct",
-                                    "configured proxy",
-                                    "environment",
-                                    "Internet Options fixed proxy",
-                                    "setup script (PAC)",
-                                    "automatic detection (WPAD)"};
-    return (unsigned)f < sizeof N / sizeof N[0] ? N[f] : "?";
-}
-
-/* The proxy in use ("http://h:p"), NULL: direct. Under t->lock. */
-static const char *current_hop(const rc_transport *t)
-{
-    return t->hop < t->route.n ? t->route.hops[t->hop] : NULL;
-}
-
-static void log_route(const rc_transport *t)
-{
-    const char *hop = current_hop(t);
-    if (t->route.note)
-        log_write(CRPKI_LOG_WARN, LOG_MODULE, "proxy: passed over %s", t->route.note);
-    log_write(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service: %s%s%s (%s%s%s)%s",
-              hop ? "through proxy " : "direct", hop ? hop : "", "", route_name(t->route.from),
-              t->route.script && *t->route.script ? " " : "",
-              t->route.script ? t->route.script : "",
-              t->sign_on && hop ? ", Windows sign-on offered" : "");
-}
-
 static crpki_err load_ca_blob(rc_transport *t, crpki_error_info *ei)
 {
     /* Linux/OpenSSL: CURLOPT_CAINFO adds to the default CA path. Windows/
@@ -285,9 +179,9 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
     crpki_err e = CRPKI_OK;
     plat_mutex_lock(t->lock);
     if (t->ready && t->route_stale) {
-        if ((e = resolve_proxy(t, ei)) == CRPKI_OK) {
+        if ((e = rc_route_decide(t, ei)) == CRPKI_OK) {
             t->route_stale = 0;
-            log_route(t);
+            rc_route_log(t);
         }
         goto out;
     }
@@ -309,7 +203,7 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
             goto out;
         }
     }
-    if ((e = resolve_proxy(t, ei)) != CRPKI_OK)
+    if ((e = rc_route_decide(t, ei)) != CRPKI_OK)
         goto out;
     t->route_stale = 0;
     free(t->ca_pem);
@@ -317,7 +211,7 @@ static crpki_err ensure_ready(rc_transport *t, crpki_error_info *ei)
     if ((e = load_ca_blob(t, ei)) != CRPKI_OK)
         goto out;
     t->ready = 1;
-    log_route(t);
+    rc_route_log(t);
 out:
     plat_mutex_unlock(t->lock);
     return e;
@@ -560,31 +454,6 @@ static crpki_err build(const rc_transport *t, const rc_http_req *rq, http_call *
     return oom ? fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory") : CRPKI_OK;
 }
 
-/* The proxy of this attempt (NULL: direct) and what it is offered. Set on
- * every request: the environment never decides behind our back, and a
- * pooled handle may have served another hop. */
-static void proxy_options(const rc_transport *t, CURL *h, const char *hop)
-{
-    curl_easy_setopt(h, CURLOPT_PROXY, hop ? hop : "");
-    curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, hop ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, NULL);
-    curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, NULL);
-    curl_easy_setopt(h, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
-    if (!hop)
-        return;
-    if (t->proxy_mode == RSSP_PROXY_EXPLICIT && t->proxy_user &&
-        (t->proxy_password || !t->sign_on)) {
-        curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, t->proxy_user);
-        curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, t->proxy_password ? t->proxy_password : "");
-        curl_easy_setopt(h, CURLOPT_PROXYAUTH, t->proxy_auth);
-    } else if (t->sign_on) {
-        /* ":": SSPI's default credentials, the logged-on user's (libcurl's
-         * documented way; no name or password of ours is involved) */
-        curl_easy_setopt(h, CURLOPT_PROXYUSERPWD, ":");
-        curl_easy_setopt(h, CURLOPT_PROXYAUTH, (long)(CURLAUTH_NEGOTIATE | CURLAUTH_NTLM));
-    }
-}
-
 static void set_options(CURL *h, const rc_http_req *rq, http_call *c)
 {
     curl_easy_setopt(h, CURLOPT_URL, c->url.p);
@@ -733,29 +602,6 @@ static int unreachable(const http_call *c)
             c->cc == CURLE_COULDNT_RESOLVE_HOST);
 }
 
-/* After an unreachable hop: the next one of the route (1: try it), or, the
- * route used up, a new decision before the next request (0). */
-static int next_hop(rc_transport *t, size_t used)
-{
-    int again = 0;
-    plat_mutex_lock(t->lock);
-    if (t->hop == used && used + 1 < t->route.n) {
-        log_write(CRPKI_LOG_WARN, LOG_MODULE, "proxy: %s cannot be reached; trying %s",
-                  current_hop(t) ? current_hop(t) : "DIRECT",
-                  t->route.hops[used + 1] ? t->route.hops[used + 1] : "DIRECT");
-        t->hop = used + 1;
-        again = 1;
-    } else if (t->hop == used && t->proxy_mode == RSSP_PROXY_SYSTEM) {
-        t->route_stale = 1;
-    } else if (t->hop != used) {
-        again = 1; /* another thread moved on meanwhile */
-    }
-    plat_mutex_unlock(t->lock);
-    if (!again && t->proxy_mode == RSSP_PROXY_SYSTEM)
-        rc_proxy_auto_forget();
-    return again;
-}
-
 /* One attempt through the current hop; *used says which. */
 static crpki_err attempt(rc_transport *t, const rc_http_req *rq, rc_http_resp *rs, size_t *used,
                          int *retry_hop, crpki_error_info *ei)
@@ -766,7 +612,7 @@ static crpki_err attempt(rc_transport *t, const rc_http_req *rq, rc_http_resp *r
     *retry_hop = 0;
     plat_mutex_lock(t->lock);
     *used = t->hop;
-    int oom = current_hop(t) && !(hop = plat_strdup(current_hop(t)));
+    int oom = rc_route_hop(t) && !(hop = plat_strdup(rc_route_hop(t)));
     plat_mutex_unlock(t->lock);
     crpki_err e = oom ? fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory") : build(t, rq, &c, ei);
     if (e == CRPKI_OK && !(s = slot_take(t)))
@@ -774,7 +620,7 @@ static crpki_err attempt(rc_transport *t, const rc_http_req *rq, rc_http_resp *r
     if (e == CRPKI_OK) {
         s->errbuf[0] = '\0';
         set_options(s->easy, rq, &c);
-        proxy_options(t, s->easy, hop);
+        rc_route_proxy_options(t, s->easy, hop);
         int64_t t0 = plat_now_us();
         run(t, s, rq, &c, ei);
         int64_t us = plat_now_us() - t0;
@@ -784,7 +630,7 @@ static crpki_err attempt(rc_transport *t, const rc_http_req *rq, rc_http_resp *r
         slot_give(t, s);
         rs->proxy = hop != NULL;
         if (unreachable(&c))
-            *retry_hop = next_hop(t, *used);
+            *retry_hop = rc_route_next_hop(t, *used);
         e = classify(t, rq, &c, rs, ei);
     }
     free(hop);
@@ -817,7 +663,7 @@ crpki_err rc_transport_route(rc_transport *t, rssp_route *out, crpki_error_info 
     if (e != CRPKI_OK)
         return e;
     plat_mutex_lock(t->lock);
-    const char *hop = current_hop(t);
+    const char *hop = rc_route_hop(t);
     /* "http://h:p" -> "h:p" */
     const char *bare = hop && strstr(hop, "://") ? strstr(hop, "://") + 3 : hop;
     out->from = t->route.from;
@@ -834,18 +680,6 @@ crpki_err rc_transport_route(rc_transport *t, rssp_route *out, crpki_error_info 
         return fail_with(ei, CRPKI_E_NO_MEMORY, "out of memory");
     }
     return CRPKI_OK;
-}
-
-void rc_transport_fake_system_proxy(rc_transport *t, const plat_proxy_settings *s,
-                                    rc_autoconfig_fn ask, void *ask_ctx)
-{
-    plat_mutex_lock(t->lock);
-    t->fake_settings = s;
-    t->auto_opts.ask = ask;
-    t->auto_opts.ask_ctx = ask_ctx;
-    t->route_stale = 1;
-    plat_mutex_unlock(t->lock);
-    rc_proxy_auto_forget();
 }
 
 crpki_err rc_transport_sleep(rc_transport *t, unsigned ms, rssp_cancel *cn, int64_t deadline_ms,
