@@ -2,7 +2,7 @@
 # installer_admx: the Group Policy template (installer/policy) and the
 # product agree. Every value an ADMX policy writes is one the driver reads
 # (the PLAT_MACHINE_* value names of src/base/platform/plat_machine.h that
-# src/core/config/config.c maps to config.json keys) and every such value
+# the config module, src/core/config/, maps to config.json keys) and every such value
 # has a policy; every policy writes under Software\Policies\CrpkiRemoteSign
 # for the machine; the Japanese and English ADML define every string and
 # presentation the ADMX names, and nothing else.
@@ -26,14 +26,14 @@ rm -f "/tmp/admx.$$"
 # ---- the values: the template's and the product's -----------------------------
 written=$(x "$admx" "//*[local-name()='policy']/@valueName | //*[local-name()='elements']/*/@valueName" | attr_values)
 header=$root/src/base/platform/plat_machine.h
-config=$root/src/core/config/config.c
+config_dir=$root/src/core/config
 read_values=""
 while read -r macro value; do
     # a value the loader maps to a config.json key: {PLAT_MACHINE_X, "key"}
-    if grep -Eq "\{$macro, \"[a-z_]+\"\}" "$config"; then
+    if cat "$config_dir"/*.c | grep -Eq "\{$macro, \"[a-z_]+\"\}"; then
         read_values+="$value"$'\n'
     else
-        bad "$macro ($value) is named in plat_machine.h but config.c does not read it"
+        bad "$macro ($value) is named in plat_machine.h but src/core/config does not read it"
     fi
 done < <(sed -nE 's/^#define (PLAT_MACHINE_[A-Z_]+)[[:space:]]+"([A-Za-z]+)".*/\1 \2/p' "$header")
 read_values=$(printf '%s' "$read_values" | sort -u)
