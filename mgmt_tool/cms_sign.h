@@ -1,8 +1,8 @@
 /* cms_sign: a detached CMS SignedData (RFC 5652) over a file, signed with a
  * selected certificate's key through the remote signing service, SHA-256,
  * signed attributes contentType, messageDigest and signingTime, the
- * certificate and its chain included. Linux (cms_sign_openssl.c): OpenSSL's
- * CMS API around signing_sign. Windows (cms_sign_win.c): the way an
+ * certificate and its chain included. Linux (cms_sign_build.c): cms_build,
+ * the writer of sign FILE..., around signing_sign. Windows (cms_sign_win.c): the way an
  * application does it, CryptSignMessage with the certificate from
  * CurrentUser\MY, whose CERT_KEY_PROV_INFO names our provider. */
 #ifndef CRPKI_MGMT_TOOL_CMS_SIGN_H
