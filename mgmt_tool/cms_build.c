@@ -6,66 +6,21 @@
 #include <string.h>
 
 #include "base/error/fail.h"
+#include "base/alg/alg.h"
+#include "base/util/derw.h"
 #include "base/util/strbuf.h"
 #include "base/util/text.h"
 #include "core/crypto/crypto.h"
 #include "core/crypto/crypto_der.h"
 
-static const uint8_t OID_DATA[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01};
-static const uint8_t OID_SIGNED_DATA[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
-static const uint8_t OID_CONTENT_TYPE[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03};
-static const uint8_t OID_MESSAGE_DIGEST[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04};
-static const uint8_t OID_SIGNING_TIME[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x05};
-static const uint8_t OID_SHA256[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
-static const uint8_t OID_RSA[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
-static const uint8_t OID_ECDSA_SHA256[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
-
-/* Appends tag, DER length and content. */
-static void tlv(strbuf *b, uint8_t tag, const void *content, size_t len)
-{
-    uint8_t h[6];
-    size_t n = 0;
-    h[n++] = tag;
-    if (len < 0x80) {
-        h[n++] = (uint8_t)len;
-    } else {
-        size_t bytes = len > 0xFFFFFF ? 4 : len > 0xFFFF ? 3 : len > 0xFF ? 2 : 1;
-        h[n++] = (uint8_t)(0x80 | bytes);
-        for (size_t i = bytes; i-- > 0;)
-            h[n++] = (uint8_t)(len >> (8 * i));
-    }
-    strbuf_put(b, h, n);
-    if (len)
-        strbuf_put(b, content, len);
-}
-
-/* Wraps what inner holds in tag (inner is freed). */
-static void wrap(strbuf *b, uint8_t tag, strbuf *inner)
-{
-    tlv(b, tag, inner->p ? inner->p : "", inner->len);
-    if (inner->oom)
-        b->oom = 1;
-    strbuf_free(inner);
-}
-
-static void alg_id(strbuf *b, const uint8_t *oid, size_t oid_len, int null_params)
-{
-    strbuf s = {0};
-    tlv(&s, 0x06, oid, oid_len);
-    if (null_params)
-        tlv(&s, 0x05, NULL, 0);
-    wrap(b, 0x30, &s);
-}
-
 /* Attribute ::= SEQUENCE { type OID, values SET { value } } */
-static void attribute(strbuf *b, const uint8_t *oid, size_t oid_len, uint8_t vtag, const void *v,
-                      size_t vlen)
+static void attribute(strbuf *b, const char *oid, uint8_t vtag, const void *v, size_t vlen)
 {
     strbuf s = {0}, set = {0};
-    tlv(&s, 0x06, oid, oid_len);
-    tlv(&set, vtag, v, vlen);
-    wrap(&s, 0x31, &set);
-    wrap(b, 0x30, &s);
+    derw_oid(&s, oid);
+    derw_tlv(&set, vtag, v, vlen);
+    derw_wrap(&s, 0x31, &set);
+    derw_wrap(b, 0x30, &s);
 }
 
 static int cmp_enc(const strbuf *a, const strbuf *b)
@@ -87,24 +42,17 @@ crpki_err cms_prepare(const uint8_t md[32], int64_t unix_time, cms_prep *out, cr
     char t[48];
     snprintf(t, sizeof t, "%02u%02u%02u%02u%02u%02uZ", (unsigned)(y % 100), m, d,
              (unsigned)(rem / 3600), (unsigned)(rem % 3600 / 60), (unsigned)(rem % 60));
-    const uint8_t data_oid_tlv[] = {0x06, sizeof OID_DATA};
-    strbuf oid = {0};
-    strbuf_put(&oid, data_oid_tlv, 2);
-    strbuf_put(&oid, OID_DATA, sizeof OID_DATA);
     strbuf a[3] = {{0}, {0}, {0}};
     /* contentType's value is the OID itself: its TLV is the value */
     {
         strbuf s = {0}, set = {0};
-        tlv(&s, 0x06, OID_CONTENT_TYPE, sizeof OID_CONTENT_TYPE);
-        strbuf_put(&set, oid.p, oid.len);
-        if (oid.oom)
-            set.oom = 1;
-        wrap(&s, 0x31, &set);
-        wrap(&a[0], 0x30, &s);
+        derw_oid(&s, CRPKI_OID_CONTENT_TYPE);
+        derw_oid(&set, CRPKI_OID_PKCS7_DATA);
+        derw_wrap(&s, 0x31, &set);
+        derw_wrap(&a[0], 0x30, &s);
     }
-    strbuf_free(&oid);
-    attribute(&a[1], OID_SIGNING_TIME, sizeof OID_SIGNING_TIME, 0x17, t, strlen(t));
-    attribute(&a[2], OID_MESSAGE_DIGEST, sizeof OID_MESSAGE_DIGEST, 0x04, md, 32);
+    attribute(&a[1], CRPKI_OID_SIGNING_TIME, 0x17, t, strlen(t));
+    attribute(&a[2], CRPKI_OID_MESSAGE_DIGEST, 0x04, md, 32);
     /* DER SET OF: the encodings in ascending order (X.690 11.6) */
     for (int i = 0; i < 3; i++)
         for (int j = i + 1; j < 3; j++)
@@ -121,7 +69,7 @@ crpki_err cms_prepare(const uint8_t md[32], int64_t unix_time, cms_prep *out, cr
             strbuf_put(&body, a[i].p, a[i].len);
         strbuf_free(&a[i]);
     }
-    wrap(&set, 0x31, &body);
+    derw_wrap(&set, 0x31, &body);
     if (oom || set.oom) {
         strbuf_free(&set);
         return fail_with(ei, CRPKI_E_NO_MEMORY, "CMS: out of memory");
@@ -163,14 +111,23 @@ crpki_err cms_finish(const catalog_entry *key, const cms_prep *p, const uint8_t 
         sig = ecdsa;
         sig_len = n;
     }
+    const alg_hash_info *sha256 = alg_hash_by_id(CRPKI_HASH_SHA256);
+    const char *ecdsa_sha256 = NULL;
+    for (const char *const *o = alg_sigalgs_for_key(CRPKI_KEY_EC); o && *o; o++) {
+        const alg_sigalg_info *sa = alg_sigalg_by_oid(*o);
+        if (sa && sa->hash == CRPKI_HASH_SHA256)
+            ecdsa_sha256 = sa->oid;
+    }
+    if (!sha256 || (ec && !ecdsa_sha256))
+        return fail_with(ei, CRPKI_E_INTERNAL, "CMS: no OID for SHA-256 / ecdsa-with-SHA256");
     /* SignerInfo */
     strbuf si = {0}, ias = {0};
     const uint8_t one[] = {0x02, 0x01, 0x01};
     strbuf_put(&si, one, sizeof one);
     strbuf_put(&ias, v.issuer.p, v.issuer.len);
     strbuf_put(&ias, v.serial.p, v.serial.len);
-    wrap(&si, 0x30, &ias);
-    alg_id(&si, OID_SHA256, sizeof OID_SHA256, 0);
+    derw_wrap(&si, 0x30, &ias);
+    derw_algid(&si, sha256->oid, 0);
     /* signedAttrs [0] IMPLICIT: the signed SET OF with its tag changed */
     {
         uint8_t *a = malloc(p->attrs_len);
@@ -184,29 +141,29 @@ crpki_err cms_finish(const catalog_entry *key, const cms_prep *p, const uint8_t 
         }
     }
     if (ec)
-        alg_id(&si, OID_ECDSA_SHA256, sizeof OID_ECDSA_SHA256, 0);
+        derw_algid(&si, ecdsa_sha256, 0);
     else
-        alg_id(&si, OID_RSA, sizeof OID_RSA, 1);
-    tlv(&si, 0x04, sig, sig_len);
+        derw_algid(&si, CRPKI_OID_RSA_ENCRYPTION, 1);
+    derw_tlv(&si, 0x04, sig, sig_len);
     /* SignedData */
     strbuf sd = {0}, digs = {0}, encap = {0}, certs = {0}, infos = {0};
     strbuf_put(&sd, one, sizeof one);
-    alg_id(&digs, OID_SHA256, sizeof OID_SHA256, 0);
-    wrap(&sd, 0x31, &digs);
-    tlv(&encap, 0x06, OID_DATA, sizeof OID_DATA); /* detached: no eContent */
-    wrap(&sd, 0x30, &encap);
+    derw_algid(&digs, sha256->oid, 0);
+    derw_wrap(&sd, 0x31, &digs);
+    derw_oid(&encap, CRPKI_OID_PKCS7_DATA); /* detached: no eContent */
+    derw_wrap(&sd, 0x30, &encap);
     strbuf_put(&certs, key->cert.der, key->cert.len);
     for (size_t i = 0; i < key->nchain; i++)
         strbuf_put(&certs, key->chain[i].der, key->chain[i].len);
-    wrap(&sd, 0xA0, &certs);
-    wrap(&infos, 0x30, &si);
-    wrap(&sd, 0x31, &infos);
+    derw_wrap(&sd, 0xA0, &certs);
+    derw_wrap(&infos, 0x30, &si);
+    derw_wrap(&sd, 0x31, &infos);
     /* ContentInfo */
     strbuf ci = {0}, body = {0}, explicit0 = {0};
-    tlv(&body, 0x06, OID_SIGNED_DATA, sizeof OID_SIGNED_DATA);
-    wrap(&explicit0, 0x30, &sd);
-    wrap(&body, 0xA0, &explicit0);
-    wrap(&ci, 0x30, &body);
+    derw_oid(&body, CRPKI_OID_PKCS7_SIGNED_DATA);
+    derw_wrap(&explicit0, 0x30, &sd);
+    derw_wrap(&body, 0xA0, &explicit0);
+    derw_wrap(&ci, 0x30, &body);
     if (ci.oom || !ci.p) {
         strbuf_free(&ci);
         return fail_with(ei, CRPKI_E_NO_MEMORY, "CMS: out of memory");

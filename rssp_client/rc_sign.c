@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/alg/alg.h"
+#include "base/util/derw.h"
 #include "base/log/log.h"
 #include "rc_client.h"
 #include "rc_errmap.h"
@@ -26,127 +27,36 @@
 
 /* ---- pure pieces --------------------------------------------------------------- */
 
-typedef struct {
-    uint8_t *p;
-    size_t len, cap;
-    int bad;
-} der_w;
-
-static void dw_put(der_w *w, const void *d, size_t n)
-{
-    if (w->bad || n > w->cap - w->len) {
-        w->bad = 1;
-        return;
-    }
-    if (n)
-        memcpy(w->p + w->len, d, n);
-    w->len += n;
-}
-
-static void dw_tlv(der_w *w, uint8_t tag, const uint8_t *content, size_t n)
-{
-    uint8_t h[4] = {tag};
-    size_t hl;
-    if (n < 0x80) {
-        h[1] = (uint8_t)n;
-        hl = 2;
-    } else if (n < 0x100) {
-        h[1] = 0x81;
-        h[2] = (uint8_t)n;
-        hl = 3;
-    } else {
-        h[1] = 0x82;
-        h[2] = (uint8_t)(n >> 8);
-        h[3] = (uint8_t)n;
-        hl = 4;
-    }
-    dw_put(w, h, hl);
-    dw_put(w, content, n);
-}
-
-static const uint8_t OID_SHA1[] = {0x2b, 0x0e, 0x03, 0x02, 0x1a};
-static const uint8_t OID_SHA256[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
-static const uint8_t OID_SHA384[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02};
-static const uint8_t OID_SHA512[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03};
-static const uint8_t OID_MGF1[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08};
-
-/* AlgorithmIdentifier { oid, NULL } */
-static void dw_hash_algid(der_w *w, const uint8_t *oid, size_t oidlen)
-{
-    uint8_t buf[32];
-    der_w in = {buf, 0, sizeof buf, 0};
-    dw_tlv(&in, 0x06, oid, oidlen);
-    dw_tlv(&in, 0x05, NULL, 0);
-    if (in.bad)
-        w->bad = 1;
-    else
-        dw_tlv(w, 0x30, buf, in.len);
-}
-
 size_t rc_pss_params_der(const char *hash_oid, unsigned salt, uint8_t *out, size_t outsz)
 {
     const alg_hash_info *h = alg_hash_by_oid(hash_oid);
-    if (!h)
+    if (!h || (h->id != CRPKI_HASH_SHA1 && h->id != CRPKI_HASH_SHA256 &&
+               h->id != CRPKI_HASH_SHA384 && h->id != CRPKI_HASH_SHA512))
         return 0;
-    const uint8_t *oid;
-    size_t oidlen;
-    switch (h->id) {
-    case CRPKI_HASH_SHA1:
-        oid = OID_SHA1, oidlen = sizeof OID_SHA1;
-        break;
-    case CRPKI_HASH_SHA256:
-        oid = OID_SHA256, oidlen = sizeof OID_SHA256;
-        break;
-    case CRPKI_HASH_SHA384:
-        oid = OID_SHA384, oidlen = sizeof OID_SHA384;
-        break;
-    case CRPKI_HASH_SHA512:
-        oid = OID_SHA512, oidlen = sizeof OID_SHA512;
-        break;
-    default:
-        return 0;
-    }
-    uint8_t body[128], tmp[64], tmp2[64];
-    der_w b = {body, 0, sizeof body, 0};
+    strbuf body = {0};
     if (h->id != CRPKI_HASH_SHA1) {
-        /* [0] hashAlgorithm */
-        der_w a = {tmp, 0, sizeof tmp, 0};
-        dw_hash_algid(&a, oid, oidlen);
-        dw_tlv(&b, 0xA0, tmp, a.len);
-        /* [1] maskGenAlgorithm: { mgf1, hashAlgorithm } */
-        der_w m = {tmp2, 0, sizeof tmp2, 0};
-        dw_tlv(&m, 0x06, OID_MGF1, sizeof OID_MGF1);
-        dw_hash_algid(&m, oid, oidlen);
-        der_w ms = {tmp, 0, sizeof tmp, 0};
-        dw_tlv(&ms, 0x30, tmp2, m.len);
-        dw_tlv(&b, 0xA1, tmp, ms.len);
-        if (a.bad || m.bad || ms.bad)
-            b.bad = 1;
+        /* [0] hashAlgorithm; [1] maskGenAlgorithm { mgf1, hashAlgorithm } */
+        strbuf a = {0}, m = {0}, ms = {0};
+        derw_algid(&a, h->oid, 1);
+        derw_wrap(&body, 0xA0, &a);
+        derw_oid(&m, CRPKI_OID_MGF1);
+        derw_algid(&m, h->oid, 1);
+        derw_wrap(&ms, 0x30, &m);
+        derw_wrap(&body, 0xA1, &ms);
     }
     if (salt != 20) {
-        /* [2] saltLength INTEGER, minimal two's complement */
-        uint8_t v[5];
-        size_t vl = 0;
-        int started = 0;
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            uint8_t byte = (uint8_t)(salt >> shift);
-            if (!started && byte == 0 && shift > 0)
-                continue;
-            if (!started && (byte & 0x80))
-                v[vl++] = 0;
-            started = 1;
-            v[vl++] = byte;
-        }
-        uint8_t in[8];
-        der_w i = {in, 0, sizeof in, 0};
-        dw_tlv(&i, 0x02, v, vl);
-        dw_tlv(&b, 0xA2, in, i.len);
+        /* [2] saltLength INTEGER */
+        strbuf i = {0};
+        derw_uint(&i, salt);
+        derw_wrap(&body, 0xA2, &i);
     }
-    der_w o = {out, 0, outsz, 0};
-    if (b.bad)
-        return 0;
-    dw_tlv(&o, 0x30, body, b.len);
-    return o.bad ? 0 : o.len;
+    strbuf o = {0};
+    derw_wrap(&o, 0x30, &body);
+    size_t n = o.oom || o.len > outsz ? 0 : o.len;
+    if (n)
+        memcpy(out, o.p, n);
+    strbuf_free(&o);
+    return n;
 }
 
 const char *rc_sign_algo_oid(rssp_sig_scheme scheme, const char *hash_oid)

@@ -92,5 +92,11 @@ const char *const *alg_sigalgs_for_key(alg_key_type key);
 #define CRPKI_OID_EC_PUBLIC_KEY  "1.2.840.10045.2.1"
 #define CRPKI_OID_P256           "1.2.840.10045.3.1.7"
 #define CRPKI_OID_P384           "1.3.132.0.34"
+/* CMS (RFC 5652): content types and the signed attributes the tool writes */
+#define CRPKI_OID_PKCS7_DATA        "1.2.840.113549.1.7.1"
+#define CRPKI_OID_PKCS7_SIGNED_DATA "1.2.840.113549.1.7.2"
+#define CRPKI_OID_CONTENT_TYPE      "1.2.840.113549.1.9.3"
+#define CRPKI_OID_MESSAGE_DIGEST    "1.2.840.113549.1.9.4"
+#define CRPKI_OID_SIGNING_TIME      "1.2.840.113549.1.9.5"
 
 #endif
