@@ -628,13 +628,6 @@ static void client_options_carry_the_configuration(void **state)
     crpki_config_free(&cfg);
 }
 
-int tu_child_main(const char *role, const char *arg)
-{
-    (void)role;
-    (void)arg;
-    return 2;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -415,13 +415,6 @@ static void group_policy_wins_and_fixes_what_it_sets(void **state)
 }
 #endif
 
-int tu_child_main(const char *role, const char *arg)
-{
-    (void)role;
-    (void)arg;
-    return 2;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
