@@ -89,8 +89,8 @@ void rc_route_log(const rc_transport *t)
     const char *hop = rc_route_hop(t);
     if (t->route.note)
         log_write(CRPKI_LOG_WARN, LOG_MODULE, "proxy: passed over %s", t->route.note);
-    log_write(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service: %s%s%s (%s%s%s)%s",
-              hop ? "through proxy " : "direct", hop ? hop : "", "", route_name(t->route.from),
+    log_write(CRPKI_LOG_INFO, LOG_MODULE, "connections to the service: %s%s (%s%s%s)%s",
+              hop ? "through proxy " : "direct", hop ? hop : "", route_name(t->route.from),
               t->route.script && *t->route.script ? " " : "",
               t->route.script ? t->route.script : "",
               t->sign_on && hop ? ", Windows sign-on offered" : "");
