@@ -9,6 +9,7 @@
 
 #include "base/error/fail.h"
 #include "base/platform/plat_acl_win.h"
+#include "base/platform/plat_str.h"
 #include "base/platform/plat_utf16_win.h"
 #include "base/util/errbuf.h"
 
@@ -38,7 +39,7 @@ static int read_value(HKEY k, const char *label, const char *name, char **out, c
         DWORD v;
         memcpy(&v, buf, sizeof v);
         snprintf(num, sizeof num, "%lu", (unsigned long)v);
-        *out = _strdup(num);
+        *out = plat_strdup(num);
         r = *out ? 1 : -1;
         if (!*out)
             errbuf_set(why, whysz, "out of memory");
