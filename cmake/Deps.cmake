@@ -4,7 +4,7 @@
 #   crpki_cjson   cJSON     (win64: static; include as <cjson/cJSON.h> or <cJSON.h>)
 #   crpki_cmocka  cmocka    (win64: static)
 #
-# win64: the static archives of scripts/build-win-deps under CRPKI_WIN_DEPS; the
+# Windows (win64, win32): the static archives of scripts/build-win-deps under CRPKI_WIN_DEPS; the
 # toolchain links everything with -static, so no third-party DLL is ever imported.
 # linux: the system libraries through pkg-config.
 
@@ -12,8 +12,9 @@ if(WIN32)
   if(NOT CRPKI_WIN_DEPS OR NOT EXISTS "${CRPKI_WIN_DEPS}/lib/libcurl.a")
     message(FATAL_ERROR
       "mingw dependencies not found in CRPKI_WIN_DEPS='${CRPKI_WIN_DEPS}'.\n"
-      "Run scripts/build-win-deps and configure with -DCRPKI_WIN_DEPS=<the prefix it prints> "
-      "(default: \$CRPKI_CACHE or ~/.cache/crpki, then /mingw-deps/current).")
+      "Run scripts/build-win-deps ${CMAKE_SYSTEM_PROCESSOR} and configure with "
+      "-DCRPKI_WIN_DEPS=<the prefix it prints> "
+      "(default: \$CRPKI_CACHE or ~/.cache/crpki, then /mingw-deps/<triplet>/current).")
   endif()
   set(_deps_inc "${CRPKI_WIN_DEPS}/include")
   set(_deps_lib "${CRPKI_WIN_DEPS}/lib")

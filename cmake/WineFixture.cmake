@@ -1,4 +1,4 @@
-# ctest fixture "wineprefix" for the win64 build: wineprefix_setup wipes and
+# ctest fixture "wineprefix" for the win64 and win32 builds: wineprefix_setup wipes and
 # creates this build's Wine prefix (wineboot -i), wineprefix_cleanup stops its
 # wineserver and removes it. Every test that runs a Windows program under the
 # emulator sets FIXTURES_REQUIRED wineprefix (crpki_unit_test does).
@@ -8,8 +8,8 @@ if(NOT (WIN32 AND CMAKE_CROSSCOMPILING AND CMAKE_CROSSCOMPILING_EMULATOR))
 endif()
 list(GET CMAKE_CROSSCOMPILING_EMULATOR 0 _crpki_emulator)
 get_filename_component(_crpki_emulator_name "${_crpki_emulator}" NAME)
-if(NOT _crpki_emulator_name STREQUAL "wine-run.sh")
-  message(STATUS "Emulator ${_crpki_emulator} is not wine-run.sh: no wineprefix fixture")
+if(NOT _crpki_emulator_name MATCHES "^(wine|wow64)-run[.]sh$")
+  message(STATUS "Emulator ${_crpki_emulator} is not wine-run.sh or wow64-run.sh: no wineprefix fixture")
   return()
 endif()
 

@@ -1,32 +1,7 @@
-# Cross build for 64-bit Windows with Debian's mingw-w64 (win32 thread model gcc),
-# tests run under Wine through cmake/wine-run.sh.
-set(CMAKE_SYSTEM_NAME Windows)
+# 64-bit Windows (x86-64); tests run under Wine through cmake/wine-run.sh.
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(CRPKI_MINGW_TRIPLET x86_64-w64-mingw32)
-
-# The win32 thread model gcc needs no libwinpthread; same choice as
-# scripts/build-win-deps.
-find_program(CRPKI_MINGW_CC NAMES ${CRPKI_MINGW_TRIPLET}-gcc-win32 ${CRPKI_MINGW_TRIPLET}-gcc
-             REQUIRED)
-set(CMAKE_C_COMPILER ${CRPKI_MINGW_CC})
-find_program(CMAKE_RC_COMPILER NAMES ${CRPKI_MINGW_TRIPLET}-windres)
-
-# The top-level CMakeLists.txt prepends CRPKI_WIN_DEPS (scripts/build-win-deps).
-set(CMAKE_FIND_ROOT_PATH /usr/${CRPKI_MINGW_TRIPLET})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-
-# No mingw runtime DLL next to our binaries: libgcc always static, and -static
-# makes ld take libfoo.a over libfoo.dll.a (zlib, winpthread) for every link.
-# Windows system import libraries are unaffected.
-# DLLs also get --exclude-libs,ALL: a DLL without a .def file or any dllexport
-# would otherwise auto-export every symbol of the static archives it links
-# (libcurl, cJSON, zlib: several hundred exports).
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc")
-set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static -static-libgcc -Wl,--exclude-libs,ALL")
-set(CMAKE_MODULE_LINKER_FLAGS_INIT "-static -static-libgcc -Wl,--exclude-libs,ALL")
+include(${CMAKE_CURRENT_LIST_DIR}/toolchain-mingw.cmake)
 
 # ctest runs the Windows programs under Wine in a prefix of this build tree,
 # created by the wineprefix_setup fixture test (cmake/WineFixture.cmake).

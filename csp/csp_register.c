@@ -1,7 +1,9 @@
 /* DllRegisterServer / DllUnregisterServer (regsvr32): the provider entry
  * advapi32 reads to load a CSP - HKLM\SOFTWARE\Microsoft\Cryptography\
  * Defaults\Provider\<name> with "Image Path" (this DLL's own full path),
- * "Type" (PROV_RSA_FULL) and "SigInFile" (0: no signature resource). */
+ * "Type" (PROV_RSA_FULL) and "SigInFile" (0: no signature resource).
+ * Written in the registry view of this DLL's own bitness: the 32-bit DLL
+ * (SysWOW64) lands under Wow6432Node, where a 32-bit advapi32 looks. */
 #include <windows.h>
 #include <wincrypt.h>
 
@@ -24,7 +26,7 @@ HRESULT WINAPI DllRegisterServer(void)
         return HRESULT_FROM_WIN32(n ? ERROR_INSUFFICIENT_BUFFER : GetLastError());
     HKEY key;
     LONG rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, PROV_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
-                              KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &key, NULL);
+                              KEY_SET_VALUE, NULL, &key, NULL);
     if (rc != ERROR_SUCCESS)
         return HRESULT_FROM_WIN32(rc);
     DWORD type = PROV_RSA_FULL, sig = 0;
@@ -40,7 +42,7 @@ HRESULT WINAPI DllRegisterServer(void)
 
 HRESULT WINAPI DllUnregisterServer(void)
 {
-    LONG rc = RegDeleteKeyExW(HKEY_LOCAL_MACHINE, PROV_KEY, KEY_WOW64_64KEY, 0);
+    LONG rc = RegDeleteKeyExW(HKEY_LOCAL_MACHINE, PROV_KEY, 0, 0);
     if (rc == ERROR_FILE_NOT_FOUND)
         return S_OK; /* not registered: nothing to undo */
     return rc == ERROR_SUCCESS ? S_OK : HRESULT_FROM_WIN32(rc);

@@ -9,7 +9,7 @@
 /* PP_USER_CERTSTORE (roots_only 0) / PP_ROOT_CERTSTORE (1): an in-memory
  * HCERTSTORE with the context's certificates, through the size protocol
  * (csp_certstore.c). The caller closes it with CertCloseStore. */
-csp_code csp_certstore_param(uint64_t prov, int roots_only, BYTE *data, DWORD *len, DWORD flags,
+csp_code csp_certstore_param(uintptr_t prov, int roots_only, BYTE *data, DWORD *len, DWORD flags,
                              csp_status *st);
 
 /* This DLL's module handle (set by DllMain). */

@@ -49,7 +49,9 @@ _Static_assert(sizeof(ksp_pss_info) == sizeof(BCRYPT_PSS_PADDING_INFO) &&
                    offsetof(ksp_pss_info, salt) == offsetof(BCRYPT_PSS_PADDING_INFO, cbSalt),
                "PSS info");
 _Static_assert(sizeof(WCHAR) == sizeof(uint16_t), "UTF-16");
-_Static_assert(sizeof(NCRYPT_SUPPORTED_LENGTHS) == 16 && sizeof(NCRYPT_UI_POLICY) == 32,
+/* ksp_key.c writes these as {4 x uint32} and {2 x uint32, 3 x pointer}. */
+_Static_assert(sizeof(NCRYPT_SUPPORTED_LENGTHS) == 16 &&
+                   sizeof(NCRYPT_UI_POLICY) == 2 * sizeof(uint32_t) + 3 * sizeof(void *),
                "property layouts");
 
 #define U16(s) ((const uint16_t *)(s))
@@ -442,9 +444,10 @@ static void heap_free(void *p)
     HeapFree(GetProcessHeap(), 0, p);
 }
 
-__declspec(dllexport) NTSTATUS WINAPI
-    GetKeyStorageInterface(LPCWSTR pszProviderName,
-                           NCRYPT_KEY_STORAGE_FUNCTION_TABLE **ppFunctionTable, DWORD dwFlags);
+/* Exported by crpkiksp.def, undecorated on 32-bit Windows too. */
+NTSTATUS WINAPI GetKeyStorageInterface(LPCWSTR pszProviderName,
+                                       NCRYPT_KEY_STORAGE_FUNCTION_TABLE **ppFunctionTable,
+                                       DWORD dwFlags);
 
 NTSTATUS WINAPI GetKeyStorageInterface(LPCWSTR pszProviderName,
                                        NCRYPT_KEY_STORAGE_FUNCTION_TABLE **ppFunctionTable,

@@ -15,8 +15,9 @@
 #define PROVIDER_NAME L"CRPKI Remote Signing Key Storage Provider"
 #define IMAGE_NAME    L"crpkiksp.dll"
 
-__declspec(dllexport) HRESULT WINAPI DllRegisterServer(void);
-__declspec(dllexport) HRESULT WINAPI DllUnregisterServer(void);
+/* Exported by crpkiksp.def. */
+HRESULT WINAPI DllRegisterServer(void);
+HRESULT WINAPI DllUnregisterServer(void);
 
 static FARPROC bcrypt_fn(const char *name)
 {

@@ -3,22 +3,25 @@
 #include <stdlib.h>
 
 /* A handle is as wide as the ULONG_PTR both Windows APIs take:
- * magic | kind | generation | slot+1, narrower fields on 32-bit builds. */
+ * magic | kind | generation | slot+1. A 32-bit process gets no magic bits and
+ * two kind bits so that slot and generation keep 30 bits between them: about
+ * 2^30 handles before the table is exhausted (prov_handle_capacity). The
+ * magic is also mixed into the generation, so on 32-bit builds another table's
+ * handle still misses (the object's own kind is checked on every lookup). */
 #if UINTPTR_MAX > 0xffffffffu
 #define H_MAGIC_BITS 16
 #define H_KIND_BITS  8
 #define H_GEN_BITS   20
 #define H_SLOT_BITS  20
 #else
-#define H_MAGIC_BITS 4
-#define H_KIND_BITS  4
-#define H_GEN_BITS   8
+#define H_MAGIC_BITS 0
+#define H_KIND_BITS  2
+#define H_GEN_BITS   14
 #define H_SLOT_BITS  16
 #endif
-#define H_KIND_SHIFT  (H_SLOT_BITS + H_GEN_BITS)
-#define H_MAGIC_SHIFT (H_KIND_SHIFT + H_KIND_BITS)
-#define H_MAX_SLOTS   ((1u << H_SLOT_BITS) - 2u)
-#define H_MASK(bits)  ((uintptr_t)(((uintptr_t)1 << (bits)) - 1u))
+#define H_KIND_SHIFT (H_SLOT_BITS + H_GEN_BITS)
+#define H_MAX_SLOTS  ((1u << H_SLOT_BITS) - 1u) /* slot+1 fits the field */
+#define H_MASK(bits) ((uintptr_t)(((uintptr_t)1 << (bits)) - 1u))
 
 struct prov_slot {
     prov_obj *obj; /* NULL: free */
@@ -52,25 +55,36 @@ void prov_table_unlock(prov_table *t)
     plat_mutex_unlock(t->mu);
 }
 
+/* The generation field: the slot's generation mixed with the table's magic. */
+static uintptr_t gen_field(const prov_table *t, uint32_t gen)
+{
+    return ((uintptr_t)gen ^ (uintptr_t)t->magic) & H_MASK(H_GEN_BITS);
+}
+
+/* magic | kind, the bits above generation and slot. */
+static uintptr_t top_field(const prov_table *t, unsigned kind)
+{
+    return (((uintptr_t)t->magic & H_MASK(H_MAGIC_BITS)) << H_KIND_BITS) |
+           ((uintptr_t)kind & H_MASK(H_KIND_BITS));
+}
+
 static uintptr_t encode(const prov_table *t, unsigned kind, uint32_t gen, size_t idx)
 {
-    return (((uintptr_t)t->magic & H_MASK(H_MAGIC_BITS)) << H_MAGIC_SHIFT) |
-           (((uintptr_t)kind & H_MASK(H_KIND_BITS)) << H_KIND_SHIFT) |
-           (((uintptr_t)gen & H_MASK(H_GEN_BITS)) << H_SLOT_BITS) | (uintptr_t)(idx + 1);
+    return (top_field(t, kind) << H_KIND_SHIFT) | (gen_field(t, gen) << H_SLOT_BITS) |
+           (uintptr_t)(idx + 1);
 }
 
 /* The slot of h when it is a live handle of kind; under the lock. */
 static prov_slot *lookup(const prov_table *t, uintptr_t h, unsigned kind)
 {
-    if ((h >> H_MAGIC_SHIFT) != ((uintptr_t)t->magic & H_MASK(H_MAGIC_BITS)) ||
-        ((h >> H_KIND_SHIFT) & H_MASK(H_KIND_BITS)) != ((uintptr_t)kind & H_MASK(H_KIND_BITS)))
+    if ((h >> H_KIND_SHIFT) != top_field(t, kind))
         return NULL;
     uintptr_t idx1 = h & H_MASK(H_SLOT_BITS);
-    uint32_t gen = (uint32_t)((h >> H_SLOT_BITS) & H_MASK(H_GEN_BITS));
     if (idx1 == 0 || idx1 > t->cap)
         return NULL;
     prov_slot *s = &t->slots[idx1 - 1];
-    if (!s->obj || s->obj->kind != kind || s->gen != gen)
+    if (!s->obj || s->obj->kind != kind ||
+        gen_field(t, s->gen) != ((h >> H_SLOT_BITS) & H_MASK(H_GEN_BITS)))
         return NULL;
     return s;
 }
@@ -239,4 +253,9 @@ size_t prov_handle_live(prov_table *t, unsigned kind)
 uint32_t prov_handle_generations(void)
 {
     return (uint32_t)H_MASK(H_GEN_BITS);
+}
+
+uint64_t prov_handle_capacity(void)
+{
+    return (uint64_t)H_MAX_SLOTS * prov_handle_generations();
 }

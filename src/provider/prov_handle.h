@@ -2,7 +2,8 @@
  * csp_handle.c, ksp_handle.c bind their own). A handle the application holds
  * is a number as wide as a pointer (uintptr_t, the ULONG_PTR both Windows
  * APIs take) - table magic | kind | generation | slot+1, 16|8|20|20 bits on
- * 64-bit builds, 4|4|8|16 on 32-bit ones -
+ * 64-bit builds, 0|2|14|16 on 32-bit ones (the magic mixed into the
+ * generation there) -
  * never a pointer: it is looked up under the table's lock, and an unknown,
  * freed, reused, forged, foreign or wrong-kind handle is "not found", not a
  * crash. Objects are reference counted, so an object one thread works with
@@ -66,10 +67,13 @@ int prov_handle_free(prov_table *t, uintptr_t h, unsigned kind);
 void prov_handle_free_owned(prov_table *t, uintptr_t owner);
 void prov_obj_put(prov_table *t, prov_obj *o); /* NULL ok; destroys at zero */
 /* How many handles one slot gives out before it is retired (2^20 - 1 on
- * 64-bit builds): a stale handle never aliases a later object, whatever the
- * number of handles a process makes (2^40 on 64-bit builds before the table
- * is exhausted, then CRPKI_E_NO_MEMORY). */
+ * 64-bit builds, 2^14 - 1 on 32-bit ones): a stale handle never aliases a
+ * later object, whatever the number of handles a process makes. */
 uint32_t prov_handle_generations(void);
+/* How many handles a process can create before the table is exhausted and
+ * prov_handle_new answers CRPKI_E_NO_MEMORY: slots x generations, about 2^40
+ * on 64-bit builds and 2^30 on 32-bit ones. */
+uint64_t prov_handle_capacity(void);
 
 /* Live handles of a kind (0: all), for tests and the leak check. */
 size_t prov_handle_live(prov_table *t, unsigned kind);

@@ -85,6 +85,20 @@ static void a_slot_whose_generations_ran_out_is_never_reused(void **state)
     prov_table_fini(&t);
 }
 
+/* A long session must not run out of handles: at least 2^28 in a 32-bit
+ * process (this test runs in the win32 build too), about 2^40 in a 64-bit one. */
+static void a_process_can_create_at_least_2_to_the_28_handles(void **state)
+{
+    (void)state;
+    uint64_t cap = prov_handle_capacity();
+    print_message("handle table capacity: %llu handles (%u per slot), %u-bit build\n",
+                  (unsigned long long)cap, prov_handle_generations(),
+                  (unsigned)(sizeof(uintptr_t) * 8));
+    assert_true(cap >= ((uint64_t)1 << 28));
+    if (sizeof(uintptr_t) > 4)
+        assert_true(cap >= ((uint64_t)1 << 39));
+}
+
 static void reused_slot_gives_a_new_handle_and_another_table_refuses_it(void **state)
 {
     (void)state;
@@ -256,6 +270,7 @@ int main(void)
         cmocka_unit_test(handle_of_one_kind_is_not_found_as_another_or_after_free),
         cmocka_unit_test(reused_slot_gives_a_new_handle_and_another_table_refuses_it),
         cmocka_unit_test(a_slot_whose_generations_ran_out_is_never_reused),
+        cmocka_unit_test(a_process_can_create_at_least_2_to_the_28_handles),
         cmocka_unit_test(object_survives_free_while_referenced),
         cmocka_unit_test(owned_objects_need_their_owner_and_go_with_it),
         cmocka_unit_test(table_grows_past_its_first_block),
