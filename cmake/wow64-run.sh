@@ -15,6 +15,10 @@
 # own paths are mounted there, and all of it goes away
 # with the namespace, however the call ends: nothing is left mounted on the host.
 #
+# Every Wine program on such a prefix must go through this script, winepath
+# included: the host's own (64-bit only) Wine would start a wineserver for the
+# prefix that the chroot's programs then share (/tmp is shared) and fail in.
+#
 # CRPKI_WOW64 names the setup-wow64 directory (default: its "current" link under
 # $CRPKI_CACHE, else ~/.cache/crpki). Needs root (unshare, chroot).
 set -u
@@ -42,18 +46,20 @@ if [ ! -f "$wow/.crpki-complete" ]; then
     exit 1
 fi
 
-# The Wine loader for a program: wine64 straight for a PE32+ (x64) file, else
-# Debian's wine script, which starts 32-bit programs with the 32-bit loader.
+# The Wine loader for a program: Debian's wine script for a PE32 (x86) file,
+# which starts it with the 32-bit loader; wine64 straight for anything else (an
+# x64 file, or a program of the prefix named without a path: msiexec, reg,
+# winepath... get their 64-bit versions, as from a 64-bit command prompt).
 # (/usr/bin/wine would start every program through qemu first.)
 loader_for() {
     local f=$1 off magic
     [ -f "$f" ] || {
-        echo /usr/bin/wine
+        echo /usr/lib/wine/wine64
         return
     }
     off=$(od -An -tu4 -j60 -N4 "$f" 2>/dev/null | tr -d ' ')
     magic=$(od -An -tx2 -j$((${off:-0} + 24)) -N2 "$f" 2>/dev/null | tr -d ' ')
-    if [ "$magic" = 020b ]; then echo /usr/lib/wine/wine64; else echo /usr/bin/wine; fi
+    if [ "$magic" = 010b ]; then echo /usr/bin/wine; else echo /usr/lib/wine/wine64; fi
 }
 
 case "${1:-}" in

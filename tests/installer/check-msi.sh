@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # installer_msi_contents: inspects the built RemoteSignatureDriver.msi with msiinfo and
-# msiextract, natively. Every file, directory, component, registry row,
+# gcab (its cabinet), natively. Every file, directory, component, registry row,
 # shortcut and custom action must be exactly the intended one (diffs are
 # printed on failure); the UpgradeCode is the stable one; the packaged
-# binaries import only Windows DLLs (no libcurl.dll, zlib1.dll, mingw runtime).
+# binaries import only Windows DLLs (no libcurl.dll, zlib1.dll, mingw runtime);
+# the DLLs for System32 are x64, those for SysWOW64 x86, each exporting what
+# advapi32 / ncrypt look up.
 #
 #   check-msi.sh MSI VERSION OBJDUMP WINIMPORTS_CMAKE
 set -u
@@ -76,13 +78,17 @@ MACHINECONFIGDIR	CommonAppDataFolder	CrpkiRemoteSign
 ProgramFiles64Folder	TARGETDIR	.
 ProgramMenuFolder	TARGETDIR	.
 System64Folder	TARGETDIR	.
+SystemFolder	TARGETDIR	.
 TARGETDIR		SourceDir
 EOF
 rows Directory '{print $1,$2,$3}' | expect "Directory"
 
-# ---- components: each in its directory, all 64-bit (256) ----
+# ---- components: each in its directory, 64-bit (256) but the DLLs for
+# SysWOW64 (SystemFolder in a 64-bit package; registry rows in the 32-bit view) ----
 cat >"$work/expected" <<'EOF'
 CspDll	System64Folder	256	crpkicsp.dll
+CspDll32	SystemFolder	0	crpkicsp32.dll
+KspDll32	SystemFolder	0	crpkiksp32.dll
 Docs	INSTALLDIR	256	LICENSE.txt
 GuiTool	INSTALLDIR	256	CrpkiManagementTool.exe
 KspDll	System64Folder	256	crpkiksp.dll
@@ -99,16 +105,22 @@ LICENSE.txt	Docs	LICENSE.txt
 Readme.txt	Docs	Readme.txt
 crpki_mgmt.exe	MgmtTool	crpki-mgmt.exe
 crpkicsp.dll	CspDll	crpkicsp.dll
+crpkicsp32.dll	CspDll32	crpkicsp.dll
 crpkiksp.dll	KspDll	crpkiksp.dll
+crpkiksp32.dll	KspDll32	crpkiksp.dll
 EOF
 rows File '{print $1,$2,$3}' | expect "File"
 
-# ---- registry: the CSP entry, the install folder and the administrator's
-# service URL and CA (public properties), nothing else ----
+# ---- registry: the CSP entry (in both views: CspDll32's rows go to the
+# 32-bit one), the install folder and the administrator's service URL and CA
+# (public properties), nothing else ----
 cat >"$work/expected" <<EOF
 2	$CSP_KEY	Image Path	[System64Folder]crpkicsp.dll	CspDll
 2	$CSP_KEY	SigInFile	#0	CspDll
 2	$CSP_KEY	Type	#1	CspDll
+2	$CSP_KEY	Image Path	[SystemFolder]crpkicsp.dll	CspDll32
+2	$CSP_KEY	SigInFile	#0	CspDll32
+2	$CSP_KEY	Type	#1	CspDll32
 2	Software\\CrpkiRemoteSign	CaBundle	[CA_BUNDLE]	MachineConfigDir
 2	Software\\CrpkiRemoteSign	InstallDir	[INSTALLDIR]	StartMenu
 2	Software\\CrpkiRemoteSign	MachineConfigDir	[MACHINECONFIGDIR]	MachineConfigDir
@@ -203,39 +215,50 @@ fi
     bad "CrpkiUnregisterKsp condition '$(cond CrpkiUnregisterKsp)'"
 
 # ---- the payload: exactly these files; PE files import only Windows DLLs ----
+# The cabinet holds each file under its File key (crpkicsp.dll for System32,
+# crpkicsp32.dll for SysWOW64), which msiextract's layout would merge.
 mkdir "$work/x"
-if ! msiextract -C "$work/x" "$msi" >/dev/null; then
-    bad "msiextract failed"
+cab=$(rows Media '{print $4}' | sed 's/^#//')
+if ! msiinfo extract "$msi" "$cab" >"$work/payload.cab" || ! gcab -x -C "$work/x" "$work/payload.cab" >/dev/null; then
+    bad "cannot extract the cabinet '$cab' (msiinfo extract, gcab -x)"
 else
     cat >"$work/expected" <<'EOF'
-CrpkiRemoteSignApp/CrpkiManagementTool.exe
-CrpkiRemoteSignApp/LICENSE.txt
-CrpkiRemoteSignApp/Readme.txt
-CrpkiRemoteSignApp/crpki-mgmt.exe
+CrpkiManagementTool.exe
+LICENSE.txt
+Readme.txt
+crpki_mgmt.exe
 crpkicsp.dll
+crpkicsp32.dll
 crpkiksp.dll
+crpkiksp32.dll
 EOF
-    (cd "$work/x" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) | expect "extracted files"
-    for pe in crpkicsp.dll crpkiksp.dll CrpkiRemoteSignApp/crpki-mgmt.exe \
-        CrpkiRemoteSignApp/CrpkiManagementTool.exe; do
-        [ -f "$work/x/$pe" ] || continue
-        if out=$(cmake -DOBJDUMP="$objdump" -DFILE="$work/x/$pe" -P "$winimports" 2>&1); then
-            echo "ok: $pe imports only Windows DLLs ($(grep -c 'imports ' <<<"$out") DLLs)"
+    (cd "$work/x" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) | expect "files in the cabinet"
+    for pe in crpkicsp.dll:x86-64 crpkiksp.dll:x86-64 crpki_mgmt.exe:x86-64 CrpkiManagementTool.exe:x86-64 \
+        crpkicsp32.dll:i386 crpkiksp32.dll:i386; do
+        f=${pe%:*} arch=${pe##*:}
+        [ -f "$work/x/$f" ] || continue
+        if out=$(cmake -DOBJDUMP="$objdump" -DFILE="$work/x/$f" -P "$winimports" 2>&1); then
+            echo "ok: $f imports only Windows DLLs ($(grep -c 'imports ' <<<"$out") DLLs)"
         else
-            bad "$pe: $out"
+            bad "$f: $out"
         fi
-        "$objdump" -p "$work/x/$pe" | grep -q 'x86-64\|pe-x86-64' || bad "$pe is not a 64-bit PE"
+        fmt=$("$objdump" -f "$work/x/$f" | sed -n 's/.*file format //p')
+        [ "$fmt" = "pei-$arch" ] && echo "ok: $f is pei-$arch" || bad "$f is '$fmt', want pei-$arch"
     done
-    for dll in crpkicsp.dll crpkiksp.dll; do
+    for dll in crpkicsp.dll crpkiksp.dll crpkicsp32.dll crpkiksp32.dll; do
         [ -f "$work/x/$dll" ] || continue
-        for sym in DllRegisterServer DllUnregisterServer; do
-            "$objdump" -p "$work/x/$dll" | grep -qw "$sym" || bad "$dll does not export $sym"
+        exports=$("$objdump" -p "$work/x/$dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p')
+        case $dll in crpkicsp*) want="CPAcquireContext CPSignHash" ;; *) want=GetKeyStorageInterface ;; esac
+        for sym in DllRegisterServer DllUnregisterServer $want; do
+            grep -qE "\] $sym\$" <<<"$exports" || bad "$dll does not export $sym (undecorated)"
         done
+        if grep -q '@' <<<"$exports"; then
+            bad "$dll exports decorated names: $(grep '@' <<<"$exports" | head -3 | tr -d '\t')"
+        else
+            echo "ok: $dll exports undecorated names only"
+        fi
     done
-    "$objdump" -p "$work/x/crpkiksp.dll" | grep -qw GetKeyStorageInterface ||
-        bad "crpkiksp.dll does not export GetKeyStorageInterface"
-    "$objdump" -p "$work/x/crpkicsp.dll" | grep -qw CPSignHash || bad "crpkicsp.dll does not export CPSignHash"
-    cmp -s "$work/x/CrpkiRemoteSignApp/LICENSE.txt" "$(dirname "$winimports")/../LICENSE" ||
+    cmp -s "$work/x/LICENSE.txt" "$(dirname "$winimports")/../LICENSE" ||
         bad "LICENSE.txt is not the tree's LICENSE"
 fi
 

@@ -1,12 +1,17 @@
 /* installed_csp: what an ordinary CryptoAPI application does with the CSP the
- * MSI installed, linked against advapi32 only (nothing of ours), so the
- * provider it reaches is the one registered in the registry.
+ * MSI installed, linked against advapi32 and crypt32 only (nothing of ours), so
+ * the provider it reaches is the one registered in the registry - for a 32-bit
+ * build, in the 32-bit registry view, loaded from SysWOW64.
  *
  *   installed_csp sign OUTDIR   acquire by the provider's name (verify-only,
  *                               then the selected key), check PP_NAME, read
  *                               the certificate, hash and sign a document;
  *                               writes OUTDIR\csp.{cert.der,digest,sig} (sig
  *                               big-endian) for OpenSSL to verify
+ *   installed_csp cms OUTDIR    a document signed as applications do, with
+ *                               crypt32's CryptSignMessage (detached, SHA-256)
+ *                               and the certificate's key named by its
+ *                               CERT_KEY_PROV_INFO; writes OUTDIR\cms.{p7s,txt}
  *   installed_csp absent        the provider must be gone: acquiring by its
  *                               name fails
  *
@@ -15,11 +20,30 @@
 #include <wincrypt.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CSP_NAME "CRPKI Remote Signing Cryptographic Provider"
 
 static const char DOCUMENT[] = "Installed CSP test document: 商業登記電子証明書\n";
+
+/* "x86 DLL in a 32-bit process under WoW64" and the like: which image the
+ * system gave this process (a 32-bit process sees SysWOW64 as System32). */
+static const char *image_kind(HMODULE m)
+{
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)m;
+    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)((const BYTE *)m + dos->e_lfanew);
+    BOOL wow64 = FALSE;
+    IsWow64Process(GetCurrentProcess(), &wow64);
+    switch (nt->FileHeader.Machine) {
+    case IMAGE_FILE_MACHINE_I386:
+        return wow64 ? "x86 DLL, 32-bit process under WoW64" : "x86 DLL, 32-bit process";
+    case IMAGE_FILE_MACHINE_AMD64:
+        return "x64 DLL, 64-bit process";
+    default:
+        return "DLL of another machine";
+    }
+}
 
 static int fail(const char *call)
 {
@@ -137,6 +161,83 @@ out:
     return rc;
 }
 
+static int cms(const char *outdir)
+{
+    HCRYPTPROV prov = 0;
+    HCRYPTKEY key = 0;
+    PCCERT_CONTEXT cert = NULL;
+    BYTE der[16384], *p7s = NULL;
+    char container[256];
+    WCHAR wcontainer[256];
+    DWORD der_len = sizeof der, n = sizeof container, p7s_len = 0;
+    int rc = 1;
+
+    if (!CryptAcquireContextA(&prov, NULL, CSP_NAME, PROV_RSA_FULL, 0))
+        return fail("CryptAcquireContext(NULL container)");
+    if (!CryptGetProvParam(prov, PP_CONTAINER, (BYTE *)container, &n, 0)) {
+        fail("CryptGetProvParam(PP_CONTAINER)");
+        goto out;
+    }
+    if (!CryptGetUserKey(prov, AT_SIGNATURE, &key)) {
+        fail("CryptGetUserKey(AT_SIGNATURE)");
+        goto out;
+    }
+    if (!CryptGetKeyParam(key, KP_CERTIFICATE, der, &der_len, 0)) {
+        fail("CryptGetKeyParam(KP_CERTIFICATE)");
+        goto out;
+    }
+    cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, der_len);
+    if (!cert) {
+        fail("CertCreateCertificateContext");
+        goto out;
+    }
+    MultiByteToWideChar(CP_ACP, 0, container, -1, wcontainer, 256);
+    CRYPT_KEY_PROV_INFO info = {0};
+    info.pwszContainerName = wcontainer;
+    info.pwszProvName = (LPWSTR)L"" CSP_NAME;
+    info.dwProvType = PROV_RSA_FULL;
+    info.dwKeySpec = AT_SIGNATURE;
+    if (!CertSetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, 0, &info)) {
+        fail("CertSetCertificateContextProperty(CERT_KEY_PROV_INFO_PROP_ID)");
+        goto out;
+    }
+    CRYPT_SIGN_MESSAGE_PARA para = {0};
+    para.cbSize = sizeof para;
+    para.dwMsgEncodingType = X509_ASN_ENCODING | PKCS_7_ASN_ENCODING;
+    para.pSigningCert = cert;
+    para.HashAlgorithm.pszObjId = (LPSTR)szOID_NIST_sha256;
+    para.cMsgCert = 1;
+    para.rgpMsgCert = &cert;
+    const BYTE *data[1] = {(const BYTE *)DOCUMENT};
+    DWORD sizes[1] = {(DWORD)strlen(DOCUMENT)};
+    /* as applications do: the size, then the message (crypt32 signs twice;
+       the provider answers the second from its cache: one approval) */
+    if (!CryptSignMessage(&para, TRUE, 1, data, sizes, NULL, &p7s_len)) {
+        fail("CryptSignMessage(size)");
+        goto out;
+    }
+    p7s = malloc(p7s_len);
+    if (!p7s || !CryptSignMessage(&para, TRUE, 1, data, sizes, p7s, &p7s_len)) {
+        fail("CryptSignMessage");
+        goto out;
+    }
+    if (write_file(outdir, "cms.p7s", p7s, p7s_len) ||
+        write_file(outdir, "cms.txt", (const BYTE *)DOCUMENT, sizes[0]))
+        goto out;
+    HMODULE csp = GetModuleHandleA("crpkicsp.dll");
+    printf("installed_csp: CryptSignMessage made a %lu-byte CMS (%s)\n", (unsigned long)p7s_len,
+           csp ? image_kind(csp) : "crpkicsp.dll not loaded?");
+    rc = 0;
+out:
+    free(p7s);
+    if (cert)
+        CertFreeCertificateContext(cert);
+    if (key)
+        CryptDestroyKey(key);
+    CryptReleaseContext(prov, 0);
+    return rc;
+}
+
 static int absent(void)
 {
     HCRYPTPROV prov = 0;
@@ -154,8 +255,10 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "sign") == 0)
         return sign(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "cms") == 0)
+        return cms(argv[2]);
     if (argc == 2 && strcmp(argv[1], "absent") == 0)
         return absent();
-    fprintf(stderr, "usage: installed_csp sign OUTDIR | absent\n");
+    fprintf(stderr, "usage: installed_csp sign OUTDIR | cms OUTDIR | absent\n");
     return 2;
 }

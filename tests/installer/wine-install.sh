@@ -21,9 +21,31 @@
 #      RemoteSignatureDriver.msi: one product, the old folder gone, the files
 #      in Program Files\CrpkiRemoteSignApp; removed again.
 #
+#
+# Both sets of DLLs are checked in every run: the x64 ones in System32 with the CSP
+# entry in the 64-bit registry view, the x86 ones in SysWOW64 with the CSP entry in
+# the 32-bit view. With WoW64 (WINE_RUN wow64-run.sh and the 32-bit programs given),
+# 32-bit programs also use the installed driver in the same prefix:
+#   2c. 32-bit installed_csp signs (CryptSignHash) and makes a CMS with
+#       CryptSignMessage (one signature request for the document), 32-bit and 64-bit
+#       installed_ksp sign with PKCS#1 and PSS through the KSP's table; OpenSSL
+#       verifies each;
+#   2d. the access token expires (the service's --access-ttl), then a 32-bit and a
+#       64-bit program sign at the same time: both succeed, one refresh is made
+#       (the cross-process lock), and the token family survives (a later
+#       signature needs no login);
+#   4.  after the removal a 32-bit program cannot acquire the provider either.
+#
 #   wine-install.sh WINE_RUN PREFIX WORK MSI NEXT_MSI INSTALLED_CSP_EXE TEST_SETUP_EXE RSSPD OLD_MSI
+#                   INSTALLED_KSP_EXE [INSTALLED_CSP32_EXE INSTALLED_KSP32_EXE]
 set -u
 wine_run=$1 prefix=$2 work=$3 msi=$4 next_msi=$5 client=$6 setup=$7 rsspd=$8 old_msi=$9
+ksp_client=${10} client32=${11:-} ksp_client32=${12:-}
+wow64=0
+[ -n "$client32" ] && wow64=1
+# The access token's lifetime at the service: short enough that step 2d waits
+# little, long enough that one signature never outlives it.
+ACCESS_TTL=20
 
 CSP_KEY='HKLM\Software\Microsoft\Cryptography\Defaults\Provider\CRPKI Remote Signing Cryptographic Provider'
 failures=0
@@ -37,9 +59,10 @@ die() {
 }
 ok() { echo "ok: $*"; }
 W() { "$wine_run" --prefix "$prefix" "$@"; }
-winpath() { WINEPREFIX=$prefix WINEDEBUG=-all winepath -w "$1" 2>/dev/null; }
+# winepath through the runner too: the host's Wine must not touch a WoW64 prefix.
+winpath() { W winepath -w "$1" 2>/dev/null | tr -d '\r'; }
 
-for f in "$msi" "$next_msi" "$client" "$setup" "$old_msi"; do
+for f in "$msi" "$next_msi" "$client" "$setup" "$old_msi" "$ksp_client" ${client32:+"$client32" "$ksp_client32"}; do
     [ -f "$f" ] || die "$f does not exist"
 done
 [ -x "$rsspd" ] || die "$rsspd not found: build the linux preset first (cmake --build --preset linux), or set CRPKI_RSSPD"
@@ -56,12 +79,21 @@ mkdir -p "$work/out"
 "$wine_run" --prefix "$prefix" --setup >/dev/null || die "wine prefix setup failed"
 c="$prefix/drive_c"
 sys32="$c/windows/system32"
+wow="$c/windows/syswow64"
+# PE32 (x86) or PE32+ (x64), from the optional header's magic.
+pe_kind() {
+    local off magic
+    off=$(od -An -tu4 -j60 -N4 "$1" 2>/dev/null | tr -d ' ')
+    magic=$(od -An -tx2 -j$((${off:-0} + 24)) -N2 "$1" 2>/dev/null | tr -d ' ')
+    case "$magic" in 010b) echo x86 ;; 020b) echo x64 ;; *) echo "not-a-pe" ;; esac
+}
 pf="$c/Program Files/CrpkiRemoteSignApp"
 
 # ---- 1. install ---------------------------------------------------------
 # System32 before: the install must add our two DLLs there and nothing else
 # (Wine itself ships a zlib1.dll, so names alone prove nothing).
 (cd "$sys32" && find . -maxdepth 1 -type f | LC_ALL=C sort) >"$work/system32.before"
+(cd "$wow" && find . -maxdepth 1 -type f | LC_ALL=C sort) >"$work/syswow64.before"
 W msiexec /i "$(winpath "$msi")" /qn /l*v "$(winpath "$work/install.log")"
 rc=$?
 [ "$rc" = 0 ] && ok "msiexec /i /qn exit 0" || bad "msiexec /i exit $rc (log: $work/install.log)"
@@ -76,6 +108,18 @@ extra=$(cd "$pf" 2>/dev/null && ls | grep -vx -e crpki-mgmt.exe -e CrpkiManageme
 added=$(LC_ALL=C comm -13 "$work/system32.before" "$work/system32.after" | sed 's|^\./||' | tr '\n' ' ')
 [ "$added" = "crpkicsp.dll crpkiksp.dll " ] && ok "System32 gained crpkicsp.dll and crpkiksp.dll only" ||
     bad "System32 gained: $added(want crpkicsp.dll crpkiksp.dll only)"
+(cd "$wow" && find . -maxdepth 1 -type f | LC_ALL=C sort) >"$work/syswow64.after"
+added=$(LC_ALL=C comm -13 "$work/syswow64.before" "$work/syswow64.after" | sed 's|^\./||' | tr '\n' ' ')
+[ "$added" = "crpkicsp.dll crpkiksp.dll " ] && ok "SysWOW64 gained crpkicsp.dll and crpkiksp.dll only" ||
+    bad "SysWOW64 gained: $added(want crpkicsp.dll crpkiksp.dll only)"
+for d in "$sys32:x64" "$wow:x86"; do
+    for f in crpkicsp.dll crpkiksp.dll; do
+        k=$(pe_kind "${d%:*}/$f")
+        name="${d%:*}/$f"
+        name=${name#"$c/"}
+        [ "$k" = "${d##*:}" ] && ok "$name is $k" || bad "$name is $k, want ${d##*:}"
+    done
+done
 # The machine-wide configuration folder (its ACL is Windows Installer 5's to
 # apply, which Wine's msi does not: check-msi.sh checks the table).
 [ -d "$c/ProgramData/CrpkiRemoteSign" ] && ok "created ProgramData/CrpkiRemoteSign" ||
@@ -93,6 +137,11 @@ reg=$(W reg query "$CSP_KEY" 2>&1 | tr -d '\r')
 echo "$reg" | grep -Eq 'Image Path +REG_SZ +C:\\windows\\system32\\crpkicsp\.dll$' &&
     echo "$reg" | grep -Eq 'Type +REG_DWORD +0x1$' && echo "$reg" | grep -Eq 'SigInFile +REG_DWORD +0x0$' &&
     ok "CSP registry entry (Image Path, Type 1, SigInFile 0)" || bad "CSP registry entry wrong: $reg"
+reg=$(W reg query "$CSP_KEY" /reg:32 2>&1 | tr -d '\r')
+echo "$reg" | grep -Eq 'Image Path +REG_SZ +C:\\windows\\syswow64\\crpkicsp\.dll$' &&
+    echo "$reg" | grep -Eq 'Type +REG_DWORD +0x1$' && echo "$reg" | grep -Eq 'SigInFile +REG_DWORD +0x0$' &&
+    ok "CSP registry entry in the 32-bit view (Image Path SysWOW64, Type 1, SigInFile 0)" ||
+    bad "CSP registry entry in the 32-bit view wrong: $reg"
 
 W "C:\\Program Files\\CrpkiRemoteSignApp\\crpki-mgmt.exe" --help >"$work/help.txt" 2>&1 &&
     ok "installed crpki-mgmt.exe --help runs" || bad "installed crpki-mgmt.exe --help failed: $(head -5 "$work/help.txt")"
@@ -100,7 +149,8 @@ W "C:\\Program Files\\CrpkiRemoteSignApp\\crpki-mgmt.exe" --help >"$work/help.tx
 # ---- 2. sign through the installed CSP ------------------------------------
 svc="$work/svc"
 "$rsspd" init --dir "$svc" >"$work/rsspd-init.log" 2>&1 || die "crpki-rsspd init failed: $(tail -5 "$work/rsspd-init.log")"
-"$rsspd" serve --dir "$svc" --listen 127.0.0.1:0 --auto-approve 300 >"$work/rsspd.log" 2>&1 &
+"$rsspd" serve --dir "$svc" --listen 127.0.0.1:0 --auto-approve 300 --access-ttl "$ACCESS_TTL" \
+    >"$work/rsspd.log" 2>&1 &
 svc_pid=$!
 for _ in $(seq 100); do
     [ -s "$svc/port" ] && break
@@ -113,13 +163,13 @@ password=$(awk -F'"' '/"id":[[:space:]]*"user1"/{f=1; next} f && /"password"/{pr
 
 appdata=$(W cmd /c 'echo %APPDATA%' 2>/dev/null | tr -d '\r')
 home_win="$appdata\\CrpkiRemoteSign"
-home_unix=$(WINEPREFIX=$prefix WINEDEBUG=-all winepath -u "$home_win" 2>/dev/null)
+home_unix=$(W winepath -u "$home_win" 2>/dev/null | tr -d '\r')
 [ -n "$appdata" ] && [ -n "$home_unix" ] || die "cannot find %APPDATA% in the prefix"
 # The RSA-2048 credential only (the first of user1): installed_csp verifies
 # with digest:sha256 and PKCS#1.
 if W "$(winpath "$setup")" --home "$home_win" --service "https://localhost:$port" \
     --ca "$(winpath "$svc/tls/ca.pem")" --user user1 --password "$password" \
-    --providers csp --ui none >"$work/setup.log" 2>&1; then
+    --providers both --ui none >"$work/setup.log" 2>&1; then
     ok "crpki-test-setup: user1 logged in, certificate selected in $home_win"
 else
     die "crpki-test-setup failed: $(tail -5 "$work/setup.log")"
@@ -155,6 +205,96 @@ if W "$mgmt" use 1 --provider csp >"$work/use.log" 2>&1 &&
     fi
 else
     bad "installed crpki-mgmt.exe use/sign failed: $(cat "$work/use.log" "$work/sign.log" 2>/dev/null | tail -10)"
+fi
+
+# ---- 2c. 32-bit programs, and the KSP's table from both sides (WoW64) -------
+# verify_ksp LABEL DIR SIGFILE PKEYOPTS...: OpenSSL checks DIR/SIGFILE over
+# DIR/ksp.digest with the certificate DIR/ksp.cert.der.
+verify_ksp() {
+    local label=$1 dir=$2 sigf=$3
+    shift 3
+    openssl x509 -inform DER -in "$dir/ksp.cert.der" -out "$dir/ksp.cert.pem" 2>/dev/null &&
+        openssl pkeyutl -verify -certin -inkey "$dir/ksp.cert.pem" -in "$dir/ksp.digest" \
+            -sigfile "$dir/$sigf" "$@" >/dev/null 2>&1 &&
+        ok "openssl verified $label" || bad "openssl did not verify $label"
+}
+sign_requests() { grep -c 'POST /csc/v2/signatures/signHash 200' "$work/rsspd.log"; }
+token_requests() { grep -c 'POST /oauth2/token ' "$work/rsspd.log"; }
+ksp_runs=("$ksp_client:64")
+[ $wow64 = 1 ] && ksp_runs+=("$ksp_client32:32")
+for run in "${ksp_runs[@]}"; do
+    exe=${run%:*} bits=${run##*:}
+    out="$work/ksp$bits"
+    mkdir -p "$out"
+    want="x64 DLL, 64-bit process"
+    [ "$bits" = 32 ] && want="x86 DLL, 32-bit process under WoW64"
+    if W "$(winpath "$exe")" sign "$(winpath "$out")" >"$work/ksp$bits.log" 2>&1; then
+        line=$(tail -1 "$work/ksp$bits.log" | tr -d '\r')
+        grep -qF "($want)" <<<"$line" && ok "$line" || bad "$bits-bit installed_ksp: '$line' (want $want)"
+        verify_ksp "the $bits-bit KSP signature (PKCS#1)" "$out" ksp.pkcs1.sig -pkeyopt digest:sha256
+        verify_ksp "the $bits-bit KSP signature (PSS)" "$out" ksp.pss.sig -pkeyopt rsa_padding_mode:pss \
+            -pkeyopt rsa_pss_saltlen:32 -pkeyopt digest:sha256
+    else
+        bad "$bits-bit installed_ksp sign failed: $(cat "$work/ksp$bits.log")"
+    fi
+done
+if [ $wow64 = 1 ]; then
+    out="$work/out32"
+    mkdir -p "$out"
+    if W "$(winpath "$client32")" sign "$(winpath "$out")" >"$work/client32.log" 2>&1 &&
+        openssl x509 -inform DER -in "$out/csp.cert.der" -out "$out/csp.cert.pem" 2>/dev/null &&
+        openssl pkeyutl -verify -certin -inkey "$out/csp.cert.pem" -in "$out/csp.digest" \
+            -sigfile "$out/csp.sig" -pkeyopt digest:sha256 >/dev/null 2>&1; then
+        ok "32-bit installed_csp signed through SysWOW64\\crpkicsp.dll; openssl verified it"
+    else
+        bad "32-bit installed_csp sign: $(cat "$work/client32.log")"
+    fi
+    before=$(sign_requests)
+    if W "$(winpath "$client32")" cms "$(winpath "$out")" >"$work/cms32.log" 2>&1; then
+        n=$(($(sign_requests) - before))
+        line=$(tail -1 "$work/cms32.log" | tr -d '\r')
+        [ "$n" = 1 ] && ok "$line: one signature request" ||
+            bad "CryptSignMessage in a 32-bit program made $n signature requests (want 1)"
+        grep -qF "(x86 DLL, 32-bit process under WoW64)" <<<"$line" ||
+            bad "the 32-bit program did not use the x86 crpkicsp.dll: $line"
+        openssl cms -verify -binary -inform DER -in "$out/cms.p7s" -content "$out/cms.txt" \
+            -CAfile "$registrar" -purpose any -out /dev/null 2>"$work/cms32-verify.log" &&
+            ok "openssl cms -verify accepted the 32-bit program's CMS" ||
+            bad "openssl cms -verify of the 32-bit CMS: $(cat "$work/cms32-verify.log")"
+    else
+        bad "32-bit installed_csp cms: $(cat "$work/cms32.log")"
+    fi
+
+    # ---- 2d. 32-bit and 64-bit at once while the access token expires -------
+    sleep $((ACCESS_TTL + 2)) # every access token issued so far has expired
+    before=$(token_requests)
+    mkdir -p "$work/race32" "$work/race64"
+    W "$(winpath "$client32")" sign "$(winpath "$work/race32")" >"$work/race32.log" 2>&1 &
+    p32=$!
+    W "$(winpath "$client")" sign "$(winpath "$work/race64")" >"$work/race64.log" 2>&1 &
+    p64=$!
+    wait $p32
+    rc32=$?
+    wait $p64
+    rc64=$?
+    refreshes=$(($(token_requests) - before))
+    [ "$rc32" = 0 ] && [ "$rc64" = 0 ] && ok "32-bit and 64-bit programs signed at the same time" ||
+        bad "signing at the same time: 32-bit exit $rc32 ($(tail -2 "$work/race32.log")), 64-bit exit $rc64 ($(tail -2 "$work/race64.log"))"
+    [ "$refreshes" = 1 ] && ok "one token refresh for both (the shared cross-process lock)" ||
+        bad "$refreshes token requests for the two programs (want 1): $(grep 'oauth2/token' "$work/rsspd.log" | tail -3)"
+    if grep -q 'POST /oauth2/token 400' "$work/rsspd.log"; then
+        bad "a refresh was refused (the token family was revoked?)"
+    elif W "$(winpath "$client32")" sign "$(winpath "$work/race32")" >"$work/after.log" 2>&1; then
+        ok "the token family survives: a later 32-bit signature needs no login"
+    else
+        bad "signing after the race failed: $(tail -3 "$work/after.log")"
+    fi
+    for d in race32 race64; do
+        openssl x509 -inform DER -in "$work/$d/csp.cert.der" -out "$work/$d/csp.cert.pem" 2>/dev/null &&
+            openssl pkeyutl -verify -certin -inkey "$work/$d/csp.cert.pem" -in "$work/$d/csp.digest" \
+                -sigfile "$work/$d/csp.sig" -pkeyopt digest:sha256 >/dev/null 2>&1 &&
+            ok "openssl verified the $d signature" || bad "openssl did not verify the $d signature"
+    done
 fi
 
 # ---- 2b. the service URL and CA for every user, set by the administrator ---
@@ -223,9 +363,15 @@ rc=$?
 [ "$rc" = 0 ] && ok "msiexec /x /qn exit 0" || bad "msiexec /x exit $rc (log: $work/uninstall.log)"
 grep -q 'CrpkiUnregisterKsp. Return value 1' "$work/uninstall.log" &&
     ok "KSP unregistration (regsvr32 /u) ran" || bad "CrpkiUnregisterKsp did not run (uninstall.log)"
-for f in "$sys32/crpkicsp.dll" "$sys32/crpkiksp.dll" "$pf"; do
+for f in "$sys32/crpkicsp.dll" "$sys32/crpkiksp.dll" "$wow/crpkicsp.dll" "$wow/crpkiksp.dll" "$pf"; do
     [ ! -e "$f" ] && ok "removed ${f#"$c/"}" || bad "still there: ${f#"$c/"}"
 done
+W reg query "$CSP_KEY" /reg:32 >/dev/null 2>&1 && bad "CSP registry entry (32-bit view) still there" ||
+    ok "CSP registry entry (32-bit view) removed"
+if [ $wow64 = 1 ]; then
+    W "$(winpath "$client32")" absent >"$work/absent32.log" 2>&1 && ok "32-bit: $(tail -1 "$work/absent32.log")" ||
+        bad "32-bit: $(cat "$work/absent32.log")"
+fi
 lnk=$(find "$c/ProgramData" "$c/users" -name 'リモート署名ドライバ 管理ツール.lnk' 2>/dev/null | head -1)
 [ -z "$lnk" ] && ok "shortcut removed" || bad "shortcut still there: $lnk"
 W reg query "$CSP_KEY" >/dev/null 2>&1 && bad "CSP registry entry still there" || ok "CSP registry entry removed"
