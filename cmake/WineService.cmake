@@ -96,6 +96,13 @@ function(crpki_service_test)
 
   add_test(NAME ${S_NAME} COMMAND bash ${_CRPKI_SVC_DRIVER} ${_args} -- ${_prog} ${S_COMMAND})
   set_tests_properties(${S_NAME} PROPERTIES LABELS "service;${S_LABELS}" TIMEOUT ${S_TIMEOUT})
+  if(S_XVFB AND WIN32)
+    # One test with an X display at a time: two `xvfb-run -a` started together
+    # can take the same display (one then fails to start, the other loses it
+    # when the first ends), and the prefix's one wineserver keeps its desktop
+    # on the display of the program that started it.
+    set_tests_properties(${S_NAME} PROPERTIES RESOURCE_LOCK crpki_x_display)
+  endif()
   if(WIN32)
     set_tests_properties(${S_NAME} PROPERTIES FIXTURES_REQUIRED wineprefix)
   endif()

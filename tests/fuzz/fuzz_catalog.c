@@ -3,7 +3,8 @@
  *   0: keys.json text (catalog_parse); what loads must format and
  *      load back the same;
  *   1: a DER certificate (crypto_pubkey_from_cert, then a verification;
- *      crypto_der_parse_cert and the chain checks of `use`);
+ *      crypto_der_parse_cert, the chain checks of `use`, the holder and
+ *      company crypto_cert_holder reads);
  *   2: a bare subjectPublicKeyInfo (crypto_der_parse_spki);
  *   3: an ECDSA DER signature (crypto_ecdsa_der_to_p1363 and back). */
 #include <stddef.h>
@@ -83,6 +84,11 @@ static void fuzz_chain(const uint8_t *p, size_t n)
             if (s[i]->p < p || s[i]->p + s[i]->len > p + n)
                 abort();
     }
+    /* the holder and company: NUL-terminated inside their buffers */
+    char cn[16], org[16];
+    if (crypto_cert_holder(p, n, cn, sizeof cn, org, sizeof org) == 0 &&
+        (!memchr(cn, 0, sizeof cn) || !memchr(org, 0, sizeof org)))
+        abort();
     crypto_cert_der two[2] = {{p, n}, {p, n}};
     crpki_error_info ei;
     crpki_err e = crypto_cert_check_chain(two, 2, 1767225600, &ei);

@@ -23,44 +23,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "installed_util.h"
+
 #define CSP_NAME "CRPKI Remote Signing Cryptographic Provider"
 
 static const char DOCUMENT[] = "Installed CSP test document: 商業登記電子証明書\n";
-
-/* "x86 DLL in a 32-bit process under WoW64" and the like: which image the
- * system gave this process (a 32-bit process sees SysWOW64 as System32). */
-static const char *image_kind(HMODULE m)
-{
-    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)m;
-    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)((const BYTE *)m + dos->e_lfanew);
-    BOOL wow64 = FALSE;
-    IsWow64Process(GetCurrentProcess(), &wow64);
-    switch (nt->FileHeader.Machine) {
-    case IMAGE_FILE_MACHINE_I386:
-        return wow64 ? "x86 DLL, 32-bit process under WoW64" : "x86 DLL, 32-bit process";
-    case IMAGE_FILE_MACHINE_AMD64:
-        return "x64 DLL, 64-bit process";
-    default:
-        return "DLL of another machine";
-    }
-}
 
 static int fail(const char *call)
 {
     fprintf(stderr, "installed_csp: %s failed: 0x%08lx\n", call, (unsigned long)GetLastError());
     return 1;
-}
-
-static int write_file(const char *dir, const char *name, const BYTE *data, DWORD len)
-{
-    char path[MAX_PATH];
-    snprintf(path, sizeof path, "%s\\%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "installed_csp: cannot write %s\n", path);
-        return 1;
-    }
-    return 0;
 }
 
 static int check_name(HCRYPTPROV prov)
@@ -145,9 +117,9 @@ static int sign(const char *outdir)
         sig[i] = sig[sig_len - 1 - i];
         sig[sig_len - 1 - i] = t;
     }
-    if (write_file(outdir, "csp.cert.der", cert, cert_len) ||
-        write_file(outdir, "csp.digest", digest, digest_len) ||
-        write_file(outdir, "csp.sig", sig, sig_len))
+    if (installed_write_file("installed_csp", outdir, "csp.cert.der", cert, cert_len) ||
+        installed_write_file("installed_csp", outdir, "csp.digest", digest, digest_len) ||
+        installed_write_file("installed_csp", outdir, "csp.sig", sig, sig_len))
         goto out;
     printf("installed_csp: signed %lu bytes of SHA-256 digest, %lu-byte signature\n",
            (unsigned long)digest_len, (unsigned long)sig_len);
@@ -221,12 +193,12 @@ static int cms(const char *outdir)
         fail("CryptSignMessage");
         goto out;
     }
-    if (write_file(outdir, "cms.p7s", p7s, p7s_len) ||
-        write_file(outdir, "cms.txt", (const BYTE *)DOCUMENT, sizes[0]))
+    if (installed_write_file("installed_csp", outdir, "cms.p7s", p7s, p7s_len) ||
+        installed_write_file("installed_csp", outdir, "cms.txt", (const BYTE *)DOCUMENT, sizes[0]))
         goto out;
     HMODULE csp = GetModuleHandleA("crpkicsp.dll");
     printf("installed_csp: CryptSignMessage made a %lu-byte CMS (%s)\n", (unsigned long)p7s_len,
-           csp ? image_kind(csp) : "crpkicsp.dll not loaded?");
+           csp ? installed_image_kind(csp) : "crpkicsp.dll not loaded?");
     rc = 0;
 out:
     free(p7s);

@@ -14,46 +14,17 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "installed_util.h"
 #include "provider/winabi/ncrypt_provider.h"
 
 #define KSP_NAME L"CRPKI Remote Signing Key Storage Provider"
 
 static const char DOCUMENT[] = "Installed KSP test document: 商業登記電子証明書\n";
 
-/* "x86 DLL in a 32-bit process under WoW64" and the like: which image the
- * system gave this process (a 32-bit process sees SysWOW64 as System32). */
-static const char *image_kind(HMODULE m)
-{
-    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)m;
-    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)((const BYTE *)m + dos->e_lfanew);
-    BOOL wow64 = FALSE;
-    IsWow64Process(GetCurrentProcess(), &wow64);
-    switch (nt->FileHeader.Machine) {
-    case IMAGE_FILE_MACHINE_I386:
-        return wow64 ? "x86 DLL, 32-bit process under WoW64" : "x86 DLL, 32-bit process";
-    case IMAGE_FILE_MACHINE_AMD64:
-        return "x64 DLL, 64-bit process";
-    default:
-        return "DLL of another machine";
-    }
-}
-
 static int fail(const char *call, long code)
 {
     fprintf(stderr, "installed_ksp: %s failed: 0x%08lx\n", call, (unsigned long)code);
     return 1;
-}
-
-static int write_file(const char *dir, const char *name, const BYTE *data, DWORD len)
-{
-    char path[MAX_PATH];
-    snprintf(path, sizeof path, "%s\\%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "installed_ksp: cannot write %s\n", path);
-        return 1;
-    }
-    return 0;
 }
 
 /* SHA-256 of DOCUMENT through CryptoAPI's own provider (nothing of ours). */
@@ -125,8 +96,9 @@ static int sign(const char *outdir)
         fail("GetKeyProperty(Certificate)", st);
         goto out;
     }
-    if (digest(hash) || write_file(outdir, "ksp.cert.der", cert, cert_len) ||
-        write_file(outdir, "ksp.digest", hash, sizeof hash))
+    if (digest(hash) ||
+        installed_write_file("installed_ksp", outdir, "ksp.cert.der", cert, cert_len) ||
+        installed_write_file("installed_ksp", outdir, "ksp.digest", hash, sizeof hash))
         goto out;
 
     BCRYPT_PKCS1_PADDING_INFO p1 = {BCRYPT_SHA256_ALGORITHM};
@@ -152,11 +124,11 @@ static int sign(const char *outdir)
             goto out;
         }
         /* CNG returns RSA signatures big-endian, as OpenSSL reads them */
-        if (write_file(outdir, modes[i].file, sig, sig_len))
+        if (installed_write_file("installed_ksp", outdir, modes[i].file, sig, sig_len))
             goto out;
     }
     printf("installed_ksp: %ls (%s) signed with PKCS#1 and PSS, %lu-byte signatures\n", loaded,
-           image_kind(dll), (unsigned long)sig_len);
+           installed_image_kind(dll), (unsigned long)sig_len);
     rc = 0;
 out:
     if (key)

@@ -35,6 +35,7 @@
 
 #include "core/auth/tokstore.h"
 #include "core/catalog/catalog.h"
+#include "core/ui/ui_font_win.h"
 #include "core/ui/ui_internal.h"
 #include "crpki/config.h"
 #include "crpki/rssp_client.h"
@@ -217,9 +218,41 @@ static int answer_file_dialog(const char *path)
     return 0;
 }
 
+/* The face the tool's windows are written in: the one ui_win_message_font
+ * picks in this prefix, which the tool's process picks too (its font
+ * handles are not this process's to look at). */
+static const wchar_t *tool_face(void)
+{
+    static wchar_t face[LF_FACESIZE];
+    if (!face[0]) {
+        LOGFONTW lf;
+        HDC dc = GetDC(NULL);
+        ui_win_message_font(dc, &lf);
+        HFONT f = CreateFontIndirectW(&lf);
+        HGDIOBJ old = SelectObject(dc, f);
+        GetTextFaceW(dc, LF_FACESIZE, face);
+        SelectObject(dc, old);
+        DeleteObject(f);
+        ReleaseDC(NULL, dc);
+    }
+    return face;
+}
+
+/* Every screen the test stops at: in the tool's window and the approval
+ * dialog, no box where a letter should be (a message box is the system's);
+ * its picture when CRPKI_GUI_SHOTS is set. */
 static void shot(HWND w, const char *name)
 {
-    if (!g_shots[0] || !w)
+    if (!w)
+        return;
+    wchar_t cls[64] = L"";
+    GetClassNameW(w, cls, 64);
+    if (w == g_main || wcscmp(cls, L"CrpkiApprovalDialog") == 0) {
+        char missing[1024];
+        int boxes = tu_window_missing_glyphs(w, tool_face(), missing, sizeof missing);
+        CHECK(boxes == 0, "%s: %d character(s) drawn as boxes: %s", name, boxes, missing);
+    }
+    if (!g_shots[0])
         return;
     SetForegroundWindow(w);
     RedrawWindow(w, NULL, NULL, RDW_INVALIDATE | RDW_UPDATENOW | RDW_ALLCHILDREN);

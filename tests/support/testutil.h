@@ -38,6 +38,13 @@ int tu_policy_key_sddl(const wchar_t *sddl);
  * (created). 0 or -1. tu_policy_clear removes the key. */
 int tu_policy_set(const wchar_t *name, const wchar_t *text, unsigned long dword);
 int tu_policy_clear(void);
+/* How many characters of the visible text of the child controls of window
+ * top (an HWND) the control's font has no glyph for - a box on the screen
+ * (the title bar is the system's); each named in report ("U+0041 in \"OK\"
+ * (face)"). The font: each control's own (WM_GETFONT), or, face not NULL,
+ * that face (for another process's window, whose font handle is not ours).
+ * Prints the faces used. */
+int tu_window_missing_glyphs(void *top, const wchar_t *face, char *report, size_t n);
 #endif
 
 /* ---- child processes -------------------------------------------------------- */

@@ -1,4 +1,5 @@
 #include "base/util/text.h"
+#include "base/util/text_clean.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -148,15 +149,26 @@ void text_dn_display(const char *dn, char *out, size_t n)
 {
     if (!out || n == 0)
         return;
-    char cn[256], o[256];
-    int has_cn = text_dn_attr(dn, "CN", cn, sizeof cn) && cn[0];
-    int has_o = text_dn_attr(dn, "O", o, sizeof o) && o[0];
-    char buf[600];
+    /* the values as the DN spells them (escapes undone) */
+    char cn[256] = "", o[256] = "";
+    text_dn_attr(dn, "CN", cn, sizeof cn);
+    text_dn_attr(dn, "O", o, sizeof o);
+    if (text_holder_display(cn, o, out, n) == 0)
+        text_clean(dn, out, n);
+}
+
+size_t text_holder_display(const char *cn, const char *o, char *out, size_t n)
+{
+    if (!out || n == 0)
+        return 0;
+    /* cleaned as every displayed text is: these bytes are a certificate's
+       or the service's */
+    char c[256], g[256], buf[600];
+    int has_cn = text_clean(cn, c, sizeof c) > 0, has_o = text_clean(o, g, sizeof g) > 0;
     if (has_cn && has_o)
-        snprintf(buf, sizeof buf, "%s (%s)", cn, o);
-    else if (has_cn || has_o)
-        snprintf(buf, sizeof buf, "%s", has_cn ? cn : o);
+        snprintf(buf, sizeof buf, "%s (%s)", c, g);
     else
-        snprintf(buf, sizeof buf, "%s", dn ? dn : "");
+        snprintf(buf, sizeof buf, "%s", has_cn ? c : has_o ? g : "");
     copy_cut(out, n, buf, strlen(buf));
+    return strlen(out);
 }

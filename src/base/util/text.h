@@ -31,7 +31,12 @@ void text_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
  * are not decoded: 0. */
 int text_dn_attr(const char *dn, const char *attr, char *out, size_t n);
 /* How a person reads a certificate's subject: "山田 太郎 (株式会社テスト)",
- * the CN alone without an O, the O alone without a CN, else the DN. */
+ * the CN alone without an O, the O alone without a CN, else the DN; each
+ * part cleaned by text_clean (text_clean.h). */
 void text_dn_display(const char *dn, char *out, size_t n);
+/* The same from the holder's name and the company (either may be NULL or
+ * empty), each cleaned; "" and 0 when neither shows anything. Returns the
+ * length written. */
+size_t text_holder_display(const char *cn, const char *o, char *out, size_t n);
 
 #endif

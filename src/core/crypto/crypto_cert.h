@@ -36,4 +36,12 @@ int crypto_cert_fingerprint(const uint8_t *der, size_t len, char hex[65]);
 crpki_err crypto_cert_root_pinned(const crypto_cert_der *root, char *const *pins, size_t npins,
                                   crpki_error_info *ei);
 
+/* The holder (the subject's first commonName) and the company (its first
+ * organizationName) of a DER certificate, as UTF-8 into cn and org (""
+ * when absent; cut at the buffer). Not cleaned for display: that is
+ * text_clean's (base/util/text_clean.h). 0, or -1 when the certificate or
+ * its subject does not parse. */
+int crypto_cert_holder(const uint8_t *der, size_t len, char *cn, size_t cnsz, char *org,
+                       size_t orgsz);
+
 #endif

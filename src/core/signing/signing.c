@@ -19,6 +19,7 @@
 #include "base/platform/plat_str.h"
 #include "base/platform/plat_thread.h"
 #include "base/platform/plat_clock.h"
+#include "base/util/text.h"
 #include "core/connect/connect.h"
 #include "core/history/history.h"
 #include "core/signing/signing_internal.h"
@@ -288,7 +289,14 @@ static void on_approval(void *ctx, const rssp_approval *a)
 {
     approval_ctx *ac = ctx;
     snprintf(ac->code, sizeof ac->code, "%s", a->approval_code ? a->approval_code : "");
+    /* whose key signs, from the certificate the chain checks passed (not
+       the service's subject_dn text) */
+    const catalog_entry *k = ac->p->key;
+    char cn[256], org[256], holder[600] = "";
+    if (crypto_cert_holder(k->cert.der, k->cert.len, cn, sizeof cn, org, sizeof org) == 0)
+        text_holder_display(cn, org, holder, sizeof holder);
     ui_request r = {
+        .holder = holder[0] ? holder : NULL,
         .approval_code = a->approval_code,
         .expires_in_s = a->expires_in_s,
         .description = a->description,
@@ -299,7 +307,9 @@ static void on_approval(void *ctx, const rssp_approval *a)
         .parent_window = ac->p->parent_window,
     };
     if (ui_show(ac->s->cfg.approval_ui, &r, ac->cancel, &ac->ui) != CRPKI_OK)
-        log_write(CRPKI_LOG_ERROR, MOD, "approval UI failed; code %s", ac->code);
+        log_write(CRPKI_LOG_ERROR, MOD,
+                  "approval UI failed (the code is logged when the "
+                  "signature ends)");
 }
 
 static rssp_sig_scheme rssp_scheme(alg_sig_scheme sc)

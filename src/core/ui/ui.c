@@ -1,5 +1,5 @@
 /* approval_ui: which way the approval code reaches the user (ui.h).
- * none: the log only; console: one block on stderr; dialog: ui_dialog_win.c,
+ * none: nowhere; console: one block on stderr; dialog: ui_dialog_win.c,
  * falling back to the console when no window can be made. */
 #include "core/ui/ui.h"
 
@@ -40,8 +40,10 @@ crpki_err ui_show(crpki_approval_ui kind, const ui_request *req, rssp_cancel *ca
     *out = NULL;
     if (!req || !req->approval_code)
         return CRPKI_E_INVALID_ARG;
-    log_write(CRPKI_LOG_INFO, MOD, "approval code %s (%u s, %u hash(es), %s): shown as %s",
-              req->approval_code, req->expires_in_s, (unsigned)req->num_hashes,
+    /* Not the code itself: while it is valid it is a credential, and the log
+       may be read by others; the signature's last line names it (signing.c). */
+    log_write(CRPKI_LOG_INFO, MOD, "approval requested (%u s, %u hash(es), %s): code shown as %s",
+              req->expires_in_s, (unsigned)req->num_hashes,
               req->description ? req->description : "no description",
               kind == CRPKI_UI_DIALOG    ? "dialog"
               : kind == CRPKI_UI_CONSOLE ? "console"

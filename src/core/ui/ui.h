@@ -7,7 +7,10 @@
  *   console - the same text on stderr (Japanese, UTF-8; WriteConsoleW on a
  *             Windows console), one line with the code that scripts can read:
  *             "CRPKI-APPROVAL-CODE: 1234";
- *   none    - nothing shown (tests, services); the code is logged at info.
+ *   none    - nothing shown (tests, services).
+ * The code is never logged here: while it is valid it approves a signature,
+ * and others may read the log; the signing path logs it once the signature
+ * has ended.
  * The UI runs on its own thread where it needs one, so the signing thread
  * keeps long-polling; Cancel triggers the given rssp_cancel. */
 #ifndef CRPKI_CORE_UI_UI_H
@@ -26,7 +29,10 @@ typedef struct {
     const char *program;       /* the requesting program's executable name (UTF-8) */
     const char *program_path;  /* its full path, shown so a look-alike name cannot pass for
                                   the real program; NULL: program */
-    const char *subject;       /* the signer certificate's subject DN, or NULL */
+    const char *holder;  /* "山田 太郎 (株式会社テスト商事)": the holder and company
+                            read from the signer's verified certificate; NULL: those
+                            of subject */
+    const char *subject; /* the signer certificate's subject DN, or NULL */
     size_t num_hashes;
     void *parent_window; /* HWND of the application (Windows), or NULL */
 } ui_request;

@@ -24,7 +24,7 @@
 #include <wchar.h>
 
 #include "base/platform/plat_thread.h"
-#include "base/util/text.h"
+#include "base/util/text_clean.h"
 #include "base/platform/plat_utf16_win.h"
 #include "core/ui/ui_font_win.h"
 #include "core/ui/ui_internal.h"
@@ -322,7 +322,9 @@ crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog *
     d->expires_in_s = req->expires_in_s;
     d->title = plat_utf8_to_wide(CRPKI_UI_TITLE);
     d->prompt = plat_utf8_to_wide(CRPKI_UI_PROMPT);
-    d->code = plat_utf8_to_wide(req->approval_code);
+    char code[32]; /* the service's: cleaned as every shown text */
+    text_clean(req->approval_code, code, sizeof code);
+    d->code = plat_utf8_to_wide(code);
     char what_name[64];
     if (req->num_hashes > 1) /* many documents under this one approval */
         snprintf(what_name, sizeof what_name, "署名する内容 (%u 件)", (unsigned)req->num_hashes);
@@ -331,10 +333,9 @@ crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog *
     d->what = label(what_name, req->description);
     d->program = label("要求元プログラム",
                        req->program_path && *req->program_path ? req->program_path : req->program);
-    char who[600] = ""; /* the holder and the company, not the DN */
-    if (req->subject)
-        text_dn_display(req->subject, who, sizeof who);
-    d->subject = label("証明書", req->subject ? who : NULL);
+    char who[600]; /* the holder and the company, not the DN */
+    ui_holder_text(req, who, sizeof who);
+    d->subject = label("証明書", who);
     d->cancel_text = plat_utf8_to_wide(CRPKI_UI_CANCEL);
     d->cancelling = plat_utf8_to_wide(CRPKI_UI_CANCELLING);
     d->ready = CreateEventW(NULL, TRUE, FALSE, NULL);

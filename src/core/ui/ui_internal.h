@@ -35,6 +35,9 @@ size_t ui_console_text(const ui_request *req, char *buf, size_t n);
 size_t ui_outcome_text(crpki_err outcome, char *buf, size_t n);
 /* "残り 1:59" style countdown ("期限切れ" at 0). */
 size_t ui_countdown_text(unsigned seconds_left, char *buf, size_t n);
+/* Whose certificate signs, as a person reads it (cleaned): req->holder, else
+ * the holder and company of req->subject; "" when neither. */
+size_t ui_holder_text(const ui_request *req, char *buf, size_t n);
 /* Labelled lines of the dialog: "署名する内容: ...", "要求元プログラム: ...",
  * "証明書: ..." (empty string when value is NULL or empty). */
 size_t ui_label_text(const char *label, const char *value, char *buf, size_t n);

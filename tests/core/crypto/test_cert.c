@@ -286,11 +286,71 @@ static void pinned_roots_are_compared_by_sha256(void **state)
     drop(&root), drop(&other);
 }
 
+/* The holder and company the representative is shown come from the
+ * certificate: the first CN and O, BMPString and UTF8String alike, raw (the
+ * display cleaning is text_clean's). */
+static void holder_and_company_are_read_from_the_subject(void **state)
+{
+    (void)state;
+    cert c;
+    memset(&c, 0, sizeof c);
+    c.key = new_key(0);
+    X509 *x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 4242);
+    X509_NAME *n = X509_NAME_new();
+    static const unsigned char YOSHIDA_BMP[] = {0x54, 0x09, 0x75, 0x30}; /* 吉田, UCS-2 */
+    X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, (const unsigned char *)"JP", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
+                               (const unsigned char *)"株式会社\xe2\x80\xaeテスト", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(n, "CN", V_ASN1_BMPSTRING, YOSHIDA_BMP, sizeof YOSHIDA_BMP, -1, 0);
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)"second", -1, -1, 0);
+    X509_set_subject_name(x, n);
+    X509_set_issuer_name(x, n);
+    X509_NAME_free(n);
+    X509_gmtime_adj(X509_getm_notBefore(x), -DAY);
+    X509_gmtime_adj(X509_getm_notAfter(x), DAY);
+    X509_set_pubkey(x, c.key);
+    assert_true(X509_sign(x, c.key, EVP_sha256()) > 0);
+    c.cert = x;
+    c.len = i2d_X509(x, &c.der);
+    assert_true(c.len > 0);
+    char cn[64], org[64];
+    assert_int_equal(crypto_cert_holder(c.der, (size_t)c.len, cn, sizeof cn, org, sizeof org), 0);
+    assert_string_equal(cn, "吉田");
+    assert_string_equal(org, "株式会社\xe2\x80\xaeテスト");
+    /* cut on a character boundary */
+    char small[8];
+    assert_int_equal(crypto_cert_holder(c.der, (size_t)c.len, cn, sizeof cn, small, sizeof small),
+                     0);
+    assert_string_equal(small, "株式");
+    /* no CN, no O; and what does not parse */
+    cert root;
+    make(&root, "x", NULL, 0, CA_BC, CA_KU, -DAY, DAY);
+    X509_NAME *only_c = X509_NAME_new();
+    X509_NAME_add_entry_by_txt(only_c, "C", MBSTRING_UTF8, (const unsigned char *)"JP", -1, -1, 0);
+    X509_set_subject_name(root.cert, only_c);
+    X509_NAME_free(only_c);
+    assert_true(X509_sign(root.cert, root.key, EVP_sha256()) > 0);
+    OPENSSL_free(root.der);
+    root.der = NULL;
+    root.len = i2d_X509(root.cert, &root.der);
+    assert_int_equal(crypto_cert_holder(root.der, (size_t)root.len, cn, sizeof cn, org, sizeof org),
+                     0);
+    assert_string_equal(cn, "");
+    assert_string_equal(org, "");
+    assert_int_equal(crypto_cert_holder(c.der, (size_t)c.len - 1, cn, sizeof cn, org, sizeof org),
+                     -1);
+    assert_int_equal(crypto_cert_holder(NULL, 0, cn, sizeof cn, org, sizeof org), -1);
+    drop(&c), drop(&root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_chains_pass),
         cmocka_unit_test(pinned_roots_are_compared_by_sha256),
+        cmocka_unit_test(holder_and_company_are_read_from_the_subject),
         cmocka_unit_test(a_chain_that_does_not_verify_is_refused),
         cmocka_unit_test(a_chain_without_a_self_signed_root_is_refused),
         cmocka_unit_test(certificates_not_valid_now_are_refused),

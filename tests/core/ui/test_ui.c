@@ -1,5 +1,5 @@
-/* The approval UI (src/core/ui/): its texts, kind none (nothing on stderr, the
- * code in the log), kind console (the Japanese block and the line scripts
+/* The approval UI (src/core/ui/): its texts, kind none (nothing on stderr, and
+ * the code not in the log while it is valid), kind console (the Japanese block and the line scripts
  * read, then the outcome), and kind dialog where no dialog exists (linux):
  * the console fallback. Runs natively and under Wine. */
 #include <setjmp.h>
@@ -21,6 +21,7 @@
 #include <unistd.h>
 #endif
 
+#include "base/log/log.h"
 #include "core/ui/ui.h"
 #include "core/ui/ui_internal.h"
 
@@ -158,6 +159,40 @@ static void none_shows_nothing_and_returns_no_handle(void **state)
     free(out);
 }
 
+/* The code is a credential while the request is open: the log says that a
+ * code was shown, not which. */
+static void the_code_is_not_logged_while_it_is_shown(void **state)
+{
+    (void)state;
+    char home[64];
+    char path[128];
+    snprintf(home, sizeof home, "test_ui_home_%d", rand());
+    snprintf(path, sizeof path, "%s/crpki.log", home);
+    remove(path); /* a log an earlier run left */
+    log_open(home, CRPKI_LOG_DEBUG);
+    ui_handle *ui = NULL;
+    capture_begin();
+    assert_int_equal(ui_show(CRPKI_UI_NONE, &REQ, NULL, &ui), CRPKI_OK);
+    assert_int_equal(ui_show(CRPKI_UI_CONSOLE, &REQ, NULL, &ui), CRPKI_OK);
+    ui_close(ui, CRPKI_OK);
+    free(capture_end());
+    log_close();
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *log = calloc(1, 65536);
+    assert_non_null(log);
+    size_t n = fread(log, 1, 65535, f);
+    fclose(f);
+    log[n] = '\0';
+    if (!strstr(log, "approval requested") || !strstr(log, "code shown as console"))
+        fail_msg("the log does not say that a code was shown: %s", log);
+    if (strstr(log, REQ.approval_code))
+        fail_msg("the approval code %s is in the log: %s", REQ.approval_code, log);
+    free(log);
+    remove(path);
+    remove(home); /* the empty directory (POSIX) */
+}
+
 static void console_writes_the_block_then_the_outcome(void **state)
 {
     (void)state;
@@ -216,6 +251,7 @@ int main(void)
         cmocka_unit_test(none_shows_nothing_and_returns_no_handle),
         cmocka_unit_test(console_writes_the_block_then_the_outcome),
         cmocka_unit_test(bad_arguments_are_refused),
+        cmocka_unit_test(the_code_is_not_logged_while_it_is_shown),
 #ifndef _WIN32
         cmocka_unit_test(dialog_without_windows_falls_back_to_the_console),
 #endif

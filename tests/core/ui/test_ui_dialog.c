@@ -20,6 +20,8 @@
 #include "crpki/rssp_client.h"
 #include "core/ui/ui.h"
 #include "core/ui/ui_internal.h"
+#include "hostile_text.h"
+#include "testutil.h"
 
 static const ui_request REQ = {
     .approval_code = "4821",
@@ -151,6 +153,11 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
             fail_msg("the dialog's font has no glyph for U+%04X", (unsigned)JA[i]);
     SelectObject(dc, old);
     ReleaseDC(h, dc);
+    /* and none of its text, Latin letters and digits too, is a box: the
+       face was chosen for all of it (ui_font_win.c) */
+    char missing[1024];
+    if (tu_window_missing_glyphs(h, NULL, missing, sizeof missing) != 0)
+        fail_msg("the dialog draws boxes where letters should be: %s", missing);
     snapshot(h);
     wchar_t title[128];
     GetWindowTextW(h, title, 128);
@@ -170,6 +177,54 @@ static void dialog_shows_code_what_program_and_counts_down(void **state)
     assert_null(own_dialog());
     assert_false(rssp_cancel_is_triggered(c)); /* our close is not a cancel */
     rssp_cancel_free(c);
+}
+
+/* What a caller, the service or a DN puts in front of the representative
+ * reads in the window as the one cleaning makes it (the same table as its
+ * unit test): what is signed, the program, the holder; and the window opens
+ * whatever the bytes (invalid UTF-8 once kept it from opening). */
+static void hostile_text_reads_cleaned_in_the_window(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < HOSTILE_TEXT_COUNT; i++) {
+        const hostile_text *t = &HOSTILE_TEXT[i];
+        char dn[256], want[512], got[512];
+        snprintf(dn, sizeof dn, "CN=%s,O=株式会社テスト商事,C=JP", t->in);
+        ui_request r = REQ;
+        r.description = t->in;
+        r.program_path = t->in;
+        r.subject = dn;
+        rssp_cancel *c = rssp_cancel_new();
+        ui_handle *ui = NULL;
+        assert_int_equal(ui_show(CRPKI_UI_DIALOG, &r, c, &ui), CRPKI_OK);
+        HWND h = find_dialog();
+        if (!h)
+            fail_msg("%s: no CrpkiApprovalDialog window of this process", t->name);
+        static const struct {
+            int id;
+            const char *label, *fmt;
+        } LINES[] = {{CRPKI_UI_ID_WHAT, "署名する内容", "%s: %s"},
+                     {CRPKI_UI_ID_PROGRAM, "要求元プログラム", "%s: %s"},
+                     {CRPKI_UI_ID_SUBJECT, "証明書", "%s: %s (株式会社テスト商事)"}};
+        for (size_t j = 0; j < 3; j++) {
+            if (t->want[0])
+                snprintf(want, sizeof want, LINES[j].fmt, LINES[j].label, t->want);
+            else if (LINES[j].id == CRPKI_UI_ID_SUBJECT)
+                snprintf(want, sizeof want, "証明書: 株式会社テスト商事");
+            else
+                want[0] = '\0'; /* nothing left to show: no line */
+            text_of(h, LINES[j].id, got, sizeof got);
+            if (strcmp(got, want) != 0) {
+                print_error("%s: %s reads \"%s\", want \"%s\"\n", t->name, LINES[j].label, got,
+                            want);
+                bad++;
+            }
+        }
+        ui_close(ui, CRPKI_OK);
+        rssp_cancel_free(c);
+    }
+    assert_int_equal(bad, 0);
 }
 
 /* Many documents under one approval: the dialog says how many. */
@@ -262,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dialog_shows_code_what_program_and_counts_down),
         cmocka_unit_test(dialog_shows_the_count_of_many_documents),
+        cmocka_unit_test(hostile_text_reads_cleaned_in_the_window),
         cmocka_unit_test(cancel_button_triggers_the_cancel),
         cmocka_unit_test(closing_from_the_title_bar_cancels),
         cmocka_unit_test(two_dialogs_at_once_and_again_after),
