@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util/utf8.h"
+
 size_t ksp_u16_len(const uint16_t *s, size_t max)
 {
     size_t n = 0;
@@ -56,22 +58,8 @@ crpki_err ksp_u16_to_utf8(const uint16_t *s, size_t len, char **out)
         } else if (c >= 0xDC00 && c <= 0xDFFF) {
             goto bad;
         }
-        if (c < 0x80) {
-            buf[o++] = (char)c;
-        } else if (c < 0x800) {
-            buf[o++] = (char)(0xC0 | (c >> 6));
-            buf[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            buf[o++] = (char)(0xE0 | (c >> 12));
-            buf[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            buf[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            /* 4 bytes from a surrogate pair (2 units): still within len*3 */
-            buf[o++] = (char)(0xF0 | (c >> 18));
-            buf[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            buf[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            buf[o++] = (char)(0x80 | (c & 0x3F));
-        }
+        /* at most 3 bytes a unit: 4 only from a surrogate pair (2 units) */
+        o += utf8_encode(c, buf + o);
     }
     buf[o] = '\0';
     *out = buf;
@@ -90,35 +78,13 @@ crpki_err ksp_utf8_to_u16(const char *s, uint16_t **out, size_t *nunits)
     uint16_t *buf = malloc((n + 1) * sizeof *buf);
     if (!buf)
         return CRPKI_E_NO_MEMORY;
-    const unsigned char *p = (const unsigned char *)s;
     size_t o = 0;
-    while (*p) {
-        uint32_t c;
-        size_t k;
-        if (p[0] < 0x80) {
-            c = p[0];
-            k = 1;
-        } else if ((p[0] & 0xE0) == 0xC0) {
-            c = p[0] & 0x1F;
-            k = 2;
-        } else if ((p[0] & 0xF0) == 0xE0) {
-            c = p[0] & 0x0F;
-            k = 3;
-        } else if ((p[0] & 0xF8) == 0xF0) {
-            c = p[0] & 0x07;
-            k = 4;
-        } else {
-            goto bad;
-        }
-        for (size_t i = 1; i < k; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                goto bad;
-            c = (c << 6) | (p[i] & 0x3F);
-        }
+    for (size_t i = 0; i < n;) {
         /* overlong forms, surrogates and out-of-range values are ill-formed */
-        if ((k == 2 && c < 0x80) || (k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
-            (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+        size_t k = utf8_char_len(s + i, n - i);
+        if (k == 0)
             goto bad;
+        uint32_t c = utf8_decode(s + i, k);
         if (c >= 0x10000) {
             c -= 0x10000;
             buf[o++] = (uint16_t)(0xD800 + (c >> 10));
@@ -126,7 +92,7 @@ crpki_err ksp_utf8_to_u16(const char *s, uint16_t **out, size_t *nunits)
         } else {
             buf[o++] = (uint16_t)c;
         }
-        p += k;
+        i += k;
     }
     buf[o] = 0;
     *out = buf;

@@ -59,15 +59,6 @@ static int becomes_space(uint32_t c)
            (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F;
 }
 
-static uint32_t code_point(const unsigned char *s, size_t k)
-{
-    static const unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
-    uint32_t c = s[0] & lead_mask[k];
-    for (size_t i = 1; i < k; i++)
-        c = (c << 6) | (s[i] & 0x3Fu);
-    return c;
-}
-
 /* The character that ends out[0..len) and its start; 0 when len is 0. */
 static uint32_t last_char(const char *out, size_t len, size_t *start)
 {
@@ -78,7 +69,7 @@ static uint32_t last_char(const char *out, size_t len, size_t *start)
         i--;
     size_t k = utf8_char_len(out + i, len - i);
     *start = i;
-    return k ? code_point((const unsigned char *)out + i, k) : '?';
+    return k ? utf8_decode(out + i, k) : '?';
 }
 
 static int is_space_out(uint32_t c)
@@ -106,7 +97,7 @@ void text_clean_append(char *out, size_t max, size_t *len, const char *in)
         size_t k = utf8_char_len(s + i, n - i);
         const char *put = (const char *)s + i;
         size_t put_len = k;
-        uint32_t c = k ? code_point(s + i, k) : '?';
+        uint32_t c = k ? utf8_decode(s + i, k) : '?';
         if (k == 0) {
             put = "?";
             put_len = 1;

@@ -6,6 +6,7 @@
 #define CRPKI_BASE_UTIL_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Length (1-4) of the well-formed character that starts at s (n bytes
  * available), or 0 when there is none (n is 0 or the bytes are malformed). */
@@ -22,5 +23,12 @@ int utf8_valid(const void *s, size_t n);
  * without the multi-byte character the cut split, i.e. the last character
  * boundary at or before n (n itself when the cut fell on one). */
 size_t utf8_boundary(const void *s, size_t n);
+
+/* The code point of the well-formed character of k bytes at s (k as
+ * utf8_char_len gave it). */
+uint32_t utf8_decode(const void *s, size_t k);
+/* Writes code point c (a scalar value: at most U+10FFFF, no surrogate) as
+ * UTF-8 into out; returns its length, 1 to 4. */
+size_t utf8_encode(uint32_t c, char out[4]);
 
 #endif

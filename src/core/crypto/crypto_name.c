@@ -18,26 +18,7 @@
 static void put_cp(char *out, size_t n, size_t *o, uint32_t c)
 {
     char b[4];
-    size_t k;
-    if (c < 0x80) {
-        b[0] = (char)c;
-        k = 1;
-    } else if (c < 0x800) {
-        b[0] = (char)(0xC0 | (c >> 6));
-        b[1] = (char)(0x80 | (c & 0x3F));
-        k = 2;
-    } else if (c < 0x10000) {
-        b[0] = (char)(0xE0 | (c >> 12));
-        b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (c & 0x3F));
-        k = 3;
-    } else {
-        b[0] = (char)(0xF0 | (c >> 18));
-        b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[3] = (char)(0x80 | (c & 0x3F));
-        k = 4;
-    }
+    size_t k = utf8_encode(c, b);
     if (*o + k < n) {
         memcpy(out + *o, b, k);
         *o += k;

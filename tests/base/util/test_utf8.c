@@ -77,9 +77,30 @@ static void boundary_backs_off_a_split_character_only(void **state)
     assert_int_equal(utf8_boundary("a\x80\x80", 3), 3);
 }
 
+/* encode and decode agree at every length boundary and on each side of the
+ * surrogates; the encoding is the well-formed one utf8_char_len accepts */
+static void encode_and_decode_round_trip(void **state)
+{
+    (void)state;
+    static const uint32_t CPS[] = {0x00,   0x41,   0x7F,   0x80,   0x7FF,   0x800,   0x627F,
+                                   0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x20BB7, 0x10FFFF};
+    static const size_t LENS[] = {1, 1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4};
+    for (size_t i = 0; i < sizeof CPS / sizeof CPS[0]; i++) {
+        char b[4];
+        size_t k = utf8_encode(CPS[i], b);
+        assert_int_equal(k, LENS[i]);
+        assert_int_equal(utf8_char_len(b, k), k);
+        assert_int_equal(utf8_decode(b, k), CPS[i]);
+    }
+    char b[4];
+    assert_int_equal(utf8_encode(0x627F, b), 3); /* 承 */
+    assert_memory_equal(b, "\xe6\x89\xbf", 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(encode_and_decode_round_trip),
         cmocka_unit_test(japanese_text_and_all_lengths_are_valid),
         cmocka_unit_test(each_malformed_class_is_refused_at_its_lead_byte),
         cmocka_unit_test(boundary_backs_off_a_split_character_only),
