@@ -18,6 +18,8 @@
 #define WM_GUI_JOB_NOTE  (WM_APP + 2) /* lParam: wchar_t * (malloc'ed) progress line */
 #define WM_GUI_JOB_EVENT (WM_APP + 3) /* wParam: event, lParam: wchar_t * value */
 enum { GUI_EVENT_LOGIN_URL = 1 };
+/* Sent by a second start with --page: wParam the page (gui_ids.h) to show. */
+#define WM_GUI_SHOW_PAGE (WM_APP + 4)
 
 #define GUI_JOB_MAX_CMDS 3
 #define GUI_JOB_MAX_ARGS 40

@@ -150,6 +150,10 @@ static LRESULT CALLBACK wnd_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
     case WM_GUI_JOB_DONE:
         job_done(app, (gui_job *)lp);
         return 0;
+    case WM_GUI_SHOW_PAGE:
+        if (wp < GUI_PAGE_COUNT)
+            gui_show_page(app, (int)wp);
+        return 0;
     case WM_DPICHANGED: {
         app->dpi = HIWORD(wp);
         const RECT *r = (const RECT *)lp;

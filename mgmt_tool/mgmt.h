@@ -1,8 +1,8 @@
 /* crpki-mgmt: the management tool (docs/mgmt.md). One file per command
  * group (cmd_*.c), this header for what they share: the run context, the
  * exit codes, the argument helpers and the service / catalog helpers. The
- * output layer is out.h; platform pieces are loopback.h, browser.h,
- * certstore.h, term.h and cms_sign.h. */
+ * output layer is out.h; platform pieces are certstore.h, term.h and
+ * cms_sign.h (the login itself is core/auth/auth_login.h). */
 #ifndef CRPKI_MGMT_TOOL_MGMT_H
 #define CRPKI_MGMT_TOOL_MGMT_H
 

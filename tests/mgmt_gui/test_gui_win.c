@@ -368,14 +368,14 @@ static SOCKET loopback_socket(void)
 
 /* ---- the program ----------------------------------------------------------------------- */
 
-static HANDLE start_gui(const char *exe)
+static HANDLE start_gui(const char *exe, const wchar_t *args)
 {
     wchar_t w[1024], cmd[1100];
     MultiByteToWideChar(CP_UTF8, 0, exe, -1, w, 1024);
     for (wchar_t *p = w; *p; p++)
         if (*p == L'/')
             *p = L'\\';
-    swprintf(cmd, 1100, L"\"%ls%ls\"", w[0] == L'\\' ? L"Z:" : L"", w);
+    swprintf(cmd, 1100, L"\"%ls%ls\"%ls", w[0] == L'\\' ? L"Z:" : L"", w, args);
     STARTUPINFOW si;
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
@@ -886,42 +886,12 @@ int main(int argc, char **argv)
     WSAStartup(MAKEWORD(2, 2), &wd);
     const char *home = svctest_env("CRPKI_HOME");
     const char *out = svctest_env("CRPKI_TEST_OUT");
-    const char *shots = getenv("CRPKI_GUI_SHOTS");
-    if (shots && *shots) {
-        snprintf(g_shots, sizeof g_shots, "%s%s", shots[0] == '/' ? "Z:" : "", shots);
-        for (char *p = g_shots; *p; p++)
-            if (*p == '/')
-                *p = '\\';
-        CreateDirectoryA(g_shots, NULL);
-        /* Wine draws the frame and caption itself (no window manager under
-           Xvfb), so the pictures show the title bar as Windows would */
-        HKEY k;
-        if (RegCreateKeyExA(HKEY_CURRENT_USER, "Software\\Wine\\X11 Driver", 0, NULL, 0, KEY_WRITE,
-                            NULL, &k, NULL) == ERROR_SUCCESS) {
-            RegSetValueExA(k, "Managed", 0, REG_SZ, (const BYTE *)"N", 2);
-            RegCloseKey(k);
-        }
-        /* and writes the caption in a face with Japanese glyphs (Wine's
-           Tahoma has none; a Japanese Windows uses Yu Gothic UI) */
-        NONCLIENTMETRICSW m;
-        memset(&m, 0, sizeof m);
-        m.cbSize = sizeof m;
-        if (SystemParametersInfoW(SPI_GETNONCLIENTMETRICS, sizeof m, &m, 0)) {
-            LOGFONTW *f[] = {&m.lfCaptionFont, &m.lfSmCaptionFont, &m.lfMessageFont,
-                             &m.lfStatusFont, &m.lfMenuFont};
-            for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-                wcscpy(f[i]->lfFaceName, L"IPAPGothic");
-                f[i]->lfCharSet = SHIFTJIS_CHARSET;
-            }
-            SystemParametersInfoW(SPI_SETNONCLIENTMETRICS, sizeof m, &m,
-                                  SPIF_UPDATEINIFILE | SPIF_SENDCHANGE);
-        }
-    }
+    shot_dir(g_shots, sizeof g_shots);
     CHECK(mystore_register_csp(argv[2]) == 0, "CSP registration");
     short_timeouts(home);
 
     step("start; a second start leaves one window");
-    g_proc = start_gui(argv[1]);
+    g_proc = start_gui(argv[1], L"");
     CHECK(g_proc != NULL, "started");
     if (!g_proc)
         return 1;
@@ -934,7 +904,9 @@ int main(int argc, char **argv)
     wchar_t title[128];
     GetWindowTextW(g_main, title, 128);
     CHECK(wcscmp(title, L"リモート署名ドライバ 管理ツール") == 0, "title %ls", title);
-    HANDLE second = start_gui(argv[1]);
+    /* the second start, as the drivers' recovery dialog makes it: the page
+       it names comes forward in the first window */
+    HANDLE second = start_gui(argv[1], L" --page history");
     CHECK(second && WaitForSingleObject(second, 20000) == WAIT_OBJECT_0, "the second start ended");
     DWORD code = 1;
     if (second) {
@@ -943,6 +915,12 @@ int main(int argc, char **argv)
     }
     CHECK(code == 0 && count_windows() == 1, "second start: exit %lu, %d windows",
           (unsigned long)code, count_windows());
+    end = svctest_now_ms() + 10000;
+    while (SendMessageW(item(IDC_NAV), LB_GETCURSEL, 0, 0) != GUI_PAGE_HISTORY &&
+           svctest_now_ms() < end)
+        Sleep(100);
+    CHECK(SendMessageW(item(IDC_NAV), LB_GETCURSEL, 0, 0) == GUI_PAGE_HISTORY,
+          "--page history brought that page forward");
     /* every page has its title and help; the navigation lists them all */
     CHECK(SendMessageW(item(IDC_NAV), LB_GETCOUNT, 0, 0) == GUI_PAGE_COUNT, "pages listed");
 

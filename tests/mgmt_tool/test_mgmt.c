@@ -68,7 +68,7 @@ static void login_with_scripted_browser(void **state)
     for (int i = 0; i < 50 && !(page = slurp(g_page)); i++)
         h_sleep_ms(100);
     assert_non_null(page);
-    assert_non_null(strstr(page, "このウィンドウを閉じてかまいません"));
+    assert_non_null(strstr(page, "ログインが完了しました。このウィンドウを閉じて"));
     free(page);
     /* tokens stored (0600), never printed */
     char path[400];
@@ -112,7 +112,7 @@ static void login_goes_on_past_forged_and_silent_requests(void **state)
     for (int i = 0; i < 50 && !(page = slurp(g_page)); i++)
         h_sleep_ms(100);
     assert_non_null(page);
-    assert_non_null(strstr(page, "このウィンドウを閉じてかまいません"));
+    assert_non_null(strstr(page, "ログインが完了しました。このウィンドウを閉じて"));
     free(page);
     char *stray = slurp(stray_path);
     assert_non_null(stray);

@@ -112,3 +112,22 @@ out:
     curl_easy_cleanup(c);
     return result;
 }
+
+long login_form_return(const char *redirect)
+{
+    CURL *c = curl_easy_init();
+    if (!c)
+        return -1;
+    curl_easy_setopt(c, CURLOPT_URL, redirect);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    CURLcode cc = curl_easy_perform(c);
+    long status = -1;
+    if (cc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    else
+        fprintf(stderr, "login form: GET %s: %s\n", redirect, curl_easy_strerror(cc));
+    curl_easy_cleanup(c);
+    return status;
+}

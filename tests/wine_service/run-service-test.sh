@@ -12,7 +12,8 @@
 #      paths under Wine). A program under Wine cannot run `crpki-rsspd
 #      approve|deny` itself: it writes "approve|deny CODE" into
 #      OPERATOR/N.req and this script runs the command for it, its exit
-#      status then in OPERATOR/N.rc (svctest_rsspd_decide);
+#      status then in OPERATOR/N.rc (svctest_rsspd_decide); "start" starts
+#      a stopped service again on its port (svctest_service_start);
 #      under Wine with --xvfb, inside `xvfb-run -a` (an X display, so the
 #      approval dialog can be made, found and clicked);
 #      with --proxy PATH, crpki-testproxy (tests/support/testproxy.h) runs
@@ -144,6 +145,10 @@ show_logs() {
 
 cleanup() {
     [ -n "${own_prefix:-}" ] && "${emu[@]}" --cleanup >/dev/null 2>&1
+    # a service the operator started again ("start")
+    if [ -s "$tmp/rsspd.restarted.pid" ]; then
+        kill -TERM "$(cat "$tmp/rsspd.restarted.pid")" 2>/dev/null
+    fi
     [ -n "$opid" ] && { kill "$opid" 2>/dev/null; wait "$opid" 2>/dev/null; }
     [ -n "$ppid_" ] && { kill "$ppid_" 2>/dev/null; wait "$ppid_" 2>/dev/null; }
     stop_rsspd
@@ -285,6 +290,17 @@ mkdir -p "$operator"
             approve | deny)
                 "$rsspd" "$verb" --dir "$svc" --code "$code" >>"$tmp/operator.log" 2>&1
                 rc=$? ;;
+            start) # the service back on its port (after STOP_SERVICE)
+                rm -f "$svc/port"
+                "$rsspd" serve --dir "$svc" --listen "127.0.0.1:$port" --phone "$phone" \
+                    "${rsspd_args[@]}" >>"$tmp/rsspd.log" 2>&1 </dev/null &
+                echo $! >"$tmp/rsspd.restarted.pid"
+                rc=1
+                for _ in $(seq 150); do
+                    [ -s "$svc/port" ] && { rc=0; break; }
+                    sleep 0.1
+                done
+                echo "start: service on port $port: rc $rc" >>"$tmp/operator.log" ;;
             *) echo "bad request: $verb $code" >>"$tmp/operator.log"; rc=2 ;;
             esac
             echo "$rc" >"${req%.req}.rc.new" && mv "${req%.req}.rc.new" "${req%.req}.rc"

@@ -101,7 +101,8 @@ void svctest_phone(const char *line)
     free(buf);
 }
 
-int svctest_rsspd_decide(const char *verb, const char *code, unsigned timeout_ms)
+/* One request to the driver's operator: "VERB ARG", its exit status. */
+static int operator_request(const char *verb, const char *code, unsigned timeout_ms)
 {
     static unsigned seq;
     const char *dir = svctest_env("CRPKI_TEST_OPERATOR");
@@ -128,6 +129,16 @@ int svctest_rsspd_decide(const char *verb, const char *code, unsigned timeout_ms
     free(req);
     free(rcp);
     return rc;
+}
+
+int svctest_rsspd_decide(const char *verb, const char *code, unsigned timeout_ms)
+{
+    return operator_request(verb, code, timeout_ms);
+}
+
+int svctest_service_start(unsigned timeout_ms)
+{
+    return operator_request("start", "-", timeout_ms);
 }
 
 /* PHONE.log, or NULL when the service wrote none yet. */

@@ -46,6 +46,11 @@ int svctest_phone_log_last_line(char *line, size_t n);
  * timeout_ms. */
 int svctest_rsspd_decide(const char *verb, const char *code, unsigned timeout_ms);
 
+/* Starts the service again on its port (after STOP_SERVICE), through the
+ * driver's operator: 0 once it listens, else non-zero or -1 (no answer in
+ * timeout_ms). */
+int svctest_service_start(unsigned timeout_ms);
+
 /* Writes CRPKI_TEST_OUT/<name>.<ext> (ext without the dot). Aborts when it
  * cannot. */
 void svctest_write_artifact(const char *name, const char *ext, const void *data, size_t len);

@@ -20,6 +20,7 @@
 #include "base/platform/plat_thread.h"
 #include "base/platform/plat_clock.h"
 #include "base/util/text.h"
+#include "core/auth/auth_login.h"
 #include "core/connect/connect.h"
 #include "core/history/history.h"
 #include "core/signing/signing_internal.h"
@@ -288,6 +289,9 @@ typedef struct {
 static void on_approval(void *ctx, const rssp_approval *a)
 {
     approval_ctx *ac = ctx;
+    /* a request tried again (sign_recovering) asks anew: the old code goes */
+    ui_close(ac->ui, CRPKI_E_CANCELLED);
+    ac->ui = NULL;
     snprintf(ac->code, sizeof ac->code, "%s", a->approval_code ? a->approval_code : "");
     /* whose key signs, from the certificate the chain checks passed (not
        the service's subject_dn text) */
@@ -356,6 +360,77 @@ static void record(signing_session *s, const signing_params *p, const uint8_t *h
         log_write(CRPKI_LOG_WARN, MOD, "signing record not written: %s", hei.detail);
 }
 
+/* ---- when a signature cannot go through ---------------------------------------------- */
+
+typedef struct {
+    ui_recovery *rec;
+    rssp_cancel *cancel;
+} login_view;
+
+static void login_url(void *ctx, const char *url, int browser_started)
+{
+    (void)browser_started; /* the URL is shown either way */
+    login_view *v = ctx;
+    ui_recovery_login_url(v->rec, url);
+}
+
+static int login_cancelled(void *ctx)
+{
+    login_view *v = ctx;
+    return ui_recovery_cancelled(v->rec) || rssp_cancel_is_triggered(v->cancel);
+}
+
+/* rssp_sign, and while it fails in a way the person at the PC can fix (the
+ * login, the network, the certificate: ui_recovery_applies), says so and
+ * lets them: log in in the browser, then the same request again; or try
+ * again. A silent caller, approval_ui none, or キャンセル: the error as it
+ * came. ui.h, docs/signing.md. */
+static crpki_err sign_recovering(signing_session *s, const signing_params *p,
+                                 const rssp_sign_request *rq, rssp_signatures *got,
+                                 crpki_error_info *ei)
+{
+    char note[300] = "";
+    for (;;) {
+        crpki_err e = rssp_sign(s->client, rq, got, ei);
+        if (e == CRPKI_OK || p->silent || !ui_recovery_applies(e) ||
+            rssp_cancel_is_triggered(rq->cancel))
+            return e;
+        ui_recovery_request rr = {
+            .cause = e,
+            .note = note,
+            .program = signing_program_path(),
+            .parent_window = p->parent_window,
+            .cancel = rq->cancel,
+        };
+        ui_recovery *rec = NULL;
+        ui_recovery_open(s->cfg.approval_ui, &rr, &rec);
+        ui_choice ch = rec ? ui_recovery_wait(rec) : UI_CHOICE_CANCEL;
+        crpki_err le = CRPKI_OK;
+        crpki_error_info lei;
+        if (ch == UI_CHOICE_LOGIN) {
+            login_view v = {rec, rq->cancel};
+            auth_login_opts o = {.on_url = login_url, .cancelled = login_cancelled, .ctx = &v};
+            le = auth_login_browser(s->client, s->auth, &o, NULL, &lei);
+        }
+        ui_recovery_close(rec);
+        if (ch == UI_CHOICE_CANCEL || le == CRPKI_E_CANCELLED) {
+            log_write(CRPKI_LOG_INFO, MOD, "sign: %s, not recovered (the person cancelled)",
+                      crpki_err_name(e));
+            return e; /* the application gets the error as it came */
+        }
+        if (le != CRPKI_OK) /* the dialog again, saying why the login failed */
+            snprintf(note, sizeof note, "ログインできませんでした: %s", crpki_strerror_ja(le));
+        else
+            note[0] = '\0';
+        log_write(CRPKI_LOG_INFO, MOD, "sign: %s; %s", crpki_err_name(e),
+                  ch == UI_CHOICE_LOGIN
+                      ? (le == CRPKI_OK ? "logged in again, signing continues" : "the login failed")
+                      : "trying again");
+        rssp_signatures_free(got);
+        memset(got, 0, sizeof *got);
+    }
+}
+
 /* Steps 2 to 4 for n hashes of p's kind, back to back in hashes, under one
  * approval: the silent check, the service with the approval shown, and each
  * signature verified into sigs + i * stride (lens[i] its length). code
@@ -410,7 +485,7 @@ static crpki_err sign_remote(signing_session *s, const signing_params *p, const 
     int64_t t0 = plat_now_ms();
     rssp_signatures got;
     memset(&got, 0, sizeof got);
-    e = rssp_sign(s->client, &rq, &got, ei);
+    e = sign_recovering(s, p, &rq, &got, ei);
     waiter_remove(s, &w);
     /* verified before anyone sees them */
     if (e == CRPKI_OK && got.n != n)

@@ -85,3 +85,26 @@ void ui_close(ui_handle *ui, crpki_err outcome)
     }
     free(ui);
 }
+
+void ui_recovery_open(crpki_approval_ui kind, const ui_recovery_request *req, ui_recovery **out)
+{
+    *out = NULL;
+    char line[1024];
+    ui_recovery_console_line(req->cause, line, sizeof line);
+    log_write(CRPKI_LOG_INFO, MOD, "signature not possible (%s): the person is told %s",
+              crpki_err_name(req->cause),
+              kind == CRPKI_UI_DIALOG    ? "in a dialog"
+              : kind == CRPKI_UI_CONSOLE ? "on the console"
+                                         : "nothing (approval_ui none)");
+    if (kind == CRPKI_UI_NONE)
+        return;
+    if (kind == CRPKI_UI_DIALOG) {
+        char why[256] = "";
+        crpki_err e = ui_recovery_dialog_open(req, out, why, sizeof why);
+        if (e == CRPKI_OK)
+            return;
+        log_write(CRPKI_LOG_WARN, MOD, "recovery dialog not shown (%s: %s); using the console",
+                  crpki_err_name(e), why);
+    }
+    ui_console_write(line);
+}

@@ -48,4 +48,60 @@ crpki_err ui_show(crpki_approval_ui kind, const ui_request *req, rssp_cancel *ca
  * where the UI can (console: one line). Joins the UI thread. NULL ok. */
 void ui_close(ui_handle *ui, crpki_err outcome);
 
+/* ---- when a signature cannot go through (ui_recovery_*.c) ------------------
+ * The DLL runs inside someone else's program, whose own error message says
+ * nothing useful; this says what happened and how to fix it, and where the
+ * person can fix it on the spot, lets them:
+ *   login expired or revoked  -> 「G ビズ ID でログイン」: the browser login
+ *                                runs from the dialog, then the same
+ *                                signature continues;
+ *   service unreachable, proxy, TLS, no answer, busy -> 再試行;
+ *   the certificate no longer at the service -> how to set it up again.
+ * Kind dialog: a window on its own thread (like the approval dialog), with a
+ * button that opens the management tool at the page that fixes it; console:
+ * one line on stderr with the cause and the command that fixes it, no
+ * choice; none: nothing. Never for a silent caller (the signing path checks). */
+
+typedef enum { UI_CHOICE_CANCEL = 0, UI_CHOICE_LOGIN, UI_CHOICE_RETRY } ui_choice;
+
+typedef struct {
+    crpki_err cause;
+    const char *note; /* how the last try ended ("ログインできませんでした: ..."), or NULL */
+    const char *program; /* the requesting program's path (UTF-8), shown for context */
+    void *parent_window; /* HWND of the application, or NULL */
+    rssp_cancel *cancel; /* the sign call's: triggered (signing_cancel) -> UI_CHOICE_CANCEL */
+} ui_recovery_request;
+
+typedef struct ui_recovery ui_recovery;
+
+/* 1 when the person at the PC can do something about cause. */
+int ui_recovery_applies(crpki_err cause);
+
+/* Tells the person (see above). *out receives the window to wait on, NULL
+ * when there is nothing to choose (console, none, or no window could be
+ * made: then the console line was written and the failure logged). */
+void ui_recovery_open(crpki_approval_ui kind, const ui_recovery_request *req, ui_recovery **out);
+/* Waits for the person's choice. */
+ui_choice ui_recovery_wait(ui_recovery *r);
+/* After UI_CHOICE_LOGIN, while the browser login runs: the dialog says to
+ * log in in the browser and shows url (for when no browser came up);
+ * キャンセル then ends the login. */
+void ui_recovery_login_url(ui_recovery *r, const char *url);
+/* 1 once キャンセル was pressed (or the sign call was cancelled). */
+int ui_recovery_cancelled(ui_recovery *r);
+/* Takes the window down and joins its thread. NULL ok. */
+void ui_recovery_close(ui_recovery *r);
+
+/* The texts of a recovery (pure; ui_text.c): what happened, what to do, the
+ * button that fixes it on the spot (NULL: none), the management tool's page
+ * (gui page name: "login", "network", "certs") and the crpki-mgmt command
+ * for the console. 0, or -1 when cause is not one the person can fix. */
+typedef struct {
+    ui_choice action;
+    const char *title, *what, *todo, *button, *tool_page, *command;
+} ui_recovery_text;
+int ui_recovery_texts(crpki_err cause, ui_recovery_text *t);
+/* The console's one line: "署名できません: <what> <command> ...\n". */
+size_t ui_recovery_console_line(crpki_err cause, char *buf, size_t n);
+
 #endif

@@ -26,7 +26,7 @@
 #include "base/platform/plat_thread.h"
 #include "base/util/text_clean.h"
 #include "base/platform/plat_utf16_win.h"
-#include "core/ui/ui_font_win.h"
+#include "core/ui/ui_window_win.h"
 #include "core/ui/ui_internal.h"
 
 #define TIMER_ID   1
@@ -34,6 +34,8 @@
 #define CLIENT_H   276
 #define MARGIN     16
 #define CODE_PT_PX 40 /* approval code glyph height at 96 dpi */
+
+#define WM_APP_OUTCOME (WM_APP + 1) /* wParam: the crpki_err the signature ended with */
 
 struct ui_dialog {
     HANDLE ready; /* set once the window is up or failed */
@@ -46,62 +48,12 @@ struct ui_dialog {
     HWND parent;
     unsigned expires_in_s;
     ULONGLONG started;
-    HFONT font, code_font;
-    int dpi;
+    ui_win_fonts fonts; /* big: the code */
     wchar_t *title, *prompt, *code, *what, *program, *subject, *cancel_text, *cancelling;
 };
 
-/* The class is registered while a dialog exists and unregistered after the
- * last one: a DLL unloaded and loaded again must never find a class whose
- * window procedure points into its old image. */
-static SRWLOCK class_lock = SRWLOCK_INIT;
-static unsigned class_users;
-
-static HINSTANCE this_module(void)
-{
-    HMODULE m = NULL;
-    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
-                           GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                       (LPCWSTR)(void *)&this_module, &m);
-    return (HINSTANCE)m;
-}
-
 static LRESULT CALLBACK dlg_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp);
-
-static int class_acquire(void)
-{
-    int ok = 1;
-    AcquireSRWLockExclusive(&class_lock);
-    if (class_users == 0) {
-        WNDCLASSEXW wc;
-        memset(&wc, 0, sizeof wc);
-        wc.cbSize = sizeof wc;
-        wc.lpfnWndProc = dlg_proc;
-        wc.hInstance = this_module();
-        wc.hCursor = LoadCursorW(NULL, (LPCWSTR)IDC_ARROW);
-        wc.hIcon = LoadIconW(NULL, (LPCWSTR)IDI_INFORMATION);
-        wc.hbrBackground = (HBRUSH)(COLOR_BTNFACE + 1);
-        wc.lpszClassName = CRPKI_UI_DIALOG_CLASS;
-        ok = RegisterClassExW(&wc) != 0 || GetLastError() == ERROR_CLASS_ALREADY_EXISTS;
-    }
-    if (ok)
-        class_users++;
-    ReleaseSRWLockExclusive(&class_lock);
-    return ok;
-}
-
-static void class_release(void)
-{
-    AcquireSRWLockExclusive(&class_lock);
-    if (class_users > 0 && --class_users == 0)
-        UnregisterClassW(CRPKI_UI_DIALOG_CLASS, this_module());
-    ReleaseSRWLockExclusive(&class_lock);
-}
-
-static int px(const ui_dialog *d, int v)
-{
-    return MulDiv(v, d->dpi, 96);
-}
+static ui_win_class dlg_class = {CRPKI_UI_DIALOG_CLASS, dlg_proc, 0};
 
 static unsigned seconds_left(const ui_dialog *d)
 {
@@ -113,11 +65,7 @@ static void set_countdown(ui_dialog *d)
 {
     char buf[96];
     ui_countdown_text(seconds_left(d), buf, sizeof buf);
-    wchar_t *w = plat_utf8_to_wide(buf);
-    if (w) {
-        SetDlgItemTextW(d->hwnd, CRPKI_UI_ID_COUNTDOWN, w);
-        free(w);
-    }
+    ui_win_set_text(d->hwnd, CRPKI_UI_ID_COUNTDOWN, buf);
 }
 
 static void on_cancel(ui_dialog *d)
@@ -133,12 +81,7 @@ static void on_cancel(ui_dialog *d)
 static HWND add_control(ui_dialog *d, const wchar_t *cls, const wchar_t *text, DWORD style, int id,
                         int x, int y, int w, int h, HFONT font)
 {
-    HWND c = CreateWindowExW(0, cls, text ? text : L"", WS_CHILD | WS_VISIBLE | style, px(d, x),
-                             px(d, y), px(d, w), px(d, h), d->hwnd, (HMENU)(INT_PTR)id,
-                             this_module(), NULL);
-    if (c && font)
-        SendMessageW(c, WM_SETFONT, (WPARAM)font, FALSE);
-    return c;
+    return ui_win_add(d->hwnd, &d->fonts, cls, text, style, id, x, y, w, h, font);
 }
 
 static int build_controls(ui_dialog *d)
@@ -147,19 +90,20 @@ static int build_controls(ui_dialog *d)
     const DWORD line = SS_LEFTNOWORDWRAP | SS_NOPREFIX | SS_ENDELLIPSIS;
     const int w = CLIENT_W - 2 * MARGIN;
     int ok =
-        add_control(d, L"STATIC", d->prompt, text, -1, MARGIN, 14, w, 36, d->font) &&
+        add_control(d, L"STATIC", d->prompt, text, -1, MARGIN, 14, w, 36, d->fonts.font) &&
         add_control(d, L"STATIC", d->code, SS_CENTER | SS_NOPREFIX, CRPKI_UI_ID_CODE, MARGIN, 54, w,
-                    56, d->code_font) &&
+                    56, d->fonts.big) &&
         add_control(d, L"STATIC", d->what, text | SS_EDITCONTROL, CRPKI_UI_ID_WHAT, MARGIN, 118, w,
-                    36, d->font) &&
+                    36, d->fonts.font) &&
         /* the path's middle gives way, never the file name */
         add_control(d, L"STATIC", d->program, SS_LEFTNOWORDWRAP | SS_NOPREFIX | SS_PATHELLIPSIS,
-                    CRPKI_UI_ID_PROGRAM, MARGIN, 158, w, 20, d->font) &&
+                    CRPKI_UI_ID_PROGRAM, MARGIN, 158, w, 20, d->fonts.font) &&
         add_control(d, L"STATIC", d->subject, line, CRPKI_UI_ID_SUBJECT, MARGIN, 180, w, 20,
-                    d->font) &&
-        add_control(d, L"STATIC", L"", line, CRPKI_UI_ID_COUNTDOWN, MARGIN, 204, w, 20, d->font) &&
+                    d->fonts.font) &&
+        add_control(d, L"STATIC", L"", line, CRPKI_UI_ID_COUNTDOWN, MARGIN, 204, w, 20,
+                    d->fonts.font) &&
         add_control(d, L"BUTTON", d->cancel_text, BS_DEFPUSHBUTTON | WS_TABSTOP, CRPKI_UI_ID_CANCEL,
-                    CLIENT_W - MARGIN - 120, 236, 120, 28, d->font);
+                    CLIENT_W - MARGIN - 120, 236, 120, 28, d->fonts.font);
     set_countdown(d);
     return ok;
 }
@@ -183,6 +127,16 @@ static LRESULT CALLBACK dlg_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
             return 0;
         }
         break;
+    case WM_APP_OUTCOME:
+        if (d) {
+            char line[256];
+            ui_outcome_text((crpki_err)wp, line, sizeof line);
+            line[strcspn(line, "\n")] = '\0';
+            KillTimer(h, TIMER_ID);
+            ui_win_set_text(h, CRPKI_UI_ID_COUNTDOWN, line);
+            EnableWindow(GetDlgItem(h, CRPKI_UI_ID_CANCEL), FALSE);
+        }
+        return 0;
     case WM_CLOSE:
         /* Ours (the sign call ended): go. The user's (the X, Alt+F4):
          * cancel; the sign call returns and closes us. */
@@ -202,54 +156,22 @@ static LRESULT CALLBACK dlg_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
     return DefWindowProcW(h, msg, wp, lp);
 }
 
-static void place(ui_dialog *d, int *x, int *y, int *w, int *h)
-{
-    RECT r = {0, 0, px(d, CLIENT_W), px(d, CLIENT_H)};
-    AdjustWindowRectEx(&r, WS_POPUP | WS_CAPTION | WS_SYSMENU, FALSE, WS_EX_DLGMODALFRAME);
-    *w = r.right - r.left;
-    *h = r.bottom - r.top;
-    RECT area;
-    /* GetWindowRect reads the window manager's data: it sends the parent's
-     * thread no message. */
-    if (!(d->parent && IsWindow(d->parent) && GetWindowRect(d->parent, &area)) ||
-        area.right - area.left < 50)
-        SystemParametersInfoW(SPI_GETWORKAREA, 0, &area, 0);
-    *x = area.left + (area.right - area.left - *w) / 2;
-    *y = area.top + (area.bottom - area.top - *h) / 2;
-}
-
-static void make_fonts(ui_dialog *d)
-{
-    HDC dc = GetDC(NULL);
-    d->dpi = dc ? GetDeviceCaps(dc, LOGPIXELSY) : 96;
-    if (d->dpi <= 0)
-        d->dpi = 96;
-    LOGFONTW lf;
-    ui_win_message_font(dc, &lf);
-    if (dc)
-        ReleaseDC(NULL, dc);
-    d->font = CreateFontIndirectW(&lf);
-    lf.lfHeight = -px(d, CODE_PT_PX);
-    lf.lfWeight = FW_BOLD;
-    d->code_font = CreateFontIndirectW(&lf);
-}
-
 static void dialog_thread(void *arg)
 {
     ui_dialog *d = arg;
-    if (!class_acquire()) {
+    if (!ui_win_class_acquire(&dlg_class)) {
         d->open_err = CRPKI_E_INTERNAL;
         snprintf(d->why, sizeof d->why, "RegisterClassExW failed (%lu)", GetLastError());
         SetEvent(d->ready);
         return;
     }
-    make_fonts(d);
+    ui_win_fonts_make(&d->fonts, CODE_PT_PX);
     d->started = GetTickCount64(); /* the countdown's zero, before its first text */
     int x, y, w, h;
-    place(d, &x, &y, &w, &h);
+    ui_win_place(&d->fonts, d->parent, CLIENT_W, CLIENT_H, &x, &y, &w, &h);
     d->hwnd = CreateWindowExW(WS_EX_DLGMODALFRAME | WS_EX_TOPMOST | WS_EX_CONTROLPARENT,
                               CRPKI_UI_DIALOG_CLASS, d->title, WS_POPUP | WS_CAPTION | WS_SYSMENU,
-                              x, y, w, h, NULL, NULL, this_module(), d);
+                              x, y, w, h, NULL, NULL, ui_win_module(), d);
     if (!d->hwnd || !build_controls(d)) {
         d->open_err = CRPKI_E_NOT_SUPPORTED;
         snprintf(d->why, sizeof d->why, "cannot create the window (%lu): no display?",
@@ -257,7 +179,7 @@ static void dialog_thread(void *arg)
         if (d->hwnd)
             DestroyWindow(d->hwnd);
         d->hwnd = NULL;
-        class_release();
+        ui_win_class_release(&dlg_class);
         SetEvent(d->ready);
         return;
     }
@@ -277,7 +199,7 @@ static void dialog_thread(void *arg)
         }
     }
     d->hwnd = NULL;
-    class_release();
+    ui_win_class_release(&dlg_class);
 }
 
 static void dialog_free(ui_dialog *d)
@@ -286,10 +208,7 @@ static void dialog_free(ui_dialog *d)
         return;
     if (d->ready)
         CloseHandle(d->ready);
-    if (d->font)
-        DeleteObject(d->font);
-    if (d->code_font)
-        DeleteObject(d->code_font);
+    ui_win_fonts_free(&d->fonts);
     free(d->title);
     free(d->prompt);
     free(d->code);
@@ -363,13 +282,21 @@ crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog *
     return CRPKI_OK;
 }
 
+/* How long a denial or an expiry stays said before the dialog goes: the
+ * person looked at the phone, not at the application's error message. */
+#define OUTCOME_SHOWN_MS 1500
+
 void ui_dialog_close(ui_dialog *d, crpki_err outcome)
 {
-    (void)outcome; /* the caller reports it; the dialog just goes */
     if (!d)
         return;
-    InterlockedExchange(&d->closing, 1);
     HWND h = d->hwnd;
+    if (h && (outcome == CRPKI_E_DENIED || outcome == CRPKI_E_APPROVAL_EXPIRED)) {
+        /* a キャンセル pressed here says so already (キャンセルしています…) */
+        PostMessageW(h, WM_APP_OUTCOME, (WPARAM)outcome, 0);
+        Sleep(OUTCOME_SHOWN_MS);
+    }
+    InterlockedExchange(&d->closing, 1);
     if (h)
         PostMessageW(h, WM_CLOSE, 0, 0);
     plat_thread_join(d->th);

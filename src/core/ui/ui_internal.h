@@ -19,6 +19,20 @@
 #define CRPKI_UI_ID_COUNTDOWN 105
 #define CRPKI_UI_ID_CANCEL    2 /* IDCANCEL: Esc presses it too */
 
+/* The recovery dialog's (ui_recovery_win.c). */
+#define CRPKI_UI_RECOVERY_CLASS L"CrpkiRecoveryDialog"
+#define CRPKI_UI_ID_R_WHAT      201
+#define CRPKI_UI_ID_R_TODO      202
+#define CRPKI_UI_ID_R_PROGRAM   203
+#define CRPKI_UI_ID_R_URL       204 /* read-only edit: the login URL */
+#define CRPKI_UI_ID_R_STATUS    205
+#define CRPKI_UI_ID_R_ACTION    210 /* G ビズ ID でログイン / 再試行 */
+#define CRPKI_UI_ID_R_TOOL      211 /* 管理ツールを開く */
+#define CRPKI_UI_ID_R_CANCEL    2   /* IDCANCEL */
+/* Where the MSI says the management tool is (installer/crpki.wxs: a value
+ * of plat_machine.h's store, not a setting) */
+#define CRPKI_UI_INSTALL_DIR_VALUE "InstallDir"
+
 /* ---- texts (UTF-8) ---------------------------------------------------------- */
 
 #define CRPKI_UI_TITLE      "商業登記電子証明書 - 署名の承認"
@@ -58,7 +72,12 @@ typedef struct ui_dialog ui_dialog;
  * rssp_cancel_trigger(cancel). */
 crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog **out, char *why,
                          size_t whysz);
-/* Takes the dialog down (WM_CLOSE) and joins its thread. NULL ok. */
+/* Takes the dialog down (WM_CLOSE) and joins its thread; a denial, an expiry
+ * or a cancel is said in the dialog for a moment first. NULL ok. */
 void ui_dialog_close(ui_dialog *d, crpki_err outcome);
+
+/* The recovery window (ui.h) on its own thread; fails like ui_dialog_open. */
+crpki_err ui_recovery_dialog_open(const ui_recovery_request *req, ui_recovery **out, char *why,
+                                  size_t whysz);
 
 #endif

@@ -93,3 +93,84 @@ size_t ui_outcome_text(crpki_err outcome, char *buf, size_t n)
                 : snprintf(buf, n, "署名されませんでした: %s\n", crpki_strerror_ja(outcome));
     return k > 0 ? (size_t)k : 0;
 }
+
+/* ---- recovery (ui.h) --------------------------------------------------------- */
+
+#define T_CANNOT "商業登記電子証明書 - 署名できません"
+#define T_NETTODO_TAIL                                                                                                               \
+    "社内のプロキシを使う場合は、管理ツールの「通信環境設定」を確認するか、組織の管理者に" \
+    "連絡してください。"
+
+static const struct {
+    crpki_err cause;
+    ui_recovery_text t;
+} RECOVERY[] = {
+    {CRPKI_E_NOT_LOGGED_IN,
+     {UI_CHOICE_LOGIN, "商業登記電子証明書 - G ビズ ID へのログイン",
+      "G ビズ ID のログインの有効期限が切れたため、署名できません。",
+      "「G ビズ ID でログイン」を押してブラウザでログインすると、この署名をそのまま続けます。",
+      "G ビズ ID でログイン", "login", "crpki-mgmt login"}},
+    {CRPKI_E_UNAUTHORIZED,
+     {UI_CHOICE_LOGIN, "商業登記電子証明書 - G ビズ ID へのログイン",
+      "署名サービスが G ビズ ID のログインを受け付けませんでした。",
+      "「G ビズ ID でログイン」を押してブラウザでログインし直すと、この署名をそのまま続けます。",
+      "G ビズ ID でログイン", "login", "crpki-mgmt login"}},
+    {CRPKI_E_NETWORK,
+     {UI_CHOICE_RETRY, T_CANNOT, "署名サービスに接続できません。",
+      "ネットワークの接続を確認してから「再試行」を押してください。" T_NETTODO_TAIL, "再試行",
+      "network", "crpki-mgmt status"}},
+    {CRPKI_E_PROXY,
+     {UI_CHOICE_RETRY, T_CANNOT, "プロキシサーバーが署名サービスへの接続を拒否しました。",
+      "管理ツールの「通信環境設定」でプロキシの設定を確認するか、組織の管理者に連絡してから"
+      "「再試行」を押してください。",
+      "再試行", "network", "crpki-mgmt proxy show"}},
+    {CRPKI_E_TLS,
+     {UI_CHOICE_RETRY, T_CANNOT,
+      "署名サービスとの安全な接続 (TLS) を確立できません。サーバー証明書を確認できませんでした。",
+      "社内のネットワークが通信を検査している場合は、組織の管理者に連絡してください。"
+      "直ったら「再試行」を押してください。",
+      "再試行", "network", "crpki-mgmt status"}},
+    {CRPKI_E_TIMEOUT,
+     {UI_CHOICE_RETRY, T_CANNOT, "署名サービスが時間内に応答しませんでした。",
+      "しばらく待ってから「再試行」を押してください。" T_NETTODO_TAIL, "再試行", "network",
+      "crpki-mgmt status"}},
+    {CRPKI_E_BUSY,
+     {UI_CHOICE_RETRY, T_CANNOT, "署名サービスが混み合っています。",
+      "しばらく待ってから「再試行」を押してください。", "再試行", "network", "crpki-mgmt status"}},
+    {CRPKI_E_SERVICE,
+     {UI_CHOICE_RETRY, T_CANNOT, "署名サービスでエラーが発生しました。",
+      "しばらく待ってから「再試行」を押してください。", "再試行", "network", "crpki-mgmt status"}},
+    {CRPKI_E_UNKNOWN_CREDENTIAL,
+     {UI_CHOICE_CANCEL, T_CANNOT,
+      "この証明書は署名サービスで使えなくなっています (更新または失効した可能性があります)。",
+      "管理ツールの「証明書設定」で、署名に使う証明書を設定し直してください。", NULL, "certs",
+      "crpki-mgmt certs / crpki-mgmt use"}},
+};
+
+int ui_recovery_texts(crpki_err cause, ui_recovery_text *t)
+{
+    for (size_t i = 0; i < sizeof RECOVERY / sizeof RECOVERY[0]; i++)
+        if (RECOVERY[i].cause == cause) {
+            *t = RECOVERY[i].t;
+            return 0;
+        }
+    return -1;
+}
+
+int ui_recovery_applies(crpki_err cause)
+{
+    ui_recovery_text t;
+    return ui_recovery_texts(cause, &t) == 0;
+}
+
+size_t ui_recovery_console_line(crpki_err cause, char *buf, size_t n)
+{
+    ui_recovery_text t;
+    int k = ui_recovery_texts(cause, &t) != 0
+                ? snprintf(buf, n, "署名できません: %s\n", crpki_strerror_ja(cause))
+                : snprintf(
+                      buf, n,
+                      "署名できません: %s 次のコマンドで直してから、もう一度署名してください: %s\n",
+                      t.what, t.command);
+    return k > 0 ? (size_t)k : 0;
+}

@@ -8,7 +8,8 @@
  *   down    (STOP_SERVICE) CRPKI_E_NETWORK within the deadline
  *   console (UI console) the approval shown on the console end to end: what
  *           it prints goes to the driver's log, so the phone log (code,
- *           action, description) and the session's result are checked
+ *           action, description) and the session's result are checked; then
+ *           the login revoked: the login error, nothing asked of the phone
  *   dialog  (win64, UI dialog, XVFB) the dialog as the user sees it: the
  *           code the phone got, what and the program, the countdown going
  *           down; the phone approves afterwards, the dialog goes when the
@@ -29,6 +30,7 @@
 #include "core/history/history.h"
 #include "base/platform/plat_thread.h"
 #include "core/signing/signing.h"
+#include "login_form.h"
 #include "svctest.h"
 #ifdef _WIN32
 #include <stdatomic.h>
@@ -496,6 +498,27 @@ static void console_approval_signs_and_denial_fails(void **state)
     svctest_expect_artifacts(artifacts);
 }
 
+/* The login ended at the service: on the console there is nothing to choose,
+ * so the signature fails as it did (ui_recovery_open writes the one line with
+ * the fix; tests/core/ui/test_ui.c reads it), nothing reaches the phone. */
+static void revoked_login_fails_with_the_login_error(void **state)
+{
+    (void)state;
+    assert_int_equal(login_revoke(getenv("CRPKI_HOME")), 0);
+    const catalog_entry *k = key_of(CRPKI_KEY_RSA, 2048);
+    uint8_t dg[32], sig[1024];
+    size_t n;
+    crpki_error_info ei;
+    crypto_random(dg, sizeof dg);
+    int before = svctest_phone_log_count();
+    crpki_err e =
+        sign(k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 0, dg, "revoked.pdf", 0, 30000, sig, &n, &ei);
+    if (e != CRPKI_E_NOT_LOGGED_IN)
+        fail_msg("%s (%s)", crpki_err_name(e), ei.detail);
+    assert_int_equal(svctest_phone_log_count(), before);
+    expect_record("error", CRPKI_E_NOT_LOGGED_IN, "revoked.pdf", 0, 1);
+}
+
 #ifdef _WIN32
 typedef struct {
     uint8_t dg[32], sig[1024];
@@ -603,7 +626,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest down_tests[] = {
         cmocka_unit_test(service_down_is_a_network_error_within_the_deadline)};
     const struct CMUnitTest console_tests[] = {
-        cmocka_unit_test(console_approval_signs_and_denial_fails)};
+        cmocka_unit_test(console_approval_signs_and_denial_fails),
+        cmocka_unit_test(revoked_login_fails_with_the_login_error)};
     if (strcmp(mode, "sign") == 0)
         return cmocka_run_group_tests_name("session_sign", sign_tests, group_setup, group_teardown);
     if (strcmp(mode, "expire") == 0)

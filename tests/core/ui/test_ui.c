@@ -240,6 +240,70 @@ static void dialog_without_windows_falls_back_to_the_console(void **state)
 }
 #endif
 
+/* ---- when a signature cannot go through ---------------------------------------- */
+
+static void recovery_console_line_names_the_cause_and_the_fix(void **state)
+{
+    (void)state;
+    static const struct {
+        crpki_err cause;
+        const char *what, *command;
+    } rows[] = {
+        {CRPKI_E_NOT_LOGGED_IN, "ログインの有効期限が切れた", "crpki-mgmt login"},
+        {CRPKI_E_UNAUTHORIZED, "ログインを受け付けません", "crpki-mgmt login"},
+        {CRPKI_E_NETWORK, "接続できません", "crpki-mgmt status"},
+        {CRPKI_E_PROXY, "プロキシサーバー", "crpki-mgmt proxy show"},
+        {CRPKI_E_TLS, "TLS", "crpki-mgmt status"},
+        {CRPKI_E_TIMEOUT, "時間内に応答", "crpki-mgmt status"},
+        {CRPKI_E_BUSY, "混み合って", "crpki-mgmt status"},
+        {CRPKI_E_SERVICE, "エラーが発生", "crpki-mgmt status"},
+        {CRPKI_E_UNKNOWN_CREDENTIAL, "使えなくなって", "crpki-mgmt use"},
+    };
+    char line[1024];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_true(ui_recovery_applies(rows[i].cause));
+        size_t n = ui_recovery_console_line(rows[i].cause, line, sizeof line);
+        assert_int_equal(n, strlen(line));
+        if (!strstr(line, rows[i].what) || !strstr(line, rows[i].command))
+            fail_msg("%s: %s", crpki_err_name(rows[i].cause), line);
+        /* one line */
+        assert_int_equal(strchr(line, '\n') - line, (long)strlen(line) - 1);
+    }
+    /* what the person cannot fix: the error's own text, no offer */
+    const crpki_err others[] = {CRPKI_E_DENIED, CRPKI_E_CANCELLED, CRPKI_E_BAD_SIGNATURE,
+                                CRPKI_E_SILENT, CRPKI_E_INTERNAL};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        assert_false(ui_recovery_applies(others[i]));
+        ui_recovery_text t;
+        assert_int_equal(ui_recovery_texts(others[i], &t), -1);
+    }
+    /* cut to the buffer, always terminated */
+    size_t need = ui_recovery_console_line(CRPKI_E_NOT_LOGGED_IN, line, 10);
+    assert_true(need > 10);
+    assert_true(strlen(line) < 10);
+}
+
+static void recovery_on_the_console_is_one_line_and_no_choice(void **state)
+{
+    (void)state;
+    ui_recovery_request rq = {.cause = CRPKI_E_NOT_LOGGED_IN};
+    ui_recovery *r = (ui_recovery *)&rq; /* must be replaced */
+    capture_begin();
+    ui_recovery_open(CRPKI_UI_CONSOLE, &rq, &r);
+    char *out = capture_end();
+    assert_null(r); /* nothing to wait on: the sign call fails as it came */
+    assert_non_null(strstr(out, "署名できません: "));
+    assert_non_null(strstr(out, "crpki-mgmt login"));
+    free(out);
+    r = (ui_recovery *)&rq;
+    capture_begin();
+    ui_recovery_open(CRPKI_UI_NONE, &rq, &r);
+    out = capture_end();
+    assert_null(r);
+    assert_string_equal(out, "");
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +316,8 @@ int main(void)
         cmocka_unit_test(console_writes_the_block_then_the_outcome),
         cmocka_unit_test(bad_arguments_are_refused),
         cmocka_unit_test(the_code_is_not_logged_while_it_is_shown),
+        cmocka_unit_test(recovery_console_line_names_the_cause_and_the_fix),
+        cmocka_unit_test(recovery_on_the_console_is_one_line_and_no_choice),
 #ifndef _WIN32
         cmocka_unit_test(dialog_without_windows_falls_back_to_the_console),
 #endif

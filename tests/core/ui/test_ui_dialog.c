@@ -312,6 +312,160 @@ static void two_dialogs_at_once_and_again_after(void **state)
     rssp_cancel_free(c2);
 }
 
+/* ui_close on another thread, so this one can read the dialog meanwhile. */
+typedef struct {
+    ui_handle *ui;
+    crpki_err outcome;
+} closer;
+
+static DWORD WINAPI close_later(void *arg)
+{
+    closer *c = arg;
+    ui_close(c->ui, c->outcome);
+    return 0;
+}
+
+static void a_denial_is_said_before_the_dialog_goes(void **state)
+{
+    (void)state;
+    rssp_cancel *c = rssp_cancel_new();
+    ui_handle *ui = NULL;
+    assert_int_equal(ui_show(CRPKI_UI_DIALOG, &REQ, c, &ui), CRPKI_OK);
+    HWND h = find_dialog();
+    assert_non_null(h);
+    closer cl = {ui, CRPKI_E_DENIED};
+    HANDLE th = CreateThread(NULL, 0, close_later, &cl, 0, NULL);
+    char want[256], buf[256] = "";
+    ui_outcome_text(CRPKI_E_DENIED, want, sizeof want);
+    want[strcspn(want, "\n")] = '\0';
+    for (int i = 0; i < 100 && strcmp(buf, want) != 0 && IsWindow(h); i++) {
+        Sleep(10);
+        text_of(h, CRPKI_UI_ID_COUNTDOWN, buf, sizeof buf);
+    }
+    assert_string_equal(buf, want); /* "署名されませんでした: ..." */
+    assert_false(IsWindowEnabled(GetDlgItem(h, CRPKI_UI_ID_CANCEL)));
+    WaitForSingleObject(th, 10000);
+    CloseHandle(th);
+    assert_false(IsWindow(h));
+    rssp_cancel_free(c);
+}
+
+/* ---- the recovery dialog (ui.h, "when a signature cannot go through") ---- */
+
+static HWND find_class(const wchar_t *want)
+{
+    for (int i = 0; i < 100; i++) {
+        HWND h = NULL;
+        while ((h = FindWindowExW(NULL, h, want, NULL)) != NULL) {
+            DWORD pid = 0;
+            GetWindowThreadProcessId(h, &pid);
+            if (pid == GetCurrentProcessId())
+                return h;
+        }
+        Sleep(20);
+    }
+    return NULL;
+}
+
+static void recovery_offers_the_fix_for_each_cause(void **state)
+{
+    (void)state;
+    static const struct {
+        crpki_err cause;
+        const char *what, *button;
+        ui_choice choice;
+    } rows[] = {
+        {CRPKI_E_NOT_LOGGED_IN, "ログインの有効期限が切れた", "G ビズ ID でログイン",
+         UI_CHOICE_LOGIN},
+        {CRPKI_E_NETWORK, "接続できません", "再試行", UI_CHOICE_RETRY},
+        {CRPKI_E_PROXY, "プロキシサーバー", "再試行", UI_CHOICE_RETRY},
+        {CRPKI_E_TLS, "TLS", "再試行", UI_CHOICE_RETRY},
+        {CRPKI_E_UNKNOWN_CREDENTIAL, "この証明書は署名サービスで使えなく", NULL, UI_CHOICE_CANCEL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        rssp_cancel *c = rssp_cancel_new();
+        ui_recovery_request rq = {.cause = rows[i].cause,
+                                  .note = "ログインできませんでした: \xe2\x80\xae悪意",
+                                  .program = "C:\\Apps\\e-Tax.exe",
+                                  .cancel = c};
+        ui_recovery *r = NULL;
+        ui_recovery_open(CRPKI_UI_DIALOG, &rq, &r);
+        assert_non_null(r);
+        HWND h = find_class(CRPKI_UI_RECOVERY_CLASS);
+        assert_non_null(h);
+        char buf[1024];
+        text_of(h, CRPKI_UI_ID_R_WHAT, buf, sizeof buf);
+        if (!strstr(buf, rows[i].what))
+            fail_msg("%s: the dialog says \"%s\"", crpki_err_name(rows[i].cause), buf);
+        text_of(h, CRPKI_UI_ID_R_PROGRAM, buf, sizeof buf);
+        assert_string_equal(buf, "要求元プログラム: C:\\Apps\\e-Tax.exe");
+        text_of(h, CRPKI_UI_ID_R_STATUS, buf, sizeof buf);
+        assert_null(strstr(buf, "\xe2\x80\xae")); /* the note is cleaned: no bidi override */
+        assert_non_null(strstr(buf, "ログインできませんでした"));
+        HWND action = GetDlgItem(h, CRPKI_UI_ID_R_ACTION);
+        if (rows[i].button) {
+            text_of(h, CRPKI_UI_ID_R_ACTION, buf, sizeof buf);
+            assert_string_equal(buf, rows[i].button);
+            assert_true(IsWindowVisible(action));
+            SendMessageW(action, BM_CLICK, 0, 0);
+        } else {
+            assert_false(IsWindowVisible(action)); /* nothing to do here but read */
+            text_of(h, CRPKI_UI_ID_R_CANCEL, buf, sizeof buf);
+            assert_string_equal(buf, "閉じる");
+            SendMessageW(GetDlgItem(h, CRPKI_UI_ID_R_CANCEL), BM_CLICK, 0, 0);
+        }
+        assert_int_equal(ui_recovery_wait(r), rows[i].choice);
+        assert_int_equal(ui_recovery_cancelled(r), rows[i].choice == UI_CHOICE_CANCEL);
+        ui_recovery_close(r);
+        assert_false(IsWindow(h));
+        rssp_cancel_free(c);
+    }
+}
+
+static void recovery_login_shows_the_url_and_cancels(void **state)
+{
+    (void)state;
+    rssp_cancel *c = rssp_cancel_new();
+    ui_recovery_request rq = {.cause = CRPKI_E_NOT_LOGGED_IN, .program = "app.exe", .cancel = c};
+    ui_recovery *r = NULL;
+    ui_recovery_open(CRPKI_UI_DIALOG, &rq, &r);
+    assert_non_null(r);
+    HWND h = find_class(CRPKI_UI_RECOVERY_CLASS);
+    assert_non_null(h);
+    SendMessageW(GetDlgItem(h, CRPKI_UI_ID_R_ACTION), BM_CLICK, 0, 0);
+    assert_int_equal(ui_recovery_wait(r), UI_CHOICE_LOGIN);
+    assert_false(ui_recovery_cancelled(r));
+    ui_recovery_login_url(r, "https://login.example.jp/authorize?state=x");
+    char buf[1024] = "";
+    for (int i = 0; i < 100 && !buf[0]; i++) {
+        Sleep(20);
+        text_of(h, CRPKI_UI_ID_R_URL, buf, sizeof buf);
+    }
+    assert_string_equal(buf, "https://login.example.jp/authorize?state=x");
+    assert_true(IsWindowVisible(GetDlgItem(h, CRPKI_UI_ID_R_URL)));
+    assert_false(IsWindowEnabled(GetDlgItem(h, CRPKI_UI_ID_R_ACTION)));
+    /* キャンセル while the browser login runs ends it */
+    SendMessageW(GetDlgItem(h, CRPKI_UI_ID_R_CANCEL), BM_CLICK, 0, 0);
+    assert_true(ui_recovery_cancelled(r));
+    ui_recovery_close(r);
+    rssp_cancel_free(c);
+}
+
+static void recovery_wait_ends_when_the_sign_call_is_cancelled(void **state)
+{
+    (void)state;
+    rssp_cancel *c = rssp_cancel_new();
+    ui_recovery_request rq = {.cause = CRPKI_E_NETWORK, .cancel = c};
+    ui_recovery *r = NULL;
+    ui_recovery_open(CRPKI_UI_DIALOG, &rq, &r);
+    assert_non_null(r);
+    rssp_cancel_trigger(c); /* signing_cancel: the provider is being released */
+    assert_int_equal(ui_recovery_wait(r), UI_CHOICE_CANCEL);
+    ui_recovery_close(r);
+    assert_null(find_class(CRPKI_UI_RECOVERY_CLASS) == NULL ? NULL : (void *)1);
+    rssp_cancel_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +475,10 @@ int main(void)
         cmocka_unit_test(cancel_button_triggers_the_cancel),
         cmocka_unit_test(closing_from_the_title_bar_cancels),
         cmocka_unit_test(two_dialogs_at_once_and_again_after),
+        cmocka_unit_test(a_denial_is_said_before_the_dialog_goes),
+        cmocka_unit_test(recovery_offers_the_fix_for_each_cause),
+        cmocka_unit_test(recovery_login_shows_the_url_and_cancels),
+        cmocka_unit_test(recovery_wait_ends_when_the_sign_call_is_cancelled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
-/* sock over BSD sockets. */
+/* plat_sock over BSD sockets. */
 #define _POSIX_C_SOURCE 200809L
-#include "sock.h"
+#include "base/platform/plat_sock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int sock_listen_loopback(sock_t *out, unsigned *port)
+int plat_sock_listen_loopback(plat_sock_t *out, unsigned *port)
 {
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0)
@@ -31,10 +31,10 @@ int sock_listen_loopback(sock_t *out, unsigned *port)
     return 0;
 }
 
-int sock_wait_any(const sock_t *s, size_t n, unsigned timeout_ms, unsigned char *ready)
+int plat_sock_wait_any(const plat_sock_t *s, size_t n, unsigned timeout_ms, unsigned char *ready)
 {
-    struct pollfd p[SOCK_MAX_WAIT];
-    if (n > SOCK_MAX_WAIT)
+    struct pollfd p[PLAT_SOCK_MAX_WAIT];
+    if (n > PLAT_SOCK_MAX_WAIT)
         return -1;
     for (size_t i = 0; i < n; i++)
         p[i] = (struct pollfd){(int)s[i], POLLIN, 0};
@@ -53,16 +53,16 @@ int sock_wait_any(const sock_t *s, size_t n, unsigned timeout_ms, unsigned char 
     return count;
 }
 
-sock_t sock_accept(sock_t s)
+plat_sock_t plat_sock_accept(plat_sock_t s)
 {
     int c;
     do
         c = accept((int)s, NULL, NULL);
     while (c < 0 && errno == EINTR);
-    return c < 0 ? SOCK_NONE : c;
+    return c < 0 ? PLAT_SOCK_NONE : c;
 }
 
-long sock_recv(sock_t s, char *buf, size_t n)
+long plat_sock_recv(plat_sock_t s, char *buf, size_t n)
 {
     ssize_t r;
     do
@@ -71,7 +71,7 @@ long sock_recv(sock_t s, char *buf, size_t n)
     return (long)r;
 }
 
-int sock_send_all(sock_t s, const char *buf, size_t n)
+int plat_sock_send_all(plat_sock_t s, const char *buf, size_t n)
 {
     while (n > 0) {
         ssize_t r = send((int)s, buf, n, MSG_NOSIGNAL);
@@ -85,8 +85,8 @@ int sock_send_all(sock_t s, const char *buf, size_t n)
     return 0;
 }
 
-void sock_close(sock_t s)
+void plat_sock_close(plat_sock_t s)
 {
-    if (s != SOCK_NONE)
+    if (s != PLAT_SOCK_NONE)
         close((int)s);
 }

@@ -1,11 +1,11 @@
-/* sock over Winsock. */
-#include "sock.h"
+/* plat_sock over Winsock. */
+#include "base/platform/plat_sock.h"
 
 #include <string.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
-int sock_listen_loopback(sock_t *out, unsigned *port)
+int plat_sock_listen_loopback(plat_sock_t *out, unsigned *port)
 {
     WSADATA wd;
     if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
@@ -26,15 +26,15 @@ int sock_listen_loopback(sock_t *out, unsigned *port)
         closesocket(s);
         return -1;
     }
-    *out = (sock_t)s;
+    *out = (plat_sock_t)s;
     *port = ntohs(a.sin_port);
     return 0;
 }
 
-int sock_wait_any(const sock_t *s, size_t n, unsigned timeout_ms, unsigned char *ready)
+int plat_sock_wait_any(const plat_sock_t *s, size_t n, unsigned timeout_ms, unsigned char *ready)
 {
-    fd_set rd; /* FD_SETSIZE is 64 on Windows: SOCK_MAX_WAIT fits */
-    if (n > SOCK_MAX_WAIT)
+    fd_set rd; /* FD_SETSIZE is 64 on Windows: PLAT_SOCK_MAX_WAIT fits */
+    if (n > PLAT_SOCK_MAX_WAIT)
         return -1;
     FD_ZERO(&rd);
     for (size_t i = 0; i < n; i++)
@@ -51,19 +51,19 @@ int sock_wait_any(const sock_t *s, size_t n, unsigned timeout_ms, unsigned char 
     return count;
 }
 
-sock_t sock_accept(sock_t s)
+plat_sock_t plat_sock_accept(plat_sock_t s)
 {
     SOCKET c = accept((SOCKET)s, NULL, NULL);
-    return c == INVALID_SOCKET ? SOCK_NONE : (sock_t)c;
+    return c == INVALID_SOCKET ? PLAT_SOCK_NONE : (plat_sock_t)c;
 }
 
-long sock_recv(sock_t s, char *buf, size_t n)
+long plat_sock_recv(plat_sock_t s, char *buf, size_t n)
 {
     int r = recv((SOCKET)s, buf, (int)n, 0);
     return r == SOCKET_ERROR ? -1 : r;
 }
 
-int sock_send_all(sock_t s, const char *buf, size_t n)
+int plat_sock_send_all(plat_sock_t s, const char *buf, size_t n)
 {
     while (n > 0) {
         int r = send((SOCKET)s, buf, (int)n, 0);
@@ -75,8 +75,8 @@ int sock_send_all(sock_t s, const char *buf, size_t n)
     return 0;
 }
 
-void sock_close(sock_t s)
+void plat_sock_close(plat_sock_t s)
 {
-    if (s != SOCK_NONE)
+    if (s != PLAT_SOCK_NONE)
         closesocket((SOCKET)s);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <zlib.h>
 
@@ -95,4 +96,41 @@ int shot_png(HWND w, const char *path)
     DeleteDC(mem);
     ReleaseDC(NULL, screen);
     return rc;
+}
+
+int shot_dir(char *dir, size_t n)
+{
+    const char *shots = getenv("CRPKI_GUI_SHOTS");
+    dir[0] = '\0';
+    if (!shots || !*shots)
+        return 0;
+    snprintf(dir, n, "%s%s", shots[0] == '/' ? "Z:" : "", shots);
+    for (char *p = dir; *p; p++)
+        if (*p == '/')
+            *p = '\\';
+    CreateDirectoryA(dir, NULL);
+    /* Wine draws the frame and caption itself (no window manager under
+       Xvfb), so the pictures show the title bar as Windows would */
+    HKEY k;
+    if (RegCreateKeyExA(HKEY_CURRENT_USER, "Software\\Wine\\X11 Driver", 0, NULL, 0, KEY_WRITE,
+                        NULL, &k, NULL) == ERROR_SUCCESS) {
+        RegSetValueExA(k, "Managed", 0, REG_SZ, (const BYTE *)"N", 2);
+        RegCloseKey(k);
+    }
+    /* and writes the caption in a face with Japanese glyphs (Wine's Tahoma
+       has none; a Japanese Windows uses Yu Gothic UI) */
+    NONCLIENTMETRICSW m;
+    memset(&m, 0, sizeof m);
+    m.cbSize = sizeof m;
+    if (SystemParametersInfoW(SPI_GETNONCLIENTMETRICS, sizeof m, &m, 0)) {
+        LOGFONTW *f[] = {&m.lfCaptionFont, &m.lfSmCaptionFont, &m.lfMessageFont, &m.lfStatusFont,
+                         &m.lfMenuFont};
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            wcscpy(f[i]->lfFaceName, L"IPAPGothic");
+            f[i]->lfCharSet = SHIFTJIS_CHARSET;
+        }
+        SystemParametersInfoW(SPI_SETNONCLIENTMETRICS, sizeof m, &m,
+                              SPIF_UPDATEINIFILE | SPIF_SENDCHANGE);
+    }
+    return 1;
 }

@@ -1,8 +1,8 @@
-/* browser on POSIX: $BROWSER (the first of its ':'-separated commands; "%s"
+/* plat_browser on POSIX: $BROWSER (the first of its ':'-separated commands; "%s"
  * stands for the URL, else the URL is appended), else xdg-open. The URL goes
  * to the shell as a positional parameter, never inside the command text. */
 #define _POSIX_C_SOURCE 200809L
-#include "browser.h"
+#include "base/platform/plat_browser.h"
 
 #include <spawn.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ static char *shell_command(const char *cmd)
     return out;
 }
 
-int browser_open(const char *url)
+int plat_open_url(const char *url)
 {
     char *b = plat_getenv("BROWSER");
     char *cmd = NULL;

@@ -1,5 +1,5 @@
-/* browser on Windows: the default browser through ShellExecuteW. */
-#include "browser.h"
+/* plat_browser on Windows: the default browser through ShellExecuteW. */
+#include "base/platform/plat_browser.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "base/platform/plat_utf16_win.h"
 
-int browser_open(const char *url)
+int plat_open_url(const char *url)
 {
     wchar_t *w = plat_utf8_to_wide(url);
     if (!w)

@@ -1,6 +1,6 @@
-/* loopback: the HTTP server of the login redirect: reads up to LB_MAX_CONNS
+/* auth_loopback: the HTTP server of the login redirect: reads up to LB_MAX_CONNS
  * connections at once and answers every request but the awaited one. */
-#include "loopback.h"
+#include "core/auth/auth_loopback.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "base/error/fail.h"
 #include "base/platform/plat_thread.h"
 #include "base/platform/plat_clock.h"
-#include "sock.h"
+#include "base/platform/plat_sock.h"
 
 #define LB_MAX_REQUEST 16384
 #define LB_IDLE_MS     5000 /* a connection that sends nothing (browser preconnect) */
@@ -21,15 +21,15 @@
 
 /* A connection whose request head is still arriving. */
 typedef struct {
-    sock_t s;
+    plat_sock_t s;
     char *buf; /* LB_MAX_REQUEST + 1 */
     size_t len;
     int64_t idle_end; /* dropped when nothing complete came by then */
 } pending;
 
 struct loopback_listener {
-    sock_t srv;
-    sock_t conn; /* the request waiting for loopback_respond */
+    plat_sock_t srv;
+    plat_sock_t conn; /* the request waiting for loopback_respond */
     pending p[LB_MAX_CONNS];
     loopback_cancel_fn cancelled;
     void *cancel_ctx;
@@ -40,10 +40,10 @@ crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_inf
     loopback_listener *l = calloc(1, sizeof *l);
     if (!l)
         return fail_with(ei, CRPKI_E_NO_MEMORY, "loopback listener");
-    l->conn = SOCK_NONE;
+    l->conn = PLAT_SOCK_NONE;
     for (size_t i = 0; i < LB_MAX_CONNS; i++)
-        l->p[i].s = SOCK_NONE;
-    if (sock_listen_loopback(&l->srv, port) != 0) {
+        l->p[i].s = PLAT_SOCK_NONE;
+    if (plat_sock_listen_loopback(&l->srv, port) != 0) {
         free(l);
         return fail_with(ei, CRPKI_E_IO, "cannot listen on 127.0.0.1 for the login redirect");
     }
@@ -51,7 +51,7 @@ crpki_err loopback_open(loopback_listener **out, unsigned *port, crpki_error_inf
     return CRPKI_OK;
 }
 
-static void send_page(sock_t s, int status, const char *title, const char *body)
+static void send_page(plat_sock_t s, int status, const char *title, const char *body)
 {
     const char *reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Bad Request";
     char *page = NULL;
@@ -65,17 +65,17 @@ static void send_page(sock_t s, int status, const char *title, const char *body)
                       "Connection: close\r\n\r\n",
                       status, reason, page ? n : 0);
     if (hn > 0 && (size_t)hn < sizeof head)
-        sock_send_all(s, head, (size_t)hn);
+        plat_sock_send_all(s, head, (size_t)hn);
     if (page)
-        sock_send_all(s, page, (size_t)n);
+        plat_sock_send_all(s, page, (size_t)n);
     free(page);
 }
 
 static void pending_drop(pending *p)
 {
-    sock_close(p->s);
+    plat_sock_close(p->s);
     free(p->buf);
-    p->s = SOCK_NONE;
+    p->s = PLAT_SOCK_NONE;
     p->buf = NULL;
     p->len = 0;
 }
@@ -107,7 +107,7 @@ static int answer(loopback_listener *l, pending *p, const char *path, loopback_a
     if (t && strncmp(t, path, pl) == 0 && (t[pl] == '?' || t[pl] == '\0')) {
         if (!accept || accept(ctx, t)) {
             l->conn = p->s;
-            p->s = SOCK_NONE;
+            p->s = PLAT_SOCK_NONE;
             pending_drop(p);
             *target = t;
             return 1;
@@ -131,7 +131,7 @@ static int pending_read(pending *p)
 {
     if (p->len >= LB_MAX_REQUEST)
         return -1;
-    long r = sock_recv(p->s, p->buf + p->len, LB_MAX_REQUEST - p->len);
+    long r = plat_sock_recv(p->s, p->buf + p->len, LB_MAX_REQUEST - p->len);
     if (r <= 0)
         return -1;
     p->len += (size_t)r;
@@ -145,12 +145,12 @@ static int pending_read(pending *p)
  * been silent longest makes room (a flood cannot lock the browser out). */
 static void take_connection(loopback_listener *l, int64_t now)
 {
-    sock_t c = sock_accept(l->srv);
-    if (c == SOCK_NONE)
+    plat_sock_t c = plat_sock_accept(l->srv);
+    if (c == PLAT_SOCK_NONE)
         return;
     pending *slot = NULL;
     for (size_t i = 0; i < LB_MAX_CONNS && !slot; i++)
-        if (l->p[i].s == SOCK_NONE)
+        if (l->p[i].s == PLAT_SOCK_NONE)
             slot = &l->p[i];
     if (!slot) {
         slot = &l->p[0];
@@ -161,7 +161,7 @@ static void take_connection(loopback_listener *l, int64_t now)
     }
     slot->buf = malloc(LB_MAX_REQUEST + 1);
     if (!slot->buf) {
-        sock_close(c);
+        plat_sock_close(c);
         return;
     }
     slot->s = c;
@@ -184,12 +184,12 @@ crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout
             return fail_with(ei, CRPKI_E_CANCELLED, "the login was cancelled");
         /* wake 5 times a second (a cancel), and when a silent connection's time is up */
         int64_t wake = deadline - now > 200 ? now + 200 : deadline;
-        sock_t socks[LB_MAX_CONNS + 1];
+        plat_sock_t socks[LB_MAX_CONNS + 1];
         size_t idx[LB_MAX_CONNS + 1], n = 0;
         socks[n++] = l->srv;
         for (size_t i = 0; i < LB_MAX_CONNS; i++) {
             pending *p = &l->p[i];
-            if (p->s == SOCK_NONE)
+            if (p->s == PLAT_SOCK_NONE)
                 continue;
             if (p->idle_end <= now) {
                 pending_drop(p); /* a preconnect that never asked anything */
@@ -201,7 +201,7 @@ crpki_err loopback_wait(loopback_listener *l, const char *path, unsigned timeout
             socks[n++] = p->s;
         }
         unsigned char ready[LB_MAX_CONNS + 1];
-        int w = sock_wait_any(socks, n, (unsigned)(wake - now), ready);
+        int w = plat_sock_wait_any(socks, n, (unsigned)(wake - now), ready);
         if (w < 0)
             return fail_with(ei, CRPKI_E_IO, "loopback listener failed");
         now = plat_now_ms();
@@ -228,20 +228,20 @@ void loopback_set_cancel(loopback_listener *l, loopback_cancel_fn cancelled, voi
 
 void loopback_respond(loopback_listener *l, int status, const char *title, const char *body_html)
 {
-    if (!l || l->conn == SOCK_NONE)
+    if (!l || l->conn == PLAT_SOCK_NONE)
         return;
     send_page(l->conn, status, title, body_html);
-    sock_close(l->conn);
-    l->conn = SOCK_NONE;
+    plat_sock_close(l->conn);
+    l->conn = PLAT_SOCK_NONE;
 }
 
 void loopback_close(loopback_listener *l)
 {
     if (!l)
         return;
-    sock_close(l->conn);
+    plat_sock_close(l->conn);
     for (size_t i = 0; i < LB_MAX_CONNS; i++)
         pending_drop(&l->p[i]);
-    sock_close(l->srv);
+    plat_sock_close(l->srv);
     free(l);
 }

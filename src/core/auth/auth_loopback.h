@@ -1,8 +1,9 @@
-/* loopback: the RFC 8252 loopback redirect listener of `login`: one HTTP
+/* auth_loopback: the RFC 8252 loopback redirect listener of a login
+ * (auth_login.h): one HTTP
  * server on 127.0.0.1, a port the OS picks, waiting for the one request the
  * browser is redirected to, past any other. */
-#ifndef CRPKI_MGMT_TOOL_LOOPBACK_H
-#define CRPKI_MGMT_TOOL_LOOPBACK_H
+#ifndef CRPKI_CORE_AUTH_AUTH_LOOPBACK_H
+#define CRPKI_CORE_AUTH_AUTH_LOOPBACK_H
 
 #include "crpki/error.h"
 
