@@ -3,7 +3,7 @@
  * through"; docs/signing.md). Under Wine + Xvfb against crpki-rsspd
  * (crpki_service_test with UI dialog), this program is the application and,
  * on another thread, the person in front of it:
- *   recovery_service_test MODE PATH-TO-crpkicsp.dll [TOOL-DIR]
+ *   recovery_service_test MODE PATH-TO-crpkicsp.dll [TOOL-DIR | CA.der]
  * MODE:
  *   csp-login   the login is revoked at the service; CryptSignMessage through
  *               the CSP: the login dialog says the login expired, its
@@ -20,6 +20,17 @@
  *               completes the signature
  *   csp-cancel  the login dialog's キャンセル: the application gets today's
  *               error (ERROR_NOT_LOGGED_ON) and nothing is signed
+ *   publisher-signed CA.der   this program as signed with osslsigncode by
+ *               テスト署名ソフト株式会社 under a test CA that it trusts first
+ *               (LocalMachine\Root): the approval dialog says
+ *               「発行元: テスト署名ソフト株式会社」 and the service recorded the
+ *               description "<program>（発行元: テスト署名ソフト株式会社）: ..."
+ *   publisher-untrusted CA.der the signed program with the CA not trusted:
+ *               「発行元を確認できません（署名を検証できません）」 (the signer's
+ *               chain must end at a trusted root; Wine's WinVerifyTrust alone
+ *               passes an untrusted one)
+ *   publisher-unsigned        this program unsigned: 「発行元を確認できません
+ *               （署名なし）」 in the dialog, "（発行元を確認できません）" at the service
  *   silent      the login revoked and a silent caller (CRYPT_SILENT context,
  *               NCRYPT_SILENT_FLAG): today's NTE_SILENT_CONTEXT and no
  *               window of this process at any time
@@ -83,13 +94,15 @@ static void look(void *dlg, const char *name)
     CHECK(shot_png((HWND)dlg, path) == 0, "screenshot %s", path);
 }
 
-typedef enum { PLAY_LOGIN, PLAY_RETRY, PLAY_CANCEL } play_kind;
+typedef enum { PLAY_LOGIN, PLAY_RETRY, PLAY_CANCEL, PLAY_APPROVE } play_kind;
 
 typedef struct {
     play_kind kind;
-    char what[1024];  /* the recovery dialog's first line, as read */
-    char code[16];    /* the approval code, as read from the approval dialog */
-    int approvals_ok; /* the service approved that code */
+    char what[1024];     /* the recovery dialog's first line, as read */
+    char code[16];       /* the approval code, as read from the approval dialog */
+    char publisher[512]; /* the approval dialog's publisher line */
+    const char *shot;    /* the approval dialog's picture's name */
+    int approvals_ok;    /* the service approved that code */
     int done;
 } person;
 
@@ -168,9 +181,31 @@ static void open_tool_from(void *rec)
         CloseHandle(ph);
 }
 
+/* The approval dialog: its code read, approved at the service. */
+static void approve_shown(person *pp, void *rec)
+{
+    void *dlg = svctest_dialog_wait(60000);
+    CHECK(dlg != NULL, "the approval dialog appeared");
+    if (!dlg)
+        return;
+    wait_text(dlg, CRPKI_UI_ID_CODE, NULL, pp->code, sizeof pp->code, 10000);
+    CHECK(strlen(pp->code) == 4, "the approval code shown: %s", pp->code);
+    svctest_dialog_text(dlg, CRPKI_UI_ID_PUBLISHER, pp->publisher, sizeof pp->publisher);
+    look(dlg, pp->shot ? pp->shot : "recovery-approval");
+    CHECK(!rec || !svctest_dialog_alive(rec), "the recovery dialog is gone");
+    int rc = svctest_rsspd_decide("approve", pp->code, 30000);
+    CHECK(rc == 0, "the representative approved code %s: %d", pp->code, rc);
+    pp->approvals_ok = rc == 0;
+}
+
 static DWORD WINAPI play(void *arg)
 {
     person *pp = arg;
+    if (pp->kind == PLAY_APPROVE) { /* no trouble: the approval only */
+        approve_shown(pp, NULL);
+        pp->done = 1;
+        return 0;
+    }
     void *rec = svctest_recovery_wait(60000);
     CHECK(rec != NULL, "a recovery dialog appeared");
     if (!rec)
@@ -207,17 +242,7 @@ static DWORD WINAPI play(void *arg)
             play_browser(url);
     }
     /* the same signature goes on: the approval dialog with the code */
-    void *dlg = svctest_dialog_wait(60000);
-    CHECK(dlg != NULL, "the approval dialog appeared after the recovery");
-    if (dlg) {
-        wait_text(dlg, CRPKI_UI_ID_CODE, NULL, pp->code, sizeof pp->code, 10000);
-        CHECK(strlen(pp->code) == 4, "the approval code shown: %s", pp->code);
-        look(dlg, "recovery-approval");
-        CHECK(!svctest_dialog_alive(rec), "the recovery dialog is gone");
-        int rc = svctest_rsspd_decide("approve", pp->code, 30000);
-        CHECK(rc == 0, "the representative approved code %s: %d", pp->code, rc);
-        pp->approvals_ok = rc == 0;
-    }
+    approve_shown(pp, rec);
     pp->done = 1;
     return 0;
 }
@@ -401,6 +426,89 @@ static int ksp_login(void)
     return g_failures || rt_failures ? 1 : 0;
 }
 
+/* The test CA in LocalMachine\Root (trust 1), as a company's IT trusts its
+ * vendors' roots, or not there (0): the prefix is shared, so a test that
+ * added it takes it out again. */
+static void trust_ca(const char *ca_der, int trust)
+{
+    uint8_t *der = NULL;
+    size_t len = 0;
+    if (svctest_read_file(ca_der, &der, &len) != 0)
+        die("cannot read %s", ca_der);
+    /* the registry's store itself: Wine's system Root store is a collection
+       read once per process, where an added certificate cannot be found to
+       be deleted again */
+    HCERTSTORE root = CertOpenStore(CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
+                                    CERT_SYSTEM_STORE_LOCAL_MACHINE, L"Root");
+    PCCERT_CONTEXT c = NULL;
+    if (!root || !CertAddEncodedCertificateToStore(root, X509_ASN_ENCODING, der, (DWORD)len,
+                                                   CERT_STORE_ADD_REPLACE_EXISTING, &c))
+        die("the test CA into LocalMachine\\Root: 0x%08lx", GetLastError());
+    if (!trust && !CertDeleteCertificateFromStore(c)) /* frees c */
+        die("the test CA out of LocalMachine\\Root: 0x%08lx", GetLastError());
+    if (trust)
+        CertFreeCertificateContext(c);
+    CertCloseStore(root, 0);
+    free(der);
+}
+
+typedef enum { PUB_SIGNED, PUB_UNSIGNED, PUB_UNTRUSTED } pub_case;
+
+/* Who published this program, as the dialog and the phone show it. */
+static int publisher(pub_case pc, const char *ca_der)
+{
+    int signed_ = pc == PUB_SIGNED;
+    if (ca_der)
+        trust_ca(ca_der, signed_);
+    svctest_phone("");
+    HCERTSTORE my;
+    PCCERT_CONTEXT cert = cert_of_csp(&my);
+    person pp;
+    memset(&pp, 0, sizeof pp);
+    pp.kind = PLAY_APPROVE;
+    pp.shot = pc == PUB_SIGNED     ? "approval-publisher-signed"
+              : pc == PUB_UNSIGNED ? "approval-publisher-unsigned"
+                                   : "approval-publisher-untrusted";
+    HANDLE th = start_person(&pp);
+    const char *doc = "発行元の確認\n";
+    BYTE *p7 = NULL;
+    DWORD n = 0;
+    DWORD e = sign_message(cert, doc, &p7, &n);
+    WaitForSingleObject(th, 120000);
+    CloseHandle(th);
+    CHECK(e == 0, "CryptSignMessage: 0x%08lx", e);
+    char desc[1024] = "";
+    svctest_phone_log_last(desc, sizeof desc);
+    printf("dialog: %s\nservice: %s\n", pp.publisher, desc);
+    if (signed_) {
+        CHECK(strcmp(pp.publisher, "発行元: テスト署名ソフト株式会社") == 0,
+              "the dialog names the verified publisher: %s", pp.publisher);
+        CHECK(strstr(desc, "-signed.exe（発行元: テスト署名ソフト株式会社）") != NULL,
+              "the service recorded the publisher: %s", desc);
+    } else if (pc == PUB_UNTRUSTED) { /* signed, but under a root nobody trusts */
+        CHECK(strcmp(pp.publisher, "発行元を確認できません（署名を検証できません）") == 0,
+              "the dialog says the signature does not verify: %s", pp.publisher);
+        CHECK(strstr(desc, "-signed.exe（発行元を確認できません）") != NULL,
+              "the service recorded no publisher: %s", desc);
+    } else {
+        CHECK(strcmp(pp.publisher, "発行元を確認できません（署名なし）") == 0,
+              "the dialog says the program is not signed: %s", pp.publisher);
+        CHECK(strstr(desc, "_test.exe（発行元を確認できません）") != NULL,
+              "the service recorded no publisher: %s", desc);
+    }
+    if (e == 0) {
+        svctest_write_artifact("publisher", "p7s", p7, n);
+        svctest_write_artifact("publisher", "content", doc, strlen(doc));
+        svctest_expect_artifacts(1);
+    }
+    free(p7);
+    CertFreeCertificateContext(cert);
+    CertCloseStore(my, 0);
+    if (signed_)
+        trust_ca(ca_der, 0);
+    return g_failures ? 1 : 0;
+}
+
 /* Watches this process's windows while the silent calls run. */
 static volatile LONG g_watch_stop, g_windows_seen;
 static DWORD WINAPI watch_windows(void *arg)
@@ -477,24 +585,27 @@ static int silent(void)
 int main(int argc, char **argv)
 {
     if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: recovery_service_test "
-                        "csp-login|ksp-login|csp-retry|csp-cancel|silent PATH-TO-crpkicsp.dll "
-                        "[TOOL-DIR]\n");
+        fprintf(
+            stderr,
+            "usage: recovery_service_test "
+            "csp-login|ksp-login|csp-retry|csp-cancel|silent|publisher-signed|"
+            "publisher-untrusted|publisher-unsigned PATH-TO-crpkicsp.dll [TOOL-DIR | CA.der]\n");
         return 2;
     }
     cspt_load_and_register(argv[2]);
     crpki_error_info ei;
     char dir[600];
-    if (argc == 4) { /* as the MSI writes it: a Windows path */
+    const char *m = argv[1];
+    if (argc == 4) { /* a Windows path (the MSI writes InstallDir so) */
         snprintf(dir, sizeof dir, "%s%s", argv[3][0] == '/' ? "Z:" : "", argv[3]);
         for (char *p = dir; *p; p++)
             if (*p == '/')
                 *p = '\\';
-        if (plat_machine_set(CRPKI_UI_INSTALL_DIR_VALUE, dir, &ei) != CRPKI_OK)
-            die("InstallDir: %s", ei.detail);
     }
+    int tool = argc == 4 && strcmp(m, "csp-retry") == 0;
+    if (tool && plat_machine_set(CRPKI_UI_INSTALL_DIR_VALUE, dir, &ei) != CRPKI_OK)
+        die("InstallDir: %s", ei.detail);
     shot_dir(g_shots, sizeof g_shots);
-    const char *m = argv[1];
     int rc;
     if (strcmp(m, "csp-login") == 0)
         rc = csp_mode(PLAY_LOGIN);
@@ -506,9 +617,15 @@ int main(int argc, char **argv)
         rc = ksp_login();
     else if (strcmp(m, "silent") == 0)
         rc = silent();
+    else if (strcmp(m, "publisher-signed") == 0 && argc == 4)
+        rc = publisher(PUB_SIGNED, dir);
+    else if (strcmp(m, "publisher-untrusted") == 0 && argc == 4)
+        rc = publisher(PUB_UNTRUSTED, dir);
+    else if (strcmp(m, "publisher-unsigned") == 0)
+        rc = publisher(PUB_UNSIGNED, NULL);
     else
         rc = 2;
-    if (argc == 4)
+    if (tool)
         plat_machine_set(CRPKI_UI_INSTALL_DIR_VALUE, NULL, &ei);
     fprintf(stderr, "recovery_service_test %s: %s\n", m, rc ? "FAILED" : "passed");
     return rc;

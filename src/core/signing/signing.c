@@ -16,10 +16,12 @@
 #include "core/crypto/crypto_cert.h"
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_proc.h"
+#include "base/platform/plat_publisher.h"
 #include "base/platform/plat_str.h"
 #include "base/platform/plat_thread.h"
 #include "base/platform/plat_clock.h"
 #include "base/util/text.h"
+#include "base/util/text_clean.h"
 #include "core/auth/auth_login.h"
 #include "core/connect/connect.h"
 #include "core/history/history.h"
@@ -306,6 +308,7 @@ static void on_approval(void *ctx, const rssp_approval *a)
         .description = a->description,
         .program = signing_program(),
         .program_path = signing_program_path(),
+        .publisher = signing_program_publisher(),
         .subject = ac->p->key->subject_dn,
         .num_hashes = a->num_hashes,
         .parent_window = ac->p->parent_window,
@@ -454,7 +457,7 @@ static crpki_err sign_remote(signing_session *s, const signing_params *p, const 
         return e;
     }
     char desc[CRPKI_DESC_MAX + 1];
-    signing_description(signing_program(), p->what, desc);
+    signing_description(signing_program_label(), p->what, desc);
     approval_ctx ac;
     memset(&ac, 0, sizeof ac);
     ac.s = s;
@@ -618,48 +621,105 @@ crpki_err signing_sign_many(signing_session *s, const signing_params *p, const u
     return e;
 }
 
-/* ---- the program's name ------------------------------------------------------------------ */
+/* ---- the program: its name, its path, its publisher --------------------------------- */
+
+/* Made once per process, on first use; other threads wait for it. */
+static void once(atomic_int *state, void (*make)(void))
+{
+    int expect = 0; /* 0 not yet, 1 being made, 2 ready */
+    if (atomic_compare_exchange_strong(state, &expect, 1)) {
+        make();
+        atomic_store(state, 2);
+    } else {
+        while (atomic_load(state) != 2)
+            plat_sleep_ms(1);
+    }
+}
+
+static char prog_name[128];
+static void make_name(void)
+{
+    char *exe = plat_exe_name();
+    char out[CRPKI_DESC_MAX + 1];
+    /* sanitized like the description; cut to name on a character */
+    signing_description(exe, NULL, out);
+    size_t n = strlen(out);
+    if (n >= sizeof prog_name) {
+        n = sizeof prog_name - 1; /* out[n], the first byte left out, must start a character */
+        while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(prog_name, out, n);
+    prog_name[n] = '\0';
+    free(exe);
+}
 
 const char *signing_program(void)
 {
-    static char name[128];
-    static atomic_int state; /* 0 not yet, 1 being made, 2 ready */
-    int expect = 0;
-    if (atomic_compare_exchange_strong(&state, &expect, 1)) {
-        char *exe = plat_exe_name();
-        char out[CRPKI_DESC_MAX + 1];
-        /* sanitized like the description; cut to name on a character */
-        signing_description(exe, NULL, out);
-        size_t n = strlen(out);
-        if (n >= sizeof name) {
-            n = sizeof name - 1; /* out[n], the first byte left out, must start a character */
-            while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80)
-                n--;
-        }
-        memcpy(name, out, n);
-        name[n] = '\0';
-        free(exe);
-        atomic_store(&state, 2);
-    } else {
-        while (atomic_load(&state) != 2)
-            plat_sleep_ms(1);
-    }
-    return name;
+    static atomic_int state;
+    once(&state, make_name);
+    return prog_name;
+}
+
+static char prog_path[401];
+static void make_path(void)
+{
+    char *exe = plat_exe_path();
+    signing_program_path_text(exe, prog_path, sizeof prog_path);
+    free(exe);
 }
 
 const char *signing_program_path(void)
 {
-    static char path[401];
-    static atomic_int state; /* 0 not yet, 1 being made, 2 ready */
-    int expect = 0;
-    if (atomic_compare_exchange_strong(&state, &expect, 1)) {
-        char *exe = plat_exe_path();
-        signing_program_path_text(exe, path, sizeof path);
-        free(exe);
-        atomic_store(&state, 2);
-    } else {
-        while (atomic_load(&state) != 2)
-            plat_sleep_ms(1);
+    static atomic_int state;
+    once(&state, make_path);
+    return prog_path;
+}
+
+#define PUB_UNSIGNED   "発行元を確認できません（署名なし）"
+#define PUB_UNVERIFIED "発行元を確認できません（署名を検証できません）"
+
+static char pub_line[200];         /* the dialog's */
+static char prog_label[128 + 200]; /* the phone's */
+static void make_publisher(void)
+{
+    char name[256];
+    plat_pub_state st = plat_program_publisher(name, sizeof name);
+    char clean[100]; /* a name, not a paragraph */
+    text_clean(name, clean, sizeof clean);
+    const char *prog = signing_program();
+    switch (st) {
+    case PLAT_PUB_VERIFIED:
+        snprintf(pub_line, sizeof pub_line, "発行元: %s", clean);
+        snprintf(prog_label, sizeof prog_label, "%s（発行元: %s）", prog, clean);
+        break;
+    case PLAT_PUB_UNSIGNED:
+    case PLAT_PUB_UNTRUSTED:
+        snprintf(pub_line, sizeof pub_line, "%s",
+                 st == PLAT_PUB_UNSIGNED ? PUB_UNSIGNED : PUB_UNVERIFIED);
+        snprintf(prog_label, sizeof prog_label, "%s（発行元を確認できません）", prog);
+        break;
+    default: /* no such signature on this platform: the name alone */
+        pub_line[0] = '\0';
+        snprintf(prog_label, sizeof prog_label, "%s", prog);
+        break;
     }
-    return path;
+    log_write(CRPKI_LOG_INFO, MOD, "the program's publisher: %s",
+              st == PLAT_PUB_VERIFIED    ? clean
+              : st == PLAT_PUB_UNSIGNED  ? "none (not signed)"
+              : st == PLAT_PUB_UNTRUSTED ? "not verified (the signature or its chain failed)"
+                                         : "not applicable");
+}
+
+const char *signing_program_publisher(void)
+{
+    static atomic_int state;
+    once(&state, make_publisher);
+    return pub_line;
+}
+
+const char *signing_program_label(void)
+{
+    signing_program_publisher();
+    return prog_label;
 }

@@ -11,7 +11,8 @@
  *      sign twice per document: once to learn the size, once for real);
  *   2. silent callers fail with CRPKI_E_SILENT (no UI may be shown);
  *   3. rssp_sign with the description "<program>: <what>" (the executable's
- *      name and what the application says it signs), the approval UI of the
+ *      name with its verified publisher, signing_program_label, and what the
+ *      application says it signs), the approval UI of the
  *      configuration (ui_show / ui_close), the dialog's Cancel
  *      wired to the client's cancel, a deadline of approval_timeout_s;
  *   4. every signature is verified against the certificate's public key
@@ -99,5 +100,15 @@ const char *signing_program(void);
 /* The full path of this process's executable, cleaned as the description is
  * and cut from the front to 400 bytes, for the approval dialog. Never NULL. */
 const char *signing_program_path(void);
+/* Who published this program, as the system verified it (plat_publisher.h),
+ * the approval dialog's line: "発行元: <signer>", 「発行元を確認できません
+ * （署名なし）」 or 「…（署名を検証できません）」; "" where programs carry no
+ * such signature (POSIX). Verified once per process, at the first call.
+ * Never NULL. */
+const char *signing_program_publisher(void);
+/* The program as the phone shows it: "<name>（発行元: <publisher>）",
+ * "<name>（発行元を確認できません）", or the name alone (POSIX). The
+ * description is "<label>: <what>". Never NULL. */
+const char *signing_program_label(void);
 
 #endif

@@ -2,7 +2,8 @@
  * waits for the gBizID app. One interface, three kinds (config approval_ui):
  *   dialog  - Windows: a small Japanese dialog owned by the application's
  *             window, with the code, what is being signed, the requesting
- *             program, a countdown and a Cancel button (ui_dialog_win.c);
+ *             program and its verified publisher, the certificate, a
+ *             countdown and a Cancel button (ui_dialog_win.c);
  *             elsewhere it falls back to console;
  *   console - the same text on stderr (Japanese, UTF-8; WriteConsoleW on a
  *             Windows console), one line with the code that scripts can read:
@@ -29,6 +30,8 @@ typedef struct {
     const char *program;       /* the requesting program's executable name (UTF-8) */
     const char *program_path;  /* its full path, shown so a look-alike name cannot pass for
                                   the real program; NULL: program */
+    const char *publisher;     /* the line saying who published it, as the system
+                                  verified it (signing_program_publisher), or NULL / "" */
     const char *holder;  /* "山田 太郎 (株式会社テスト商事)": the holder and company
                             read from the signer's verified certificate; NULL: those
                             of subject */

@@ -31,7 +31,7 @@
 
 #define TIMER_ID   1
 #define CLIENT_W   460
-#define CLIENT_H   276
+#define CLIENT_H   298
 #define MARGIN     16
 #define CODE_PT_PX 40 /* approval code glyph height at 96 dpi */
 
@@ -49,7 +49,8 @@ struct ui_dialog {
     unsigned expires_in_s;
     ULONGLONG started;
     ui_win_fonts fonts; /* big: the code */
-    wchar_t *title, *prompt, *code, *what, *program, *subject, *cancel_text, *cancelling;
+    wchar_t *title, *prompt, *code, *what, *program, *publisher, *subject, *cancel_text,
+        *cancelling;
 };
 
 static LRESULT CALLBACK dlg_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp);
@@ -98,12 +99,15 @@ static int build_controls(ui_dialog *d)
         /* the path's middle gives way, never the file name */
         add_control(d, L"STATIC", d->program, SS_LEFTNOWORDWRAP | SS_NOPREFIX | SS_PATHELLIPSIS,
                     CRPKI_UI_ID_PROGRAM, MARGIN, 158, w, 20, d->fonts.font) &&
-        add_control(d, L"STATIC", d->subject, line, CRPKI_UI_ID_SUBJECT, MARGIN, 180, w, 20,
+        /* who published the program, as Windows verified it */
+        add_control(d, L"STATIC", d->publisher, line, CRPKI_UI_ID_PUBLISHER, MARGIN, 180, w, 20,
                     d->fonts.font) &&
-        add_control(d, L"STATIC", L"", line, CRPKI_UI_ID_COUNTDOWN, MARGIN, 204, w, 20,
+        add_control(d, L"STATIC", d->subject, line, CRPKI_UI_ID_SUBJECT, MARGIN, 202, w, 20,
+                    d->fonts.font) &&
+        add_control(d, L"STATIC", L"", line, CRPKI_UI_ID_COUNTDOWN, MARGIN, 226, w, 20,
                     d->fonts.font) &&
         add_control(d, L"BUTTON", d->cancel_text, BS_DEFPUSHBUTTON | WS_TABSTOP, CRPKI_UI_ID_CANCEL,
-                    CLIENT_W - MARGIN - 120, 236, 120, 28, d->fonts.font);
+                    CLIENT_W - MARGIN - 120, 258, 120, 28, d->fonts.font);
     set_countdown(d);
     return ok;
 }
@@ -214,6 +218,7 @@ static void dialog_free(ui_dialog *d)
     free(d->code);
     free(d->what);
     free(d->program);
+    free(d->publisher);
     free(d->subject);
     free(d->cancel_text);
     free(d->cancelling);
@@ -252,14 +257,17 @@ crpki_err ui_dialog_open(const ui_request *req, rssp_cancel *cancel, ui_dialog *
     d->what = label(what_name, req->description);
     d->program = label("要求元プログラム",
                        req->program_path && *req->program_path ? req->program_path : req->program);
+    char pub[256]; /* "発行元: ..." or why there is none, as the signing path says it */
+    text_clean(req->publisher ? req->publisher : "", pub, sizeof pub);
+    d->publisher = plat_utf8_to_wide(pub);
     char who[600]; /* the holder and the company, not the DN */
     ui_holder_text(req, who, sizeof who);
     d->subject = label("証明書", who);
     d->cancel_text = plat_utf8_to_wide(CRPKI_UI_CANCEL);
     d->cancelling = plat_utf8_to_wide(CRPKI_UI_CANCELLING);
     d->ready = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!d->title || !d->prompt || !d->code || !d->what || !d->program || !d->subject ||
-        !d->cancel_text || !d->cancelling || !d->ready) {
+    if (!d->title || !d->prompt || !d->code || !d->what || !d->program || !d->publisher ||
+        !d->subject || !d->cancel_text || !d->cancelling || !d->ready) {
         snprintf(why, whysz, "out of memory, or text not UTF-8");
         dialog_free(d);
         return CRPKI_E_NO_MEMORY;

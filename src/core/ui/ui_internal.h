@@ -17,6 +17,7 @@
 #define CRPKI_UI_ID_PROGRAM   103
 #define CRPKI_UI_ID_SUBJECT   104
 #define CRPKI_UI_ID_COUNTDOWN 105
+#define CRPKI_UI_ID_PUBLISHER 106
 #define CRPKI_UI_ID_CANCEL    2 /* IDCANCEL: Esc presses it too */
 
 /* The recovery dialog's (ui_recovery_win.c). */

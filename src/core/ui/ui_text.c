@@ -78,6 +78,8 @@ size_t ui_console_text(const ui_request *req, char *buf, size_t n)
     if (ui_label_text("  要求元プログラム",
                       has(req->program_path) ? req->program_path : req->program, line, sizeof line))
         tb_add(&t, "%s\n", line);
+    if (has(req->publisher) && text_clean(req->publisher, line, sizeof line) > 0)
+        tb_add(&t, "  %s\n", line);
     char who[600]; /* as a person reads it: the holder and the company */
     if (ui_holder_text(req, who, sizeof who))
         tb_add(&t, "  証明書: %s\n", who);
