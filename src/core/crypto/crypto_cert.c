@@ -180,3 +180,14 @@ crpki_err crypto_cert_root_pinned(const crypto_cert_der *root, char *const *pins
                      "roots the administrator trusts (trusted_roots)",
                      fp, (unsigned)npins);
 }
+
+int crypto_cert_validity(const uint8_t *der, size_t len, int64_t *not_before, int64_t *not_after)
+{
+    crypto_cert_view v;
+    char why[160];
+    if (!der || crypto_der_parse_cert(der, len, &v, why, sizeof why) != 0)
+        return -1;
+    *not_before = v.not_before;
+    *not_after = v.not_after;
+    return 0;
+}

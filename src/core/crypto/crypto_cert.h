@@ -36,6 +36,10 @@ int crypto_cert_fingerprint(const uint8_t *der, size_t len, char hex[65]);
 crpki_err crypto_cert_root_pinned(const crypto_cert_der *root, char *const *pins, size_t npins,
                                   crpki_error_info *ei);
 
+/* The validity period of a DER certificate (Unix seconds). 0, or -1 when it
+ * does not parse. */
+int crypto_cert_validity(const uint8_t *der, size_t len, int64_t *not_before, int64_t *not_after);
+
 /* The holder (the subject's first commonName) and the company (its first
  * organizationName) of a DER certificate, as UTF-8 into cn and org (""
  * when absent; cut at the buffer). Not cleaned for display: that is

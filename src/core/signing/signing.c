@@ -434,6 +434,45 @@ static crpki_err sign_recovering(signing_session *s, const signing_params *p,
     }
 }
 
+/* The signer's certificate is within its validity period now: a signature
+ * outside it verifies nowhere. note (for the person) says which way and
+ * when. A certificate that does not parse here was checked when it was
+ * selected (catalog_check) and is left to the service. */
+static crpki_err check_validity(const catalog_entry *k, char *note, size_t n, crpki_error_info *ei)
+{
+    int64_t nb, na, now = plat_unix_time_ms() / 1000;
+    if (crypto_cert_validity(k->cert.der, k->cert.len, &nb, &na) != 0 || (now >= nb && now <= na))
+        return CRPKI_OK;
+    int64_t when = now > na ? na : nb, y;
+    unsigned m, d;
+    text_civil_from_days((when >= 0 ? when : when - 86399) / 86400, &y, &m, &d);
+    if (now > na) {
+        snprintf(note, n, "有効期限は %lld年%u月%u日 で切れています。", (long long)y, m, d);
+        return fail_with(ei, CRPKI_E_BAD_CERT, "the certificate of %s expired on %04lld-%02u-%02u",
+                         k->credential_id, (long long)y, m, d);
+    }
+    snprintf(note, n, "この証明書は %lld年%u月%u日 から有効です。", (long long)y, m, d);
+    return fail_with(ei, CRPKI_E_BAD_CERT, "the certificate of %s is valid from %04lld-%02u-%02u",
+                     k->credential_id, (long long)y, m, d);
+}
+
+/* Says what stops the signature where nothing can be done from here (the
+ * person closes the dialog; console: the line). Not for a silent caller. */
+static void tell(signing_session *s, const signing_params *p, crpki_err cause, const char *note)
+{
+    ui_recovery_request rr = {
+        .cause = cause,
+        .note = note,
+        .program = signing_program_path(),
+        .parent_window = p->parent_window,
+    };
+    ui_recovery *rec = NULL;
+    ui_recovery_open(s->cfg.approval_ui, &rr, &rec);
+    if (rec)
+        ui_recovery_wait(rec);
+    ui_recovery_close(rec);
+}
+
 /* Steps 2 to 4 for n hashes of p's kind, back to back in hashes, under one
  * approval: the silent check, the service with the approval shown, and each
  * signature verified into sigs + i * stride (lens[i] its length). code
@@ -450,7 +489,14 @@ static crpki_err sign_remote(signing_session *s, const signing_params *p, const 
                   k->credential_id, sn, hi->name);
         return fail_with(ei, CRPKI_E_SILENT, "an approval is needed but the caller is silent");
     }
-    crpki_err e = ensure_client(s, ei);
+    char note[200];
+    crpki_err e = check_validity(k, note, sizeof note, ei);
+    if (e != CRPKI_OK) {
+        log_write(CRPKI_LOG_ERROR, MOD, "sign %s: %s", k->credential_id, ei ? ei->detail : "");
+        tell(s, p, e, note);
+        return e;
+    }
+    e = ensure_client(s, ei);
     if (e != CRPKI_OK) {
         log_write(CRPKI_LOG_ERROR, MOD, "sign %s: %s", k->credential_id,
                   ei ? ei->detail : crpki_strerror(e));

@@ -142,6 +142,11 @@ static const struct {
     {CRPKI_E_SERVICE,
      {UI_CHOICE_RETRY, T_CANNOT, "署名サービスでエラーが発生しました。",
       "しばらく待ってから「再試行」を押してください。", "再試行", "network", "crpki-mgmt status"}},
+    {CRPKI_E_BAD_CERT,
+     {UI_CHOICE_CANCEL, T_CANNOT, "署名に使う証明書が有効期間外のため、署名できません。",
+      "管理ツールの「3. 証明書一覧取得」と「4. 証明書設定」で、有効な証明書を設定し直して"
+      "ください。",
+      NULL, "certs", "crpki-mgmt certs / crpki-mgmt use"}},
     {CRPKI_E_UNKNOWN_CREDENTIAL,
      {UI_CHOICE_CANCEL, T_CANNOT,
       "この証明書は署名サービスで使えなくなっています (更新または失効した可能性があります)。",

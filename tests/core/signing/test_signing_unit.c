@@ -19,6 +19,7 @@
 #include "core/crypto/crypto_cert.h"
 #include "core/signing/signing.h"
 #include "core/signing/signing_internal.h"
+#include "validity_certs.h"
 #include "vectors.h"
 
 /* ---- description ------------------------------------------------------------------ */
@@ -300,6 +301,15 @@ static int session_setup(void **state)
     crpki_error_info ei;
     if (plat_mkdir_p(home, PLAT_FILE_PRIVATE, &ei) != CRPKI_OK)
         return -1;
+    /* what stops a signature is said on the console: a window (Windows'
+       default) would wait for a person */
+    char cfgpath[600];
+    snprintf(cfgpath, sizeof cfgpath, "%s/config.json", home);
+    FILE *f = fopen(cfgpath, "w");
+    if (!f)
+        return -1;
+    fputs("{\"approval_ui\": \"console\"}", f);
+    fclose(f);
     return signing_open(home, &S, &ei) == CRPKI_OK ? 0 : -1;
 }
 
@@ -311,6 +321,9 @@ static int session_teardown(void **state)
     char *log = plat_path_join(home, "crpki.log");
     plat_remove(log, NULL);
     free(log);
+    char *cfg = plat_path_join(home, "config.json");
+    plat_remove(cfg, NULL);
+    free(cfg);
     remove(home);
     return 0;
 }
@@ -432,6 +445,42 @@ static void a_key_under_an_unpinned_root_is_refused(void **state)
     remove(cfgpath);
 }
 
+/* A signer's certificate outside its validity period signs nothing: refused
+ * before the service (none is configured here: that would be
+ * CRPKI_E_CONFIG), after the silent check. */
+static void a_certificate_out_of_its_period_is_refused(void **state)
+{
+    (void)state;
+    catalog_entry k = rsa_key();
+    k.key_type = CRPKI_KEY_EC;
+    k.key_bits = 256;
+    k.curve = CRPKI_CURVE_P256;
+    int64_t nb, na;
+    k.cert.der = (uint8_t *)expired_cert;
+    k.cert.len = sizeof expired_cert;
+    assert_int_equal(crypto_cert_validity(k.cert.der, k.cert.len, &nb, &na), 0);
+    assert_int_equal(nb, 1577836800); /* 2020-01-01 */
+    assert_int_equal(na, 1609459200); /* 2021-01-01 */
+    assert_int_equal(sign_with(&k, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_BAD_CERT);
+    assert_int_equal(sign_with(&k, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 32, 0, 1, 1024),
+                     CRPKI_E_SILENT);
+    k.cert.der = (uint8_t *)future_cert;
+    k.cert.len = sizeof future_cert;
+    assert_int_equal(sign_with(&k, CRPKI_PAD_ECDSA, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                     CRPKI_E_BAD_CERT);
+    /* what the log says (English, the date) */
+    char *path = plat_path_join(home, "crpki.log");
+    uint8_t *log = NULL;
+    size_t len = 0;
+    crpki_error_info ei;
+    assert_int_equal(plat_read_file(path, 1 << 22, &log, &len, NULL, &ei), CRPKI_OK);
+    assert_non_null(strstr((char *)log, "expired on 2021-01-01"));
+    assert_non_null(strstr((char *)log, "is valid from 2090-01-01"));
+    free(log);
+    free(path);
+}
+
 static void empty_catalog_has_no_keys(void **state)
 {
     (void)state;
@@ -520,6 +569,8 @@ int main(void)
                                         session_teardown),
         cmocka_unit_test_setup_teardown(empty_catalog_has_no_keys, session_setup, session_teardown),
         cmocka_unit_test_setup_teardown(a_key_under_an_unpinned_root_is_refused, session_setup,
+                                        session_teardown),
+        cmocka_unit_test_setup_teardown(a_certificate_out_of_its_period_is_refused, session_setup,
                                         session_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

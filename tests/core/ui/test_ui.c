@@ -258,6 +258,7 @@ static void recovery_console_line_names_the_cause_and_the_fix(void **state)
         {CRPKI_E_BUSY, "混み合って", "crpki-mgmt status"},
         {CRPKI_E_SERVICE, "エラーが発生", "crpki-mgmt status"},
         {CRPKI_E_UNKNOWN_CREDENTIAL, "使えなくなって", "crpki-mgmt use"},
+        {CRPKI_E_BAD_CERT, "有効期間外", "crpki-mgmt use"},
     };
     char line[1024];
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
