@@ -13,10 +13,13 @@
 
 #include "gui_ids.h"
 
-/* Posted to the main window by the worker (lParam: see gui_job.c). */
-#define WM_GUI_JOB_DONE  (WM_APP + 1) /* lParam: gui_job * (the receiver frees it) */
-#define WM_GUI_JOB_NOTE  (WM_APP + 2) /* lParam: wchar_t * (malloc'ed) progress line */
-#define WM_GUI_JOB_EVENT (WM_APP + 3) /* wParam: event, lParam: wchar_t * value */
+/* Posted to the main window by the worker. Any program on the desktop can
+ * post these too, so none carries a pointer the window would trust: DONE's
+ * lParam must be the running job (app->job) and is ignored otherwise; a
+ * note or an event is taken from the running job (gui_job_take). */
+#define WM_GUI_JOB_DONE  (WM_APP + 1) /* lParam: the gui_job * (the receiver frees it) */
+#define WM_GUI_JOB_NOTE  (WM_APP + 2) /* a progress line waits in the job */
+#define WM_GUI_JOB_EVENT (WM_APP + 3) /* wParam: event; its value waits in the job */
 enum { GUI_EVENT_LOGIN_URL = 1 };
 /* Sent by a second start with --page: wParam the page (gui_ids.h) to show. */
 #define WM_GUI_SHOW_PAGE (WM_APP + 4)
@@ -34,6 +37,9 @@ typedef struct gui_job {
     char secret[512];                               /* for --password-stdin; wiped */
     volatile LONG cancel;
     HWND notify;
+    /* what the worker posted and the window has not taken yet (under mu) */
+    SRWLOCK mu;
+    wchar_t *note, *login_url;
     /* results */
     int ran;                        /* commands run (the last may have failed) */
     int rc;                         /* the exit code of the last command run */
@@ -91,6 +97,9 @@ int gui_job_cmd(gui_job *j, const char *first, ...);
  * -1 (no command yet, too many arguments, out of memory). */
 int gui_job_arg(gui_job *j, const char *arg);
 int gui_job_start(gui_app *app, gui_job *j); /* 0, or -1 (j freed) */
+/* The progress line (msg WM_GUI_JOB_NOTE) or the event's value
+ * (WM_GUI_JOB_EVENT, event) waiting in j, taken (malloc'ed; NULL: none). */
+wchar_t *gui_job_take(gui_job *j, UINT msg, int event);
 void gui_job_free(gui_job *j);
 
 /* gui_pages.c */

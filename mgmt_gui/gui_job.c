@@ -13,8 +13,10 @@
 gui_job *gui_job_new(int action)
 {
     gui_job *j = calloc(1, sizeof *j);
-    if (j)
+    if (j) {
         j->action = action;
+        InitializeSRWLock(&j->mu);
+    }
     return j;
 }
 
@@ -26,6 +28,8 @@ void gui_job_free(gui_job *j)
         for (int i = 0; i < j->argc[c]; i++)
             free(j->argv[c][i]);
     SecureZeroMemory(j->secret, sizeof j->secret);
+    free(j->note);
+    free(j->login_url);
     for (int c = 0; c < GUI_JOB_MAX_CMDS; c++) {
         free(j->result[c]);
         cJSON_Delete(j->json[c]);
@@ -66,11 +70,31 @@ int gui_job_arg(gui_job *j, const char *arg)
     return j->argv[c][j->argc[c]++] ? 0 : -1;
 }
 
+/* The text waits in the job (the newest replaces one not yet taken); the
+ * message only says so. */
 static void post_text(gui_job *j, UINT msg, WPARAM wp, const char *utf8)
 {
     wchar_t *w = gui_wide(utf8);
-    if (w && !PostMessageW(j->notify, msg, wp, (LPARAM)w))
-        free(w);
+    if (!w)
+        return;
+    AcquireSRWLockExclusive(&j->mu);
+    wchar_t **slot = msg == WM_GUI_JOB_NOTE ? &j->note : &j->login_url;
+    free(*slot);
+    *slot = w;
+    ReleaseSRWLockExclusive(&j->mu);
+    PostMessageW(j->notify, msg, wp, 0);
+}
+
+wchar_t *gui_job_take(gui_job *j, UINT msg, int event)
+{
+    if (!j || (msg == WM_GUI_JOB_EVENT && event != GUI_EVENT_LOGIN_URL))
+        return NULL;
+    AcquireSRWLockExclusive(&j->mu);
+    wchar_t **slot = msg == WM_GUI_JOB_NOTE ? &j->note : &j->login_url;
+    wchar_t *w = *slot;
+    *slot = NULL;
+    ReleaseSRWLockExclusive(&j->mu);
+    return w;
 }
 
 static void on_note(void *ctx, const char *text)

@@ -133,7 +133,9 @@ static LRESULT CALLBACK wnd_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
         break;
     }
     case WM_GUI_JOB_NOTE: {
-        wchar_t *t = (wchar_t *)lp;
+        wchar_t *t = app ? gui_job_take(app->job, WM_GUI_JOB_NOTE, 0) : NULL;
+        if (!t)
+            return 0;
         /* progress lines end with a newline; the status line shows one line */
         size_t n = wcslen(t);
         while (n && (t[n - 1] == L'\n' || t[n - 1] == L'\r'))
@@ -143,12 +145,17 @@ static LRESULT CALLBACK wnd_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
         free(t);
         return 0;
     }
-    case WM_GUI_JOB_EVENT:
-        gui_pages_event(app, (int)wp, (const wchar_t *)lp);
-        free((wchar_t *)lp);
+    case WM_GUI_JOB_EVENT: {
+        wchar_t *v = app ? gui_job_take(app->job, WM_GUI_JOB_EVENT, (int)wp) : NULL;
+        if (v)
+            gui_pages_event(app, (int)wp, v);
+        free(v);
         return 0;
+    }
     case WM_GUI_JOB_DONE:
-        job_done(app, (gui_job *)lp);
+        /* only the running job's end: another program's post is ignored */
+        if (app && lp && (gui_job *)lp == app->job)
+            job_done(app, (gui_job *)lp);
         return 0;
     case WM_GUI_SHOW_PAGE:
         if (wp < GUI_PAGE_COUNT)

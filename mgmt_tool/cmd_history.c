@@ -9,6 +9,7 @@
 #include "base/platform/plat_fs.h"
 #include "base/util/strbuf.h"
 #include "base/util/text.h"
+#include "base/util/text_clean.h"
 #include "core/history/history.h"
 #include "mgmt.h"
 #include "out.h"
@@ -46,9 +47,15 @@ static int64_t parse_date(const char *s)
     return (t - plat_utc_offset_s(t)) * 1000;
 }
 
+/* One quoted cell. A cell that a spreadsheet would take as a formula (it
+ * starts with = + - @, a tab or a carriage return) starts with a ' instead
+ * (OWASP, CSV injection): a record's text is the caller's, and Excel, where
+ * auditors open the file, would run =HYPERLINK(...). */
 static void csv_field(strbuf *b, const char *s, int last)
 {
     strbuf_put(b, "\"", 1);
+    if (*s && strchr("=+-@\t\r", *s))
+        strbuf_put(b, "'", 1);
     for (; *s; s++) {
         if (*s == '"')
             strbuf_put(b, "\"", 1);
@@ -163,14 +170,21 @@ int cmd_history(mgmt_ctx *c, mgmt_args *a)
         out_say(c, "%s\n", L(c, "署名の記録はありません。", "no signing records."));
     for (size_t i = l.n; i-- > 0;) {
         const cJSON *o = l.v[i].json;
-        const char *code = str(o, "approval_code");
-        out_say(c, "%.19s  %s  %s  %.0f%s  %s\n", str(o, "time_local"),
-                L(c, outcome_ja(str(o, "outcome")), str(o, "outcome")), str(o, "algorithm"),
-                num(o, "count"), L(c, "件", ""), str(o, "program"));
-        out_say(c, "    %s%s%s%s  (%.0f ms)\n", str(o, "what"),
-                *code ? L(c, "  承認コード ", "  code ") : "", code,
-                strcmp(str(o, "outcome"), "error") == 0 ? str(o, "code") : "",
-                num(o, "duration_ms"));
+        /* every field as a person is shown it: a line break or a terminal
+           escape in a file's text (an older record, an edited file) cannot
+           forge a line or reach the terminal */
+        char when[64], outc[32], alg[64], prog[1024], what[1024], code[16], err[64];
+        text_clean(str(o, "outcome"), outc, sizeof outc);
+        text_clean(str(o, "time_local"), when, sizeof when);
+        text_clean(str(o, "algorithm"), alg, sizeof alg);
+        text_clean(str(o, "program"), prog, sizeof prog);
+        text_clean(str(o, "what"), what, sizeof what);
+        text_clean(str(o, "approval_code"), code, sizeof code);
+        text_clean(str(o, "code"), err, sizeof err);
+        out_say(c, "%.19s  %s  %s  %.0f%s  %s\n", when, L(c, outcome_ja(outc), outc), alg,
+                num(o, "count"), L(c, "件", ""), prog);
+        out_say(c, "    %s%s%s%s  (%.0f ms)\n", what, *code ? L(c, "  承認コード ", "  code ") : "",
+                code, strcmp(str(o, "outcome"), "error") == 0 ? err : "", num(o, "duration_ms"));
     }
     if (l.broken)
         out_note(c,

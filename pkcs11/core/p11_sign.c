@@ -45,8 +45,10 @@ static CK_RV check_params(const CK_MECHANISM *m, const p11_mech *pm, const catal
     if (h == CRPKI_HASH_NONE || (pm->hash != CRPKI_HASH_NONE && h != pm->hash) ||
         pp.mgf != mgf_of(h))
         return CKR_MECHANISM_PARAM_INVALID;
-    size_t hl = alg_hash_by_id(h)->len;
-    if (pp.sLen + hl + 2 > (key->key_bits + 7) / 8)
+    /* RFC 8017 9.1.1: emLen >= hLen + sLen + 2, compared without a sum that
+       a huge sLen (ULONG_MAX) would wrap */
+    size_t hl = alg_hash_by_id(h)->len, em = (key->key_bits + 7) / 8;
+    if (em < hl + 2 || pp.sLen > em - hl - 2)
         return CKR_MECHANISM_PARAM_INVALID;
     op->pss_hash = h;
     op->salt_len = (unsigned)pp.sLen;

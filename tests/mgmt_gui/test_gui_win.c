@@ -39,6 +39,7 @@
 #include "core/ui/ui_internal.h"
 #include "crpki/config.h"
 #include "crpki/rssp_client.h"
+#include "gui.h" /* WM_GUI_JOB_*: what the worker posts */
 #include "gui_ids.h"
 #include "login_form.h"
 #include "mystore_win.h"
@@ -921,6 +922,15 @@ int main(int argc, char **argv)
         Sleep(100);
     CHECK(SendMessageW(item(IDC_NAV), LB_GETCURSEL, 0, 0) == GUI_PAGE_HISTORY,
           "--page history brought that page forward");
+    /* another program posts the worker's messages with pointers of its own
+       (issue 28 N11): the window frees and follows none of them */
+    PostMessageW(g_main, WM_GUI_JOB_DONE, 0, (LPARAM)0x12345678);
+    PostMessageW(g_main, WM_GUI_JOB_NOTE, 0, (LPARAM)0x2345678);
+    PostMessageW(g_main, WM_GUI_JOB_EVENT, GUI_EVENT_LOGIN_URL, (LPARAM)0x3456788);
+    DWORD_PTR answer = 0;
+    CHECK(SendMessageTimeoutW(g_main, WM_NULL, 0, 0, SMTO_ABORTIFHUNG, 5000, &answer) != 0 &&
+              WaitForSingleObject(g_proc, 0) == WAIT_TIMEOUT,
+          "the window lives on after forged worker messages");
     /* every page has its title and help; the navigation lists them all */
     CHECK(SendMessageW(item(IDC_NAV), LB_GETCOUNT, 0, 0) == GUI_PAGE_COUNT, "pages listed");
 

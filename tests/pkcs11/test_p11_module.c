@@ -120,6 +120,10 @@ static void library_rules(void)
     a.UnlockMutex = (CK_UNLOCKMUTEX)(void (*)(void))step;
     RV(F->C_Initialize(&a), CKR_CANT_LOCK); /* only the application's locks: no */
     memset(&a, 0, sizeof a);
+    /* signing makes threads of its own (issue 28 N12: PKCS#11 v2.40 5.4) */
+    a.flags = CKF_OS_LOCKING_OK | CKF_LIBRARY_CANT_CREATE_OS_THREADS;
+    RV(F->C_Initialize(&a), CKR_NEED_TO_CREATE_THREADS);
+    RV(F->C_GetSlotList(CK_FALSE, NULL, &n), CKR_CRYPTOKI_NOT_INITIALIZED);
     a.flags = CKF_OS_LOCKING_OK;
     RV(F->C_Initialize(&a), CKR_OK);
     RV(F->C_Initialize(NULL), CKR_CRYPTOKI_ALREADY_INITIALIZED);
@@ -302,6 +306,11 @@ static void sign_rules(void)
     RV(F->C_SignInit(s, &pss, priv), CKR_MECHANISM_PARAM_INVALID);
     pp.mgf = CKG_MGF1_SHA256;
     pp.sLen = 256 - 32 - 1; /* no room in a 2048-bit key */
+    RV(F->C_SignInit(s, &pss, priv), CKR_MECHANISM_PARAM_INVALID);
+    /* a salt length whose sum with the hash's would wrap (issue 28 N7) */
+    pp.sLen = (CK_ULONG)-1;
+    RV(F->C_SignInit(s, &pss, priv), CKR_MECHANISM_PARAM_INVALID);
+    pp.sLen = (CK_ULONG)-34; /* + 32 + 2 = 0 */
     RV(F->C_SignInit(s, &pss, priv), CKR_MECHANISM_PARAM_INVALID);
 
     step("size queries and short buffers: nothing sent, the operation stays");

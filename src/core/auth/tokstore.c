@@ -1,6 +1,7 @@
 #include "core/auth/tokstore.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,7 +162,21 @@ crpki_err tokstore_save(const char *home, const tokstore *ts, crpki_error_info *
              cJSON_AddNumberToObject(o, "access_expires_at", (double)ts->access_expires_at) &&
              cJSON_AddNumberToObject(o, "saved_at", (double)ts->saved_at) &&
              add_secret(o, "proxy_password", ts->proxy_password);
-    char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
+    /* printed into one buffer of ours, wiped below: cJSON's own printing
+       grows its buffer and frees the outgrown copies unwiped, leaving the
+       refresh token in freed heap, where the crash dump of the application
+       this DLL lives in would carry it (issue 28 N8). Each byte of a string
+       prints as at most 6 ("\u00XX"). */
+    size_t cap = 256;
+    const char *const secrets[] = {ts->access_token, ts->refresh_token, ts->proxy_password};
+    for (size_t i = 0; i < 3; i++)
+        cap += secrets[i] ? 6 * strlen(secrets[i]) : 0;
+    char *text = ok && cap <= INT_MAX ? calloc(1, cap) : NULL;
+    if (text && !cJSON_PrintPreallocated(o, text, (int)cap, 0)) {
+        plat_wipe(text, cap);
+        free(text);
+        text = NULL;
+    }
     if (o) {
         wipe_json(o);
         cJSON_Delete(o);
@@ -172,7 +187,7 @@ crpki_err tokstore_save(const char *home, const tokstore *ts, crpki_error_info *
     size_t n = strlen(text);
     r = path ? plat_protect_write(path, (const uint8_t *)text, n, ei)
              : fail_with(ei, CRPKI_E_NO_MEMORY, "token store path");
-    plat_wipe(text, n);
+    plat_wipe(text, cap);
     free(text);
     free(path);
     return r;

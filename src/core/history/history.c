@@ -10,6 +10,11 @@
 #include "base/platform/plat_clock.h"
 #include "base/platform/plat_fs.h"
 #include "base/util/text.h"
+#include "base/util/text_clean.h"
+
+/* Milliseconds since 1970 a record may carry: +-2^53, what a double holds
+ * exactly (year +-285,000). */
+#define TIME_MS_MAX 9007199254740992.0
 
 static size_t g_max_bytes; /* 0: HISTORY_MAX_BYTES */
 
@@ -60,6 +65,13 @@ static cJSON *to_json(const history_record *r)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
+    /* the text a caller chose, stored as a person is shown it (text_clean):
+       no line breaks that would forge another record in a listing, no
+       terminal escapes, no bidi tricks */
+    char program[1024], what[1024], subject[1024];
+    text_clean(r->program ? r->program : "", program, sizeof program);
+    text_clean(r->what ? r->what : "", what, sizeof what);
+    text_clean(r->subject ? r->subject : "", subject, sizeof subject);
     char utc[40], local[40];
     iso_time(r->time_ms, 0, utc, sizeof utc);
     iso_time(r->time_ms, plat_utc_offset_s(r->time_ms / 1000), local, sizeof local);
@@ -67,10 +79,10 @@ static cJSON *to_json(const history_record *r)
         cJSON_AddNumberToObject(o, "v", 1) && cJSON_AddStringToObject(o, "time_utc", utc) &&
         cJSON_AddStringToObject(o, "time_local", local) &&
         cJSON_AddNumberToObject(o, "time_ms", (double)r->time_ms) &&
-        cJSON_AddStringToObject(o, "program", r->program ? r->program : "") &&
-        cJSON_AddStringToObject(o, "what", r->what ? r->what : "") &&
+        cJSON_AddStringToObject(o, "program", program) &&
+        cJSON_AddStringToObject(o, "what", what) &&
         cJSON_AddStringToObject(o, "credential", r->credential ? r->credential : "") &&
-        cJSON_AddStringToObject(o, "subject", r->subject ? r->subject : "") &&
+        cJSON_AddStringToObject(o, "subject", subject) &&
         cJSON_AddStringToObject(o, "algorithm", r->algorithm ? r->algorithm : "") &&
         cJSON_AddNumberToObject(o, "count", (double)(r->count ? r->count : r->ndigests)) &&
         cJSON_AddStringToObject(o, "approval_code", r->approval_code ? r->approval_code : "") &&
@@ -145,7 +157,10 @@ static crpki_err add_lines(history_list *l, char *text, int64_t since_ms)
         if (*p) {
             cJSON *o = cJSON_Parse(p);
             const cJSON *t = o ? cJSON_GetObjectItemCaseSensitive(o, "time_ms") : NULL;
-            if (!cJSON_IsObject(o) || !cJSON_IsNumber(t) ||
+            /* a time no clock gives (1e300, NaN) is a broken line, not an
+               out-of-range conversion */
+            if (!cJSON_IsObject(o) || !cJSON_IsNumber(t) || !(t->valuedouble >= -TIME_MS_MAX) ||
+                !(t->valuedouble <= TIME_MS_MAX) ||
                 !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "outcome"))) {
                 cJSON_Delete(o);
                 l->broken++;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/auth/tokstore.h"
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_protect.h"
@@ -183,6 +185,69 @@ static void store_round_trips_every_member(void **state)
     assert_false(present);
     assert_true(tokstore_is_empty(&back));
     free(home);
+}
+
+/* Issue 28 N8: saving leaves no copy of a secret in freed heap (a crash dump
+ * of the application the DLL lives in carries its heap): every block cJSON
+ * frees while the store is written is searched for the tokens. */
+static const char *const LEAK_SECRETS[] = {"AT-secret-7c1e9b", "RT-secret-52d0aa",
+                                           "proxy-secret-913f"};
+static int g_leaks;
+
+/* The blocks cJSON has now and their sizes (a side table, so that a block
+ * freed with plain free() elsewhere is still a plain malloc block). */
+static struct {
+    void *p;
+    size_t n;
+} g_blocks[4096];
+
+static void *hk_malloc(size_t n)
+{
+    void *p = malloc(n);
+    for (size_t i = 0; p && i < sizeof g_blocks / sizeof g_blocks[0]; i++)
+        if (!g_blocks[i].p) {
+            g_blocks[i].p = p;
+            g_blocks[i].n = n;
+            break;
+        }
+    return p;
+}
+
+static void hk_free(void *q)
+{
+    for (size_t i = 0; q && i < sizeof g_blocks / sizeof g_blocks[0]; i++) {
+        if (g_blocks[i].p != q)
+            continue;
+        for (size_t s = 0; s < 3; s++) {
+            size_t k = strlen(LEAK_SECRETS[s]);
+            for (size_t j = 0; j + k <= g_blocks[i].n; j++)
+                if (memcmp((char *)q + j, LEAK_SECRETS[s], k) == 0)
+                    g_leaks++;
+        }
+        g_blocks[i].p = NULL;
+        break;
+    }
+    free(q);
+}
+
+static void saving_leaves_no_secret_in_freed_heap(void **state)
+{
+    fixture *f = *state;
+    crpki_error_info ei;
+    tokstore ts = sample(LEAK_SECRETS[0], LEAK_SECRETS[1]);
+    ts.proxy_password = (char *)LEAK_SECRETS[2];
+    cJSON_Hooks hooks = {hk_malloc, hk_free};
+    cJSON_InitHooks(&hooks);
+    g_leaks = 0;
+    crpki_err e = tokstore_save(f->dir, &ts, &ei);
+    cJSON_InitHooks(NULL);
+    assert_int_equal(e, CRPKI_OK);
+    assert_int_equal(g_leaks, 0);
+    tokstore back;
+    int present = 0;
+    assert_int_equal(tokstore_load(f->dir, &back, &present, &ei), CRPKI_OK);
+    assert_string_equal(back.refresh_token, LEAK_SECRETS[1]);
+    tokstore_clear(&back);
 }
 
 static void damaged_store_is_refused(void **state)
@@ -514,6 +579,7 @@ int main(int argc, char **argv)
         T(write_over_file_size_limit_keeps_old_content),
 #endif
         T(store_round_trips_every_member),
+        T(saving_leaves_no_secret_in_freed_heap),
         T(damaged_store_is_refused),
 #ifndef _WIN32
         T(posix_store_is_created_0600_in_a_0700_home),

@@ -133,6 +133,51 @@ static void a_broken_line_hides_nothing(void **state)
     free(path);
 }
 
+/* Issue 28 N6: a time no clock gives is a broken line, never an
+ * out-of-range conversion (UBSan: float-cast-overflow). */
+static void an_impossible_time_is_a_broken_line(void **state)
+{
+    (void)state;
+    crpki_error_info ei;
+    char *path = plat_path_join(g_home, HISTORY_FILE);
+    const char *text = "{\"v\":1,\"time_ms\":1e300,\"outcome\":\"signed\"}\n"
+                       "{\"v\":1,\"time_ms\":-1e300,\"outcome\":\"signed\"}\n"
+                       "{\"v\":1,\"time_ms\":9.3e18,\"outcome\":\"signed\"}\n"
+                       "{\"v\":1,\"time_ms\":1000,\"outcome\":\"signed\"}\n";
+    assert_int_equal(tu_write(path, text, strlen(text)), 0);
+    history_list l;
+    assert_int_equal(history_read(g_home, 0, &l, &ei), CRPKI_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.broken, 3);
+    assert_int_equal(l.v[0].time_ms, 1000);
+    history_list_free(&l);
+    free(path);
+}
+
+/* Issue 28 N4: the caller's text is stored as a person is shown it: a line
+ * break cannot forge another record in a listing, an escape cannot reach a
+ * terminal, a bidi override cannot turn the text around. */
+static void the_callers_text_is_stored_cleaned(void **state)
+{
+    (void)state;
+    crpki_error_info ei;
+    history_record r = rec(5000, CRPKI_E_DENIED,
+                           "a.pdf\n2026-12-07 12:00:00  署名済み\x1b[2J\x1b]0;x\x07"
+                           "\xe2\x80\xae"
+                           "fdp.exe");
+    r.program = "C:\\evil\r\nkaikei.exe";
+    assert_int_equal(history_append(g_home, &r, &ei), CRPKI_OK);
+    history_list l;
+    assert_int_equal(history_read(g_home, 0, &l, &ei), CRPKI_OK);
+    assert_int_equal(l.n, 1);
+    const char *what = s_of(&l.v[0], "what"), *prog = s_of(&l.v[0], "program");
+    assert_null(strpbrk(what, "\n\r\x1b\x07"));
+    assert_null(strstr(what, "\xe2\x80\xae"));
+    assert_string_equal(what, "a.pdf 2026-12-07 12:00:00 署名済み [2J ]0;x fdp.exe");
+    assert_string_equal(prog, "C:\\evil kaikei.exe");
+    history_list_free(&l);
+}
+
 static void rotation_keeps_the_newest(void **state)
 {
     (void)state;
@@ -196,6 +241,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(records_read_back_with_every_field, setup, teardown),
         cmocka_unit_test_setup_teardown(a_broken_line_hides_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_impossible_time_is_a_broken_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_callers_text_is_stored_cleaned, setup, teardown),
         cmocka_unit_test_setup_teardown(rotation_keeps_the_newest, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_processes_appending_leave_every_record_whole, setup,
                                         teardown),
