@@ -25,6 +25,9 @@
 static _Atomic(plat_mutex *) g_mu;
 static atomic_int g_level = LEVEL_OFF;
 static plat_append *g_file;
+static char *g_path, *g_old_path; /* crpki.log, crpki.1.log of the open file */
+static plat_stamp g_opened;       /* which file g_file writes: its identity */
+static size_t g_max_bytes;        /* 0: LOG_MAX_BYTES */
 
 static const char *const LEVEL_NAMES[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 
@@ -88,20 +91,64 @@ void log_open(const char *home, crpki_log_level level)
     if (!m)
         return;
     plat_append *f = NULL;
+    char *path = NULL, *old_path = NULL;
+    plat_stamp st;
+    memset(&st, 0, sizeof st);
     if (home && *home) {
-        char *path = plat_path_join(home, "crpki.log");
-        if (path) {
+        path = plat_path_join(home, LOG_FILE);
+        old_path = plat_path_join(home, LOG_OLD_FILE);
+        if (path && old_path) {
             (void)plat_mkdir_p(home, PLAT_FILE_PRIVATE, NULL);
             f = plat_append_open(path, PLAT_FILE_PRIVATE);
-            free(path);
+            plat_file_stamp(path, &st);
         }
+    }
+    if (!f) {
+        free(path);
+        free(old_path);
+        path = old_path = NULL;
     }
     plat_mutex_lock(m);
     plat_append *old = g_file;
+    char *op = g_path, *oo = g_old_path;
     g_file = f;
+    g_path = path;
+    g_old_path = old_path;
+    g_opened = st;
     atomic_store(&g_level, f ? lvl : LEVEL_OFF);
     plat_mutex_unlock(m);
     plat_append_close(old);
+    free(op);
+    free(oo);
+}
+
+void log_set_max_bytes(size_t bytes)
+{
+    g_max_bytes = bytes;
+}
+
+/* Before a line of len bytes, under g_mu: the file at the path is the one
+ * g_file writes (another process may have moved it on: then it is reopened)
+ * and the line fits under the cap (else the file moves on to crpki.1.log and
+ * a new one starts). Best effort, as all logging. */
+static void keep_under_cap(size_t len)
+{
+    size_t max = g_max_bytes ? g_max_bytes : LOG_MAX_BYTES;
+    plat_stamp st;
+    int exists = plat_file_stamp(g_path, &st);
+    int same = exists && st.v[0] == g_opened.v[0] && st.v[1] == g_opened.v[1];
+    if (same && st.v[2] + len <= max)
+        return;
+    if (same) { /* ours and full: move it on */
+        crpki_error_info ignore;
+        plat_rename(g_path, g_old_path, &ignore);
+    }
+    plat_append *f = plat_append_open(g_path, PLAT_FILE_PRIVATE);
+    if (!f)
+        return; /* keep writing where we were */
+    plat_append_close(g_file);
+    g_file = f;
+    plat_file_stamp(g_path, &g_opened);
 }
 
 void log_close(void)
@@ -111,10 +158,14 @@ void log_close(void)
         return;
     plat_mutex_lock(m);
     plat_append *old = g_file;
+    char *op = g_path, *oo = g_old_path;
     g_file = NULL;
+    g_path = g_old_path = NULL;
     atomic_store(&g_level, LEVEL_OFF);
     plat_mutex_unlock(m);
     plat_append_close(old);
+    free(op);
+    free(oo);
 }
 
 int log_enabled(crpki_log_level level)
@@ -170,7 +221,9 @@ void log_write(crpki_log_level level, const char *module, const char *fmt, ...)
     if (!mu)
         return;
     plat_mutex_lock(mu);
-    if (g_file)
+    if (g_file) {
+        keep_under_cap(len);
         (void)plat_append_write(g_file, line, len);
+    }
     plat_mutex_unlock(mu);
 }

@@ -345,8 +345,96 @@ static void concurrent_threads_never_interleave_lines(void **state)
     check_concurrent_lines(f->file, "thread", WRITERS);
 }
 
+/* ---- the cap (issue 28 N15) ---------------------------------------------- */
+
+#define CAP       8192
+#define CAP_LINES 3000
+
+static uint64_t size_of(const char *path)
+{
+    plat_stamp st;
+    return plat_file_stamp(path, &st) ? st.v[2] : 0;
+}
+
+static void capped_lines(const char *who, int n)
+{
+    for (int i = 0; i < n; i++)
+        log_write(CRPKI_LOG_INFO, "cap", "%s line %d %s end", who, i, FILLER);
+}
+
+/* An application failing in a loop: thousands of lines, and the two files
+ * together never above twice the cap; the newest lines kept, in order. */
+static void the_log_stays_under_its_cap(void **state)
+{
+    fixture *f = *state;
+    char *old = plat_path_join(f->dir, LOG_OLD_FILE);
+    log_set_max_bytes(CAP);
+    log_open(f->dir, CRPKI_LOG_INFO);
+    uint64_t most = 0;
+    for (int i = 0; i < CAP_LINES; i++) {
+        log_write(CRPKI_LOG_INFO, "cap", "one line %d %s end", i, FILLER);
+        uint64_t now = size_of(f->file) + size_of(old);
+        most = now > most ? now : most;
+        assert_true(size_of(f->file) <= CAP);
+    }
+    log_close();
+    log_set_max_bytes(0);
+    assert_true(most <= 2 * CAP);
+    size_t n, m;
+    char **cur = read_lines(f->file, &n), **prev = read_lines(old, &m);
+    assert_true(n > 0 && m > 0);
+    int last = -1, first = -1, prev_last = -1;
+    sscanf(check_line(cur[n - 1], "INFO", 0, "cap"), "one line %d", &last);
+    sscanf(check_line(cur[0], "INFO", 0, "cap"), "one line %d", &first);
+    sscanf(check_line(prev[m - 1], "INFO", 0, "cap"), "one line %d", &prev_last);
+    assert_int_equal(last, CAP_LINES - 1);  /* the newest is there */
+    assert_int_equal(prev_last, first - 1); /* nothing lost between the two */
+    free_lines(cur);
+    free_lines(prev);
+    free(old);
+}
+
+static void processes_writing_at_once_stay_under_the_cap(void **state)
+{
+    fixture *f = *state;
+    enum { PROCS = 3 };
+    tu_proc *p[PROCS];
+    char role[16];
+    for (int i = 0; i < PROCS; i++) {
+        snprintf(role, sizeof role, "capped%d", i);
+        assert_non_null(p[i] = tu_spawn(role, f->dir));
+    }
+    char *go = plat_path_join(f->dir, "go");
+    assert_int_equal(tu_write_str(go, "go"), 0);
+    free(go);
+    for (int i = 0; i < PROCS; i++)
+        assert_int_equal(tu_wait(p[i]), 0);
+    char *old = plat_path_join(f->dir, LOG_OLD_FILE);
+    /* a line per process may land past a move another one just made */
+    assert_true(size_of(f->file) <= CAP + PROCS * 512);
+    assert_true(size_of(old) <= CAP + PROCS * 512);
+    size_t n;
+    char **lines = read_lines(f->file, &n);
+    for (size_t k = 0; k < n; k++) /* every line whole */
+        assert_non_null(strstr(check_line(lines[k], "INFO", 0, "cap"), " end"));
+    free_lines(lines);
+    free(old);
+}
+
 int tu_child_main(const char *role, const char *arg)
 {
+    if (strncmp(role, "capped", 6) == 0) {
+        char *go = plat_path_join(arg, "go");
+        int ok = tu_wait_for_file(go, 20000);
+        free(go);
+        if (!ok)
+            return 3;
+        log_set_max_bytes(CAP);
+        log_open(arg, CRPKI_LOG_INFO);
+        capped_lines(role, CAP_LINES / 3);
+        log_close();
+        return 0;
+    }
     if (strncmp(role, "writer", 6) != 0)
         return 2;
     char *go = plat_path_join(arg, "go");
@@ -402,6 +490,9 @@ int main(int argc, char **argv)
                                         teardown),
         cmocka_unit_test_setup_teardown(concurrent_threads_never_interleave_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_processes_never_interleave_lines, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(the_log_stays_under_its_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(processes_writing_at_once_stay_under_the_cap, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

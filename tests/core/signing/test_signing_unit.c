@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log/log.h"
 #include "base/platform/plat_fs.h"
 #include "base/platform/plat_thread.h"
 #include "core/crypto/crypto_cert.h"
@@ -481,6 +482,33 @@ static void a_certificate_out_of_its_period_is_refused(void **state)
     free(path);
 }
 
+/* An application retrying a failing signature in a loop (issue 28 N15):
+ * thousands of failures, and the log never above its cap. */
+static void failing_in_a_loop_keeps_the_log_under_its_cap(void **state)
+{
+    (void)state;
+    enum { CAP = 16384 };
+    log_set_max_bytes(CAP);
+    catalog_entry k = rsa_key();
+    char *cur = plat_path_join(home, LOG_FILE), *old = plat_path_join(home, LOG_OLD_FILE);
+    for (int i = 0; i < 3000; i++) {
+        assert_int_equal(sign_with(&k, CRPKI_PAD_PKCS1, CRPKI_HASH_SHA256, 32, 0, 0, 1024),
+                         CRPKI_E_CONFIG);
+        plat_stamp a, b;
+        uint64_t total =
+            (plat_file_stamp(cur, &a) ? a.v[2] : 0) + (plat_file_stamp(old, &b) ? b.v[2] : 0);
+        if (total > 2 * CAP)
+            fail_msg("after %d failures the log holds %llu bytes", i + 1,
+                     (unsigned long long)total);
+    }
+    plat_stamp st;
+    assert_true(plat_file_stamp(old, &st)); /* it did move on */
+    log_set_max_bytes(0);
+    plat_remove(old, NULL);
+    free(cur);
+    free(old);
+}
+
 static void empty_catalog_has_no_keys(void **state)
 {
     (void)state;
@@ -572,6 +600,8 @@ int main(void)
                                         session_teardown),
         cmocka_unit_test_setup_teardown(a_certificate_out_of_its_period_is_refused, session_setup,
                                         session_teardown),
+        cmocka_unit_test_setup_teardown(failing_in_a_loop_keeps_the_log_under_its_cap,
+                                        session_setup, session_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
