@@ -7,8 +7,8 @@
 /* Loads the module; its C_GetFunctionList, or NULL after a message. */
 void *p11t_load(const char *path);
 void p11t_unload(void);
-/* Runs fn in a forked child: 0 when the child exited 0, 1 when it did not,
- * -1 where the OS has no fork. */
+/* Runs fn in a forked child: 0 when the child exited 0, 1 when it did not
+ * (or hung for 60 s: SIGALRM), -1 where the OS has no fork. */
 int p11t_in_child(int (*fn)(void));
 
 #endif

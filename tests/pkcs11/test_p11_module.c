@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/platform/plat_env.h"
 #include "base/platform/plat_thread.h"
 #include "core/crypto/crypto.h"
 #include "p11_test_os.h"
@@ -430,7 +431,28 @@ static int child(void)
     return g_fail > fail0;
 }
 
-/* 1 when a forked child signed too (one more signature to verify). */
+/* Signs until told to stop (the artifact of the last one is verified). */
+static volatile int g_busy_stop, g_busy_signed;
+static void busy_sign(void *arg)
+{
+    (void)arg;
+    CK_MECHANISM m = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    while (!g_busy_stop)
+        if (sign_artifact(0, &m, CRPKI_HASH_SHA256, "while children are forked", "p11_busy",
+                          "digest:sha256\n") == CKR_OK)
+            g_busy_signed++;
+}
+
+/* A child forked while another thread of the parent signs and logs:
+ * initializing and finalizing must not wait on a lock the parent's thread
+ * held at the fork (issue 28 N3). */
+static int child_init_only(void)
+{
+    return F->C_Initialize(NULL) == CKR_OK && F->C_Finalize(NULL) == CKR_OK ? 0 : 1;
+}
+
+/* How many more signatures to verify: the forked child's, and the last of
+ * the thread that signed while children were forked. */
 static int threads_and_fork(void)
 {
     step("four threads sign at once");
@@ -456,7 +478,22 @@ static int threads_and_fork(void)
     CHECK(r == 0, "the child failed");
     CK_ULONG n = 0;
     RV(F->C_GetSlotList(CK_TRUE, NULL, &n), CKR_OK); /* the parent is untouched */
-    return 1;
+
+    step("a thread signs while the parent forks 50 children that initialize");
+    svctest_phone("approve 0");
+    g_busy_stop = 0;
+    plat_thread *bt = plat_thread_start(busy_sign, NULL);
+    CHECK(bt != NULL, "the signing thread");
+    int failed = 0;
+    for (int i = 0; i < 50; i++)
+        failed += p11t_in_child(child_init_only) != 0;
+    g_busy_stop = 1;
+    if (bt)
+        plat_thread_join(bt);
+    CHECK(failed == 0, "%d of 50 children failed or hung", failed);
+    printf("the thread signed %d times while 50 children were forked\n", g_busy_signed);
+    svctest_phone("approve 50");
+    return 1 + (g_busy_signed > 0); /* the child's, and the busy thread's last */
 }
 
 static void waiting_sign(void *arg)
@@ -502,6 +539,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_p11_module MODULE\n");
         return 2;
     }
+    /* every call logs: the forks below meet the log's lock often */
+    plat_setenv("CRPKI_LOG_LEVEL", "debug");
     CK_C_GetFunctionList get = (CK_C_GetFunctionList)p11t_load(argv[1]);
     if (!get || get(NULL) != CKR_ARGUMENTS_BAD || get(&F) != CKR_OK || !F) {
         fprintf(stderr, "C_GetFunctionList failed\n");

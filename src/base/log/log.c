@@ -31,7 +31,21 @@ static size_t g_max_bytes;        /* 0: LOG_MAX_BYTES */
 
 static const char *const LEVEL_NAMES[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 
-/* Created on first use; a lost race frees its own. */
+/* A forked child's copy of its parent's lock: kept reachable, never used
+ * (a thread the child does not have may have held it at the fork). */
+static plat_mutex *volatile g_parent_mu;
+
+static void log_after_fork(void)
+{
+    plat_mutex *fresh = plat_mutex_new();
+    if (!fresh)
+        return;
+    g_parent_mu = atomic_exchange(&g_mu, fresh);
+}
+
+/* Created on first use; a lost race frees its own. The winner sets the
+ * fork rule: a child starts with a lock of its own (the PKCS#11 module's
+ * children log through C_Initialize). */
 static plat_mutex *log_mutex(void)
 {
     plat_mutex *m = atomic_load(&g_mu);
@@ -45,6 +59,7 @@ static plat_mutex *log_mutex(void)
         plat_mutex_free(fresh);
         return expected;
     }
+    plat_at_fork_child(log_after_fork);
     return fresh;
 }
 

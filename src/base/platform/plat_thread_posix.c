@@ -3,10 +3,14 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "base/util/text.h" /* text_civil_from_days */
 
 struct plat_mutex {
     pthread_mutex_t m;
@@ -99,22 +103,36 @@ void plat_sleep_ms(unsigned ms)
         ;
 }
 
+/* The offset from UTC of the hour g_off_hour (UTC hours since 1970):
+ * localtime_r once an hour (offsets change on hour boundaries), the rest by
+ * arithmetic. localtime_r takes the C library's time-zone lock; a child
+ * forked while another thread held it would wait forever for it at its
+ * first log line, so the log's clock keeps to it as little as it can. */
+static atomic_llong g_off_hour = -1;
+static atomic_int g_off_s;
+
 void plat_localtime_now(plat_localtime *t)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    time_t s = ts.tv_sec;
-    struct tm tm;
-    if (!localtime_r(&s, &tm)) {
-        *t = (plat_localtime){1970, 1, 1, 0, 0, 0, 0, 0};
-        return;
+    int64_t s = ts.tv_sec, hour = s >= 0 ? s / 3600 : -1 - (-1 - s) / 3600;
+    if (atomic_load(&g_off_hour) != hour) {
+        time_t now = (time_t)s;
+        struct tm tm;
+        atomic_store(&g_off_s, localtime_r(&now, &tm) ? (int)tm.tm_gmtoff : 0);
+        atomic_store(&g_off_hour, hour);
     }
-    t->year = tm.tm_year + 1900;
-    t->month = tm.tm_mon + 1;
-    t->day = tm.tm_mday;
-    t->hour = tm.tm_hour;
-    t->min = tm.tm_min;
-    t->sec = tm.tm_sec;
+    int off = atomic_load(&g_off_s);
+    int64_t local = s + off, days = local >= 0 ? local / 86400 : -1 - (-1 - local) / 86400;
+    int64_t rem = local - days * 86400, y;
+    unsigned m, d;
+    text_civil_from_days(days, &y, &m, &d);
+    t->year = (int)y;
+    t->month = (int)m;
+    t->day = (int)d;
+    t->hour = (int)(rem / 3600);
+    t->min = (int)(rem % 3600 / 60);
+    t->sec = (int)(rem % 60);
     t->msec = (int)(ts.tv_nsec / 1000000L);
-    t->utc_offset_min = (int)(tm.tm_gmtoff / 60);
+    t->utc_offset_min = off / 60;
 }

@@ -669,10 +669,28 @@ crpki_err signing_sign_many(signing_session *s, const signing_params *p, const u
 
 /* ---- the program: its name, its path, its publisher --------------------------------- */
 
+/* The states of what is made once per process: 0 not yet, 1 being made, 2
+ * ready. */
+static atomic_int name_state, path_state, pub_state, fork_rule;
+
+/* In a forked child the thread that was making one is gone: what it had not
+ * finished is made again, not waited for forever. */
+static void program_after_fork(void)
+{
+    atomic_int *const states[] = {&name_state, &path_state, &pub_state};
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        int busy = 1;
+        atomic_compare_exchange_strong(states[i], &busy, 0);
+    }
+}
+
 /* Made once per process, on first use; other threads wait for it. */
 static void once(atomic_int *state, void (*make)(void))
 {
-    int expect = 0; /* 0 not yet, 1 being made, 2 ready */
+    int expect = 0;
+    if (atomic_compare_exchange_strong(&fork_rule, &expect, 1))
+        plat_at_fork_child(program_after_fork);
+    expect = 0;
     if (atomic_compare_exchange_strong(state, &expect, 1)) {
         make();
         atomic_store(state, 2);
@@ -702,8 +720,7 @@ static void make_name(void)
 
 const char *signing_program(void)
 {
-    static atomic_int state;
-    once(&state, make_name);
+    once(&name_state, make_name);
     return prog_name;
 }
 
@@ -717,8 +734,7 @@ static void make_path(void)
 
 const char *signing_program_path(void)
 {
-    static atomic_int state;
-    once(&state, make_path);
+    once(&path_state, make_path);
     return prog_path;
 }
 
@@ -759,8 +775,7 @@ static void make_publisher(void)
 
 const char *signing_program_publisher(void)
 {
-    static atomic_int state;
-    once(&state, make_publisher);
+    once(&pub_state, make_publisher);
     return pub_line;
 }
 

@@ -15,6 +15,11 @@
 #include "base/platform/plat_thread.h"
 #include "testutil.h"
 
+#ifndef _WIN32
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
 typedef struct {
     char *dir;
     char *file;
@@ -421,6 +426,62 @@ static void processes_writing_at_once_stay_under_the_cap(void **state)
     free(old);
 }
 
+#ifndef _WIN32
+/* ---- fork (issue 28 N3) --------------------------------------------------- */
+
+/* each child costs a second under valgrind; the PKCS#11 module's test forks
+   50 while a thread signs */
+#define CHILDREN_FORKED 20
+
+static volatile int g_logging_stop;
+/* global: reachable from a child's memory too (valgrind in the children) */
+static plat_thread *g_busy;
+
+static void log_busily(void *arg)
+{
+    (void)arg;
+    static char big[1800];
+    memset(big, 'x', sizeof big - 1);
+    while (!g_logging_stop)
+        log_write(CRPKI_LOG_INFO, "busy", "%s", big);
+}
+
+/* A child forked while another thread of the parent is inside the log's
+ * lock must still log: the lock a thread the child does not have held at
+ * the fork would never be released (the log's lock; the C library's
+ * time-zone lock, which the log's clock therefore keeps to once an hour).
+ * Each child is given 10 s. */
+static void a_child_forked_while_another_thread_logs_can_log(void **state)
+{
+    fixture *f = *state;
+    log_open(f->dir, CRPKI_LOG_INFO);
+    g_logging_stop = 0;
+    g_busy = plat_thread_start(log_busily, NULL);
+    assert_non_null(g_busy);
+    int failed = 0;
+    for (int i = 0; i < CHILDREN_FORKED; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            alarm(10);
+            log_open(f->dir, CRPKI_LOG_INFO);
+            log_write(CRPKI_LOG_INFO, "child", "forked child %d", i);
+            log_close();
+            _exit(0);
+        }
+        int st = 0;
+        if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            failed++;
+    }
+    g_logging_stop = 1;
+    plat_thread_join(g_busy);
+    g_busy = NULL;
+    log_close();
+    if (failed)
+        fail_msg("%d of %d children hung or failed", failed, CHILDREN_FORKED);
+}
+#endif
+
 int tu_child_main(const char *role, const char *arg)
 {
     if (strncmp(role, "capped", 6) == 0) {
@@ -491,6 +552,10 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(concurrent_threads_never_interleave_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_processes_never_interleave_lines, setup,
                                         teardown),
+#ifndef _WIN32
+        cmocka_unit_test_setup_teardown(a_child_forked_while_another_thread_logs_can_log, setup,
+                                        teardown),
+#endif
         cmocka_unit_test_setup_teardown(the_log_stays_under_its_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(processes_writing_at_once_stay_under_the_cap, setup,
                                         teardown),
