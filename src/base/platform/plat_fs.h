@@ -21,6 +21,14 @@ char *plat_path_join(const char *dir, const char *name);
  * after the content. */
 crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *len, int *too_big,
                          crpki_error_info *ei);
+/* plat_read_file for a file of the user's own directory that decides what
+ * the user's programs do (config.json, keys.json). POSIX: refused
+ * (CRPKI_E_CONFIG) when it is a symbolic link, not owned by the user or
+ * writable by others, or its folder is not the user's or others may write
+ * to it (tokens.dat keeps the same rule: plat_protect.h). Windows: as
+ * plat_read_file (the profile's ACL keeps other users out). */
+crpki_err plat_read_own_file(const char *path, size_t max, uint8_t **data, size_t *len,
+                             int *too_big, crpki_error_info *ei);
 
 typedef enum {
     PLAT_FILE_PUBLIC = 0, /* POSIX 0644 (before umask) */

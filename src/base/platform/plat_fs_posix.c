@@ -36,32 +36,18 @@ char *plat_path_join(const char *dir, const char *name)
     return p;
 }
 
-crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *len, int *too_big,
-                         crpki_error_info *ei)
+/* The content of the open regular file fd (sb its fstat), closed here. */
+static crpki_err read_fd(int fd, const struct stat *st, const char *path, size_t max,
+                         uint8_t **data, size_t *len, int *too_big, crpki_error_info *ei)
 {
-    *data = NULL;
-    *len = 0;
-    if (too_big)
-        *too_big = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return CRPKI_OK;
-        return fail_with(ei, CRPKI_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return fail_with(ei, CRPKI_E_IO, "%s: not a regular file", path);
-    }
-    if ((uint64_t)sb.st_size > max) {
+    if ((uint64_t)st->st_size > max) {
         close(fd);
         if (too_big)
             *too_big = 1;
         return fail_with(ei, CRPKI_E_IO, "%s: larger than %lu bytes", path, (unsigned long)max);
     }
     /* read up to max + 1 in case the file grew since fstat */
-    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    size_t cap = (size_t)st->st_size + 1, n = 0;
     uint8_t *buf = malloc(cap + 1);
     if (!buf) {
         close(fd);
@@ -111,6 +97,80 @@ crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *l
     *data = buf;
     *len = n;
     return CRPKI_OK;
+}
+
+crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *len, int *too_big,
+                         crpki_error_info *ei)
+{
+    *data = NULL;
+    *len = 0;
+    if (too_big)
+        *too_big = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return CRPKI_OK;
+        return fail_with(ei, CRPKI_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return fail_with(ei, CRPKI_E_IO, "%s: not a regular file", path);
+    }
+    return read_fd(fd, &sb, path, max, data, len, too_big, ei);
+}
+
+/* Whether another user could have put in what st describes: not ours, or
+ * writable by others (a directory without the sticky bit). */
+static int foreign(const struct stat *st)
+{
+    return st->st_uid != geteuid() ||
+           ((st->st_mode & S_IWOTH) && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)));
+}
+
+crpki_err plat_read_own_file(const char *path, size_t max, uint8_t **data, size_t *len,
+                             int *too_big, crpki_error_info *ei)
+{
+    *data = NULL;
+    *len = 0;
+    if (too_big)
+        *too_big = 0;
+    /* the directory first: whoever may replace files in it decides them */
+    char *dir = strdup(path);
+    if (!dir)
+        return fail_with(ei, CRPKI_E_NO_MEMORY, "%s: reading", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    struct stat ds;
+    int dir_bad = slash && stat(dir, &ds) == 0 && foreign(&ds);
+    free(dir);
+    if (dir_bad)
+        return fail_with(ei, CRPKI_E_CONFIG,
+                         "%s: its folder is not the user's own or others may write to it: "
+                         "refused",
+                         path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return CRPKI_OK;
+        if (errno == ELOOP)
+            return fail_with(ei, CRPKI_E_CONFIG, "%s: a symbolic link: refused", path);
+        return fail_with(ei, CRPKI_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return fail_with(ei, CRPKI_E_IO, "%s: not a regular file", path);
+    }
+    if (foreign(&sb)) {
+        close(fd);
+        return fail_with(ei, CRPKI_E_CONFIG,
+                         "%s: owned by user %lu or writable by others: refused (chmod o-w, "
+                         "chown to the user)",
+                         path, (unsigned long)sb.st_uid);
+    }
+    return read_fd(fd, &sb, path, max, data, len, too_big, ei);
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)

@@ -98,6 +98,12 @@ crpki_err plat_read_file(const char *path, size_t max, uint8_t **data, size_t *l
     return CRPKI_OK;
 }
 
+crpki_err plat_read_own_file(const char *path, size_t max, uint8_t **data, size_t *len,
+                             int *too_big, crpki_error_info *ei)
+{
+    return plat_read_file(path, max, data, len, too_big, ei);
+}
+
 static int write_all(HANDLE h, const uint8_t *p, size_t n)
 {
     while (n > 0) {

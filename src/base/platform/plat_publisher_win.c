@@ -1,5 +1,9 @@
 /* plat_publisher on Windows: Authenticode through WinVerifyTrust
- * (plat_publisher.h). */
+ * (plat_publisher.h). wintrust.dll is loaded from the system folder when a
+ * publisher is first asked, not imported: its import library also exports
+ * DllRegisterServer, which the 32-bit CSP's stdcall fixup would otherwise
+ * bind its own DllRegisterServer export to (and a DLL loaded into every
+ * signing application should not load what it does not need). */
 #include "base/platform/plat_publisher.h"
 
 #include <windows.h>
@@ -14,10 +18,25 @@
  * (no network at signing time but the service's). */
 #define CHAIN_IGNORED (CERT_TRUST_REVOCATION_STATUS_UNKNOWN | CERT_TRUST_IS_OFFLINE_REVOCATION)
 
+typedef LONG(WINAPI *verify_fn)(HWND, GUID *, LPVOID);
+typedef CRYPT_PROVIDER_DATA *(WINAPI *prov_data_fn)(HANDLE);
+typedef CRYPT_PROVIDER_SGNR *(WINAPI *signer_fn)(CRYPT_PROVIDER_DATA *, DWORD, BOOL, DWORD);
+
 plat_pub_state plat_program_publisher(char *name, size_t n)
 {
     if (n)
         name[0] = '\0';
+    HMODULE wt = LoadLibraryExW(L"wintrust.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    verify_fn verify = wt ? (verify_fn)(void *)GetProcAddress(wt, "WinVerifyTrust") : NULL;
+    prov_data_fn prov_data =
+        wt ? (prov_data_fn)(void *)GetProcAddress(wt, "WTHelperProvDataFromStateData") : NULL;
+    signer_fn signer =
+        wt ? (signer_fn)(void *)GetProcAddress(wt, "WTHelperGetProvSignerFromChain") : NULL;
+    if (!verify || !prov_data || !signer) {
+        if (wt)
+            FreeLibrary(wt);
+        return PLAT_PUB_UNTRUSTED; /* cannot tell: never "verified" */
+    }
     wchar_t path[32768];
     DWORD len = sizeof path / sizeof path[0];
     if (!QueryFullProcessImageNameW(GetCurrentProcess(), 0, path, &len))
@@ -36,7 +55,7 @@ plat_pub_state plat_program_publisher(char *name, size_t n)
     wd.dwStateAction = WTD_STATEACTION_VERIFY;
     wd.dwProvFlags = WTD_CACHE_ONLY_URL_RETRIEVAL | WTD_REVOCATION_CHECK_NONE;
     GUID action = WINTRUST_ACTION_GENERIC_VERIFY_V2;
-    LONG r = WinVerifyTrust(NULL, &action, &wd);
+    LONG r = verify(NULL, &action, &wd);
     plat_pub_state st = PLAT_PUB_UNTRUSTED;
     if (r == TRUST_E_NOSIGNATURE || r == TRUST_E_SUBJECT_FORM_UNKNOWN ||
         r == TRUST_E_PROVIDER_UNKNOWN) {
@@ -44,8 +63,8 @@ plat_pub_state plat_program_publisher(char *name, size_t n)
     } else if (r == ERROR_SUCCESS) {
         /* and the signer's chain ends at a trusted root: the policy of some
            systems (Wine's) passes an untrusted root, Windows' does not */
-        CRYPT_PROVIDER_DATA *pd = WTHelperProvDataFromStateData(wd.hWVTStateData);
-        CRYPT_PROVIDER_SGNR *sg = pd ? WTHelperGetProvSignerFromChain(pd, 0, FALSE, 0) : NULL;
+        CRYPT_PROVIDER_DATA *pd = prov_data(wd.hWVTStateData);
+        CRYPT_PROVIDER_SGNR *sg = pd ? signer(pd, 0, FALSE, 0) : NULL;
         if (sg && sg->pChainContext && sg->csCertChain > 0 && sg->pasCertChain[0].pCert &&
             (sg->pChainContext->TrustStatus.dwErrorStatus & ~(DWORD)CHAIN_IGNORED) == 0) {
             wchar_t w[256];
@@ -58,6 +77,7 @@ plat_pub_state plat_program_publisher(char *name, size_t n)
         }
     }
     wd.dwStateAction = WTD_STATEACTION_CLOSE;
-    WinVerifyTrust(NULL, &action, &wd);
+    verify(NULL, &action, &wd);
+    FreeLibrary(wt);
     return st;
 }

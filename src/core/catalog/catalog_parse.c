@@ -365,7 +365,7 @@ crpki_err catalog_load(const char *home, catalog_keys *out, crpki_error_info *ei
     uint8_t *data = NULL;
     size_t len = 0;
     int too_big = 0;
-    crpki_err r = plat_read_file(path, CATALOG_MAX_BYTES, &data, &len, &too_big, ei);
+    crpki_err r = plat_read_own_file(path, CATALOG_MAX_BYTES, &data, &len, &too_big, ei);
     if (too_big)
         r = fail_with(ei, CRPKI_E_CONFIG, CAT_FILE ": larger than %u bytes", CATALOG_MAX_BYTES);
     else if (r == CRPKI_OK && data)

@@ -66,7 +66,10 @@ static crpki_err apply_file(const char *label, const char *path, crpki_config *c
     size_t len = 0;
     int too_big = 0;
     crpki_error_info local;
-    crpki_err r = plat_read_file(path, CONFIG_MAX_BYTES, &data, &len, &too_big, &local);
+    /* the user's own file: another user must not be able to put it there;
+       the administrator's is judged by its ACL (config_load_at) */
+    crpki_err r = admin ? plat_read_file(path, CONFIG_MAX_BYTES, &data, &len, &too_big, &local)
+                        : plat_read_own_file(path, CONFIG_MAX_BYTES, &data, &len, &too_big, &local);
     if (too_big)
         return fail_with(ei, CRPKI_E_CONFIG, "%s: larger than %d bytes", label, CONFIG_MAX_BYTES);
     if (r != CRPKI_OK) {

@@ -1,5 +1,6 @@
 /* config: strict parse of every key, limits, save (the machine-wide layers:
  * test_config_machine.c). */
+#define _POSIX_C_SOURCE 200809L /* symlink */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #ifndef _WIN32
 #include <sys/stat.h>
+#include <unistd.h>
 #endif
 
 #include "crpki/config.h"
@@ -628,10 +630,52 @@ static void client_options_carry_the_configuration(void **state)
     crpki_config_free(&cfg);
 }
 
+#ifndef _WIN32
+/* Issue 28 N13: the user's own files decide what the user's programs do
+ * (the service, the proxy, which key signs); one another user could have put
+ * there is refused: writable by others, a symbolic link, a folder others may
+ * write to. keys.json follows the same rule (catalog_parse.c). */
+static void a_user_file_another_user_could_change_is_refused(void **state)
+{
+    fixture *f = *state;
+    crpki_config cfg;
+    crpki_error_info ei;
+    assert_int_equal(tu_write_str(f->user, "{\"approval_ui\": \"none\"}"), 0);
+    assert_int_equal(chmod(f->user, 0600), 0);
+    assert_int_equal(crpki_config_load_files(NULL, f->user, f->dir, &cfg, &ei), CRPKI_OK);
+    assert_int_equal(cfg.approval_ui, CRPKI_UI_NONE);
+    crpki_config_free(&cfg);
+    assert_int_equal(chmod(f->user, 0666), 0);
+    assert_int_equal(crpki_config_load_files(NULL, f->user, f->dir, &cfg, &ei), CRPKI_E_CONFIG);
+    assert_non_null(strstr(ei.detail, "writable by others"));
+    assert_int_equal(chmod(f->user, 0600), 0);
+    /* a symbolic link (to a file the user may not even own) */
+    char *real = plat_path_join(f->dir, "elsewhere.json");
+    assert_int_equal(tu_write_str(real, "{}"), 0);
+    remove(f->user);
+    assert_int_equal(symlink(real, f->user), 0);
+    assert_int_equal(crpki_config_load_files(NULL, f->user, f->dir, &cfg, &ei), CRPKI_E_CONFIG);
+    assert_non_null(strstr(ei.detail, "symbolic link"));
+    remove(f->user);
+    remove(real);
+    free(real);
+    /* the folder: anyone may put a file there */
+    assert_int_equal(tu_write_str(f->user, "{}"), 0);
+    assert_int_equal(chmod(f->dir, 0777), 0);
+    assert_int_equal(crpki_config_load_files(NULL, f->user, f->dir, &cfg, &ei), CRPKI_E_CONFIG);
+    assert_non_null(strstr(ei.detail, "folder"));
+    assert_int_equal(chmod(f->dir, 0700), 0);
+    remove(f->user);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(missing_files_give_defaults),
+#ifndef _WIN32
+        T(a_user_file_another_user_could_change_is_refused),
+#endif
         T(empty_object_gives_defaults),
         T(every_key_valid_is_taken),
         T(service_url_http_is_refused),
