@@ -320,6 +320,14 @@ static DWORD sign_message(PCCERT_CONTEXT cert, const char *text, BYTE **out, DWO
     return 0;
 }
 
+/* The signed document for the driver's openssl cms -verify. */
+static void leave_cms(const char *name, const BYTE *p7, DWORD n, const char *doc)
+{
+    svctest_write_artifact(name, "p7s", p7, n);
+    svctest_write_artifact(name, "content", doc, strlen(doc));
+    svctest_expect_artifacts(1);
+}
+
 static int csp_mode(play_kind kind)
 {
     svctest_phone(""); /* the representative approves by the code only */
@@ -354,11 +362,8 @@ static int csp_mode(play_kind kind)
             CHECK(strstr(pp.what, "接続できません") != NULL, "the cause shown: %s", pp.what);
         CHECK(e == 0, "CryptSignMessage succeeded after the recovery: 0x%08lx", e);
         CHECK(approvals == 1, "one approval for the document: %d", approvals);
-        if (e == 0) {
-            svctest_write_artifact("recovered", "p7s", p7, n);
-            svctest_write_artifact("recovered", "content", doc, strlen(doc));
-            svctest_expect_artifacts(1);
-        }
+        if (e == 0)
+            leave_cms("recovered", p7, n, doc);
     }
     free(p7);
     CertFreeCertificateContext(cert);
@@ -496,11 +501,8 @@ static int publisher(pub_case pc, const char *ca_der)
         CHECK(strstr(desc, "_test.exe（発行元を確認できません）") != NULL,
               "the service recorded no publisher: %s", desc);
     }
-    if (e == 0) {
-        svctest_write_artifact("publisher", "p7s", p7, n);
-        svctest_write_artifact("publisher", "content", doc, strlen(doc));
-        svctest_expect_artifacts(1);
-    }
+    if (e == 0)
+        leave_cms("publisher", p7, n, doc);
     free(p7);
     CertFreeCertificateContext(cert);
     CertCloseStore(my, 0);

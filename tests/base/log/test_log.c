@@ -350,6 +350,24 @@ static void concurrent_threads_never_interleave_lines(void **state)
     check_concurrent_lines(f->file, "thread", WRITERS);
 }
 
+/* procs children ROLE0, ROLE1, ... (tu_child_main) started together on dir
+ * ("go"), each exiting 0. */
+static void run_writers(const char *dir, const char *role_prefix, int procs)
+{
+    tu_proc *p[8];
+    char role[16];
+    assert_true(procs <= 8);
+    for (int i = 0; i < procs; i++) {
+        snprintf(role, sizeof role, "%s%d", role_prefix, i);
+        assert_non_null(p[i] = tu_spawn(role, dir));
+    }
+    char *go = plat_path_join(dir, "go");
+    assert_int_equal(tu_write_str(go, "go"), 0);
+    free(go);
+    for (int i = 0; i < procs; i++)
+        assert_int_equal(tu_wait(p[i]), 0);
+}
+
 /* ---- the cap (issue 28 N15) ---------------------------------------------- */
 
 #define CAP       8192
@@ -403,17 +421,7 @@ static void processes_writing_at_once_stay_under_the_cap(void **state)
 {
     fixture *f = *state;
     enum { PROCS = 3 };
-    tu_proc *p[PROCS];
-    char role[16];
-    for (int i = 0; i < PROCS; i++) {
-        snprintf(role, sizeof role, "capped%d", i);
-        assert_non_null(p[i] = tu_spawn(role, f->dir));
-    }
-    char *go = plat_path_join(f->dir, "go");
-    assert_int_equal(tu_write_str(go, "go"), 0);
-    free(go);
-    for (int i = 0; i < PROCS; i++)
-        assert_int_equal(tu_wait(p[i]), 0);
+    run_writers(f->dir, "capped", PROCS);
     char *old = plat_path_join(f->dir, LOG_OLD_FILE);
     /* a line per process may land past a move another one just made */
     assert_true(size_of(f->file) <= CAP + PROCS * 512);
@@ -513,17 +521,7 @@ static void concurrent_processes_never_interleave_lines(void **state)
 {
     fixture *f = *state;
     enum { PROCS = 3 };
-    tu_proc *p[PROCS];
-    char role[8];
-    for (int i = 0; i < PROCS; i++) {
-        snprintf(role, sizeof role, "writer%d", i);
-        assert_non_null(p[i] = tu_spawn(role, f->dir));
-    }
-    char *go = plat_path_join(f->dir, "go");
-    assert_int_equal(tu_write_str(go, "go"), 0);
-    free(go);
-    for (int i = 0; i < PROCS; i++)
-        assert_int_equal(tu_wait(p[i]), 0);
+    run_writers(f->dir, "writer", PROCS);
     check_concurrent_lines(f->file, "proc", PROCS);
 }
 
