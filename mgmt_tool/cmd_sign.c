@@ -122,6 +122,10 @@ static crpki_err read_documents(sign_run *sr, crpki_error_info *ei)
             return CRPKI_E_NO_MEMORY;
         snprintf(x->out, fl + 5, "%s.p7s", x->file);
         r = crypto_digest(CRPKI_HASH_SHA256, x->data, x->len, md, sizeof md);
+        /* the digest is all the CMS needs (detached): one file in memory at
+           a time, not all of them until the end (issue 28 N10) */
+        free(x->data);
+        x->data = NULL;
         if (r == CRPKI_OK)
             r = cms_prepare(md, now, &x->prep, ei);
         if (r != CRPKI_OK)

@@ -9,6 +9,7 @@
 #include "base/error/fail.h"
 #include "base/platform/plat_clock.h"
 #include "base/platform/plat_fs.h"
+#include "base/platform/plat_xlock.h"
 #include "base/util/text.h"
 #include "base/util/text_clean.h"
 
@@ -127,12 +128,19 @@ crpki_err history_append(const char *home, const history_record *r, crpki_error_
     if ((e = plat_mkdir_p(home, PLAT_FILE_PRIVATE, ei)) != CRPKI_OK)
         goto out;
     plat_stamp st;
-    if (plat_file_stamp(path, &st) == 1 &&
-        st.v[2] >= (g_max_bytes ? g_max_bytes : HISTORY_MAX_BYTES)) {
-        /* Two processes may both rotate: the second moves a fresh file over
-           the first's old one, so older records go, never the newest. */
+    size_t max = g_max_bytes ? g_max_bytes : HISTORY_MAX_BYTES;
+    if (plat_file_stamp(path, &st) == 1 && st.v[2] >= max) {
+        /* Under the state directory's lock, and only if the file is still
+           full: two processes that both saw it full would otherwise both
+           move it on, the second a fresh file over the first's full
+           generation (issue 28 N9). No lock in 2 s: not moved this time. */
+        plat_xlock *l = NULL;
         crpki_error_info ignore;
-        plat_rename(path, old, &ignore);
+        if (plat_xlock_acquire(home, 2000, &l, &ignore) == CRPKI_OK) {
+            if (plat_file_stamp(path, &st) == 1 && st.v[2] >= max)
+                plat_rename(path, old, &ignore);
+            plat_xlock_release(l);
+        }
     }
     size_t n = strlen(line);
     line[n] = '\n'; /* over the NUL: one write of line + newline */

@@ -204,9 +204,13 @@ static void rotation_keeps_the_newest(void **state)
     history_set_max_bytes(0);
 }
 
+#define SMALL_MAX 700
+
 int tu_child_main(const char *role, const char *arg)
 {
-    if (strcmp(role, "append") != 0)
+    if (strcmp(role, "append-small") == 0) /* a file moved on every few records */
+        history_set_max_bytes(SMALL_MAX);
+    else if (strcmp(role, "append") != 0)
         return 2;
     crpki_error_info ei;
     for (int i = 0; i < PER_CHILD; i++) {
@@ -215,6 +219,31 @@ int tu_child_main(const char *role, const char *arg)
             return 1;
     }
     return 0;
+}
+
+/* Issue 28 N9: processes that find the file full at once move it on once:
+ * the previous generation is always a full one, never a fresh file another
+ * process moved over it. */
+static void processes_moving_the_file_on_at_once_keep_a_full_generation(void **state)
+{
+    (void)state;
+    tu_proc *p[CHILDREN];
+    for (int i = 0; i < CHILDREN; i++)
+        assert_non_null(p[i] = tu_spawn("append-small", g_home));
+    for (int i = 0; i < CHILDREN; i++)
+        assert_int_equal(tu_wait(p[i]), 0);
+    char *old = plat_path_join(g_home, HISTORY_OLD_FILE);
+    plat_stamp st;
+    assert_int_equal(plat_file_stamp(old, &st), 1);
+    if (st.v[2] < SMALL_MAX)
+        fail_msg("the previous generation holds %llu bytes, under the %d it moved on at",
+                 (unsigned long long)st.v[2], SMALL_MAX);
+    free(old);
+    history_list l;
+    crpki_error_info ei;
+    assert_int_equal(history_read(g_home, 0, &l, &ei), CRPKI_OK);
+    assert_int_equal(l.broken, 0);
+    history_list_free(&l);
 }
 
 static void eight_processes_appending_leave_every_record_whole(void **state)
@@ -244,6 +273,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(an_impossible_time_is_a_broken_line, setup, teardown),
         cmocka_unit_test_setup_teardown(the_callers_text_is_stored_cleaned, setup, teardown),
         cmocka_unit_test_setup_teardown(rotation_keeps_the_newest, setup, teardown),
+        cmocka_unit_test_setup_teardown(processes_moving_the_file_on_at_once_keep_a_full_generation,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(eight_processes_appending_leave_every_record_whole, setup,
                                         teardown),
     };
