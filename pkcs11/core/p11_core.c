@@ -216,11 +216,10 @@ CK_RV p11_initialize(p11_backend_fn backend, CK_VOID_PTR init_args)
         /* the application's mutexes only: this module locks with the OS */
         if (fns == 4 && !(a->flags & CKF_OS_LOCKING_OK))
             return CKR_CANT_LOCK;
-        /* signing needs threads of its own (the approval dialog, the
-           client's long poll): PKCS#11 v2.40 5.4, a library that must
-           create them refuses */
-        if (a->flags & CKF_LIBRARY_CANT_CREATE_OS_THREADS)
-            return CKR_NEED_TO_CREATE_THREADS;
+        /* CKF_LIBRARY_CANT_CREATE_OS_THREADS is accepted: GnuTLS (p11tool,
+           through p11-kit) passes it, and refusing it (CKR_NEED_TO_CREATE_THREADS,
+           as issue 28 N12 proposed) left it unable to load the module. The
+           only threads a signature may start here are libcurl's resolver's. */
     }
     p11_lock();
     CK_RV rv = CKR_OK;

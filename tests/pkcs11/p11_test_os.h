@@ -10,5 +10,11 @@ void p11t_unload(void);
 /* Runs fn in a forked child: 0 when the child exited 0, 1 when it did not
  * (or hung for 60 s: SIGALRM), -1 where the OS has no fork. */
 int p11t_in_child(int (*fn)(void));
+/* The same, judged by what the child reports through a pipe, not by its
+ * exit status: a child forked while another thread of the parent was
+ * allocating exits with that thread's blocks unreachable, which valgrind and
+ * LeakSanitizer count against it. 0 when fn returned 0 within timeout_s, 1
+ * when it failed or hung, -1 without fork. */
+int p11t_in_child_reports(int (*fn)(void), unsigned timeout_s);
 
 #endif

@@ -3,6 +3,8 @@
 #include "p11_test_os.h"
 
 #include <dlfcn.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +26,33 @@ void p11t_unload(void)
     if (g_lib)
         dlclose(g_lib);
     g_lib = NULL;
+}
+
+int p11t_in_child_reports(int (*fn)(void), unsigned timeout_s)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return 1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        alarm(timeout_s);
+        char verdict = fn() == 0 ? 'y' : 'n';
+        (void)!write(fds[1], &verdict, 1);
+        _exit(0);
+    }
+    close(fds[1]);
+    char got = 0;
+    struct pollfd p = {fds[0], POLLIN, 0};
+    if (pid > 0 && poll(&p, 1, (int)(timeout_s + 5) * 1000) == 1)
+        (void)!read(fds[0], &got, 1);
+    close(fds[0]);
+    if (pid > 0) {
+        kill(pid, SIGKILL); /* gone already, or hung */
+        waitpid(pid, NULL, 0);
+    }
+    return pid < 0 ? 1 : got == 'y' ? 0 : 1;
 }
 
 int p11t_in_child(int (*fn)(void))

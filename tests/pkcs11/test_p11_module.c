@@ -121,10 +121,11 @@ static void library_rules(void)
     a.UnlockMutex = (CK_UNLOCKMUTEX)(void (*)(void))step;
     RV(F->C_Initialize(&a), CKR_CANT_LOCK); /* only the application's locks: no */
     memset(&a, 0, sizeof a);
-    /* signing makes threads of its own (issue 28 N12: PKCS#11 v2.40 5.4) */
+    /* what GnuTLS passes through p11-kit: accepted (p11_core.c says why) */
     a.flags = CKF_OS_LOCKING_OK | CKF_LIBRARY_CANT_CREATE_OS_THREADS;
-    RV(F->C_Initialize(&a), CKR_NEED_TO_CREATE_THREADS);
-    RV(F->C_GetSlotList(CK_FALSE, NULL, &n), CKR_CRYPTOKI_NOT_INITIALIZED);
+    RV(F->C_Initialize(&a), CKR_OK);
+    RV(F->C_Finalize(NULL), CKR_OK);
+    memset(&a, 0, sizeof a);
     a.flags = CKF_OS_LOCKING_OK;
     RV(F->C_Initialize(&a), CKR_OK);
     RV(F->C_Initialize(NULL), CKR_CRYPTOKI_ALREADY_INITIALIZED);
@@ -431,16 +432,22 @@ static int child(void)
     return g_fail > fail0;
 }
 
+#ifndef __SANITIZE_ADDRESS__ /* threads_and_fork says why */
 /* Signs until told to stop (the artifact of the last one is verified). */
 static volatile int g_busy_stop, g_busy_signed;
 static void busy_sign(void *arg)
 {
     (void)arg;
     CK_MECHANISM m = {CKM_SHA256_RSA_PKCS, NULL, 0};
-    while (!g_busy_stop)
-        if (sign_artifact(0, &m, CRPKI_HASH_SHA256, "while children are forked", "p11_busy",
-                          "digest:sha256\n") == CKR_OK)
+    char doc[64];
+    /* a new document each time: each one goes to the service (not the
+       session's signature cache) and waits for the phone, as a signing
+       application's thread does */
+    for (int i = 0; !g_busy_stop; i++) {
+        snprintf(doc, sizeof doc, "while children are forked %d", i);
+        if (sign_artifact(0, &m, CRPKI_HASH_SHA256, doc, "p11_busy", "digest:sha256\n") == CKR_OK)
             g_busy_signed++;
+    }
 }
 
 /* A child forked while another thread of the parent signs and logs:
@@ -450,6 +457,7 @@ static int child_init_only(void)
 {
     return F->C_Initialize(NULL) == CKR_OK && F->C_Finalize(NULL) == CKR_OK ? 0 : 1;
 }
+#endif
 
 /* How many more signatures to verify: the forked child's, and the last of
  * the thread that signed while children were forked. */
@@ -479,14 +487,22 @@ static int threads_and_fork(void)
     CK_ULONG n = 0;
     RV(F->C_GetSlotList(CK_TRUE, NULL, &n), CKR_OK); /* the parent is untouched */
 
+#ifdef __SANITIZE_ADDRESS__
+    /* ASan's own allocator keeps a lock a forked child inherits held when
+       another thread was allocating (GCC 12's libasan: the child waits in
+       its malloc, seen with gdb); the module's fork rule is checked by the
+       native and the valgrind runs of this test */
+    printf("the 50 forks while a thread signs: not under ASan (its allocator's lock)\n");
+    return 1;
+#else
     step("a thread signs while the parent forks 50 children that initialize");
-    svctest_phone("approve 0");
+    svctest_phone("approve 20");
     g_busy_stop = 0;
     plat_thread *bt = plat_thread_start(busy_sign, NULL);
     CHECK(bt != NULL, "the signing thread");
     int failed = 0;
     for (int i = 0; i < 50; i++)
-        failed += p11t_in_child(child_init_only) != 0;
+        failed += p11t_in_child_reports(child_init_only, 30) == 1;
     g_busy_stop = 1;
     if (bt)
         plat_thread_join(bt);
@@ -494,6 +510,7 @@ static int threads_and_fork(void)
     printf("the thread signed %d times while 50 children were forked\n", g_busy_signed);
     svctest_phone("approve 50");
     return 1 + (g_busy_signed > 0); /* the child's, and the busy thread's last */
+#endif
 }
 
 static void waiting_sign(void *arg)
