@@ -34,3 +34,5 @@ make() { # NAME START END
     echo
     echo "#endif"
 } >"$here/validity_certs.h"
+# in the tree's one style (scripts/test checks every .h)
+clang-format -i "$here/validity_certs.h"
