@@ -163,13 +163,17 @@ static void open_tool_from(void *rec)
     CHECK(tool != NULL, "the management tool's window appeared");
     if (!tool)
         return;
+    /* the window comes up, then shows the page it was asked for: wait for
+       that (a slow machine, 32-bit code under emulation, takes seconds) */
     HWND nav = GetDlgItem(tool, 100); /* IDC_NAV (mgmt_gui/gui_ids.h) */
-    end = svctest_now_ms() + 10000;
-    LRESULT sel;
-    while ((sel = SendMessageW(nav, LB_GETCURSEL, 0, 0)) != 0 && svctest_now_ms() < end)
-        Sleep(100);
     wchar_t title[64] = L"";
-    GetDlgItemTextW(tool, 101, title, 64); /* IDC_PAGE_TITLE */
+    LRESULT sel = -1;
+    end = svctest_now_ms() + 30000;
+    do {
+        Sleep(100);
+        sel = SendMessageW(nav, LB_GETCURSEL, 0, 0);
+        GetDlgItemTextW(tool, 101, title, 64); /* IDC_PAGE_TITLE */
+    } while (!(sel == 0 && wcsstr(title, L"通信環境設定")) && svctest_now_ms() < end);
     CHECK(sel == 0 && wcsstr(title, L"通信環境設定"), "the tool opened at 通信環境設定: %ld %ls",
           (long)sel, title);
     DWORD pid = 0;
