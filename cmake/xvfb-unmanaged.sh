@@ -17,8 +17,17 @@ done
 [ $# -ge 2 ] || { echo "usage: xvfb-unmanaged.sh XVFB_RUN EMULATOR... -- PROGRAM [ARGS...]" >&2; exit 2; }
 shift
 exe=$(basename "$1")
-if ! "${emu[@]}" reg add "HKCU\\Software\\Wine\\AppDefaults\\$exe\\X11 Driver" /v Managed /d N /f \
-    >/dev/null 2>&1; then
+# up to three tries: under emulated WoW64 `reg` itself has failed to start once
+ok=0
+for _ in 1 2 3; do
+    if "${emu[@]}" reg add "HKCU\\Software\\Wine\\AppDefaults\\$exe\\X11 Driver" /v Managed \
+        /d N /f >/dev/null 2>&1; then
+        ok=1
+        break
+    fi
+    sleep 1
+done
+if [ $ok = 0 ]; then
     echo "xvfb-unmanaged.sh: cannot set Wine's X11 Driver\\Managed for $exe" >&2
     exit 1
 fi

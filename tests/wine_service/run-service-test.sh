@@ -324,8 +324,17 @@ if [ ${#run_prog[@]} -gt 0 ]; then
     # dialog would cost the sign call 2 s that Windows does not. Unmanaged
     # windows for this program only (AppDefaults), set before it starts.
     exe=$(basename "$1")
-    if ! "${emu[@]}" reg add "HKCU\\Software\\Wine\\AppDefaults\\$exe\\X11 Driver" /v Managed \
-        /d N /f >"$tmp/reg.log" 2>&1; then
+    # up to three tries: under emulated WoW64 `reg` itself has failed to start once
+    regok=0
+    for _ in 1 2 3; do
+        if "${emu[@]}" reg add "HKCU\\Software\\Wine\\AppDefaults\\$exe\\X11 Driver" /v Managed \
+            /d N /f >"$tmp/reg.log" 2>&1; then
+            regok=1
+            break
+        fi
+        sleep 1
+    done
+    if [ $regok = 0 ]; then
         cat "$tmp/reg.log" >&2
         echo "run-service-test.sh: cannot set Wine's X11 Driver\\Managed for $exe" >&2
         exit 1
