@@ -375,27 +375,35 @@ static int csp_mode(play_kind kind)
     return g_failures ? 1 : 0;
 }
 
+/* The KSP's table loaded as ncrypt's router would, the provider opened and
+ * the catalog's first RSA key. 0, or -1 when any of it failed. */
+static int open_rsa_key(rt_router *r, NCRYPT_PROV_HANDLE *prov, NCRYPT_KEY_HANDLE *k)
+{
+    if (rt_load(r) != 0)
+        return -1;
+    RT_OK(r->t->OpenProvider(prov, RT_PROVIDER, 0));
+    PVOID es = NULL;
+    NCryptKeyName *kn = NULL;
+    WCHAR name[256] = L"";
+    while (!name[0] && r->t->EnumKeys(*prov, NULL, &kn, &es, 0) == ERROR_SUCCESS) {
+        if (wcscmp(kn->pszAlgid, L"RSA") == 0)
+            wcsncpy(name, kn->pszName, 255);
+        r->t->FreeBuffer(kn);
+    }
+    if (es)
+        r->t->FreeBuffer(es);
+    RT_OK(r->t->OpenKey(*prov, k, name, 0, 0));
+    return rt_failures ? -1 : 0;
+}
+
 static int ksp_login(void)
 {
     svctest_phone("");
     rt_router R;
-    if (rt_load(&R) != 0)
-        return 1;
     NCRYPT_PROV_HANDLE prov = 0;
-    RT_OK(R.t->OpenProvider(&prov, RT_PROVIDER, 0));
-    /* the first RSA key of the catalog */
-    PVOID es = NULL;
-    NCryptKeyName *kn = NULL;
-    WCHAR name[256] = L"";
-    while (!name[0] && R.t->EnumKeys(prov, NULL, &kn, &es, 0) == ERROR_SUCCESS) {
-        if (wcscmp(kn->pszAlgid, L"RSA") == 0)
-            wcsncpy(name, kn->pszName, 255);
-        R.t->FreeBuffer(kn);
-    }
-    if (es)
-        R.t->FreeBuffer(es);
     NCRYPT_KEY_HANDLE k = 0;
-    RT_OK(R.t->OpenKey(prov, &k, name, 0, 0));
+    if (open_rsa_key(&R, &prov, &k) != 0)
+        return 1;
     BYTE cert[4096];
     DWORD cert_len = 0, bits = 0, cb;
     RT_OK(
@@ -555,21 +563,10 @@ static int silent(void)
     CryptReleaseContext(p, 0);
     /* KSP: NCRYPT_SILENT_FLAG */
     rt_router R;
-    if (rt_load(&R) != 0)
-        return 1;
     NCRYPT_PROV_HANDLE prov = 0;
-    RT_OK(R.t->OpenProvider(&prov, RT_PROVIDER, 0));
-    PVOID es = NULL;
-    NCryptKeyName *kn = NULL;
-    WCHAR name[256] = L"";
-    if (R.t->EnumKeys(prov, NULL, &kn, &es, 0) == ERROR_SUCCESS) {
-        wcsncpy(name, kn->pszName, 255);
-        R.t->FreeBuffer(kn);
-    }
-    if (es)
-        R.t->FreeBuffer(es);
     NCRYPT_KEY_HANDLE k = 0;
-    RT_OK(R.t->OpenKey(prov, &k, name, 0, 0));
+    if (open_rsa_key(&R, &prov, &k) != 0)
+        return 1;
     BYTE h[32] = {1};
     BCRYPT_PKCS1_PADDING_INFO pi = {BCRYPT_SHA256_ALGORITHM};
     DWORD got = 0;
